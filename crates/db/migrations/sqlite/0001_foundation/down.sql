@@ -1,0 +1,9 @@
+DROP TABLE audit_events;
+DROP TABLE audit_head;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE role_grants;
+DROP TABLE users;
+DROP TABLE people;
+DROP TABLE agencies;
+DROP TABLE region;

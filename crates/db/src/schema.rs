@@ -1,0 +1,152 @@
+//! The one schema both backends share (kept in step with `migrations/`; a test checks it).
+
+diesel::table! {
+    /// The region profile and the regulation in force (a single row).
+    region (id) {
+        id -> Integer,
+        name -> Text,
+        kind -> Text,
+        domain -> Text,
+        regulation_pack -> Text,
+        regulation_number -> Text,
+        regulation_year -> Integer,
+        regulation_title -> Text,
+        subdomain_authority -> Text,
+        reporting_chain -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Agencies (Perangkat Daerah).
+    agencies (id) {
+        id -> Text,
+        name -> Text,
+        code -> Text,
+        kind -> Text,
+        is_dinas -> Bool,
+        egov_unit -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Staff of the agencies, ASN and non-ASN.
+    people (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        kind -> Text,
+        nip -> Nullable<Text>,
+        nik -> Nullable<Text>,
+        position -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Accounts that can sign in.
+    users (id) {
+        id -> Text,
+        login -> Text,
+        name -> Text,
+        person_id -> Nullable<Text>,
+        password_hash -> Text,
+        lang -> Text,
+        disabled -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Roles held by an account, scoped to an agency where the role needs one.
+    role_grants (id) {
+        id -> Text,
+        user_id -> Text,
+        role -> Text,
+        agency_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Browser sessions; `id` is the SHA-256 of the cookie value.
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// API tokens; only their SHA-256 is kept.
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The head of the audit hash chain (a single row, locked by every write).
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    /// The append-only, hash-chained audit trail.
+    audit_events (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        agency_id -> Nullable<Text>,
+        summary -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(people -> agencies (agency_id));
+diesel::joinable!(role_grants -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    region,
+    agencies,
+    people,
+    users,
+    role_grants,
+    sessions,
+    api_tokens,
+    audit_head,
+    audit_events,
+);

@@ -1,0 +1,4 @@
+//! The kernel's own API endpoints.
+
+pub mod audit_events;
+pub mod me;

@@ -1,0 +1,197 @@
+//! Settings: one typed struct from an optional `simpul.toml`, overridden by `SIMPUL_*`
+//! environment variables, validated once at start.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything Simpul can be told at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`; defaults to a SQLite file in the data directory.
+    pub database_url: String,
+    /// Where SQLite and stored files live.
+    pub data_dir: PathBuf,
+    /// The HTTP listen address.
+    pub http_addr: SocketAddr,
+    /// The external base URL (also the OIDC issuer).
+    pub public_url: String,
+    /// Authoritative DNS listen address; DNS is off when unset.
+    pub dns_addr: Option<SocketAddr>,
+    /// Secondaries allowed to transfer the zone.
+    pub dns_secondaries: Vec<String>,
+    /// Log as JSON lines (production) instead of text.
+    pub log_json: bool,
+    /// How long a browser session lasts without use, in hours.
+    pub session_hours: u32,
+}
+
+/// The file form of the settings: every key optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    http_addr: Option<String>,
+    public_url: Option<String>,
+    dns_addr: Option<String>,
+    dns_secondaries: Option<Vec<String>>,
+    log_json: Option<bool>,
+    session_hours: Option<u32>,
+}
+
+/// A setting that cannot be used, with the reason in one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads `path` if it exists (or `simpul.toml` in the working directory), then the
+    /// environment, and validates the result.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let explicit = path.is_some();
+        let path = path
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("simpul.toml"));
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str::<FileConfig>(&text)
+                .map_err(|e| ConfigError(format!("{}: {}", path.display(), e.message())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                FileConfig::default()
+            }
+            Err(e) => return Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
+        };
+        Self::from_parts(file, |k| std::env::var(k).ok())
+    }
+
+    /// The defaults with environment overrides only (what tests and `serve` with no file get).
+    pub fn from_env_only(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::from_parts(FileConfig::default(), env)
+    }
+
+    fn from_parts(
+        file: FileConfig,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let data_dir = env("SIMPUL_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("simpul-data"));
+        let database_url = env("SIMPUL_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("simpul.db").display()));
+        if db::Backend::of_url(&database_url).is_none() {
+            return Err(ConfigError(format!(
+                "SIMPUL_DATABASE_URL must start with sqlite:// or postgres:// (got {database_url:?})"
+            )));
+        }
+        let addr_text = env("SIMPUL_HTTP_ADDR")
+            .or(file.http_addr)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let http_addr: SocketAddr = addr_text.parse().map_err(|_| {
+            ConfigError(format!(
+                "SIMPUL_HTTP_ADDR is not a host:port address: {addr_text:?}"
+            ))
+        })?;
+        let public_url = env("SIMPUL_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{http_addr}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "SIMPUL_PUBLIC_URL must start with http:// or https:// (got {public_url:?})"
+            )));
+        }
+        let dns_addr = match env("SIMPUL_DNS_ADDR").or(file.dns_addr) {
+            None => None,
+            Some(text) => Some(text.parse().map_err(|_| {
+                ConfigError(format!(
+                    "SIMPUL_DNS_ADDR is not a host:port address: {text:?}"
+                ))
+            })?),
+        };
+        let dns_secondaries = match env("SIMPUL_DNS_SECONDARIES") {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            None => file.dns_secondaries.unwrap_or_default(),
+        };
+        let log_json = match env("SIMPUL_LOG_JSON") {
+            Some(v) => parse_bool("SIMPUL_LOG_JSON", &v)?,
+            None => file.log_json.unwrap_or(false),
+        };
+        let session_hours = match env("SIMPUL_SESSION_HOURS") {
+            Some(v) => v.parse().map_err(|_| {
+                ConfigError(format!(
+                    "SIMPUL_SESSION_HOURS must be a whole number of hours (got {v:?})"
+                ))
+            })?,
+            None => file.session_hours.unwrap_or(12),
+        };
+        if session_hours == 0 || session_hours > 24 * 30 {
+            return Err(ConfigError(
+                "SIMPUL_SESSION_HOURS must be between 1 and 720".into(),
+            ));
+        }
+        Ok(Self {
+            database_url,
+            data_dir,
+            http_addr,
+            public_url,
+            dns_addr,
+            dns_secondaries,
+            log_json,
+            session_hours,
+        })
+    }
+
+    /// Cookies carry `Secure` when the public URL is HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
+    match v {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err(ConfigError(format!(
+            "{name} must be true or false (got {v:?})"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file_and_no_env() {
+        let c = Config::from_env_only(|_| None).unwrap();
+        assert_eq!(c.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://simpul-data/simpul.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn environment_wins_and_is_validated() {
+        let c = Config::from_env_only(|k| (k == "SIMPUL_HTTP_ADDR").then(|| "0.0.0.0:9000".into()))
+            .unwrap();
+        assert_eq!(c.http_addr.port(), 9000);
+        let err =
+            Config::from_env_only(|k| (k == "SIMPUL_DATABASE_URL").then(|| "mysql://x".into()))
+                .unwrap_err();
+        assert!(err.0.contains("SIMPUL_DATABASE_URL"));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_rejected() {
+        let err = toml::from_str::<FileConfig>("databse_url = 'x'").unwrap_err();
+        assert!(err.message().contains("unknown field"));
+    }
+}

@@ -1,0 +1,91 @@
+//! The per-request context: who is asking (session cookie or bearer token), in which
+//! language, and the anti-forgery token their forms must echo. Resolved once per request by
+//! [`crate::middleware`] and read by handlers through the [`Ctx`] extractor.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::auth::{Principal, Via};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Tr};
+use crate::permissions::{self, Access, Scope, Visible};
+
+/// Cookie holding the session secret.
+pub const SESSION_COOKIE: &str = "simpul_session";
+/// Cookie holding the anti-forgery token of a visitor who has not signed in yet.
+pub const CSRF_COOKIE: &str = "simpul_csrf";
+/// Cookie holding a visitor's chosen language.
+pub const LANG_COOKIE: &str = "simpul_lang";
+/// Form field carrying the anti-forgery token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// Header carrying the anti-forgery token for scripts using the session cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// What every handler knows about the request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The signed-in account, if any.
+    pub principal: Option<Arc<Principal>>,
+    /// The language to answer in.
+    pub lang: Lang,
+    /// The token forms must carry.
+    pub csrf: String,
+    /// The request path (for navigation and `next=` links).
+    pub path: String,
+}
+
+impl Ctx {
+    /// A translator in the request's language.
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    /// The signed-in account, or 401.
+    pub fn require(&self) -> AppResult<&Principal> {
+        self.principal.as_deref().ok_or(AppError::Unauthorized)
+    }
+
+    /// 401 when not signed in, 403 when the roles do not allow `access` to `scope`.
+    pub fn authorize(&self, access: Access, scope: Scope) -> AppResult<&Principal> {
+        let p = self.require()?;
+        if permissions::allows(&p.grants, access, scope) {
+            Ok(p)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Whether the roles allow it (for showing or hiding buttons).
+    pub fn can(&self, access: Access, scope: Scope) -> bool {
+        self.principal
+            .as_deref()
+            .is_some_and(|p| permissions::allows(&p.grants, access, scope))
+    }
+
+    /// The agencies whose non-public records this request may list.
+    pub fn visible(&self) -> AppResult<Visible> {
+        Ok(permissions::visible_agencies(&self.require()?.grants))
+    }
+
+    /// The session id, when signed in through the browser.
+    pub fn session_id(&self) -> Option<&str> {
+        match self.principal.as_deref().map(|p| &p.via) {
+            Some(Via::Session { session_id, .. }) => Some(session_id),
+            _ => None,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("request context middleware is not installed".into()))
+    }
+}

@@ -1,0 +1,161 @@
+//! The page shell every context renders into: header, navigation by context, language
+//! switch, sign-out, footer. Contexts put their templates in `{% extends "layout.html" %}`.
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::auth::Principal;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// One item of the main navigation, contributed by a context.
+#[derive(Clone, Copy)]
+pub struct NavEntry {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its label's catalogue key.
+    pub key: &'static str,
+    /// Who sees it.
+    pub show: fn(&Principal) -> bool,
+}
+
+/// A navigation item as rendered.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its label.
+    pub label: String,
+    /// Whether it is the current section.
+    pub current: bool,
+}
+
+/// What the shell needs besides the page's own content.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Translator for the request's language.
+    pub tr: Tr,
+    /// Page title (already translated).
+    pub title: String,
+    /// The signed-in person's name.
+    pub user: Option<String>,
+    /// The anti-forgery token for every form on the page.
+    pub csrf: String,
+    /// Main navigation.
+    pub nav: Vec<NavItem>,
+    /// Current path, for the language switch to come back to.
+    pub path: String,
+}
+
+impl Chrome {
+    /// The shell for a page titled by catalogue key `title_key`.
+    pub fn new(state: &AppState, ctx: &Ctx, title_key: &str) -> Self {
+        let tr = ctx.tr();
+        let nav = match ctx.principal.as_deref() {
+            None => vec![],
+            Some(p) => state
+                .nav
+                .iter()
+                .filter(|e| (e.show)(p))
+                .map(|e| NavItem {
+                    href: e.href,
+                    label: tr.t(e.key),
+                    current: if e.href == "/" {
+                        ctx.path == "/"
+                    } else {
+                        ctx.path.starts_with(e.href)
+                    },
+                })
+                .collect(),
+        };
+        Self {
+            tr,
+            title: tr.t(title_key),
+            user: ctx.principal.as_deref().map(|p| p.name.clone()),
+            csrf: ctx.csrf.clone(),
+            nav,
+            path: ctx.path.clone(),
+        }
+    }
+
+    /// The other language's code and label, for the switch.
+    pub fn other_lang(&self) -> (&'static str, &'static str) {
+        match self.tr.lang {
+            crate::i18n::Lang::Id => ("en", "English"),
+            crate::i18n::Lang::En => ("id", "Bahasa Indonesia"),
+        }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render<T: Template>(page: &T) -> AppResult<Html<String>> {
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    message: String,
+    details: Vec<String>,
+    signed_in: bool,
+}
+
+/// The page shown for an error that a handler did not turn into a form message.
+pub fn error_page(state: &AppState, ctx: &Ctx, err: &AppError) -> Html<String> {
+    let mut chrome = Chrome::new(state, ctx, "error-title");
+    chrome.title = format!("{} — {}", err.status().as_u16(), chrome.title);
+    let page = ErrorPage {
+        message: err.message(ctx.lang),
+        details: err
+            .field_errors()
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message(ctx.lang)))
+            .collect(),
+        signed_in: ctx.principal.is_some(),
+        chrome,
+    };
+    Html(
+        page.render()
+            .unwrap_or_else(|_| "<!doctype html><title>Error</title><p>Error".into()),
+    )
+}
+
+/// Field errors of a failed form, translated, for the error summary and beside each field.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    /// The translated errors of `err` (empty for errors that are not about fields).
+    pub fn from_error(err: &AppError, lang: crate::i18n::Lang) -> Self {
+        Self(
+            err.field_errors()
+                .iter()
+                .map(|f| (f.field.clone(), f.message(lang)))
+                .collect(),
+        )
+    }
+
+    /// The message for one field.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Choices for a `<select>`: value and translated label.
+pub fn choices(tr: Tr, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), tr.t(&format!("{prefix}{v}"))))
+        .collect()
+}

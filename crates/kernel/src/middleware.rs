@@ -1,0 +1,242 @@
+//! The one middleware every request passes: it resolves the context (principal, language,
+//! anti-forgery token), enforces the anti-forgery check on every state-changing browser
+//! request, and renders errors — JSON under `/api/`, a page elsewhere — in the user's language.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::auth;
+use crate::context::{CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::error::{AppError, ErrorPayload};
+use crate::i18n::Lang;
+use crate::layout;
+use crate::state::AppState;
+
+/// Largest form body read for the anti-forgery check (file uploads carry the token in the URL).
+const MAX_FORM_BODY: usize = 2 * 1024 * 1024;
+
+/// Whether a path answers in JSON.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Resolves the request context, checks the anti-forgery token and renders errors.
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let response = handle(state.clone(), req, next).await;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    state.metrics.observe(response.status().as_u16(), micros);
+    response
+}
+
+async fn handle(state: AppState, req: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let path = req.uri().path().to_owned();
+    let token = bearer(req.headers()).map(str::to_owned);
+    let session_cookie = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let hours = state.config.session_hours;
+
+    // A bearer token wins over a cookie; a bad token is simply "not signed in".
+    let principal = match (&token, &session_cookie) {
+        (Some(t), _) => {
+            let t = t.clone();
+            state
+                .read(move |c| Ok(auth::principal_by_token(c, &t)?))
+                .await
+        }
+        (None, Some(s)) => {
+            let s = s.clone();
+            state
+                .read(move |c| Ok(auth::principal_by_session(c, &s, hours)?))
+                .await
+        }
+        (None, None) => Ok(None),
+    };
+    let principal = match principal {
+        Ok(p) => p.map(Arc::new),
+        Err(e) => return render_error(&state, e, base_ctx(&req, &jar, None, String::new())).await,
+    };
+
+    let (pre_csrf, new_csrf_cookie) = match jar.get(CSRF_COOKIE) {
+        Some(c) if c.value().len() >= 20 => (c.value().to_owned(), false),
+        _ => (auth::random_secret(), true),
+    };
+    let csrf = match principal.as_deref().map(|p| &p.via) {
+        Some(auth::Via::Session { csrf, .. }) => csrf.clone(),
+        _ => pre_csrf.clone(),
+    };
+    let ctx = base_ctx(&req, &jar, principal.clone(), csrf.clone());
+
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // Bearer requests carry no cookies, so they cannot be forged by another site; an
+    // anonymous API call is left to answer 401.
+    let needs_csrf =
+        unsafe_method && token.is_none() && !(is_api_path(&path) && principal.is_none());
+    let mut req = req;
+    if needs_csrf {
+        match check_csrf(req, &csrf).await {
+            Ok(r) => req = r,
+            Err(e) => return render_error(&state, e, ctx).await,
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    let mut response = next.run(req).await;
+    if let Some(ErrorPayload(err)) = response.extensions_mut().remove::<ErrorPayload>() {
+        let owned =
+            Arc::try_unwrap(err).unwrap_or_else(|shared| AppError::Internal(shared.to_string()));
+        response = render_error(&state, owned, ctx).await;
+    }
+    if new_csrf_cookie && principal.is_none() {
+        let cookie = Cookie::build((CSRF_COOKIE, pre_csrf))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(state.config.secure_cookies())
+            .build();
+        if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn base_ctx(
+    req: &Request,
+    jar: &CookieJar,
+    principal: Option<Arc<auth::Principal>>,
+    csrf: String,
+) -> Ctx {
+    let lang = principal
+        .as_deref()
+        .map(|p| p.lang)
+        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    Ctx {
+        principal,
+        lang,
+        csrf,
+        path: req.uri().path().to_owned(),
+    }
+}
+
+/// Finds the token in the header, the query string or a urlencoded body, and compares it
+/// in constant time. The body is read and put back for the handler.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let from_header = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let from_query = req
+        .uri()
+        .query()
+        .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
+    if let Some(given) = from_header.or(from_query) {
+        return if constant_eq(&given, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BODY).await.map_err(|_| {
+        AppError::BadRequest(crate::error::FieldError::new(
+            "body",
+            "error-body-too-large",
+        ))
+    })?;
+    match form_field(&bytes, CSRF_FIELD) {
+        Some(given) if constant_eq(&given, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => Err(AppError::Csrf),
+    }
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn render_error(state: &AppState, err: AppError, ctx: Ctx) -> Response {
+    let status = err.status();
+    if is_api_path(&ctx.path) {
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|f| serde_json::json!({"field": f.field, "message": f.message(ctx.lang)}))
+            .collect();
+        let field = err.field_errors().first().map(|f| f.field.clone());
+        let body = serde_json::json!({
+            "error": {"code": err.code(), "message": err.message(ctx.lang), "field": field, "details": fields}
+        });
+        return (status, axum::Json(body)).into_response();
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        let next = form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
+        return Redirect::to(&format!("/sign-in?next={next}")).into_response();
+    }
+    let page = layout::error_page(state, &ctx, &err);
+    (status, page).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_comparison_is_exact() {
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd"));
+        assert!(!constant_eq("abc", "abcd"));
+    }
+
+    #[test]
+    fn form_fields_are_decoded() {
+        assert_eq!(
+            form_field(b"a=1&_csrf=x%2By&b=2", "_csrf").as_deref(),
+            Some("x+y")
+        );
+        assert_eq!(form_field(b"a=1", "_csrf"), None);
+    }
+}

@@ -1,0 +1,123 @@
+//! `GET /account` and `POST /account/password`: one's own account and password change.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::audit::{self, Change};
+use crate::auth;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::PageForm;
+use crate::layout::{Chrome, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    login: String,
+    roles: Vec<String>,
+    errors: Vec<(String, String)>,
+    done: bool,
+}
+
+impl AccountPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: Vec<FieldError>,
+    done: bool,
+) -> AppResult<AccountPage> {
+    let p = ctx.require()?;
+    let tr = ctx.tr();
+    Ok(AccountPage {
+        chrome: Chrome::new(state, ctx, "account-title"),
+        login: p.login.clone(),
+        roles: p
+            .grants
+            .iter()
+            .map(|g| tr.t(&format!("role-{}", g.role.as_str())))
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| (e.field.clone(), e.message(ctx.lang)))
+            .collect(),
+        done,
+    })
+}
+
+/// Shows the account.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(render(&page(&state, &ctx, vec![], false)?)?.into_response())
+}
+
+/// The password-change form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordForm {
+    /// The current password.
+    pub current: String,
+    /// The new one.
+    pub new: String,
+    /// The new one again.
+    pub confirm: String,
+}
+
+/// Changes the password and ends every other session of the account.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<PasswordForm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?.clone();
+    let mut errors = vec![];
+    if let Err(e) = auth::check_new_password("new", &form.new) {
+        errors.push(e);
+    }
+    if form.new != form.confirm {
+        errors.push(FieldError::new("confirm", "error-password-mismatch"));
+    }
+    let keep = ctx.session_id().map(str::to_owned);
+    let result = state
+        .write(move |conn| {
+            let user = auth::find_user_by_login(conn, &p.login)?.ok_or(AppError::Unauthorized)?;
+            if !auth::verify_password(&form.current, &user.password_hash) {
+                errors.insert(0, FieldError::new("current", "error-password-wrong"));
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            auth::set_password(conn, &user.id, &form.new)?;
+            auth::end_all_sessions(conn, &user.id, keep.as_deref())?;
+            let change = Change {
+                action: "user.password_change",
+                record_type: "user",
+                record_id: user.id.clone(),
+                agency: None,
+                summary: serde_json::json!({"other_sessions_ended": true}),
+            };
+            audit::record(conn, &p.actor(), change)?;
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(render(&page(&state, &ctx, vec![], true)?)?.into_response()),
+        Err(AppError::Validation(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&page(&state, &ctx, errors, false)?)?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}

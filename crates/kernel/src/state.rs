@@ -1,0 +1,64 @@
+//! The application state every handler receives, and the two ways to reach the database:
+//! `read` (a pooled connection on a blocking thread) and `write` (the same inside a
+//! transaction that holds the audit-chain lock, so a change and its audit event commit together).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use db::{DbConn, Pool};
+use diesel::Connection;
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::layout::NavEntry;
+use crate::metrics::Metrics;
+
+/// Shared, cheaply cloned state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub pool: Pool,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Navigation entries contributed by every context.
+    pub nav: Arc<Vec<NavEntry>>,
+    /// Request counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// When the process started.
+    pub started: Instant,
+}
+
+impl AppState {
+    /// Runs `f` on a pooled connection, off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+    }
+
+    /// Runs `f` in one transaction that first takes the write lock; if `f` fails, nothing
+    /// it wrote remains.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        self.read(move |conn| write_tx(conn, f)).await
+    }
+}
+
+/// The synchronous form of [`AppState::write`], for the CLI and the demo loader.
+pub fn write_tx<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> AppResult<T>) -> AppResult<T> {
+    conn.transaction(|tx| {
+        db::lock_for_write(tx)?;
+        f(tx)
+    })
+}

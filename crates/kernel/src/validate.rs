@@ -1,0 +1,104 @@
+//! Small validation helpers shared by every context's forms and API.
+
+use crate::error::FieldError;
+
+/// Collects field errors while checking a form, then fails with all of them at once.
+#[derive(Debug, Default)]
+pub struct Checker {
+    /// What has gone wrong so far.
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    /// A required text of at most `max` characters, trimmed.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.errors.push(FieldError::new(field, "error-required"));
+        } else if v.chars().count() > max {
+            self.errors
+                .push(FieldError::new(field, "error-field-too-long").arg("max", max));
+        }
+        v.to_owned()
+    }
+
+    /// An optional text of at most `max` characters; empty becomes `None`.
+    pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if v.chars().count() > max {
+            self.errors
+                .push(FieldError::new(field, "error-field-too-long").arg("max", max));
+        }
+        Some(v.to_owned())
+    }
+
+    /// Records the outcome of a domain check.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Adds an error.
+    pub fn push(&mut self, e: FieldError) {
+        self.errors.push(e);
+    }
+
+    /// `Ok` when nothing went wrong, otherwise every error.
+    pub fn finish(self) -> Result<(), crate::error::AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Validation(self.errors))
+        }
+    }
+}
+
+/// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
+pub fn check_email(field: &str, value: &str) -> Result<String, FieldError> {
+    let v = value.trim().to_lowercase();
+    let ok = v.len() <= 254
+        && !v.contains(char::is_whitespace)
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if ok {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, "error-email"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checker_collects_every_error() {
+        let mut c = Checker::default();
+        c.text("name", "  ", 10);
+        c.text("code", "abcdefghijkl", 10);
+        assert_eq!(c.optional("x", Some(""), 3), None);
+        assert_eq!(c.errors.len(), 2);
+        assert!(c.finish().is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            check_email("e", " Budi@Sukamajukab.go.id ").unwrap(),
+            "budi@sukamajukab.go.id"
+        );
+        assert!(check_email("e", "budi@localhost").is_err());
+        assert!(check_email("e", "bu di@x.id").is_err());
+        assert!(check_email("e", "@x.id").is_err());
+    }
+}

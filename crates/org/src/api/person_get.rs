@@ -1,0 +1,29 @@
+//! `GET /api/v1/people/{id}`: one person, if the caller may see their agency.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kernel::ids::AgencyId;
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use super::Person;
+use crate::store;
+
+/// Shows a person.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "organisation", params(("id" = String, Path)),
+    responses((status = 200, body = Person), (status = 401), (status = 403), (status = 404)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<Person>> {
+    ctx.require()?;
+    let id = super::person_id(&id)?;
+    let row = state
+        .read(move |c| Ok(store::person_find(c, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    ctx.authorize(Access::Read, Scope::Agency(agency))?;
+    Ok(Json(row.into()))
+}

@@ -1,0 +1,32 @@
+//! `POST /api/v1/people/import`: a CSV of people, all or nothing; an operator may only
+//! import into their own agency.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use kernel::permissions::{self, Access, Scope};
+use kernel::{AppResult, AppState, Ctx};
+
+use super::Imported;
+use crate::import;
+
+/// Imports people from CSV (`agency_code,name,kind,nip,nik,position,email,phone`).
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "organisation",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 401), (status = 422, description = "every bad line listed; nothing imported")))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> AppResult<Json<Imported>> {
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let imported = state
+        .write(move |c| {
+            import::import_people(c, &actor, &body, |a| {
+                permissions::allows(&grants, Access::Write, Scope::Agency(a))
+            })
+        })
+        .await?;
+    Ok(Json(Imported { imported }))
+}

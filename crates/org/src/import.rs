@@ -1,0 +1,334 @@
+//! CSV import of agencies and people: every bad row is reported with its line number, and
+//! nothing is imported unless every row is good (one transaction).
+
+use std::collections::{HashMap, HashSet};
+
+use db::DbConn;
+use kernel::audit::Actor;
+use kernel::ids::AgencyId;
+use kernel::{AppError, AppResult, FieldError};
+
+use crate::model::{self, AgencyDraft, PersonDraft};
+use crate::{service, store};
+
+/// Column names of an agency CSV.
+pub const AGENCY_COLUMNS: [&str; 5] = ["name", "code", "kind", "is_dinas", "egov_unit"];
+/// Column names of a people CSV.
+pub const PERSON_COLUMNS: [&str; 8] = [
+    "agency_code",
+    "name",
+    "kind",
+    "nip",
+    "nik",
+    "position",
+    "email",
+    "phone",
+];
+/// Most rows accepted in one file.
+pub const MAX_ROWS: usize = 50_000;
+
+/// Rows read from a CSV, keyed by column, with their line numbers.
+struct Table {
+    rows: Vec<(u64, HashMap<String, String>)>,
+}
+
+fn line_error(line: u64, field: &str, key: &'static str) -> FieldError {
+    FieldError::new(format!("line {line}: {field}"), key)
+}
+
+fn relabel(line: u64, errors: Vec<FieldError>) -> impl Iterator<Item = FieldError> {
+    errors.into_iter().map(move |mut e| {
+        e.field = format!("line {line}: {}", e.field);
+        e
+    })
+}
+
+/// Reads the CSV, checking the header against `required` and `allowed` columns.
+fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<FieldError>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| vec![line_error(1, "file", "error-csv-encoding")])?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Spreadsheets in Indonesia often save with semicolons; accept either separator.
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| vec![line_error(1, "header", "error-csv-header")])?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let mut errors = vec![];
+    for h in &headers {
+        if !allowed.contains(&h.as_str()) {
+            errors.push(
+                line_error(1, h, "error-csv-unknown-column").arg("columns", allowed.join(", ")),
+            );
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            errors.push(line_error(1, r, "error-csv-missing-column"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = vec![];
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                errors.push(line_error(line, "row", "error-csv-row"));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(line_error(line, "row", "error-csv-columns").arg("count", headers.len()));
+            continue;
+        }
+        rows.push((
+            line,
+            headers
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_owned))
+                .collect(),
+        ));
+        if rows.len() > MAX_ROWS {
+            return Err(vec![
+                line_error(line, "file", "error-csv-too-many").arg("max", MAX_ROWS),
+            ]);
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(line_error(2, "file", "error-csv-empty"));
+    }
+    if errors.is_empty() {
+        Ok(Table { rows })
+    } else {
+        Err(errors)
+    }
+}
+
+fn col(row: &HashMap<String, String>, name: &str) -> String {
+    row.get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn opt(row: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(col(row, name)).filter(|v| !v.is_empty())
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_lowercase().as_str() {
+        "" | "0" | "false" | "tidak" | "no" | "n" => Some(false),
+        "1" | "true" | "ya" | "yes" | "y" => Some(true),
+        _ => None,
+    }
+}
+
+/// Imports agencies; returns how many were created.
+pub fn import_agencies(conn: &mut DbConn, actor: &Actor, bytes: &[u8]) -> AppResult<usize> {
+    let table =
+        read(bytes, &["name", "code", "kind"], &AGENCY_COLUMNS).map_err(AppError::Validation)?;
+    let mut errors = vec![];
+    let mut drafts = vec![];
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut dinas_lines = vec![];
+    for (line, row) in &table.rows {
+        let is_dinas = parse_bool(&col(row, "is_dinas"));
+        if is_dinas.is_none() {
+            errors.push(line_error(*line, "is_dinas", "error-csv-bool"));
+        }
+        let draft = AgencyDraft {
+            name: col(row, "name"),
+            code: col(row, "code"),
+            kind: col(row, "kind"),
+            is_dinas: is_dinas.unwrap_or(false),
+            egov_unit: opt(row, "egov_unit"),
+        };
+        match model::validate_agency(&draft) {
+            Ok(d) => {
+                if let Some(first) = seen.insert(d.code.clone(), *line) {
+                    errors
+                        .push(line_error(*line, "code", "error-csv-duplicate").arg("line", first));
+                }
+                if d.is_dinas {
+                    dinas_lines.push(*line);
+                }
+                drafts.push((*line, d));
+            }
+            Err(es) => errors.extend(relabel(*line, es)),
+        }
+    }
+    if let Some(second) = dinas_lines.get(1) {
+        errors.push(line_error(*second, "is_dinas", "error-csv-two-dinas"));
+    }
+    let codes: Vec<String> = drafts.iter().map(|(_, d)| d.code.clone()).collect();
+    let taken: HashSet<String> = store::agency_codes_taken(conn, &codes)?
+        .into_iter()
+        .collect();
+    for (line, d) in &drafts {
+        if taken.contains(&d.code) {
+            errors.push(line_error(*line, "code", "error-agency-code-taken").arg("code", &d.code));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| line_of(&e.field));
+        return Err(AppError::Validation(errors));
+    }
+    for (_, d) in &drafts {
+        service::create_agency(conn, actor, d)?;
+    }
+    Ok(drafts.len())
+}
+
+/// Imports people, each naming their agency by code; returns how many were created.
+pub fn import_people(
+    conn: &mut DbConn,
+    actor: &Actor,
+    bytes: &[u8],
+    may_write: impl Fn(AgencyId) -> bool,
+) -> AppResult<usize> {
+    let table = read(bytes, &["agency_code", "name", "kind"], &PERSON_COLUMNS)
+        .map_err(AppError::Validation)?;
+    let today = chrono::Utc::now().date_naive();
+    let mut errors = vec![];
+    let mut drafts = vec![];
+    let mut agencies: HashMap<String, Option<AgencyId>> = HashMap::new();
+    let (mut nips, mut niks): (HashMap<String, u64>, HashMap<String, u64>) =
+        (HashMap::new(), HashMap::new());
+    for (line, row) in &table.rows {
+        let code = col(row, "agency_code").to_uppercase();
+        let agency = match agencies.get(&code) {
+            Some(a) => *a,
+            None => {
+                let found =
+                    store::agency_by_code(conn, &code)?.and_then(|a| AgencyId::parse(&a.id));
+                agencies.insert(code.clone(), found);
+                found
+            }
+        };
+        let agency = match agency {
+            None => {
+                errors.push(line_error(*line, "agency_code", "error-agency-unknown"));
+                None
+            }
+            Some(a) if !may_write(a) => {
+                errors.push(line_error(*line, "agency_code", "error-import-not-yours"));
+                None
+            }
+            Some(a) => Some(a),
+        };
+        let draft = PersonDraft {
+            name: col(row, "name"),
+            kind: col(row, "kind"),
+            nip: opt(row, "nip"),
+            nik: opt(row, "nik"),
+            position: opt(row, "position"),
+            email: opt(row, "email"),
+            phone: opt(row, "phone"),
+        };
+        match model::validate_person(&draft, today) {
+            Ok(d) => {
+                if let Some(n) = &d.nip
+                    && let Some(first) = nips.insert(n.clone(), *line)
+                {
+                    errors.push(line_error(*line, "nip", "error-csv-duplicate").arg("line", first));
+                }
+                if let Some(n) = &d.nik
+                    && let Some(first) = niks.insert(n.clone(), *line)
+                {
+                    errors.push(line_error(*line, "nik", "error-csv-duplicate").arg("line", first));
+                }
+                if let Some(a) = agency {
+                    drafts.push((*line, a, d));
+                }
+            }
+            Err(es) => errors.extend(relabel(*line, es)),
+        }
+    }
+    let nip_list: Vec<String> = nips.keys().cloned().collect();
+    let nik_list: Vec<String> = niks.keys().cloned().collect();
+    let (nip_taken, nik_taken) = store::person_numbers_taken(conn, &nip_list, &nik_list)?;
+    for n in nip_taken {
+        if let Some(line) = nips.get(&n) {
+            errors.push(line_error(*line, "nip", "error-nip-taken"));
+        }
+    }
+    for n in nik_taken {
+        if let Some(line) = niks.get(&n) {
+            errors.push(line_error(*line, "nik", "error-nik-taken"));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| line_of(&e.field));
+        return Err(AppError::Validation(errors));
+    }
+    for (_, agency, d) in &drafts {
+        service::create_person(conn, actor, *agency, d)?;
+    }
+    Ok(drafts.len())
+}
+
+fn line_of(field: &str) -> u64 {
+    field
+        .strip_prefix("line ")
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_problems_are_reported_on_line_one() {
+        let errs = read(b"name,kode\nX,Y\n", &["name", "code"], &AGENCY_COLUMNS)
+            .err()
+            .unwrap();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["line 1: kode", "line 1: code"]);
+    }
+
+    #[test]
+    fn semicolon_files_and_bom_are_read() {
+        let t = read(
+            "\u{feff}name;code;kind\nDinas A;DA;dinas\n".as_bytes(),
+            &["name"],
+            &AGENCY_COLUMNS,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].0, 2);
+        assert_eq!(col(&t.rows[0].1, "code"), "DA");
+    }
+
+    #[test]
+    fn short_rows_name_their_line() {
+        let errs = read(
+            b"name,code,kind\nA,B,dinas\nC,D\n",
+            &["name"],
+            &AGENCY_COLUMNS,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(errs[0].field, "line 3: row");
+    }
+}

@@ -1,0 +1,119 @@
+//! Organisation (R-ORG): the region profile and the regulation in force, agencies
+//! (Perangkat Daerah) with the Dinas flagged as coordinator, and their people.
+
+pub mod api;
+pub mod import;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+use kernel::AppState;
+use kernel::i18n::Messages;
+use kernel::layout::NavEntry;
+use kernel::permissions::Role;
+
+/// This context's message catalogues.
+pub const MESSAGES: Messages = Messages {
+    id: include_str!("../i18n/id.ftl"),
+    en: include_str!("../i18n/en.ftl"),
+};
+
+/// Pages and API routes.
+pub fn router() -> Router<AppState> {
+    use pages as p;
+    Router::new()
+        .route("/", get(p::dashboard::handler))
+        .route("/region", get(p::region::show).post(p::region::submit))
+        .route("/agencies", get(p::agency_list::handler))
+        .route(
+            "/agencies/new",
+            get(p::agency_new::show).post(p::agency_new::submit),
+        )
+        .route("/agencies/{id}", get(p::agency_show::handler))
+        .route(
+            "/agencies/{id}/edit",
+            get(p::agency_edit::show).post(p::agency_edit::submit),
+        )
+        .route("/people", get(p::person_list::handler))
+        .route(
+            "/people/new",
+            get(p::person_new::show).post(p::person_new::submit),
+        )
+        .route("/people/{id}", get(p::person_show::handler))
+        .route(
+            "/people/{id}/edit",
+            get(p::person_edit::show).post(p::person_edit::submit),
+        )
+        .route("/import", get(p::import::show))
+        .route("/import/agencies", post(p::import::agencies))
+        .route("/import/people", post(p::import::people))
+        .route(
+            "/api/v1/region",
+            get(api::region_get::handler).put(api::region_put::handler),
+        )
+        .route(
+            "/api/v1/agencies",
+            get(api::agency_list::handler).post(api::agency_create::handler),
+        )
+        .route("/api/v1/agencies/import", post(api::agency_import::handler))
+        .route(
+            "/api/v1/agencies/{id}",
+            get(api::agency_get::handler).put(api::agency_update::handler),
+        )
+        .route(
+            "/api/v1/people",
+            get(api::person_list::handler).post(api::person_create::handler),
+        )
+        .route("/api/v1/people/import", post(api::person_import::handler))
+        .route(
+            "/api/v1/people/{id}",
+            get(api::person_get::handler).put(api::person_update::handler),
+        )
+}
+
+/// Navigation entries.
+pub fn nav() -> Vec<NavEntry> {
+    vec![
+        NavEntry {
+            href: "/",
+            key: "nav-home",
+            show: |p| !p.grants.is_empty(),
+        },
+        NavEntry {
+            href: "/agencies",
+            key: "nav-agencies",
+            show: |p| !p.grants.is_empty(),
+        },
+        NavEntry {
+            href: "/people",
+            key: "nav-people",
+            show: |p| !p.grants.is_empty(),
+        },
+        NavEntry {
+            href: "/region",
+            key: "nav-region",
+            show: |p| p.has_role(Role::DinasAdmin) || p.has_role(Role::KepalaDinas),
+        },
+    ]
+}
+
+/// This context's API operations for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::region_get::handler,
+    api::region_put::handler,
+    api::agency_list::handler,
+    api::agency_get::handler,
+    api::agency_create::handler,
+    api::agency_update::handler,
+    api::agency_import::handler,
+    api::person_list::handler,
+    api::person_get::handler,
+    api::person_create::handler,
+    api::person_update::handler,
+    api::person_import::handler,
+))]
+pub struct OrgApi;

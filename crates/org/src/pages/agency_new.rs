@@ -1,0 +1,69 @@
+//! `GET/POST /agencies/new`: the Dinas registers an agency.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::PageForm;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use super::AgencyForm;
+use crate::service;
+
+/// The agency form page (new and edit share it).
+#[derive(Template)]
+#[template(path = "agency_form.html")]
+pub struct AgencyFormPage {
+    /// Shell.
+    pub chrome: Chrome,
+    /// Where the form posts.
+    pub action: String,
+    /// Values typed.
+    pub form: AgencyForm,
+    /// Errors.
+    pub errors: FormErrors,
+    /// Kind choices.
+    pub kinds: Vec<(String, String)>,
+}
+
+/// Shows an empty form.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.authorize(Access::Write, Scope::Region)?;
+    let page = AgencyFormPage {
+        kinds: super::agency_kinds(ctx.tr()),
+        chrome: Chrome::new(&state, &ctx, "agency-new-title"),
+        action: "/agencies/new".into(),
+        form: AgencyForm::default(),
+        errors: FormErrors::default(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Creates the agency, or shows the form again with every problem.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<AgencyForm>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let draft = form.draft();
+    match state
+        .write(move |c| service::create_agency(c, &actor, &draft))
+        .await
+    {
+        Ok(row) => Ok(Redirect::to(&format!("/agencies/{}?saved=1", row.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let page = AgencyFormPage {
+                kinds: super::agency_kinds(ctx.tr()),
+                chrome: Chrome::new(&state, &ctx, "agency-new-title"),
+                action: "/agencies/new".into(),
+                errors: FormErrors::from_error(&e, ctx.lang),
+                form,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

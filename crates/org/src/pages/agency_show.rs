@@ -1,0 +1,70 @@
+//! `GET /agencies/{id}`: one agency, with its people when the viewer may see them.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use kernel::layout::{Chrome, render};
+use kernel::permissions::{Access, Scope, Visible};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use crate::api::agency_id;
+use crate::store::{self, AgencyRow, PersonFilter, PersonRow};
+
+#[derive(Template)]
+#[template(path = "agency.html")]
+struct AgencyPage {
+    chrome: Chrome,
+    agency: AgencyRow,
+    people: Option<Vec<PersonRow>>,
+    people_total: i64,
+    saved: bool,
+    can_edit: bool,
+    can_add_people: bool,
+}
+
+/// `?saved=1` after a successful save.
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    /// Present after saving.
+    pub saved: Option<String>,
+}
+
+/// Shows an agency.
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(saved): Query<Saved>,
+) -> AppResult<Response> {
+    ctx.authorize(Access::Read, Scope::Region)?;
+    let id = agency_id(&id)?;
+    let may_see_people = ctx.can(Access::Read, Scope::Agency(id));
+    let (agency, people) = state
+        .read(move |c| {
+            let agency = store::agency_find(c, id)?.ok_or(AppError::NotFound)?;
+            let people = if may_see_people {
+                let f = PersonFilter {
+                    agency: Some(id.to_string()),
+                    ..Default::default()
+                };
+                Some(store::person_list(c, &Visible::All, &f, 200, 0)?)
+            } else {
+                None
+            };
+            Ok((agency, people))
+        })
+        .await?;
+    let mut chrome = Chrome::new(&state, &ctx, "agencies-title");
+    chrome.title = agency.name.clone();
+    let page = AgencyPage {
+        chrome,
+        agency,
+        people_total: people.as_ref().map(|p| p.1).unwrap_or(0),
+        people: people.map(|p| p.0),
+        saved: saved.saved.is_some(),
+        can_edit: ctx.can(Access::Write, Scope::Region),
+        can_add_people: ctx.can(Access::Write, Scope::Agency(id)),
+    };
+    Ok(render(&page)?.into_response())
+}

@@ -1,0 +1,144 @@
+//! `GET /import` and `POST /import/{agencies,people}`: upload a CSV; every bad line is
+//! listed and nothing is imported until the file is clean.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{self, Access, Role, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+
+use crate::import;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    imported: Option<(String, usize)>,
+    can_import_agencies: bool,
+    agency_columns: String,
+    person_columns: String,
+}
+
+fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    imported: Option<(String, usize)>,
+) -> ImportPage {
+    ImportPage {
+        chrome: Chrome::new(state, ctx, "import-title"),
+        errors,
+        imported,
+        can_import_agencies: ctx.can(Access::Write, Scope::Region),
+        agency_columns: import::AGENCY_COLUMNS.join(","),
+        person_columns: import::PERSON_COLUMNS.join(","),
+    }
+}
+
+fn may_import(ctx: &Ctx) -> AppResult<()> {
+    let p = ctx.require()?;
+    if p.grants
+        .iter()
+        .any(|g| matches!(g.role, Role::DinasAdmin | Role::AgencyOperator))
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Shows the upload forms.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    may_import(&ctx)?;
+    Ok(render(&page(&state, &ctx, FormErrors::default(), None))?.into_response())
+}
+
+async fn file_of(mut multipart: Multipart) -> AppResult<Vec<u8>> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::field("file", "error-body-too-large"))?;
+            if bytes.is_empty() {
+                break;
+            }
+            return Ok(bytes.to_vec());
+        }
+    }
+    Err(AppError::Validation(vec![FieldError::new(
+        "file",
+        "error-import-no-file",
+    )]))
+}
+
+async fn finish(
+    state: &AppState,
+    ctx: &Ctx,
+    what: &str,
+    result: AppResult<usize>,
+) -> AppResult<Response> {
+    match result {
+        Ok(n) => Ok(render(&page(
+            state,
+            ctx,
+            FormErrors::default(),
+            Some((what.to_owned(), n)),
+        ))?
+        .into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&page(state, ctx, errors, None))?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Imports agencies (the Dinas only).
+pub async fn agencies(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let result = match file_of(multipart).await {
+        Ok(bytes) => {
+            state
+                .write(move |c| import::import_agencies(c, &actor, &bytes))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&state, &ctx, "agencies", result).await
+}
+
+/// Imports people into agencies the viewer may write to.
+pub async fn people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    may_import(&ctx)?;
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let result = match file_of(multipart).await {
+        Ok(bytes) => {
+            state
+                .write(move |c| {
+                    import::import_people(c, &actor, &bytes, |a| {
+                        permissions::allows(&grants, Access::Write, Scope::Agency(a))
+                    })
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&state, &ctx, "people", result).await
+}

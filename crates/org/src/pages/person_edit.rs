@@ -1,0 +1,84 @@
+//! `GET/POST /people/{id}/edit`: correct a person.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::PageForm;
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use super::PersonForm;
+use super::person_new::{PersonFormPage, writable_agencies};
+use crate::api::person_id;
+use crate::store::PersonRow;
+use crate::{service, store};
+
+async fn load(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PersonRow> {
+    ctx.require()?;
+    let id = person_id(id)?;
+    let row = state
+        .read(move |c| Ok(store::person_find(c, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    ctx.authorize(Access::Write, Scope::Agency(agency))?;
+    Ok(row)
+}
+
+/// Shows the form filled in.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let row = load(&state, &ctx, &id).await?;
+    let page = PersonFormPage {
+        agencies: writable_agencies(&state, &ctx).await?,
+        kinds: super::person_kinds(ctx.tr()),
+        chrome: Chrome::new(&state, &ctx, "person-edit-title"),
+        action: format!("/people/{}/edit", row.id),
+        form: PersonForm::from_row(&row),
+        errors: FormErrors::default(),
+        has_nik: row.nik.is_some(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Saves the correction.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PersonForm>,
+) -> AppResult<Response> {
+    let row = load(&state, &ctx, &id).await?;
+    let pid = person_id(&row.id)?;
+    let result = match AgencyId::parse(&form.agency_id) {
+        None => Err(AppError::field("agency_id", "error-agency-unknown")),
+        Some(to) => {
+            let actor = ctx.authorize(Access::Write, Scope::Agency(to))?.actor();
+            let draft = form.draft(row.nik.as_deref());
+            state
+                .write(move |c| service::update_person(c, &actor, pid, to, &draft))
+                .await
+        }
+    };
+    match result {
+        Ok(saved) => Ok(Redirect::to(&format!("/people/{}?saved=1", saved.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let page = PersonFormPage {
+                agencies: writable_agencies(&state, &ctx).await?,
+                kinds: super::person_kinds(ctx.tr()),
+                chrome: Chrome::new(&state, &ctx, "person-edit-title"),
+                action: format!("/people/{}/edit", row.id),
+                errors: FormErrors::from_error(&e, ctx.lang),
+                form,
+                has_nik: row.nik.is_some(),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,143 @@
+//! `GET /people`: the people the viewer may see, filtered, paged, exportable as CSV.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kernel::extract::Paging;
+use kernel::layout::{Chrome, render};
+use kernel::permissions::Visible;
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use super::agency_list::Format;
+use crate::model::mask_nik;
+use crate::store::{self, AgencyRow, PersonFilter, PersonRow};
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeopleList {
+    chrome: Chrome,
+    rows: Vec<(PersonRow, String)>,
+    agencies: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    filter: PersonFilter,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: String,
+    can_add: bool,
+}
+
+/// Lists people.
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    paging: Paging,
+    Query(filter): Query<PersonFilter>,
+    Query(format): Query<Format>,
+) -> AppResult<Response> {
+    let visible = ctx.visible()?;
+    let csv = format.format.as_deref() == Some("csv");
+    let (limit, offset) = if csv {
+        (i64::MAX, 0)
+    } else {
+        (paging.per_page, paging.offset())
+    };
+    let (f, v) = (filter.clone(), visible.clone());
+    let ((rows, total), agencies) = state
+        .read(move |c| {
+            Ok((
+                store::person_list(c, &v, &f, limit, offset)?,
+                store::agency_all(c)?,
+            ))
+        })
+        .await?;
+    let code_of = |id: &str| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.code.clone())
+            .unwrap_or_default()
+    };
+    if csv {
+        return csv_response(&rows, code_of);
+    }
+    let shown: Vec<AgencyRow> = match &visible {
+        Visible::All => agencies.clone(),
+        Visible::Only(ids) => agencies
+            .iter()
+            .filter(|a| ids.iter().any(|i| i.to_string() == a.id))
+            .cloned()
+            .collect(),
+    };
+    let query = serde_urlencoded::to_string([
+        ("q", filter.q.clone().unwrap_or_default()),
+        ("agency", filter.agency.clone().unwrap_or_default()),
+        ("kind", filter.kind.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    let can_add = ctx.principal.as_deref().is_some_and(|p| {
+        p.grants.iter().any(|g| {
+            g.role == kernel::permissions::Role::DinasAdmin
+                || g.role == kernel::permissions::Role::AgencyOperator
+        })
+    });
+    let page = PeopleList {
+        rows: rows
+            .into_iter()
+            .map(|p| {
+                let c = code_of(&p.agency_id);
+                (p, c)
+            })
+            .collect(),
+        agencies: shown
+            .into_iter()
+            .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+            .collect(),
+        kinds: super::person_kinds(ctx.tr()),
+        chrome: Chrome::new(&state, &ctx, "people-title"),
+        filter,
+        total,
+        page: paging.page,
+        pages: paging.pages(total),
+        query,
+        can_add,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+fn csv_response(rows: &[PersonRow], code_of: impl Fn(&str) -> String) -> AppResult<Response> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    let internal = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record(crate::import::PERSON_COLUMNS)
+        .map_err(internal)?;
+    for p in rows {
+        // The export is for staff, but a file travels: the NIK leaves only masked.
+        let nik = p.nik.as_deref().map(mask_nik).unwrap_or_default();
+        w.write_record([
+            code_of(&p.agency_id).as_str(),
+            &p.name,
+            &p.kind,
+            p.nip.as_deref().unwrap_or(""),
+            &nik,
+            p.position.as_deref().unwrap_or(""),
+            p.email.as_deref().unwrap_or(""),
+            p.phone.as_deref().unwrap_or(""),
+        ])
+        .map_err(internal)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"people.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,148 @@
+//! `GET/POST /region`: the region profile and the regulation in force (set by the Dinas).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::PageForm;
+use kernel::layout::{Chrome, FormErrors, choices, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use crate::model::{
+    REGION_KINDS, REGULATION_PACKS, REPORTING_CHAINS, RegionDraft, SUBDOMAIN_AUTHORITIES,
+};
+use crate::{service, store};
+
+/// The region form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    regulation_pack: String,
+    #[serde(default)]
+    regulation_number: String,
+    #[serde(default)]
+    regulation_year: String,
+    #[serde(default)]
+    regulation_title: String,
+    #[serde(default)]
+    subdomain_authority: String,
+    #[serde(default)]
+    reporting_chain: String,
+}
+
+#[derive(Template)]
+#[template(path = "region.html")]
+struct RegionPage {
+    chrome: Chrome,
+    form: RegionForm,
+    errors: FormErrors,
+    can_edit: bool,
+    saved: bool,
+    kinds: Vec<(String, String)>,
+    packs: Vec<(String, String)>,
+    authorities: Vec<(String, String)>,
+    chains: Vec<(String, String)>,
+}
+
+fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: RegionForm,
+    errors: FormErrors,
+    saved: bool,
+) -> RegionPage {
+    let tr = ctx.tr();
+    RegionPage {
+        chrome: Chrome::new(state, ctx, "region-title"),
+        form,
+        errors,
+        can_edit: ctx.can(Access::Write, Scope::Region),
+        saved,
+        kinds: choices(tr, "region-kind-", &REGION_KINDS),
+        packs: choices(tr, "region-pack-", &REGULATION_PACKS),
+        authorities: choices(tr, "region-authority-", &SUBDOMAIN_AUTHORITIES),
+        chains: choices(tr, "region-chain-", &REPORTING_CHAINS),
+    }
+}
+
+/// `?saved=1` after saving.
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+/// Shows the profile (as a form for the Dinas).
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<Saved>,
+) -> AppResult<Response> {
+    ctx.authorize(Access::Read, Scope::Region)?;
+    let stored = state.read(|c| Ok(store::region_get(c)?)).await?;
+    let form = stored
+        .map(|r| RegionForm {
+            name: r.name,
+            kind: r.kind,
+            domain: r.domain,
+            regulation_pack: r.regulation_pack,
+            regulation_number: r.regulation_number,
+            regulation_year: r.regulation_year.to_string(),
+            regulation_title: r.regulation_title,
+            subdomain_authority: r.subdomain_authority,
+            reporting_chain: r.reporting_chain,
+        })
+        .unwrap_or_default();
+    Ok(render(&page(
+        &state,
+        &ctx,
+        form,
+        FormErrors::default(),
+        q.saved.is_some(),
+    ))?
+    .into_response())
+}
+
+/// Saves the profile.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<RegionForm>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let year = form.regulation_year.trim().parse::<i32>();
+    let draft = RegionDraft {
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        domain: form.domain.clone(),
+        regulation_pack: form.regulation_pack.clone(),
+        regulation_number: form.regulation_number.clone(),
+        regulation_year: *year.as_ref().unwrap_or(&0),
+        regulation_title: form.regulation_title.clone(),
+        subdomain_authority: form.subdomain_authority.clone(),
+        reporting_chain: form.reporting_chain.clone(),
+    };
+    match state
+        .write(move |c| service::put_region(c, &actor, &draft))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/region?saved=1").into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&page(&state, &ctx, form, errors, false))?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,472 @@
+//! All of the organisation context's SQL.
+
+use chrono::NaiveDateTime;
+use db::DbConn;
+use db::dialect::{contains_pattern, lower, lower_opt};
+use db::schema::{agencies, people, region};
+use diesel::prelude::*;
+use kernel::ids::{AgencyId, PersonId};
+use kernel::permissions::Visible;
+
+use crate::model::{AgencyDraft, PersonDraft, RegionDraft};
+
+/// The stored region profile.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = region)]
+pub struct RegionRow {
+    /// Always 1.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `kabupaten` or `kota`.
+    pub kind: String,
+    /// Main domain.
+    pub domain: String,
+    /// Rule pack.
+    pub regulation_pack: String,
+    /// Regulation number.
+    pub regulation_number: String,
+    /// Regulation year.
+    pub regulation_year: i32,
+    /// Regulation title.
+    pub regulation_title: String,
+    /// Who grants subdomains.
+    pub subdomain_authority: String,
+    /// Reporting chain.
+    pub reporting_chain: String,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+    /// Changed by.
+    pub updated_by: Option<String>,
+}
+
+/// A stored agency.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = agencies)]
+pub struct AgencyRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Code.
+    pub code: String,
+    /// Kind.
+    pub kind: String,
+    /// The Dinas flag.
+    pub is_dinas: bool,
+    /// E-government unit.
+    pub egov_unit: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Created by.
+    pub created_by: Option<String>,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Updated by.
+    pub updated_by: Option<String>,
+}
+
+/// A stored person.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = people)]
+pub struct PersonRow {
+    /// Id.
+    pub id: String,
+    /// Agency id.
+    pub agency_id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// ASN number.
+    pub nip: Option<String>,
+    /// NIK (never shown unmasked).
+    pub nik: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Created by.
+    pub created_by: Option<String>,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Updated by.
+    pub updated_by: Option<String>,
+}
+
+fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// The region profile, if set.
+pub fn region_get(conn: &mut DbConn) -> QueryResult<Option<RegionRow>> {
+    region::table
+        .filter(region::id.eq(1))
+        .select(RegionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the region profile.
+pub fn region_put(conn: &mut DbConn, d: &RegionDraft, by: &str) -> QueryResult<RegionRow> {
+    let values = (
+        region::name.eq(&d.name),
+        region::kind.eq(&d.kind),
+        region::domain.eq(&d.domain),
+        region::regulation_pack.eq(&d.regulation_pack),
+        region::regulation_number.eq(&d.regulation_number),
+        region::regulation_year.eq(d.regulation_year),
+        region::regulation_title.eq(&d.regulation_title),
+        region::subdomain_authority.eq(&d.subdomain_authority),
+        region::reporting_chain.eq(&d.reporting_chain),
+        region::updated_at.eq(now()),
+        region::updated_by.eq(by),
+    );
+    if region_get(conn)?.is_some() {
+        diesel::update(region::table.filter(region::id.eq(1)))
+            .set(values)
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(region::table)
+            .values((region::id.eq(1), values))
+            .execute(conn)?;
+    }
+    region::table
+        .filter(region::id.eq(1))
+        .select(RegionRow::as_select())
+        .first(conn)
+}
+
+/// One agency.
+pub fn agency_find(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<AgencyRow>> {
+    agencies::table
+        .find(id.to_string())
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One agency by code.
+pub fn agency_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<AgencyRow>> {
+    agencies::table
+        .filter(agencies::code.eq(code))
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every agency, by name (for pickers and the dashboard).
+pub fn agency_all(conn: &mut DbConn) -> QueryResult<Vec<AgencyRow>> {
+    agencies::table
+        .order(agencies::name.asc())
+        .select(AgencyRow::as_select())
+        .load(conn)
+}
+
+/// Filters of the agency list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AgencyFilter {
+    /// Name or code contains.
+    pub q: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// `name` (default) or `code`.
+    pub sort: Option<String>,
+}
+
+/// A filtered, sorted page of agencies and the total count.
+pub fn agency_list(
+    conn: &mut DbConn,
+    f: &AgencyFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<AgencyRow>, i64)> {
+    let build = || {
+        let mut q = agencies::table.into_boxed();
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pat = contains_pattern(text);
+            q = q.filter(
+                lower(agencies::name)
+                    .like(pat.clone())
+                    .escape('\\')
+                    .or(lower(agencies::code).like(pat).escape('\\')),
+            );
+        }
+        if let Some(kind) = f.kind.as_deref().filter(|s| !s.is_empty()) {
+            q = q.filter(agencies::kind.eq(kind.to_owned()));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let q = build();
+    let q = match f.sort.as_deref() {
+        Some("code") => q.order(agencies::code.asc()),
+        _ => q.order((agencies::name.asc(), agencies::code.asc())),
+    };
+    let rows = q
+        .limit(limit)
+        .offset(offset)
+        .select(AgencyRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Clears the Dinas flag from every agency but `keep` (the flag moves, it never doubles).
+fn unflag_other_dinas(conn: &mut DbConn, keep: &str) -> QueryResult<Vec<String>> {
+    let others: Vec<String> = agencies::table
+        .filter(agencies::is_dinas.eq(true))
+        .filter(agencies::id.ne(keep))
+        .select(agencies::id)
+        .load(conn)?;
+    if !others.is_empty() {
+        diesel::update(agencies::table.filter(agencies::id.eq_any(&others)))
+            .set(agencies::is_dinas.eq(false))
+            .execute(conn)?;
+    }
+    Ok(others)
+}
+
+/// Inserts an agency; returns it and the agencies that lost the Dinas flag.
+pub fn agency_create(
+    conn: &mut DbConn,
+    d: &AgencyDraft,
+    by: &str,
+) -> QueryResult<(AgencyRow, Vec<String>)> {
+    let id = AgencyId::new().to_string();
+    let unflagged = if d.is_dinas {
+        unflag_other_dinas(conn, &id)?
+    } else {
+        vec![]
+    };
+    let t = now();
+    diesel::insert_into(agencies::table)
+        .values((
+            agencies::id.eq(&id),
+            agencies::name.eq(&d.name),
+            agencies::code.eq(&d.code),
+            agencies::kind.eq(&d.kind),
+            agencies::is_dinas.eq(d.is_dinas),
+            agencies::egov_unit.eq(&d.egov_unit),
+            agencies::created_at.eq(t),
+            agencies::created_by.eq(by),
+            agencies::updated_at.eq(t),
+            agencies::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    let row = agencies::table
+        .find(&id)
+        .select(AgencyRow::as_select())
+        .first(conn)?;
+    Ok((row, unflagged))
+}
+
+/// Updates an agency; returns the new row and the agencies that lost the Dinas flag.
+pub fn agency_update(
+    conn: &mut DbConn,
+    id: &str,
+    d: &AgencyDraft,
+    by: &str,
+) -> QueryResult<(AgencyRow, Vec<String>)> {
+    let unflagged = if d.is_dinas {
+        unflag_other_dinas(conn, id)?
+    } else {
+        vec![]
+    };
+    diesel::update(agencies::table.find(id))
+        .set((
+            agencies::name.eq(&d.name),
+            agencies::code.eq(&d.code),
+            agencies::kind.eq(&d.kind),
+            agencies::is_dinas.eq(d.is_dinas),
+            agencies::egov_unit.eq(&d.egov_unit),
+            agencies::updated_at.eq(now()),
+            agencies::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    let row = agencies::table
+        .find(id)
+        .select(AgencyRow::as_select())
+        .first(conn)?;
+    Ok((row, unflagged))
+}
+
+/// Which of these codes are taken.
+pub fn agency_codes_taken(conn: &mut DbConn, codes: &[String]) -> QueryResult<Vec<String>> {
+    agencies::table
+        .filter(agencies::code.eq_any(codes))
+        .select(agencies::code)
+        .load(conn)
+}
+
+/// People per agency id.
+pub fn people_per_agency(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    people::table
+        .group_by(people::agency_id)
+        .select((people::agency_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// One person.
+pub fn person_find(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .find(id.to_string())
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters of the people list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PersonFilter {
+    /// Name, NIP or position contains.
+    pub q: Option<String>,
+    /// Agency id.
+    pub agency: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+}
+
+/// A page of the people the caller may see, and the total.
+pub fn person_list(
+    conn: &mut DbConn,
+    visible: &Visible,
+    f: &PersonFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<PersonRow>, i64)> {
+    let allowed: Option<Vec<String>> = match visible {
+        Visible::All => None,
+        Visible::Only(ids) => Some(ids.iter().map(ToString::to_string).collect()),
+    };
+    let build = || {
+        let mut q = people::table.into_boxed();
+        if let Some(ids) = &allowed {
+            q = q.filter(people::agency_id.eq_any(ids.clone()));
+        }
+        if let Some(a) = f.agency.as_deref().filter(|s| !s.is_empty()) {
+            q = q.filter(people::agency_id.eq(a.to_owned()));
+        }
+        if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
+            q = q.filter(people::kind.eq(k.to_owned()));
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pat = contains_pattern(text);
+            q = q.filter(
+                lower(people::name)
+                    .like(pat.clone())
+                    .escape('\\')
+                    .or(people::nip.like(pat.clone()).escape('\\'))
+                    .or(lower_opt(people::position).like(pat).escape('\\')),
+            );
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let rows = build()
+        .order((people::name.asc(), people::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select(PersonRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Inserts a person.
+pub fn person_create(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    d: &PersonDraft,
+    by: &str,
+) -> QueryResult<PersonRow> {
+    let id = PersonId::new().to_string();
+    let t = now();
+    diesel::insert_into(people::table)
+        .values((
+            people::id.eq(&id),
+            people::agency_id.eq(agency.to_string()),
+            people::name.eq(&d.name),
+            people::kind.eq(&d.kind),
+            people::nip.eq(&d.nip),
+            people::nik.eq(&d.nik),
+            people::position.eq(&d.position),
+            people::email.eq(&d.email),
+            people::phone.eq(&d.phone),
+            people::created_at.eq(t),
+            people::created_by.eq(by),
+            people::updated_at.eq(t),
+            people::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    people::table
+        .find(&id)
+        .select(PersonRow::as_select())
+        .first(conn)
+}
+
+/// Updates a person.
+pub fn person_update(
+    conn: &mut DbConn,
+    id: &str,
+    agency: AgencyId,
+    d: &PersonDraft,
+    by: &str,
+) -> QueryResult<PersonRow> {
+    diesel::update(people::table.find(id))
+        .set((
+            people::agency_id.eq(agency.to_string()),
+            people::name.eq(&d.name),
+            people::kind.eq(&d.kind),
+            people::nip.eq(&d.nip),
+            people::nik.eq(&d.nik),
+            people::position.eq(&d.position),
+            people::email.eq(&d.email),
+            people::phone.eq(&d.phone),
+            people::updated_at.eq(now()),
+            people::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    people::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(conn)
+}
+
+/// Which of these NIPs and NIKs are already recorded (for the import's line-by-line report).
+pub fn person_numbers_taken(
+    conn: &mut DbConn,
+    nips: &[String],
+    niks: &[String],
+) -> QueryResult<(Vec<String>, Vec<String>)> {
+    let nip: Vec<Option<String>> = people::table
+        .filter(people::nip.eq_any(nips))
+        .select(people::nip)
+        .load(conn)?;
+    let nik: Vec<Option<String>> = people::table
+        .filter(people::nik.eq_any(niks))
+        .select(people::nik)
+        .load(conn)?;
+    Ok((
+        nip.into_iter().flatten().collect(),
+        nik.into_iter().flatten().collect(),
+    ))
+}
+
+impl From<RegionRow> for RegionDraft {
+    fn from(r: RegionRow) -> Self {
+        Self {
+            name: r.name,
+            kind: r.kind,
+            domain: r.domain,
+            regulation_pack: r.regulation_pack,
+            regulation_number: r.regulation_number,
+            regulation_year: r.regulation_year,
+            regulation_title: r.regulation_title,
+            subdomain_authority: r.subdomain_authority,
+            reporting_chain: r.reporting_chain,
+        }
+    }
+}

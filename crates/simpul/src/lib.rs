@@ -1,0 +1,118 @@
+//! Assembly of Simpul: every context's routes, navigation, messages and API document on one
+//! state. The binary (`main.rs`) and the test harness both build the app from here.
+
+pub mod demo;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use kernel::config::Config;
+use kernel::metrics::Metrics;
+use kernel::{AppError, AppState};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+/// Largest request body (CSV imports included).
+const MAX_BODY: usize = 20 * 1024 * 1024;
+
+/// Opens the database (creating the data directory for SQLite), applies migrations and
+/// builds the shared state.
+pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
+    if db::Backend::of_url(&config.database_url) == Some(db::Backend::Sqlite) {
+        let path = std::path::Path::new(db::sqlite_path(&config.database_url));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                db::DbError::Migration(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    let pool = db::pool(&config.database_url)?;
+    db::migrate(&mut *pool.get()?)?;
+    kernel::i18n::init(&[org::MESSAGES]);
+    let mut nav = org::nav();
+    nav.extend(kernel::nav());
+    Ok(AppState {
+        pool,
+        config: Arc::new(config),
+        nav: Arc::new(nav),
+        metrics: Arc::new(Metrics::default()),
+        started: Instant::now(),
+    })
+}
+
+/// The OpenAPI 3.1 document of every context's API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    #[derive(OpenApi)]
+    #[openapi(
+        info(title = "Simpul API", description = "The e-government platform of a regional ICT office (Dinas Kominfo). \
+            Authenticate with `Authorization: Bearer <token>` (see `simpul admin create-token`) or the browser session \
+            cookie (then send `X-CSRF-Token` on writes). Errors are `{\"error\":{\"code\",\"message\",\"field\"}}`."),
+        modifiers(&BearerAuth)
+    )]
+    struct Root;
+    struct BearerAuth;
+    impl utoipa::Modify for BearerAuth {
+        fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+            use utoipa::openapi::security::{
+                HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+            };
+            let components = doc.components.get_or_insert_with(Default::default);
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+            doc.security = Some(vec![SecurityRequirement::new(
+                "bearer",
+                Vec::<String>::new(),
+            )]);
+        }
+    }
+    let mut doc = Root::openapi();
+    doc.merge(kernel::KernelApi::openapi());
+    doc.merge(org::OrgApi::openapi());
+    doc
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(openapi())
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let security = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    ];
+    let mut router = Router::new()
+        .merge(kernel::router())
+        .merge(org::router())
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kernel::middleware::context,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TraceLayer::new_for_http());
+    for (name, value) in security {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.with_state(state)
+}

@@ -1,0 +1,299 @@
+//! The `simpul` command: serve, migrate, demo, admin and audit.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kernel::audit::Actor;
+use kernel::auth::{self, NewUser};
+use kernel::config::Config;
+use kernel::ids::AgencyId;
+use kernel::permissions::{Role, RoleGrant};
+use kernel::state::write_tx;
+
+/// Simpul — the e-government platform of a regional ICT office (Dinas Kominfo).
+///
+/// With no configuration it keeps everything in ./simpul-data/ (SQLite) and serves
+/// http://127.0.0.1:8080. Settings come from simpul.toml and SIMPUL_* variables.
+#[derive(Debug, Parser)]
+#[command(name = "simpul", version, arg_required_else_help = true)]
+struct Cli {
+    /// Settings file (default: ./simpul.toml if present).
+    #[arg(long, global = true, env = "SIMPUL_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web pages, API and background work (applies migrations first).
+    Serve {
+        /// Load the demo region (Kabupaten Sukamaju) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo region, Kabupaten Sukamaju, print its accounts and exit. Harmless twice.
+    Demo,
+    /// Administration without the web interface.
+    #[command(subcommand)]
+    Admin(Admin),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(Audit),
+}
+
+#[derive(Debug, Subcommand)]
+enum Admin {
+    /// Create an account; the password is read from the first line of standard input.
+    CreateUser {
+        /// Login name (3–64 of a-z, 0-9, . _ -).
+        #[arg(long)]
+        login: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// dinas-admin, kepala-dinas, agency-operator, web-admin, wali-data, ppid,
+        /// ppid-pembantu, leader or auditor.
+        #[arg(long)]
+        role: String,
+        /// Agency code the role applies to (required for agency roles).
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
+    },
+    /// Print a new API token for an account, alone, on standard output.
+    CreateToken {
+        /// The account's login.
+        #[arg(long)]
+        login: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Audit {
+    /// Check the hash chain: exit 0 when it holds, 1 naming the first broken event.
+    Verify,
+}
+
+/// A failure with the exit code it deserves.
+struct Fail(u8, String);
+
+fn usage(msg: impl Into<String>) -> Fail {
+    Fail(2, msg.into())
+}
+
+fn runtime(msg: impl std::fmt::Display) -> Fail {
+    Fail(1, msg.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(code, msg)) => {
+            eprintln!("simpul: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| usage(e.0))?;
+    init_logging(config.log_json);
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => {
+            let state = simpul::build_state(config).map_err(runtime)?;
+            drop(state);
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let state = simpul::build_state(config).map_err(runtime)?;
+            load_demo(&state)
+        }
+        Command::Admin(Admin::CreateUser {
+            login,
+            name,
+            role,
+            agency,
+        }) => create_user(config, &login, &name, &role, agency),
+        Command::Admin(Admin::CreateToken { login, name }) => {
+            let state = simpul::build_state(config).map_err(runtime)?;
+            let mut conn = state.pool.get().map_err(runtime)?;
+            let user = auth::find_user_by_login(&mut conn, &login)
+                .map_err(runtime)?
+                .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
+            let token = write_tx(&mut conn, |c| {
+                let token = auth::create_token(c, &user.id, &name)?;
+                let change = kernel::audit::Change {
+                    action: "token.create",
+                    record_type: "user",
+                    record_id: user.id.clone(),
+                    agency: None,
+                    summary: serde_json::json!({"name": name}),
+                };
+                kernel::audit::record(c, &Actor::system("cli"), change)?;
+                Ok(token)
+            })
+            .map_err(|e| runtime(format!("{e}")))?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Audit(Audit::Verify) => {
+            let state = simpul::build_state(config).map_err(runtime)?;
+            let mut conn = state.pool.get().map_err(runtime)?;
+            match kernel::audit::verify(&mut conn).map_err(runtime)? {
+                Ok(n) => {
+                    println!("audit trail intact: {n} events");
+                    Ok(())
+                }
+                Err(broken) => Err(Fail(
+                    1,
+                    format!(
+                        "audit trail broken at event {}: {}",
+                        broken.seq, broken.reason
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SIMPUL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn load_demo(state: &kernel::AppState) -> Result<(), Fail> {
+    let mut conn = state.pool.get().map_err(runtime)?;
+    let added = simpul::demo::load(&mut conn).map_err(|e| runtime(format!("demo: {e}")))?;
+    println!(
+        "{}",
+        if added {
+            "Demo region Kabupaten Sukamaju (sukamajukab.go.id) loaded."
+        } else {
+            "Demo region already loaded; nothing changed."
+        }
+    );
+    println!(
+        "Demo accounts (password for all: {}):",
+        simpul::demo::DEMO_PASSWORD
+    );
+    for (login, name, role, agency) in simpul::demo::ACCOUNTS {
+        println!(
+            "  {login:<16} {:<16} {:<12} {name}",
+            role.as_str(),
+            agency.unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+fn create_user(
+    config: Config,
+    login: &str,
+    name: &str,
+    role: &str,
+    agency: Option<String>,
+) -> Result<(), Fail> {
+    let role = Role::parse(role).ok_or_else(|| {
+        usage(format!(
+            "unknown role {role:?}; choose one of {}",
+            Role::ALL.map(Role::as_str).join(", ")
+        ))
+    })?;
+    if role.needs_agency() && agency.is_none() {
+        return Err(usage(format!("role {} needs --agency CODE", role.as_str())));
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| usage(format!("cannot read the password from stdin: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let state = simpul::build_state(config).map_err(runtime)?;
+    let mut conn = state.pool.get().map_err(runtime)?;
+    let agency_id = match agency {
+        None => None,
+        Some(code) => {
+            let row = org::store::agency_by_code(&mut conn, &code.to_uppercase())
+                .map_err(runtime)?
+                .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
+            AgencyId::parse(&row.id)
+        }
+    };
+    let new = NewUser {
+        login,
+        name,
+        password: &password,
+        person_id: None,
+        grants: vec![RoleGrant {
+            role,
+            agency: agency_id,
+        }],
+    };
+    let id = write_tx(&mut conn, |c| {
+        auth::register_user(c, &Actor::system("cli"), &new)
+    })
+    .map_err(|e| match e {
+        kernel::AppError::Validation(_) | kernel::AppError::Conflict(_) => {
+            let msgs: Vec<String> = e
+                .field_errors()
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message(kernel::i18n::Lang::En)))
+                .collect();
+            usage(msgs.join("; "))
+        }
+        other => runtime(other),
+    })?;
+    println!("created account {} ({id})", login.trim().to_lowercase());
+    Ok(())
+}
+
+fn serve(config: Config, demo: bool) -> Result<(), Fail> {
+    let addr = config.http_addr;
+    let state = simpul::build_state(config).map_err(runtime)?;
+    if demo {
+        load_demo(&state)?;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(runtime)?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| runtime(format!("cannot listen on {addr}: {e}")))?;
+        tracing::info!(%addr, database = %state.config.database_url.split(':').next().unwrap_or(""), "Simpul is serving");
+        axum::serve(listener, simpul::app(state)).with_graceful_shutdown(shutdown()).await.map_err(runtime)
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
