@@ -196,3 +196,10 @@ pub fn lock_for_write(conn: &mut DbConn) -> diesel::QueryResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// The current UTC time, truncated to microseconds: PostgreSQL keeps no finer, so both
+/// backends store and return the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}

@@ -1,7 +1,7 @@
 //! The audit trail: every change writes an event in the same transaction; events are
 //! append-only (the database refuses edits) and hash-chained, and `verify` checks the chain.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use db::DbConn;
 use db::schema::{audit_events, audit_head};
 use diesel::prelude::*;
@@ -97,10 +97,8 @@ pub fn record(conn: &mut DbConn, actor: &Actor, change: Change<'_>) -> QueryResu
         .filter(audit_head::id.eq(1))
         .select((audit_head::seq, audit_head::last_hash))
         .first(conn)?;
-    let now = Utc::now().naive_utc();
-    // Both backends keep microseconds; truncating first makes the hash reproducible.
-    let at = chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1))
-        .unwrap_or(now);
+    // Microseconds, as both backends store them, so the hash can be recomputed.
+    let at = db::now();
     let mut event = AuditEvent {
         seq: seq + 1,
         at,

@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use chrono::{NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDateTime, TimeDelta};
 use db::DbConn;
 use db::schema::{api_tokens, role_grants, sessions, users};
 use diesel::prelude::*;
@@ -186,7 +186,7 @@ pub fn principal_by_session(
     hours: u32,
 ) -> QueryResult<Option<Principal>> {
     let id = secret_hash(cookie);
-    let now = Utc::now().naive_utc();
+    let now = db::now();
     let found: Option<(String, NaiveDateTime, UserRow)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(&id))
@@ -259,7 +259,7 @@ pub fn check_sign_in(
     login: &str,
     password: &str,
 ) -> QueryResult<Result<UserRow, SignInFailure>> {
-    let now = Utc::now().naive_utc();
+    let now = db::now();
     let Some(user) = find_user_by_login(conn, login)? else {
         // Spend the same time as a real check so timing does not reveal which logins exist.
         let _ = verify_password(password, DUMMY_HASH);
@@ -300,7 +300,7 @@ pub fn create_session(
     user_agent: Option<&str>,
 ) -> QueryResult<String> {
     let secret = random_secret();
-    let now = Utc::now().naive_utc();
+    let now = db::now();
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(secret_hash(&secret)),
@@ -342,7 +342,7 @@ pub fn create_token(conn: &mut DbConn, user_id: &str, name: &str) -> QueryResult
             api_tokens::user_id.eq(user_id),
             api_tokens::token_hash.eq(secret_hash(&token)),
             api_tokens::name.eq(name),
-            api_tokens::created_at.eq(Utc::now().naive_utc()),
+            api_tokens::created_at.eq(db::now()),
         ))
         .execute(conn)?;
     Ok(token)
@@ -392,7 +392,7 @@ pub fn create_user(conn: &mut DbConn, new: &NewUser<'_>, by: Option<&str>) -> Ap
         )));
     }
     let id = UserId::new();
-    let now = Utc::now().naive_utc();
+    let now = db::now();
     diesel::insert_into(users::table)
         .values((
             users::id.eq(id.to_string()),
@@ -427,7 +427,7 @@ pub fn set_password(conn: &mut DbConn, user_id: &str, password: &str) -> AppResu
     diesel::update(users::table.filter(users::id.eq(user_id)))
         .set((
             users::password_hash.eq(hash_password(password)?),
-            users::updated_at.eq(Utc::now().naive_utc()),
+            users::updated_at.eq(db::now()),
         ))
         .execute(conn)?;
     Ok(())

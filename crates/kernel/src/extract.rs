@@ -73,7 +73,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else {
             field
         };
-        AppError::BadRequest(FieldError::new(field, key).arg("detail", text))
+        // An unknown field is named on its own; other details are serde's own words.
+        let detail = if key == "error-unknown-field" {
+            field.clone()
+        } else {
+            text
+        };
+        AppError::BadRequest(FieldError::new(field, key).arg("detail", detail))
     })
 }
 

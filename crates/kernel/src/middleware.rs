@@ -123,17 +123,21 @@ fn base_ctx(
     principal: Option<Arc<auth::Principal>>,
     csrf: String,
 ) -> Ctx {
-    let lang = principal
-        .as_deref()
-        .map(|p| p.lang)
-        .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or_default();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language);
+    // A browser user's saved choice wins; a script with a token says what it wants per call.
+    let lang = match principal.as_deref() {
+        Some(p) if p.via == auth::Via::Token => accept.unwrap_or(p.lang),
+        Some(p) => p.lang,
+        None => jar
+            .get(LANG_COOKIE)
+            .and_then(|c| Lang::parse(c.value()))
+            .or(accept)
+            .unwrap_or_default(),
+    };
     Ctx {
         principal,
         lang,

@@ -99,7 +99,7 @@ pub struct PersonRow {
 }
 
 fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    db::now()
 }
 
 /// The region profile, if set.

@@ -1,1 +1,318 @@
-//! placeholder
+//! `TestApp`: the whole application served on a random local port over a fresh database —
+#![expect(
+    clippy::expect_used,
+    reason = "test harness: a failed setup must abort the test loudly"
+)]
+//! a new SQLite file or a new PostgreSQL schema — with request helpers. The [`both!`] macro
+//! instantiates a test once per backend, so every storage test runs on both.
+
+use std::net::SocketAddr;
+
+use db::Backend;
+use diesel::Connection;
+use kernel::AppState;
+use kernel::audit::Actor;
+use kernel::auth::{self, NewUser};
+use kernel::config::Config;
+use kernel::ids::AgencyId;
+use kernel::permissions::{Role, RoleGrant};
+use kernel::state::write_tx;
+
+pub use reqwest;
+pub use serde_json::{Value, json};
+
+/// The PostgreSQL server tests use unless `TEST_DATABASE_URL` says otherwise.
+pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Password of every account a test creates.
+pub const PASSWORD: &str = "test-password-123";
+
+/// Removes what a test's database left behind.
+enum Cleanup {
+    Dir(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
+    Schema { admin_url: String, schema: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Cleanup::Schema { admin_url, schema } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::connection::SimpleConnection::batch_execute(
+                &mut conn,
+                &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+            );
+        }
+    }
+}
+
+/// A running application on its own database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:40123`.
+    pub base: String,
+    /// The listening address.
+    pub addr: SocketAddr,
+    /// The shared state (pool, config) for direct checks.
+    pub state: AppState,
+    /// Which backend this instance runs on.
+    pub backend: Backend,
+    _cleanup: Cleanup,
+}
+
+impl TestApp {
+    /// On a fresh SQLite file.
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("simpul.db").display());
+        Self::start(
+            url,
+            dir.path().to_path_buf(),
+            Backend::Sqlite,
+            Cleanup::Dir(dir),
+        )
+        .await
+    }
+
+    /// On a fresh schema of the PostgreSQL at `TEST_DATABASE_URL` (default [`DEFAULT_PG`]).
+    pub async fn postgres() -> Self {
+        let admin_url =
+            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG.to_owned());
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = diesel::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL half: cannot connect to {admin_url} ({e}). Start PostgreSQL or set TEST_DATABASE_URL; \
+                 outside CI, scripts/test skips this half and says so."
+            )
+        });
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            &format!("CREATE SCHEMA {schema}"),
+        )
+        .expect("create test schema");
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options=-csearch_path%3D{schema}");
+        let dir = std::env::temp_dir();
+        Self::start(
+            url,
+            dir,
+            Backend::Postgres,
+            Cleanup::Schema { admin_url, schema },
+        )
+        .await
+    }
+
+    /// On the given backend.
+    pub async fn on(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    async fn start(
+        database_url: String,
+        data_dir: std::path::PathBuf,
+        backend: Backend,
+        cleanup: Cleanup,
+    ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = Config::from_env_only(|k| match k {
+            "SIMPUL_DATABASE_URL" => Some(database_url.clone()),
+            "SIMPUL_DATA_DIR" => Some(data_dir.display().to_string()),
+            "SIMPUL_HTTP_ADDR" => Some(addr.to_string()),
+            _ => None,
+        })
+        .expect("test config");
+        let state = tokio::task::spawn_blocking(move || simpul::build_state(config))
+            .await
+            .expect("join")
+            .expect("build state");
+        let app = simpul::app(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            base: format!("http://{addr}"),
+            addr,
+            state,
+            backend,
+            _cleanup: cleanup,
+        }
+    }
+
+    /// A full URL for a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Runs a closure on a pooled connection.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let pool = self.state.pool.clone();
+        tokio::task::spawn_blocking(move || f(&mut pool.get().expect("connection")))
+            .await
+            .expect("join")
+    }
+
+    /// Loads the demo region.
+    pub async fn demo(&self) {
+        self.db(|c| simpul::demo::load(c).expect("demo")).await;
+    }
+
+    /// Creates an agency directly (as the system) and returns its id.
+    pub async fn agency(&self, code: &str) -> AgencyId {
+        let code = code.to_owned();
+        self.db(move |c| {
+            let draft = org::model::AgencyDraft {
+                name: format!("Dinas {code}"),
+                code: code.clone(),
+                kind: "dinas".into(),
+                is_dinas: false,
+                egov_unit: None,
+            };
+            let row = write_tx(c, |tx| {
+                org::service::create_agency(tx, &Actor::system("test"), &draft)
+            })
+            .expect("agency");
+            AgencyId::parse(&row.id).expect("id")
+        })
+        .await
+    }
+
+    /// Creates an account with one role and returns an API token for it.
+    pub async fn token(&self, login: &str, role: Role, agency: Option<AgencyId>) -> String {
+        self.account(login, role, agency).await;
+        let login = login.to_owned();
+        self.db(move |c| {
+            let user = auth::find_user_by_login(c, &login)
+                .expect("query")
+                .expect("user");
+            auth::create_token(c, &user.id, "test").expect("token")
+        })
+        .await
+    }
+
+    /// Creates an account with one role (password [`PASSWORD`]).
+    pub async fn account(&self, login: &str, role: Role, agency: Option<AgencyId>) {
+        let login = login.to_owned();
+        self.db(move |c| {
+            let new = NewUser {
+                login: &login,
+                name: &login,
+                password: PASSWORD,
+                person_id: None,
+                grants: vec![RoleGrant { role, agency }],
+            };
+            write_tx(c, |tx| {
+                auth::register_user(tx, &Actor::system("test"), &new)
+            })
+            .expect("account");
+        })
+        .await;
+    }
+
+    /// A client that keeps cookies and does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Signs a browser client in; returns the session's anti-forgery token.
+    pub async fn sign_in(&self, client: &reqwest::Client, login: &str) -> String {
+        let page = client
+            .get(self.url("/sign-in"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        let csrf = csrf_of(&page);
+        let resp = client
+            .post(self.url("/sign-in"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("login", login),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(resp.status(), 303, "sign-in of {login} should redirect");
+        let home = client
+            .get(self.url("/account"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        csrf_of(&home)
+    }
+}
+
+/// The anti-forgery token in a page's first form.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Sends a JSON request with a bearer token; returns status and parsed body.
+pub async fn api(
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut req = client.request(method, url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("send");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Defines a test that runs once on SQLite and once on PostgreSQL, as
+/// `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::TestApp::sqlite().await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run($crate::TestApp::postgres().await).await
+            }
+        }
+    };
+}

@@ -1,0 +1,265 @@
+//! Organisation context over HTTP, on SQLite and PostgreSQL: the API, validation, access by
+//! agency, CSV import and the audit trail.
+
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{Value, api, both, json};
+
+fn agency_body(code: &str) -> Value {
+    json!({"name": format!("Dinas {code}"), "code": code, "kind": "dinas"})
+}
+
+fn person_body(agency: &str, nip: &str) -> Value {
+    json!({"agency_id": agency, "name": "Siti Rahayu", "kind": "pns", "nip": nip, "email": "siti@sukamajukab.go.id"})
+}
+
+both! {
+    async fn agency_api_create_read_update(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (s, created) = api(Method::POST, app.url("/api/v1/agencies"), Some(&admin), Some(agency_body("dinkes"))).await;
+        assert_eq!(s, 201, "{created}");
+        assert_eq!(created["code"], "DINKES");
+        let id = created["id"].as_str().unwrap().to_owned();
+
+        let (s, got) = api(Method::GET, app.url(&format!("/api/v1/agencies/{id}")), Some(&admin), None).await;
+        assert_eq!((s, got["name"].as_str()), (200, Some("Dinas dinkes")));
+
+        let mut changed = agency_body("DINKES");
+        changed["name"] = json!("Dinas Kesehatan");
+        changed["egov_unit"] = json!("Seksi Data");
+        let (s, upd) = api(Method::PUT, app.url(&format!("/api/v1/agencies/{id}")), Some(&admin), Some(changed)).await;
+        assert_eq!((s, upd["egov_unit"].as_str()), (200, Some("Seksi Data")));
+
+        let (s, list) = api(Method::GET, app.url("/api/v1/agencies?q=kesehatan"), Some(&admin), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["items"][0]["id"], id.as_str());
+
+        // Not found: a well-formed id that does not exist, and one that is not an id at all.
+        let missing = kernel::ids::AgencyId::new();
+        assert_eq!(api(Method::GET, app.url(&format!("/api/v1/agencies/{missing}")), Some(&admin), None).await.0, 404);
+        assert_eq!(api(Method::GET, app.url("/api/v1/agencies/nope"), Some(&admin), None).await.0, 404);
+        // Unauthenticated, and a bad token.
+        assert_eq!(api(Method::GET, app.url("/api/v1/agencies"), None, None).await.0, 401);
+        assert_eq!(api(Method::GET, app.url("/api/v1/agencies"), Some("smp_forged"), None).await.0, 401);
+    }
+}
+
+both! {
+    async fn agency_bad_input_is_refused_and_nothing_is_written(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let url = app.url("/api/v1/agencies");
+        let (s, e) = api(Method::POST, url.clone(), Some(&admin), Some(json!({"name": "A", "code": "AA", "kind": "dinas", "colour": "red"}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("colour")), "{e}");
+        let (s, e) = api(Method::POST, url.clone(), Some(&admin), Some(json!({"name": "A", "code": 7, "kind": "dinas"}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("code")), "{e}");
+        let (s, e) = api(Method::POST, url.clone(), Some(&admin), Some(json!({"name": "x".repeat(201), "code": "a b", "kind": "ministry"}))).await;
+        assert_eq!(s, 422);
+        let fields: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["name", "code", "kind"]);
+        // Malformed JSON.
+        let resp = reqwest::Client::new().post(url.clone()).bearer_auth(&admin).header("content-type", "application/json").body("{\"name\":").send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+        // Duplicate code: 409 naming the field; the message follows Accept-Language.
+        assert_eq!(api(Method::POST, url.clone(), Some(&admin), Some(agency_body("DUP"))).await.0, 201);
+        let resp = reqwest::Client::new().post(url.clone()).bearer_auth(&admin).header("accept-language", "en").json(&agency_body("dup")).send().await.unwrap();
+        assert_eq!(resp.status(), 409);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "code");
+        assert!(body["error"]["message"].as_str().unwrap().contains("already used"), "{body}");
+        let (_, list) = api(Method::GET, url, Some(&admin), None).await;
+        assert_eq!(list["total"], 1, "only the first DUP exists");
+    }
+}
+
+both! {
+    async fn dinas_flag_moves_and_is_never_doubled(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let url = app.url("/api/v1/agencies");
+        let mut a = agency_body("KOMINFO");
+        a["is_dinas"] = json!(true);
+        let (_, first) = api(Method::POST, url.clone(), Some(&admin), Some(a)).await;
+        let mut b = agency_body("KOMINFO2");
+        b["is_dinas"] = json!(true);
+        api(Method::POST, url.clone(), Some(&admin), Some(b)).await;
+        let (_, list) = api(Method::GET, url, Some(&admin), None).await;
+        let flagged: Vec<&str> = list["items"].as_array().unwrap().iter().filter(|a| a["is_dinas"] == true).map(|a| a["code"].as_str().unwrap()).collect();
+        assert_eq!(flagged, ["KOMINFO2"]);
+        let (_, old) = api(Method::GET, app.url(&format!("/api/v1/agencies/{}", first["id"].as_str().unwrap())), Some(&admin), None).await;
+        assert_eq!(old["is_dinas"], false);
+    }
+}
+
+both! {
+    async fn operator_sees_and_changes_only_own_agency_through_the_api(app) {
+        let (a, b) = (app.agency("AAA").await, app.agency("BBB").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let op_a = app.token("op.a", Role::AgencyOperator, Some(a)).await;
+        let leader = app.token("bupati", Role::Leader, None).await;
+        let people = app.url("/api/v1/people");
+        let (s, in_b) = api(Method::POST, people.clone(), Some(&admin), Some(person_body(&b.to_string(), "198503122010011001"))).await;
+        assert_eq!(s, 201, "{in_b}");
+        let b_url = app.url(&format!("/api/v1/people/{}", in_b["id"].as_str().unwrap()));
+
+        // Read: forbidden one by one, invisible in lists.
+        assert_eq!(api(Method::GET, b_url.clone(), Some(&op_a), None).await.0, 403);
+        let (_, list) = api(Method::GET, people.clone(), Some(&op_a), None).await;
+        assert_eq!(list["total"], 0);
+        let (_, list) = api(Method::GET, app.url(&format!("/api/v1/people?agency={b}")), Some(&op_a), None).await;
+        assert_eq!(list["total"], 0, "filtering by another agency reveals nothing");
+        // Write: not in B, not moving someone from B, not moving own staff into B.
+        assert_eq!(api(Method::PUT, b_url.clone(), Some(&op_a), Some(person_body(&a.to_string(), "198503122010011001"))).await.0, 403);
+        assert_eq!(api(Method::POST, people.clone(), Some(&op_a), Some(person_body(&b.to_string(), "199001012015011002"))).await.0, 403);
+        let (s, mine) = api(Method::POST, people.clone(), Some(&op_a), Some(person_body(&a.to_string(), "199001012015011002"))).await;
+        assert_eq!(s, 201);
+        let mine_url = app.url(&format!("/api/v1/people/{}", mine["id"].as_str().unwrap()));
+        assert_eq!(api(Method::PUT, mine_url.clone(), Some(&op_a), Some(person_body(&b.to_string(), "199001012015011002"))).await.0, 403);
+        assert_eq!(api(Method::GET, mine_url.clone(), Some(&op_a), None).await.0, 200);
+        // Agencies are the Dinas's to change.
+        assert_eq!(api(Method::POST, app.url("/api/v1/agencies"), Some(&op_a), Some(agency_body("NEW"))).await.0, 403);
+        assert_eq!(api(Method::PUT, app.url(&format!("/api/v1/agencies/{a}")), Some(&op_a), Some(agency_body("AAA"))).await.0, 403);
+        // A read-only leader sees everything and changes nothing.
+        assert_eq!(api(Method::GET, b_url.clone(), Some(&leader), None).await.0, 200);
+        let (_, all) = api(Method::GET, people.clone(), Some(&leader), None).await;
+        assert_eq!(all["total"], 2);
+        assert_eq!(api(Method::PUT, mine_url, Some(&leader), Some(person_body(&a.to_string(), "199001012015011002"))).await.0, 403);
+        assert_eq!(api(Method::POST, people, Some(&leader), Some(person_body(&a.to_string(), "199202022016021003"))).await.0, 403);
+        // Nothing the refused calls tried was written.
+        let (_, after) = api(Method::GET, b_url, Some(&admin), None).await;
+        assert_eq!(after["agency_id"], b.to_string());
+    }
+}
+
+both! {
+    async fn operator_is_refused_other_agencies_through_the_pages(app) {
+        let (a, b) = (app.agency("AAA").await, app.agency("BBB").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        app.account("op.a", Role::AgencyOperator, Some(a)).await;
+        let (_, in_b) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&b.to_string(), "198503122010011001"))).await;
+        let id = in_b["id"].as_str().unwrap();
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.a").await;
+        assert_eq!(browser.get(app.url(&format!("/people/{id}"))).send().await.unwrap().status(), 403);
+        assert_eq!(browser.get(app.url(&format!("/people/{id}/edit"))).send().await.unwrap().status(), 403);
+        let form = [("_csrf", csrf.as_str()), ("agency_id", &a.to_string()), ("name", "Hijacked"), ("kind", "non-asn")];
+        assert_eq!(browser.post(app.url(&format!("/people/{id}/edit"))).form(&form).send().await.unwrap().status(), 403);
+        let agency = [("_csrf", csrf.as_str()), ("name", "X"), ("code", "XX"), ("kind", "dinas")];
+        assert_eq!(browser.post(app.url("/agencies/new")).form(&agency).send().await.unwrap().status(), 403);
+        let people = browser.get(app.url("/people")).send().await.unwrap().text().await.unwrap();
+        assert!(!people.contains("Siti Rahayu"), "another agency's staff must not be listed");
+        let (_, still) = api(Method::GET, app.url(&format!("/api/v1/people/{id}")), Some(&admin), None).await;
+        assert_eq!(still["name"], "Siti Rahayu");
+    }
+}
+
+both! {
+    async fn people_numbers_are_validated_and_nik_is_masked(app) {
+        let a = app.agency("AAA").await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let url = app.url("/api/v1/people");
+        let resp = reqwest::Client::new().post(url.clone()).bearer_auth(&admin).header("accept-language", "en")
+            .json(&person_body(&a.to_string(), "198502302010011001")).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "nip");
+        assert!(body["error"]["message"].as_str().unwrap().contains("birth date"), "{body}");
+        // A PPPK number carries a code where a PNS number has a month: accepted for PPPK.
+        let mut pppk = person_body(&a.to_string(), "199002142022211003");
+        pppk["kind"] = json!("pppk");
+        pppk["nik"] = json!("3201015203850002");
+        let (s, p) = api(Method::POST, url.clone(), Some(&admin), Some(pppk)).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(p["nik_masked"], "3201************");
+        assert!(p.get("nik").is_none(), "the full NIK never leaves");
+        // The same NIP twice.
+        let (s, e) = api(Method::POST, url.clone(), Some(&admin), Some(person_body(&a.to_string(), "199002142022211003"))).await;
+        assert_eq!(s, 422, "as PNS the PPPK number is invalid: {e}");
+        let mut dup = person_body(&a.to_string(), "199002142022211003");
+        dup["kind"] = json!("pppk");
+        let (s, e) = api(Method::POST, url.clone(), Some(&admin), Some(dup)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (409, Some("nip")));
+        // An unknown agency.
+        let (s, e) = api(Method::POST, url, Some(&admin), Some(person_body(&kernel::ids::AgencyId::new().to_string(), "198503122010011001"))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("agency_id")), "{e}");
+    }
+}
+
+both! {
+    async fn csv_import_reports_every_bad_line_and_imports_nothing(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let client = reqwest::Client::new();
+        let bad = "name,code,kind,is_dinas\nDinas Kesehatan,DINKES,dinas,tidak\n,BAD CODE,ministry,0\nDinas Lagi,dinkes,dinas,0\n";
+        let resp = client.post(app.url("/api/v1/agencies/import")).bearer_auth(&admin).header("accept-language", "en").body(bad).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let body: Value = resp.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["line 3: name", "line 3: code", "line 3: kind", "line 4: code"], "{body}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies"), Some(&admin), None).await;
+        assert_eq!(list["total"], 0, "nothing imported");
+
+        let good = "name;code;kind;is_dinas;egov_unit\nDinas Kominfo;DISKOMINFO;dinas;ya;Bidang Aptika\nDinas Kesehatan;DINKES;dinas;;\n";
+        let resp = client.post(app.url("/api/v1/agencies/import")).bearer_auth(&admin).body(good).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.json::<Value>().await.unwrap()["imported"], 2);
+
+        // People: an operator may import only into their own agency.
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies?q=DINKES"), Some(&admin), None).await;
+        let dinkes = kernel::ids::AgencyId::parse(list["items"][0]["id"].as_str().unwrap()).unwrap();
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let people = "agency_code,name,kind,nip\nDINKES,Budi,pns,198503122010011001\nDISKOMINFO,Ani,non-asn,\n";
+        let resp = client.post(app.url("/api/v1/people/import")).bearer_auth(&op).body(people).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["details"][0]["field"], "line 3: agency_code");
+        let (_, seen) = api(Method::GET, app.url("/api/v1/people"), Some(&admin), None).await;
+        assert_eq!(seen["total"], 0);
+        let people = "agency_code,name,kind,nip\nDINKES,Budi,pns,198503122010011001\ndinkes,Ani,non-asn,\n";
+        let resp = client.post(app.url("/api/v1/people/import")).bearer_auth(&op).body(people).send().await.unwrap();
+        assert_eq!(resp.json::<Value>().await.unwrap()["imported"], 2);
+    }
+}
+
+both! {
+    async fn region_profile_is_the_dinas_s_to_set(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let op = app.token("op.aaa", Role::AgencyOperator, Some(app.agency("AAA").await)).await;
+        let url = app.url("/api/v1/region");
+        assert_eq!(api(Method::GET, url.clone(), Some(&admin), None).await.0, 404);
+        let body = json!({"name": "Kota Sukamaju", "kind": "kota", "domain": "sukamajukota.go.id", "regulation_pack": "BT",
+            "regulation_number": "12", "regulation_year": 2017, "regulation_title": "Peraturan Wali Kota Sukamaju Nomor 12 Tahun 2017",
+            "subdomain_authority": "dinas", "reporting_chain": "agency-dinas-bupati"});
+        assert_eq!(api(Method::PUT, url.clone(), Some(&op), Some(body.clone())).await.0, 403);
+        let mut wrong = body.clone();
+        wrong["domain"] = json!("sukamajukab.go.id");
+        let (s, e) = api(Method::PUT, url.clone(), Some(&admin), Some(wrong)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("domain")));
+        let (s, r) = api(Method::PUT, url.clone(), Some(&admin), Some(body)).await;
+        assert_eq!((s, r["regulation_pack"].as_str()), (200, Some("BT")));
+        assert_eq!(api(Method::GET, url, Some(&op), None).await.1["domain"], "sukamajukota.go.id");
+    }
+}
+
+both! {
+    async fn every_change_is_in_the_audit_trail_with_its_actor(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let op = app.token("op.aaa", Role::AgencyOperator, Some(app.agency("AAA").await)).await;
+        let (_, created) = api(Method::POST, app.url("/api/v1/agencies"), Some(&admin), Some(agency_body("AUD"))).await;
+        let id = created["id"].as_str().unwrap();
+        let (s, page) = api(Method::GET, app.url(&format!("/api/v1/audit-events?record_id={id}")), Some(&auditor), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(page["items"][0]["action"], "agency.create");
+        assert_eq!(page["items"][0]["actor"], "admin");
+        assert_eq!(api(Method::GET, app.url("/api/v1/audit-events"), Some(&op), None).await.0, 403);
+        assert_eq!(api(Method::GET, app.url("/api/v1/audit-events"), None, None).await.0, 401);
+        // The chain holds; the database refuses edits to it.
+        let verified = app.db(|c| kernel::audit::verify(c).unwrap()).await;
+        assert!(verified.is_ok_and(|n| n >= 3));
+        let edited = app.db(|c| diesel::connection::SimpleConnection::batch_execute(c, "UPDATE audit_events SET actor = 'x'")).await;
+        assert!(edited.is_err(), "audit events are append-only");
+        let deleted = app.db(|c| diesel::connection::SimpleConnection::batch_execute(c, "DELETE FROM audit_events")).await;
+        assert!(deleted.is_err(), "audit events are append-only");
+    }
+}
