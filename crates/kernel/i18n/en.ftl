@@ -6,7 +6,10 @@ layout-footer = Simpul — the e-government platform of the regional ICT office
 nav-audit = Audit trail
 form-error-summary = There is a problem
 list-filter = Filter
-list-total = { $count } records
+list-total = { $count ->
+    [one] 1 record
+   *[other] { $count } records
+}
 list-pages = Pages
 list-prev = Previous
 list-next = Next

@@ -445,6 +445,33 @@ pub fn grants_for_user(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Role
     grants_of(conn, user_id)
 }
 
+/// Creates an account and records it in the audit trail (the caller holds the write
+/// transaction).
+pub fn register_user(
+    conn: &mut DbConn,
+    actor: &crate::audit::Actor,
+    new: &NewUser<'_>,
+) -> AppResult<UserId> {
+    let id = create_user(conn, new, Some(&actor.label))?;
+    let roles: Vec<_> = new
+        .grants
+        .iter()
+        .map(|g| serde_json::json!({"role": g.role.as_str(), "agency": g.agency}))
+        .collect();
+    crate::audit::record(
+        conn,
+        actor,
+        crate::audit::Change {
+            action: "user.create",
+            record_type: "user",
+            record_id: id.to_string(),
+            agency: new.grants.iter().find_map(|g| g.agency),
+            summary: serde_json::json!({"after": {"login": new.login.trim().to_lowercase(), "name": new.name, "roles": roles}}),
+        },
+    )?;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,31 +507,4 @@ mod tests {
         assert!(check_new_password("p", "short").is_err());
         assert!(check_new_password("p", "long enough pass").is_ok());
     }
-}
-
-/// Creates an account and records it in the audit trail (the caller holds the write
-/// transaction).
-pub fn register_user(
-    conn: &mut DbConn,
-    actor: &crate::audit::Actor,
-    new: &NewUser<'_>,
-) -> AppResult<UserId> {
-    let id = create_user(conn, new, Some(&actor.label))?;
-    let roles: Vec<_> = new
-        .grants
-        .iter()
-        .map(|g| serde_json::json!({"role": g.role.as_str(), "agency": g.agency}))
-        .collect();
-    crate::audit::record(
-        conn,
-        actor,
-        crate::audit::Change {
-            action: "user.create",
-            record_type: "user",
-            record_id: id.to_string(),
-            agency: new.grants.iter().find_map(|g| g.agency),
-            summary: serde_json::json!({"after": {"login": new.login.trim().to_lowercase(), "name": new.name, "roles": roles}}),
-        },
-    )?;
-    Ok(id)
 }

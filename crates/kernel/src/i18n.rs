@@ -129,7 +129,11 @@ pub fn message(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(*name, FluentValue::from(value.clone()));
+        // Numbers go in as numbers so plural rules ("1 record", "2 records") apply.
+        match value.parse::<f64>() {
+            Ok(n) => fluent_args.set(*name, FluentValue::from(n)),
+            Err(_) => fluent_args.set(*name, FluentValue::from(value.clone())),
+        }
     }
     let mut errors = vec![];
     bundle
@@ -208,5 +212,13 @@ mod tests {
         assert_eq!(message(Lang::En, "error-not-found", &[]), "Not found.");
         assert!(message(Lang::Id, "error-field-too-long", &[("max", "10".into())]).contains("10"));
         assert_eq!(message(Lang::Id, "no-such-key", &[]), "no-such-key");
+        assert_eq!(
+            message(Lang::En, "list-total", &[("count", "1".into())]),
+            "1 record"
+        );
+        assert_eq!(
+            message(Lang::En, "list-total", &[("count", "3".into())]),
+            "3 records"
+        );
     }
 }

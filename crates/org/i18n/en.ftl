@@ -113,5 +113,8 @@ import-intro = Upload a CSV file (comma or semicolon separated). If any row is w
 import-columns = Columns:
 import-file = CSV file
 import-submit = Upload and import
-import-done = { $count } records imported.
+import-done = { $count ->
+    [one] 1 record imported.
+   *[other] { $count } records imported.
+}
 import-see-list = See the list

@@ -1,5 +1,10 @@
 //! Organisation context over HTTP, on SQLite and PostgreSQL: the API, validation, access by
 //! agency, CSV import and the audit trail.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
 
 use kernel::permissions::Role;
 use reqwest::Method;

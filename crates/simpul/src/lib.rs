@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use kernel::config::Config;
 use kernel::metrics::Metrics;
@@ -20,9 +20,8 @@ use utoipa::OpenApi;
 /// Largest request body (CSV imports included).
 const MAX_BODY: usize = 20 * 1024 * 1024;
 
-/// Opens the database (creating the data directory for SQLite), applies migrations and
-/// builds the shared state.
-pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
+/// Creates the SQLite file's directory when needed and loads the message catalogues.
+fn prepare(config: &Config) -> Result<(), db::DbError> {
     if db::Backend::of_url(&config.database_url) == Some(db::Backend::Sqlite) {
         let path = std::path::Path::new(db::sqlite_path(&config.database_url));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -31,9 +30,25 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
             })?;
         }
     }
+    kernel::i18n::init(&[org::MESSAGES]);
+    Ok(())
+}
+
+/// One migrated connection, for one-shot commands. (A pool keeps opening connections on
+/// background threads, which must not race the process's exit.)
+pub fn connect_once(config: &Config) -> Result<db::DbConn, db::DbError> {
+    prepare(config)?;
+    let mut conn = db::Manager::new(&config.database_url)?.connect()?;
+    db::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens the database (creating the data directory for SQLite), applies migrations and
+/// builds the shared state.
+pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
+    prepare(&config)?;
     let pool = db::pool(&config.database_url)?;
     db::migrate(&mut *pool.get()?)?;
-    kernel::i18n::init(&[org::MESSAGES]);
     let mut nav = org::nav();
     nav.extend(kernel::nav());
     Ok(AppState {
@@ -110,7 +125,7 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http());
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from(name),
+            name,
             HeaderValue::from_static(value),
         ));
     }

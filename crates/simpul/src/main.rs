@@ -109,15 +109,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
     match cli.command {
         Command::Serve { demo } => serve(config, demo),
         Command::Migrate => {
-            let state = simpul::build_state(config).map_err(runtime)?;
-            drop(state);
+            simpul::connect_once(&config).map_err(runtime)?;
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
-            let state = simpul::build_state(config).map_err(runtime)?;
-            load_demo(&state)
-        }
+        Command::Demo => load_demo(&mut simpul::connect_once(&config).map_err(runtime)?),
         Command::Admin(Admin::CreateUser {
             login,
             name,
@@ -125,8 +121,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             agency,
         }) => create_user(config, &login, &name, &role, agency),
         Command::Admin(Admin::CreateToken { login, name }) => {
-            let state = simpul::build_state(config).map_err(runtime)?;
-            let mut conn = state.pool.get().map_err(runtime)?;
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let user = auth::find_user_by_login(&mut conn, &login)
                 .map_err(runtime)?
                 .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
@@ -147,8 +142,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             Ok(())
         }
         Command::Audit(Audit::Verify) => {
-            let state = simpul::build_state(config).map_err(runtime)?;
-            let mut conn = state.pool.get().map_err(runtime)?;
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             match kernel::audit::verify(&mut conn).map_err(runtime)? {
                 Ok(n) => {
                     println!("audit trail intact: {n} events");
@@ -179,9 +173,8 @@ fn init_logging(json: bool) {
     }
 }
 
-fn load_demo(state: &kernel::AppState) -> Result<(), Fail> {
-    let mut conn = state.pool.get().map_err(runtime)?;
-    let added = simpul::demo::load(&mut conn).map_err(|e| runtime(format!("demo: {e}")))?;
+fn load_demo(conn: &mut db::DbConn) -> Result<(), Fail> {
+    let added = simpul::demo::load(conn).map_err(|e| runtime(format!("demo: {e}")))?;
     println!(
         "{}",
         if added {
@@ -226,8 +219,7 @@ fn create_user(
         .read_line(&mut password)
         .map_err(|e| usage(format!("cannot read the password from stdin: {e}")))?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    let state = simpul::build_state(config).map_err(runtime)?;
-    let mut conn = state.pool.get().map_err(runtime)?;
+    let mut conn = simpul::connect_once(&config).map_err(runtime)?;
     let agency_id = match agency {
         None => None,
         Some(code) => {
@@ -267,10 +259,10 @@ fn create_user(
 
 fn serve(config: Config, demo: bool) -> Result<(), Fail> {
     let addr = config.http_addr;
-    let state = simpul::build_state(config).map_err(runtime)?;
     if demo {
-        load_demo(&state)?;
+        load_demo(&mut simpul::connect_once(&config).map_err(runtime)?)?;
     }
+    let state = simpul::build_state(config).map_err(runtime)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,0 +1,530 @@
+//! The application as a whole, on SQLite and PostgreSQL: sign-in, sessions, anti-forgery,
+//! lockout, language, health, metrics, the API document, migrations and the CLI.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{PASSWORD, TestApp, Value, api, both, csrf_of};
+
+fn simpul(app: &TestApp) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_simpul"));
+    cmd.env("SIMPUL_DATABASE_URL", &app.state.config.database_url)
+        .env("SIMPUL_DATA_DIR", &app.state.config.data_dir)
+        .env_remove("SIMPUL_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+both! {
+    async fn sign_in_session_and_sign_out(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        // Anonymous pages send the visitor to sign in, and come back afterwards.
+        let resp = browser.get(app.url("/agencies")).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/sign-in?next=%2Fagencies");
+        let page = browser.get(app.url("/sign-in?next=/agencies")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "ADMIN"), ("password", PASSWORD), ("next", "/agencies")]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/agencies");
+        let cookie = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("simpul_session=")).unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let home = browser.get(app.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        let csrf = csrf_of(&home.text().await.unwrap());
+        // The session also works for the API, with the anti-forgery header on writes.
+        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().json::<Value>().await.unwrap()["login"], "admin");
+        let body = serde_json::json!({"name": "Dinas A", "code": "DA", "kind": "dinas"});
+        assert_eq!(browser.post(app.url("/api/v1/agencies")).json(&body).send().await.unwrap().status(), 403);
+        assert_eq!(browser.post(app.url("/api/v1/agencies")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().status(), 201);
+        // Sign-out ends the session for good.
+        let resp = browser.post(app.url("/sign-out")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
+        // Sign-in and sign-out are in the audit trail.
+        let actions = app.db(|c| kernel::audit::list(c, &Default::default(), 50, 0).unwrap().0.into_iter().map(|e| e.action).collect::<Vec<_>>()).await;
+        assert!(actions.contains(&"auth.sign_in".to_owned()) && actions.contains(&"auth.sign_out".to_owned()), "{actions:?}");
+    }
+}
+
+both! {
+    async fn forms_without_the_anti_forgery_token_are_refused(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+        let form = |token: &str| vec![("_csrf", token.to_owned()), ("name", "Dinas X".to_owned()), ("code", "DX".to_owned()), ("kind", "dinas".to_owned())];
+        let no_token = [("name", "Dinas X"), ("code", "DX"), ("kind", "dinas")];
+        assert_eq!(browser.post(app.url("/agencies/new")).form(&no_token).send().await.unwrap().status(), 403);
+        assert_eq!(browser.post(app.url("/agencies/new")).form(&form("forged-token-forged-token")).send().await.unwrap().status(), 403);
+        // A sign-in form posted from elsewhere (no pre-session cookie) is refused too.
+        let stranger = app.browser();
+        let resp = stranger.post(app.url("/sign-in")).form(&[("_csrf", "x"), ("login", "admin"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(resp.status(), 403);
+        let (_, none) = api(Method::GET, app.url("/api/v1/agencies"), Some(&app.token("reader", Role::Leader, None).await), None).await;
+        assert_eq!(none["total"], 0, "refused forms wrote nothing");
+        let resp = browser.post(app.url("/agencies/new")).form(&form(&csrf)).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+    }
+}
+
+both! {
+    async fn repeated_failures_lock_the_account(app) {
+        app.account("target", Role::Leader, None).await;
+        let browser = app.browser();
+        let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        for _ in 0..5 {
+            let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", "wrong-password")]).send().await.unwrap();
+            assert_eq!(resp.status(), 401);
+        }
+        let resp = browser.post(app.url("/sign-in")).header("accept-language", "en").form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(resp.status(), 429, "the right password does not help while locked");
+        assert!(resp.text().await.unwrap().contains("locked"));
+        let failures = app.db(|c| kernel::audit::list(c, &kernel::audit::AuditFilter { action: Some("auth.sign_in_failed".into()), ..Default::default() }, 50, 0).unwrap().1).await;
+        assert_eq!(failures, 6);
+    }
+}
+
+both! {
+    async fn password_change_checks_and_ends_other_sessions(app) {
+        app.account("siti", Role::Leader, None).await;
+        let (one, two) = (app.browser(), app.browser());
+        let csrf = app.sign_in(&one, "siti").await;
+        app.sign_in(&two, "siti").await;
+        let post = |current: &str, new: &str, confirm: &str| {
+            one.post(app.url("/account/password")).form(&[("_csrf", csrf.clone()), ("current", current.into()), ("new", new.into()), ("confirm", confirm.into())]).send()
+        };
+        let resp = post("wrong", "new-password-1", "new-password-2").await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("href=\"#current\"") && html.contains("href=\"#confirm\""), "error summary links to each field");
+        assert_eq!(post(PASSWORD, "short", "short").await.unwrap().status(), 422);
+        assert_eq!(post(PASSWORD, "new-password-1", "new-password-1").await.unwrap().status(), 200);
+        assert_eq!(two.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "the other session is over");
+        assert_eq!(one.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200, "this one goes on");
+    }
+}
+
+both! {
+    async fn language_follows_accept_language_then_the_users_choice(app) {
+        app.account("budi", Role::Leader, None).await;
+        let browser = app.browser();
+        let id_page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        assert!(id_page.contains("<html lang=\"id\">") && id_page.contains("Kata sandi"));
+        let en_page = browser.get(app.url("/sign-in")).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
+        assert!(en_page.contains("<html lang=\"en\">") && en_page.contains("Password"));
+        let csrf = app.sign_in(&browser, "budi").await;
+        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", "/account")]).send().await.unwrap();
+        assert_eq!(resp.headers()["location"], "/account");
+        let account = browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+        assert!(account.contains("My account"), "saved on the account");
+        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "fr")]).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        // Next time, on another device, the account still speaks English.
+        let other = app.browser();
+        app.sign_in(&other, "budi").await;
+        assert!(other.get(app.url("/")).send().await.unwrap().text().await.unwrap().contains("Dashboard"));
+    }
+}
+
+both! {
+    async fn health_metrics_and_the_api_document(app) {
+        let (s, health) = api(Method::GET, app.url("/healthz"), None, None).await;
+        assert_eq!((s, health["status"].as_str()), (200, Some("ok")));
+        let metrics = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("simpul_http_requests_total{class=\"2xx\"}"), "{metrics}");
+        let (s, doc) = api(Method::GET, app.url("/api/v1/openapi.json"), None, None).await;
+        assert_eq!(s, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        for path in ["/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/people", "/api/v1/people/{id}", "/api/v1/region", "/api/v1/audit-events"] {
+            assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+        }
+        let (s, e) = api(Method::GET, app.url("/api/v1/nothing-here"), None, None).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (404, Some("not_found")));
+        let resp = reqwest::get(app.url("/no/such/page")).await.unwrap();
+        assert_eq!(resp.status(), 404);
+        assert!(resp.text().await.unwrap().contains("<html"));
+        let resp = reqwest::get(app.url("/static/simpul.css")).await.unwrap();
+        assert_eq!(resp.headers()["content-type"], "text/css; charset=utf-8");
+    }
+}
+
+both! {
+    async fn cli_creates_users_and_tokens_and_verifies_the_audit_trail(app) {
+        app.agency("DINKES").await;
+        // create-user reads the password from stdin.
+        let mut child = simpul(&app).args(["admin", "create-user", "--login", "op.dinkes", "--name", "Operator", "--role", "agency-operator", "--agency", "dinkes"]).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"a-long-password-1\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // Bad usage exits 2 with one clear line.
+        let out = simpul(&app).args(["admin", "create-user", "--login", "x.y", "--name", "X", "--role", "root"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
+        let out = simpul(&app).args(["admin", "create-user", "--login", "x.y", "--name", "X", "--role", "agency-operator"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let out = simpul(&app).args(["admin", "create-token", "--login", "nobody"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        // The token printed alone on stdout works.
+        let out = simpul(&app).args(["admin", "create-token", "--login", "op.dinkes"]).output().unwrap();
+        let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        let (s, me) = api(Method::GET, app.url("/api/v1/me"), Some(&token), None).await;
+        assert_eq!((s, me["login"].as_str()), (200, Some("op.dinkes")));
+        // The chain holds...
+        let out = simpul(&app).args(["audit", "verify"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // ...until someone goes around the platform to edit an event.
+        let backend = app.backend;
+        app.db(move |c| {
+            let drop = match backend {
+                db::Backend::Sqlite => "DROP TRIGGER audit_events_no_update",
+                db::Backend::Postgres => "DROP TRIGGER audit_events_no_change ON audit_events",
+            };
+            diesel::connection::SimpleConnection::batch_execute(c, drop).unwrap();
+            diesel::connection::SimpleConnection::batch_execute(c, "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2").unwrap();
+        })
+        .await;
+        let out = simpul(&app).args(["audit", "verify"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("event 2"), "{err}");
+    }
+}
+
+both! {
+    async fn demo_loads_once_with_every_role(app) {
+        let out = simpul(&app).arg("demo").output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        for role in Role::ALL {
+            assert!(text.contains(role.as_str()), "demo has an account with role {}", role.as_str());
+        }
+        let again = simpul(&app).arg("demo").output().unwrap();
+        assert!(again.status.success());
+        let admin = app.token("checker", Role::Auditor, None).await;
+        let (_, agencies) = api(Method::GET, app.url("/api/v1/agencies"), Some(&admin), None).await;
+        assert!((12..=20).contains(&agencies["total"].as_i64().unwrap()));
+        let (_, people) = api(Method::GET, app.url("/api/v1/people"), Some(&admin), None).await;
+        assert!((50..=90).contains(&people["total"].as_i64().unwrap()));
+        let flagged = agencies["items"].as_array().unwrap().iter().filter(|a| a["is_dinas"] == true).count();
+        assert_eq!(flagged, 1);
+    }
+}
+
+both! {
+    async fn migrations_go_down_and_up_again(app) {
+        let (down, up) = app.db(|c| (db::revert_all(c).unwrap(), db::migrate(c).unwrap())).await;
+        assert!(down >= 1 && down == up);
+    }
+}
+
+#[test]
+fn bad_configuration_exits_2_with_one_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .arg("migrate")
+        .env("SIMPUL_DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("SIMPUL_DATABASE_URL"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("simpul.toml");
+    std::fs::write(&file, "http_adr = '0.0.0.0:1'\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(["--config", file.to_str().unwrap(), "migrate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field"));
+}
+
+/// Tables and columns (with nullability) as `schema.rs` declares them.
+fn declared_schema() -> Vec<(String, Vec<(String, bool)>)> {
+    let text = include_str!("../../db/src/schema.rs");
+    let mut tables = vec![];
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != "diesel::table! {" {
+            continue;
+        }
+        let header = lines
+            .by_ref()
+            .find(|l| l.contains('(') && l.trim_end().ends_with('{'))
+            .unwrap();
+        let name = header.trim().split(' ').next().unwrap().to_owned();
+        let mut cols = vec![];
+        for col in lines.by_ref() {
+            let col = col.trim();
+            if col == "}" {
+                break;
+            }
+            if let Some((c, ty)) = col.split_once(" -> ") {
+                cols.push((c.to_owned(), ty.starts_with("Nullable<")));
+            }
+        }
+        cols.sort();
+        tables.push((name, cols));
+    }
+    tables
+}
+
+#[derive(diesel::QueryableByName, Debug)]
+struct ColumnInfo {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    notnull: i32,
+}
+
+both! {
+    async fn schema_file_matches_the_migrations(app) {
+        use diesel::RunQueryDsl;
+        let declared = declared_schema();
+        assert!(declared.len() >= 9, "parsed {} tables", declared.len());
+        let backend = app.backend;
+        let actual = app
+            .db(move |c| {
+                declared
+                    .iter()
+                    .map(|(table, _)| {
+                        let sql = match backend {
+                            db::Backend::Sqlite => format!("SELECT name, \"notnull\" FROM pragma_table_info('{table}')"),
+                            db::Backend::Postgres => format!(
+                                "SELECT column_name::text AS name, CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END AS notnull \
+                                 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'"
+                            ),
+                        };
+                        let mut cols: Vec<(String, bool)> = diesel::sql_query(sql)
+                            .load::<ColumnInfo>(c)
+                            .unwrap()
+                            .into_iter()
+                            .map(|ci| (ci.name, ci.notnull == 0))
+                            .collect();
+                        cols.sort();
+                        (table.clone(), cols)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+        assert_eq!(actual, declared_schema(), "schema.rs and the {backend:?} migrations disagree");
+    }
+}
+
+/// A chromedriver for the browser test, stopped when dropped.
+struct Driver(std::process::Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn chromium(profile: &std::path::Path) -> (Driver, fantoccini::Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("chromedriver not found ({e}): install Debian's chromium and chromium-driver (scripts/test and .ci/run do)"));
+    let driver = Driver(driver);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,900", "--lang=id", format!("--user-data-dir={}", profile.display())],
+            // An Indonesian civil servant's browser.
+            "prefs": {"intl.accept_languages": "id-ID,id"}
+        }),
+    );
+    let mut last = None;
+    for _ in 0..50 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("cannot start Chromium through chromedriver: {last:?}");
+}
+
+/// Waits (up to five seconds) for the page heading to read `expected`, riding out the
+/// moment between a click and the next page.
+async fn heading_becomes(c: &fantoccini::Client, expected: &str) {
+    let mut seen = String::new();
+    for _ in 0..50 {
+        if let Ok(h1) = c.find(fantoccini::Locator::Css("h1")).await
+            && let Ok(text) = h1.text().await
+        {
+            if text == expected {
+                return;
+            }
+            seen = text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("heading stayed {seen:?}, expected {expected:?}");
+}
+
+/// A person signs in, switches to English, registers an agency and finds it in the list —
+/// in a real headless Chromium, with no JavaScript needed for any step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_sign_in_switch_language_create_agency() {
+    use fantoccini::Locator;
+    let app = TestApp::sqlite().await;
+    app.account("admin", Role::DinasAdmin, None).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = chromium(profile.path()).await;
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    c.goto(&app.url("/agencies")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("/sign-in?next=")
+    );
+    heading_becomes(&c, "Masuk").await;
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading_becomes(&c, "Perangkat Daerah").await;
+    assert!(
+        c.current_url().await.unwrap().path().ends_with("/agencies"),
+        "back where the visitor wanted to go"
+    );
+
+    c.find(Locator::Css("button[name=lang]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading_becomes(&c, "Agencies").await;
+
+    c.goto(&app.url("/agencies/new")).await.unwrap();
+    heading_becomes(&c, "Add an agency").await;
+    // First a mistake: the error summary names it, and nothing is saved.
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("Dinas Pariwisata")
+        .await
+        .unwrap();
+    c.find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys("bad code")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = c
+        .wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("Codes are 2–20") && summary.contains("Choose one of"),
+        "{summary}"
+    );
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(shots.join("agency-form-errors.png"), png))
+        .unwrap()
+        .unwrap();
+    let code = c.find(Locator::Id("code")).await.unwrap();
+    code.clear().await.unwrap();
+    code.send_keys("DISPAR").await.unwrap();
+    c.find(Locator::Css("select#kind option[value=dinas]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading_becomes(&c, "Dinas Pariwisata").await;
+    assert!(
+        c.find(Locator::Css(".notice"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("saved")
+    );
+
+    c.goto(&app.url("/agencies")).await.unwrap();
+    heading_becomes(&c, "Agencies").await;
+    let table = c
+        .find(Locator::Css("main table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("DISPAR") && table.contains("Dinas Pariwisata"),
+        "{table}"
+    );
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(shots.join("agencies.png"), png))
+        .unwrap()
+        .unwrap();
+    c.close().await.unwrap();
+}
