@@ -72,3 +72,5 @@ role-ppid = Information officer (PPID)
 role-ppid-pembantu = Assistant information officer
 role-leader = Leader (Bupati/Sekda)
 role-auditor = Auditor (Inspektorat)
+error-role-twice = The same role cannot be given twice.
+error-last-admin = This is the last active Dinas administrator; appoint another one first.

@@ -69,3 +69,5 @@ role-ppid = PPID
 role-ppid-pembantu = PPID Pembantu
 role-leader = Pimpinan (Bupati/Sekda)
 role-auditor = Auditor (Inspektorat)
+error-role-twice = Peran yang sama tidak boleh diberikan dua kali.
+error-last-admin = Ini admin Dinas aktif terakhir; tunjuk admin lain lebih dahulu.

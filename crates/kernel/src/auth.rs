@@ -380,11 +380,7 @@ pub fn check_login(login: &str) -> Result<String, FieldError> {
 pub fn create_user(conn: &mut DbConn, new: &NewUser<'_>, by: Option<&str>) -> AppResult<UserId> {
     let login = check_login(new.login).map_err(|e| AppError::Validation(vec![e]))?;
     check_new_password("password", new.password).map_err(|e| AppError::Validation(vec![e]))?;
-    for g in &new.grants {
-        if g.role.needs_agency() && g.agency.is_none() {
-            return Err(AppError::field("agency", "error-role-needs-agency"));
-        }
-    }
+    check_grants(&new.grants).map_err(|e| AppError::Validation(vec![e]))?;
     if find_user_by_login(conn, &login)?.is_some() {
         return Err(AppError::Conflict(FieldError::new(
             "login",
@@ -470,6 +466,206 @@ pub fn register_user(
         },
     )?;
     Ok(id)
+}
+
+/// An account with its roles, as lists and the API show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Account {
+    /// Account id.
+    pub id: String,
+    /// Login.
+    pub login: String,
+    /// Display name.
+    pub name: String,
+    /// The person it belongs to.
+    pub person_id: Option<String>,
+    /// Disabled accounts cannot sign in and their tokens stop working.
+    pub disabled: bool,
+    /// Roles held.
+    pub roles: Vec<RoleGrant>,
+}
+
+fn account_of(conn: &mut DbConn, u: UserRow) -> QueryResult<Account> {
+    let roles = grants_of(conn, &u.id)?;
+    Ok(Account {
+        id: u.id,
+        login: u.login,
+        name: u.name,
+        person_id: u.person_id,
+        disabled: u.disabled,
+        roles,
+    })
+}
+
+/// One account by id.
+pub fn find_account(conn: &mut DbConn, id: UserId) -> QueryResult<Option<Account>> {
+    let row = users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|u| account_of(conn, u)).transpose()
+}
+
+/// The account of a person, if they have one.
+pub fn account_of_person(conn: &mut DbConn, person_id: &str) -> QueryResult<Option<Account>> {
+    let row = users::table
+        .filter(users::person_id.eq(person_id))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|u| account_of(conn, u)).transpose()
+}
+
+/// A page of accounts by login, with the total.
+pub fn list_accounts(
+    conn: &mut DbConn,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Account>, i64)> {
+    let build = || {
+        let mut query = users::table.into_boxed();
+        if let Some(text) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            let pat = db::dialect::contains_pattern(text);
+            query = query.filter(
+                db::dialect::lower(users::login)
+                    .like(pat.clone())
+                    .escape('\\')
+                    .or(db::dialect::lower(users::name).like(pat).escape('\\')),
+            );
+        }
+        query
+    };
+    let total = build().count().get_result(conn)?;
+    let rows: Vec<UserRow> = build()
+        .order(users::login.asc())
+        .limit(limit)
+        .offset(offset)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let accounts = rows
+        .into_iter()
+        .map(|u| account_of(conn, u))
+        .collect::<QueryResult<Vec<_>>>()?;
+    Ok((accounts, total))
+}
+
+/// Whether any enabled account other than `except` is a Dinas administrator.
+fn another_admin_remains(conn: &mut DbConn, except: &str) -> QueryResult<bool> {
+    let n: i64 = role_grants::table
+        .inner_join(users::table)
+        .filter(role_grants::role.eq(Role::DinasAdmin.as_str()))
+        .filter(users::disabled.eq(false))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Checks a set of roles: agency roles need an agency; no role twice.
+pub fn check_grants(grants: &[RoleGrant]) -> Result<(), FieldError> {
+    for (i, g) in grants.iter().enumerate() {
+        if g.role.needs_agency() && g.agency.is_none() {
+            return Err(FieldError::new("roles", "error-role-needs-agency"));
+        }
+        if grants.iter().skip(i + 1).any(|o| o == g) {
+            return Err(FieldError::new("roles", "error-role-twice"));
+        }
+    }
+    Ok(())
+}
+
+/// Replaces an account's roles and records the change. The last enabled Dinas administrator
+/// cannot give up that role, so the region is never left without one.
+pub fn set_grants(
+    conn: &mut DbConn,
+    actor: &crate::audit::Actor,
+    id: UserId,
+    grants: &[RoleGrant],
+) -> AppResult<Account> {
+    check_grants(grants).map_err(|e| AppError::Validation(vec![e]))?;
+    let before = find_account(conn, id)?.ok_or(AppError::NotFound)?;
+    let keeps_admin = grants.iter().any(|g| g.role == Role::DinasAdmin);
+    let was_admin = before.roles.iter().any(|g| g.role == Role::DinasAdmin);
+    if was_admin && !keeps_admin && !before.disabled && !another_admin_remains(conn, &before.id)? {
+        return Err(AppError::Conflict(FieldError::new(
+            "roles",
+            "error-last-admin",
+        )));
+    }
+    diesel::delete(role_grants::table.filter(role_grants::user_id.eq(&before.id))).execute(conn)?;
+    let now = db::now();
+    for g in grants {
+        diesel::insert_into(role_grants::table)
+            .values((
+                role_grants::id.eq(uuid::Uuid::now_v7().to_string()),
+                role_grants::user_id.eq(&before.id),
+                role_grants::role.eq(g.role.as_str()),
+                role_grants::agency_id.eq(g.agency.map(|a| a.to_string())),
+                role_grants::created_at.eq(now),
+                role_grants::created_by.eq(&actor.label),
+            ))
+            .execute(conn)?;
+    }
+    let after = find_account(conn, id)?.ok_or(AppError::NotFound)?;
+    crate::audit::record(
+        conn,
+        actor,
+        crate::audit::Change {
+            action: "user.roles",
+            record_type: "user",
+            record_id: after.id.clone(),
+            agency: grants.iter().find_map(|g| g.agency),
+            summary: serde_json::json!({"before": before.roles, "after": after.roles}),
+        },
+    )?;
+    Ok(after)
+}
+
+/// Disables or re-enables an account. Disabling ends its sessions at once; its API tokens
+/// stop working because every lookup checks the flag.
+pub fn set_disabled(
+    conn: &mut DbConn,
+    actor: &crate::audit::Actor,
+    id: UserId,
+    disabled: bool,
+) -> AppResult<Account> {
+    let before = find_account(conn, id)?.ok_or(AppError::NotFound)?;
+    let is_admin = before.roles.iter().any(|g| g.role == Role::DinasAdmin);
+    if disabled && is_admin && !before.disabled && !another_admin_remains(conn, &before.id)? {
+        return Err(AppError::Conflict(FieldError::new(
+            "disabled",
+            "error-last-admin",
+        )));
+    }
+    diesel::update(users::table.find(&before.id))
+        .set((
+            users::disabled.eq(disabled),
+            users::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    let ended = if disabled {
+        end_all_sessions(conn, &before.id, None)?
+    } else {
+        0
+    };
+    crate::audit::record(
+        conn,
+        actor,
+        crate::audit::Change {
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            record_type: "user",
+            record_id: before.id.clone(),
+            agency: None,
+            summary: serde_json::json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "sessions_ended": ended}),
+        },
+    )?;
+    find_account(conn, id)?.ok_or(AppError::NotFound)
 }
 
 #[cfg(test)]

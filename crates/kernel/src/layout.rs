@@ -159,3 +159,8 @@ pub fn choices(tr: Tr, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
         .map(|v| ((*v).to_owned(), tr.t(&format!("{prefix}{v}"))))
         .collect()
 }
+
+/// Whether two texts are equal, whatever string types a template holds them in.
+pub fn same(a: &str, b: &str) -> bool {
+    a == b
+}

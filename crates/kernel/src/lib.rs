@@ -2,6 +2,9 @@
 //! errors, the request context (auth, language, anti-forgery), permissions, the audit trail,
 //! message catalogues, the page layout, and the kernel's own pages (sign-in, account, audit).
 
+// Lets shared templates name `kernel::…` paths from inside the kernel too.
+extern crate self as kernel;
+
 pub mod api;
 pub mod audit;
 pub mod auth;

@@ -82,6 +82,7 @@ impl Role {
 
 /// A role held by an account, scoped to an agency where the role needs one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleGrant {
     /// The role.
     pub role: Role,
@@ -107,6 +108,8 @@ pub enum Scope {
     Agency(AgencyId),
     /// The audit trail.
     AuditTrail,
+    /// Accounts and the roles they hold.
+    Accounts,
 }
 
 /// Whether someone holding `grants` may have `access` to `scope`.
@@ -119,6 +122,11 @@ fn grant_allows(grant: &RoleGrant, access: Access, scope: Scope) -> bool {
         (Scope::AuditTrail, Access::Read) => matches!(grant.role, Role::Auditor | Role::DinasAdmin),
         // Nobody edits the trail; it is only appended to by the platform itself.
         (Scope::AuditTrail, Access::Write) => false,
+        (Scope::Accounts, Access::Read) => matches!(
+            grant.role,
+            Role::DinasAdmin | Role::KepalaDinas | Role::Auditor
+        ),
+        (Scope::Accounts, Access::Write) => grant.role == Role::DinasAdmin,
         (_, Access::Write) if grant.role == Role::DinasAdmin => true,
         (Scope::Region, Access::Read) => true,
         (Scope::Region, Access::Write) => false,
@@ -227,6 +235,36 @@ mod tests {
         assert!(!allows(&[], Access::Read, Scope::Region));
         assert!(!allows(&[], Access::Read, Scope::Agency(AgencyId::new())));
         assert_eq!(visible_agencies(&[]), Visible::Only(vec![]));
+    }
+
+    #[test]
+    fn only_the_dinas_admin_manages_accounts() {
+        let a = AgencyId::new();
+        assert!(allows(
+            &grant(Role::DinasAdmin, None),
+            Access::Write,
+            Scope::Accounts
+        ));
+        assert!(allows(
+            &grant(Role::Auditor, None),
+            Access::Read,
+            Scope::Accounts
+        ));
+        assert!(!allows(
+            &grant(Role::Auditor, None),
+            Access::Write,
+            Scope::Accounts
+        ));
+        assert!(!allows(
+            &grant(Role::AgencyOperator, Some(a)),
+            Access::Read,
+            Scope::Accounts
+        ));
+        assert!(!allows(
+            &grant(Role::Leader, None),
+            Access::Write,
+            Scope::Accounts
+        ));
     }
 
     #[test]

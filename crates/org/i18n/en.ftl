@@ -118,3 +118,20 @@ import-done = { $count ->
    *[other] { $count } records imported.
 }
 import-see-list = See the list
+error-person-unknown = Unknown person.
+error-person-has-account = This person already has an account.
+error-role-unknown = Choose a role from the list.
+form-actions = Actions
+account-section = Account and roles
+account-status = Status
+account-active = Active
+account-disabled = Disabled
+account-none = This person has no account yet.
+account-create = Create account
+account-login-hint = For example first.last; lower-case letters, digits, dot, underscore or hyphen.
+account-initial-password = Initial password (at least 10 characters; ask the person to change it)
+account-add-role = Add a role
+account-remove-role = Withdraw
+account-disable = Disable account
+account-enable = Enable again
+account-disable-hint = Every session of this account ends at once and its tokens stop working.

@@ -1,0 +1,38 @@
+//! `PUT /api/v1/users/{id}/roles`: the Dinas sets an account's roles.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kernel::auth::{self, Account};
+use kernel::extract::ApiJson;
+use kernel::ids::UserId;
+use kernel::permissions::{Access, RoleGrant, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+/// The roles to hold from now on.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    /// Roles, each with its agency where the role needs one.
+    pub roles: Vec<RoleGrant>,
+}
+
+/// Replaces the roles.
+#[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "accounts", request_body = Roles, params(("id" = String, Path)),
+    responses((status = 200, body = Account), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Roles>,
+) -> AppResult<Json<Account>> {
+    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
+    let account = state
+        .write(move |c| {
+            crate::service::check_role_agencies(c, &body.roles)?;
+            auth::set_grants(c, &actor, id, &body.roles)
+        })
+        .await?;
+    Ok(Json(account))
+}
