@@ -122,6 +122,8 @@ pub fn app(state: AppState) -> Router {
             kernel::middleware::context,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // Offices in remote regencies are on slow links: compress what is worth it.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http());
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
