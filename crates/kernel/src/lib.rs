@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod ids;

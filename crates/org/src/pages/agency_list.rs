@@ -2,12 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kernel::extract::Paging;
 use kernel::layout::{Chrome, render};
 use kernel::permissions::{Access, Scope};
-use kernel::{AppError, AppResult, AppState, Ctx};
+use kernel::{AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use crate::store::{self, AgencyFilter, AgencyRow};
@@ -74,33 +73,15 @@ pub async fn handler(
 }
 
 fn csv_response(rows: &[AgencyRow]) -> AppResult<Response> {
-    let mut w = csv::Writer::from_writer(vec![]);
-    let internal = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(crate::import::AGENCY_COLUMNS)
-        .map_err(internal)?;
-    for r in rows {
+    let lines = rows.iter().map(|r| {
         let dinas = if r.is_dinas { "1" } else { "0" };
-        w.write_record([
+        vec![
             r.name.as_str(),
             &r.code,
             &r.kind,
             dinas,
             r.egov_unit.as_deref().unwrap_or(""),
-        ])
-        .map_err(internal)?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"agencies.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+        ]
+    });
+    kernel::export::csv_download("agencies.csv", &crate::import::AGENCY_COLUMNS, lines)
 }

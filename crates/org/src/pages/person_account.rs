@@ -3,16 +3,17 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use kernel::auth::Account;
 use kernel::auth::{self, NewUser};
 use kernel::extract::PageForm;
-use kernel::ids::{AgencyId, PersonId};
+use kernel::ids::{AgencyId, PersonId, UserId};
 use kernel::layout::FormErrors;
 use kernel::permissions::{Access, Role, RoleGrant, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 use serde::Deserialize;
 
 use crate::api::person_id;
-use crate::store;
+use crate::store::{self, PersonRow};
 
 /// A role as picked in a form: agency roles default to the person's own agency.
 fn grant(role: &str, agency: &str, default_agency: AgencyId) -> AppResult<RoleGrant> {
@@ -23,6 +24,14 @@ fn grant(role: &str, agency: &str, default_agency: AgencyId) -> AppResult<RoleGr
         None => None,
     };
     Ok(RoleGrant { role, agency })
+}
+
+/// The person, their account and its id — what every account action starts from.
+fn account_of(c: &mut db::DbConn, id: PersonId) -> AppResult<(PersonRow, Account, UserId)> {
+    let person = store::person_find(c, id)?.ok_or(AppError::NotFound)?;
+    let account = auth::account_of_person(c, &person.id)?.ok_or(AppError::NotFound)?;
+    let user = UserId::parse(&account.id).ok_or(AppError::NotFound)?;
+    Ok((person, account, user))
 }
 
 async fn finish(
@@ -112,8 +121,7 @@ async fn change_roles(
     let id = person_id(&id)?;
     let result = state
         .write(move |c| {
-            let person = store::person_find(c, id)?.ok_or(AppError::NotFound)?;
-            let account = auth::account_of_person(c, &person.id)?.ok_or(AppError::NotFound)?;
+            let (person, account, user) = account_of(c, id)?;
             let home = AgencyId::parse(&person.agency_id).ok_or(AppError::NotFound)?;
             let g = grant(&form.role, &form.agency_id, home)?;
             let mut roles = account.roles.clone();
@@ -123,7 +131,6 @@ async fn change_roles(
                 roles.retain(|r| *r != g);
             }
             crate::service::check_role_agencies(c, &roles)?;
-            let user = kernel::ids::UserId::parse(&account.id).ok_or(AppError::NotFound)?;
             auth::set_grants(c, &actor, user, &roles).map(|_| ())
         })
         .await;
@@ -170,9 +177,7 @@ pub async fn set_status(
     let disabled = form.disabled == "1";
     let result = state
         .write(move |c| {
-            let person = store::person_find(c, id)?.ok_or(AppError::NotFound)?;
-            let account = auth::account_of_person(c, &person.id)?.ok_or(AppError::NotFound)?;
-            let user = kernel::ids::UserId::parse(&account.id).ok_or(AppError::NotFound)?;
+            let (_, _, user) = account_of(c, id)?;
             auth::set_disabled(c, &actor, user, disabled).map(|_| ())
         })
         .await;

@@ -2,12 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kernel::extract::Paging;
 use kernel::layout::{Chrome, render};
 use kernel::permissions::Visible;
-use kernel::{AppError, AppResult, AppState, Ctx};
+use kernel::{AppResult, AppState, Ctx};
 
 use super::agency_list::Format;
 use crate::model::mask_nik;
@@ -107,37 +106,20 @@ pub async fn handler(
 }
 
 fn csv_response(rows: &[PersonRow], code_of: impl Fn(&str) -> String) -> AppResult<Response> {
-    let mut w = csv::Writer::from_writer(vec![]);
-    let internal = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(crate::import::PERSON_COLUMNS)
-        .map_err(internal)?;
-    for p in rows {
+    let lines = rows.iter().map(|p| {
         // The export is for staff, but a file travels: the NIK leaves only masked.
         let nik = p.nik.as_deref().map(mask_nik).unwrap_or_default();
-        w.write_record([
-            code_of(&p.agency_id).as_str(),
-            &p.name,
-            &p.kind,
-            p.nip.as_deref().unwrap_or(""),
-            &nik,
-            p.position.as_deref().unwrap_or(""),
-            p.email.as_deref().unwrap_or(""),
-            p.phone.as_deref().unwrap_or(""),
-        ])
-        .map_err(internal)?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"people.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            code_of(&p.agency_id),
+            p.name.clone(),
+            p.kind.clone(),
+            opt(&p.nip),
+            nik,
+            opt(&p.position),
+            opt(&p.email),
+            opt(&p.phone),
+        ]
+    });
+    kernel::export::csv_download("people.csv", &crate::import::PERSON_COLUMNS, lines)
 }
