@@ -134,10 +134,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Provider settings (the key that hashes client secrets).
+    sso_settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    /// Token signing keys; retired keys stay published until `expires_at`.
+    sso_keys (kid) {
+        kid -> Text,
+        alg -> Text,
+        private_pem -> Text,
+        public_jwk -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Applications that sign people in through Simpul.
+    sso_clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Nullable<Text>,
+        public -> Bool,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        owner_agency_id -> Nullable<Text>,
+        id_token_alg -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Authorization codes (hashed), single use.
+    sso_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        auth_time -> Timestamp,
+        family_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Access and refresh tokens (hashed); a family is every token from one sign-in.
+    sso_tokens (token_hash) {
+        token_hash -> Text,
+        kind -> Text,
+        family_id -> Text,
+        client_id -> Text,
+        user_id -> Nullable<Text>,
+        scope -> Text,
+        auth_time -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(people -> agencies (agency_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sso_codes -> sso_clients (client_id));
+diesel::joinable!(sso_tokens -> sso_clients (client_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     region,
@@ -149,4 +225,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_head,
     audit_events,
+    sso_settings,
+    sso_keys,
+    sso_clients,
+    sso_codes,
+    sso_tokens,
 );

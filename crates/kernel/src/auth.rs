@@ -668,6 +668,15 @@ pub fn set_disabled(
     find_account(conn, id)?.ok_or(AppError::NotFound)
 }
 
+/// When a session began (the `auth_time` of OpenID Connect).
+pub fn session_started(conn: &mut DbConn, session_id: &str) -> QueryResult<Option<NaiveDateTime>> {
+    sessions::table
+        .find(session_id)
+        .select(sessions::created_at)
+        .first(conn)
+        .optional()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

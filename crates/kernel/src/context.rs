@@ -89,3 +89,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .ok_or_else(|| AppError::Internal("request context middleware is not installed".into()))
     }
 }
+
+/// A `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie() -> Option<axum::http::HeaderValue> {
+    let gone = cookie::Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
+    axum::http::HeaderValue::from_str(&gone.to_string()).ok()
+}

@@ -48,7 +48,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 async fn handle(state: AppState, req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
     let path = req.uri().path().to_owned();
-    let token = bearer(req.headers()).map(str::to_owned);
+    // OAuth endpoints authenticate clients and their own access tokens, not API tokens.
+    let oauth = path.starts_with("/oauth2/");
+    let token = if oauth {
+        None
+    } else {
+        bearer(req.headers()).map(str::to_owned)
+    };
     let session_cookie = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
     let hours = state.config.session_hours;
 
@@ -87,7 +93,7 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
     // Bearer requests carry no cookies, so they cannot be forged by another site; an
     // anonymous API call is left to answer 401.
     let needs_csrf =
-        unsafe_method && token.is_none() && !(is_api_path(&path) && principal.is_none());
+        unsafe_method && !oauth && token.is_none() && !(is_api_path(&path) && principal.is_none());
     let mut req = req;
     if needs_csrf {
         match check_csrf(req, &csrf).await {

@@ -30,7 +30,7 @@ fn prepare(config: &Config) -> Result<(), db::DbError> {
             })?;
         }
     }
-    kernel::i18n::init(&[org::MESSAGES]);
+    kernel::i18n::init(&[org::MESSAGES, sso::MESSAGES]);
     Ok(())
 }
 
@@ -115,6 +115,7 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(kernel::router())
         .merge(org::router())
+        .merge(sso::router())
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -64,6 +64,29 @@ enum Admin {
         #[arg(long, value_name = "CODE")]
         agency: Option<String>,
     },
+    /// Register an application for single sign-on; prints JSON with client_id and client_secret.
+    CreateClient {
+        /// The application's name, shown to people when they sign in.
+        #[arg(long)]
+        name: String,
+        /// An exact redirect URI (repeat for several).
+        #[arg(long = "redirect-uri", required = true, value_name = "URI")]
+        redirect_uris: Vec<String>,
+        /// A URI the application may return to after logout (repeat for several).
+        #[arg(long = "post-logout-uri", value_name = "URI")]
+        post_logout_uris: Vec<String>,
+        /// A public client (browser or mobile app): no secret, PKCE required.
+        #[arg(long)]
+        public: bool,
+        /// The owner agency's code.
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
+        /// ID token signature: RS256 (default) or ES256.
+        #[arg(long, value_name = "ALG")]
+        alg: Option<String>,
+    },
+    /// Add new token signing keys; the old ones stay published until their tokens expire.
+    RotateKeys,
     /// Print a new API token for an account, alone, on standard output.
     CreateToken {
         /// The account's login.
@@ -141,6 +164,61 @@ fn run(cli: Cli) -> Result<(), Fail> {
             println!("{token}");
             Ok(())
         }
+        Command::Admin(Admin::CreateClient {
+            name,
+            redirect_uris,
+            post_logout_uris,
+            public,
+            agency,
+            alg,
+        }) => {
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let owner = match agency {
+                None => None,
+                Some(code) => {
+                    let row = org::store::agency_by_code(&mut conn, &code.to_uppercase())
+                        .map_err(runtime)?
+                        .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
+                    AgencyId::parse(&row.id)
+                }
+            };
+            let draft = sso::service::ClientDraft {
+                name,
+                redirect_uris,
+                post_logout_redirect_uris: post_logout_uris,
+                public,
+                owner_agency_id: owner,
+                id_token_alg: alg.map(|a| a.to_uppercase()),
+            };
+            let (client, secret) = write_tx(&mut conn, |c| {
+                sso::service::register_client(c, &Actor::system("cli"), &draft)
+            })
+            .map_err(explain)?;
+            let out = serde_json::json!({"client_id": client.id, "client_secret": secret, "public": client.public,
+                                         "redirect_uris": client.redirect_uris(), "issuer": config.public_url,
+                                         "discovery": format!("{}/.well-known/openid-configuration", config.public_url)});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Ok(())
+        }
+        Command::Admin(Admin::RotateKeys) => {
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let kids = write_tx(&mut conn, |c| {
+                sso::keys::ensure(c)?;
+                let kids = sso::keys::rotate(c)?;
+                let change = kernel::audit::Change {
+                    action: "sso.keys_rotate",
+                    record_type: "sso_keys",
+                    record_id: kids.join(","),
+                    agency: None,
+                    summary: serde_json::json!({"new_kids": kids}),
+                };
+                kernel::audit::record(c, &Actor::system("cli"), change)?;
+                Ok(kids)
+            })
+            .map_err(explain)?;
+            println!("new signing keys: {}", kids.join(", "));
+            Ok(())
+        }
         Command::Audit(Audit::Verify) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             match kernel::audit::verify(&mut conn).map_err(runtime)? {
@@ -157,6 +235,23 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 )),
             }
         }
+    }
+}
+
+/// Bad input is a usage error (exit 2) naming each field; anything else is a runtime failure.
+fn explain(e: kernel::AppError) -> Fail {
+    match e {
+        kernel::AppError::Validation(_)
+        | kernel::AppError::Conflict(_)
+        | kernel::AppError::BadRequest(_) => {
+            let msgs: Vec<String> = e
+                .field_errors()
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message(kernel::i18n::Lang::En)))
+                .collect();
+            usage(msgs.join("; "))
+        }
+        other => runtime(other),
     }
 }
 
@@ -242,17 +337,7 @@ fn create_user(
     let id = write_tx(&mut conn, |c| {
         auth::register_user(c, &Actor::system("cli"), &new)
     })
-    .map_err(|e| match e {
-        kernel::AppError::Validation(_) | kernel::AppError::Conflict(_) => {
-            let msgs: Vec<String> = e
-                .field_errors()
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message(kernel::i18n::Lang::En)))
-                .collect();
-            usage(msgs.join("; "))
-        }
-        other => runtime(other),
-    })?;
+    .map_err(explain)?;
     println!("created account {} ({id})", login.trim().to_lowercase());
     Ok(())
 }

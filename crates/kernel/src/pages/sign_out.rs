@@ -1,13 +1,12 @@
 //! `POST /sign-out`: ends the browser session.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::Cookie;
 
 use crate::audit::{self, Change};
 use crate::auth;
-use crate::context::{Ctx, SESSION_COOKIE};
+use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -30,16 +29,8 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
             .await?;
     }
     let mut response = Redirect::to("/sign-in").into_response();
-    let gone = Cookie::build((SESSION_COOKIE, ""))
-        .path("/")
-        .max_age(time_zero())
-        .build();
-    if let Ok(v) = HeaderValue::from_str(&gone.to_string()) {
+    if let Some(v) = crate::context::clear_session_cookie() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)
-}
-
-fn time_zero() -> cookie::time::Duration {
-    cookie::time::Duration::ZERO
 }

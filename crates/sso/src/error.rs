@@ -1,0 +1,96 @@
+//! Errors of the OAuth endpoints, in RFC 6749's own shape and codes:
+//! `{"error": "invalid_grant", "error_description": "…"}`, never cached.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// An OAuth 2.0 error response.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{error}: {description}")]
+pub struct OAuthError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The RFC 6749 error code.
+    pub error: &'static str,
+    /// A human-readable description (English, for developers).
+    pub description: String,
+}
+
+impl OAuthError {
+    /// A 400 with this code.
+    pub fn bad(error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error,
+            description: description.into(),
+        }
+    }
+
+    /// `invalid_request`.
+    pub fn request(description: impl Into<String>) -> Self {
+        Self::bad("invalid_request", description)
+    }
+
+    /// `invalid_grant`.
+    pub fn grant(description: impl Into<String>) -> Self {
+        Self::bad("invalid_grant", description)
+    }
+
+    /// `invalid_client` (401, RFC 6749 §5.2).
+    pub fn client(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: "invalid_client",
+            description: description.into(),
+        }
+    }
+
+    /// `invalid_token` (401, RFC 6750 §3.1).
+    pub fn token(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: "invalid_token",
+            description: description.into(),
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": self.error, "error_description": self.description});
+        let mut response = (self.status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            let challenge = match self.error {
+                "invalid_token" => format!(
+                    "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                    self.description.replace('"', "'")
+                ),
+                _ => "Basic realm=\"simpul\"".to_owned(),
+            };
+            if let Ok(v) = HeaderValue::from_str(&challenge) {
+                headers.insert(header::WWW_AUTHENTICATE, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<kernel::AppError> for OAuthError {
+    fn from(e: kernel::AppError) -> Self {
+        tracing::error!(error = %e, "oauth endpoint failed");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            error: "server_error",
+            description: "internal error".into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for OAuthError {
+    fn from(e: diesel::result::Error) -> Self {
+        kernel::AppError::from(e).into()
+    }
+}

@@ -1,0 +1,56 @@
+//! `POST /oauth2/introspect` (RFC 7662): a confidential client (a resource server) asks
+//! whether a token is live and what it carries.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use kernel::auth::secret_hash;
+use kernel::{AppResult, AppState};
+use serde_json::json;
+
+use crate::error::OAuthError;
+use crate::service::{self, authenticate_client, params};
+use crate::store;
+
+/// Describes a token, or `{"active": false}`.
+pub async fn handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let form = params(&body)?;
+    let iss = super::issuer(&state);
+    let answer = state
+        .read(move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
+            let client = match authenticate_client(c, &headers, &form) {
+                Ok(client) if !client.public => client,
+                Ok(_) => return Ok(Err(OAuthError::client("public clients cannot introspect"))),
+                Err(e) => return Ok(Err(e)),
+            };
+            let _ = client;
+            let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
+                return Ok(Err(OAuthError::request("token is required")));
+            };
+            let Some(row) = store::token(c, &secret_hash(token))? else { return Ok(Ok(json!({"active": false}))) };
+            let live = row.revoked_at.is_none() && row.used_at.is_none() && row.expires_at > db::now();
+            let person_ok = match &row.user_id {
+                Some(u) => service::user_active(c, u)?,
+                None => true,
+            };
+            if !(live && person_ok) {
+                return Ok(Ok(json!({"active": false})));
+            }
+            let mut body = json!({
+                "active": true, "scope": row.scope, "client_id": row.client_id, "iss": iss,
+                "token_type": if row.kind == "access" { "Bearer" } else { "refresh_token" },
+                "iat": row.created_at.and_utc().timestamp(), "exp": row.expires_at.and_utc().timestamp(),
+            });
+            if let Some(u) = row.user_id {
+                body["sub"] = json!(u);
+            }
+            Ok(Ok(body))
+        })
+        .await??;
+    Ok(super::no_store(answer))
+}

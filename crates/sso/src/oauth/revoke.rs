@@ -1,0 +1,48 @@
+//! `POST /oauth2/revoke` (RFC 7009): a client gives up a token; revoking a refresh token ends
+//! its whole family. Unknown tokens are not an error.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kernel::audit::{self, Actor, Change};
+use kernel::auth::secret_hash;
+use kernel::{AppResult, AppState};
+
+use crate::error::OAuthError;
+use crate::service::{authenticate_client, params};
+use crate::store;
+
+/// Revokes a token of the calling client.
+pub async fn handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let form = params(&body)?;
+    let result = state
+        .write(move |c| -> AppResult<Result<(), OAuthError>> {
+            let client = match authenticate_client(c, &headers, &form) {
+                Ok(client) => client,
+                Err(e) => return Ok(Err(e)),
+            };
+            let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
+                return Ok(Err(OAuthError::request("token is required")));
+            };
+            if let Some(row) = store::token(c, &secret_hash(token))?.filter(|t| t.client_id == client.id) {
+                let n = if row.kind == "refresh" { store::revoke_family(c, &row.family_id)? } else { store::revoke_token(c, &row.token_hash)? };
+                let change = Change {
+                    action: "sso.token_revoke",
+                    record_type: "sso_client",
+                    record_id: client.id.clone(),
+                    agency: None,
+                    summary: serde_json::json!({"kind": row.kind, "tokens_revoked": n, "user_id": row.user_id}),
+                };
+                audit::record(c, &Actor { id: None, label: format!("client:{}", client.id) }, change)?;
+            }
+            Ok(Ok(()))
+        })
+        .await??;
+    let () = result;
+    Ok(StatusCode::OK.into_response())
+}

@@ -1,0 +1,240 @@
+//! `POST /oauth2/token`: codes, refresh tokens (rotated; a reused one revokes its whole
+//! family) and client credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 9700 §4.14).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use diesel::Connection;
+use kernel::auth::secret_hash;
+use kernel::{AppResult, AppState};
+use serde_json::json;
+
+use crate::error::OAuthError;
+use crate::model::{self, ACCESS_SECONDS};
+use crate::service::{self, authenticate_client, params};
+use crate::store::{self, ClientRow};
+
+/// Exchanges a grant for tokens.
+pub async fn handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let form = params(&body)?;
+    let grant = form.get("grant_type").cloned().unwrap_or_default();
+    let iss = super::issuer(&state);
+    if grant == "authorization_code" || grant == "refresh_token" {
+        super::ensure_keys(&state).await?;
+    }
+    let answer = state
+        .read(
+            move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
+                let client = match authenticate_client(c, &headers, &form) {
+                    Ok(client) => client,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+                // Each grant's transaction starts with a write, so SQLite takes its lock up front.
+                Ok(match grant.as_str() {
+                    "authorization_code" => c.transaction(|tx| {
+                        exchange_code(
+                            tx,
+                            &iss,
+                            &client,
+                            get("code"),
+                            get("redirect_uri"),
+                            get("code_verifier"),
+                        )
+                    }),
+                    "refresh_token" => c.transaction(|tx| {
+                        refresh(tx, &iss, &client, get("refresh_token"), get("scope"))
+                    }),
+                    "client_credentials" => client_credentials(c, &client, get("scope")),
+                    "" => Ok(Err(OAuthError::request("grant_type is required"))),
+                    _ => Ok(Err(OAuthError::bad(
+                        "unsupported_grant_type",
+                        "supported: authorization_code, refresh_token, client_credentials",
+                    ))),
+                }?)
+            },
+        )
+        .await?;
+    answer.map(super::no_store)
+}
+
+type Grant = AppResult<Result<serde_json::Value, OAuthError>>;
+
+fn exchange_code(
+    c: &mut db::DbConn,
+    iss: &str,
+    client: &ClientRow,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Grant {
+    if code.is_empty() {
+        return Ok(Err(OAuthError::request("code is required")));
+    }
+    let hash = secret_hash(code);
+    let fresh = store::use_code(c, &hash)?;
+    let Some(row) = store::code(c, &hash)? else {
+        return Ok(Err(OAuthError::grant("unknown code")));
+    };
+    if !fresh {
+        // A code used twice is a stolen code: whatever it bought is revoked (RFC 6749 §4.1.2).
+        store::revoke_family(c, &row.family_id)?;
+        return Ok(Err(OAuthError::grant(
+            "code already used; its tokens are revoked",
+        )));
+    }
+    if row.client_id != client.id {
+        return Ok(Err(OAuthError::grant("code was issued to another client")));
+    }
+    if row.expires_at < db::now() {
+        return Ok(Err(OAuthError::grant("code expired")));
+    }
+    if row.redirect_uri != redirect_uri {
+        return Ok(Err(OAuthError::grant(
+            "redirect_uri differs from the authorization request",
+        )));
+    }
+    match (&row.code_challenge, verifier) {
+        (Some(challenge), v) if !model::pkce_matches(v, challenge) => {
+            return Ok(Err(OAuthError::grant("PKCE verification failed")));
+        }
+        (None, v) if !v.is_empty() => {
+            return Ok(Err(OAuthError::grant(
+                "no PKCE challenge was sent for this code",
+            )));
+        }
+        _ => {}
+    }
+    if !service::user_active(c, &row.user_id)? {
+        return Ok(Err(OAuthError::grant("the account is disabled")));
+    }
+    let access = service::issue(
+        c,
+        "access",
+        &row.family_id,
+        &client.id,
+        Some(&row.user_id),
+        &row.scope,
+        Some(row.auth_time),
+    )?;
+    let refresh = service::issue(
+        c,
+        "refresh",
+        &row.family_id,
+        &client.id,
+        Some(&row.user_id),
+        &row.scope,
+        Some(row.auth_time),
+    )?;
+    let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
+                          "refresh_token": refresh, "scope": row.scope});
+    if model::has_scope(&row.scope, "openid") {
+        let id = service::id_token(
+            c,
+            iss,
+            client,
+            &row.user_id,
+            &row.scope,
+            row.nonce.as_deref(),
+            row.auth_time,
+            &access,
+        )?;
+        body["id_token"] = json!(id);
+    }
+    Ok(Ok(body))
+}
+
+fn refresh(c: &mut db::DbConn, iss: &str, client: &ClientRow, token: &str, scope: &str) -> Grant {
+    if token.is_empty() {
+        return Ok(Err(OAuthError::request("refresh_token is required")));
+    }
+    let hash = secret_hash(token);
+    let fresh = store::use_token(c, &hash)?;
+    let Some(row) = store::token(c, &hash)?.filter(|t| t.kind == "refresh") else {
+        return Ok(Err(OAuthError::grant("unknown refresh token")));
+    };
+    if row.client_id != client.id {
+        return Ok(Err(OAuthError::grant(
+            "refresh token was issued to another client",
+        )));
+    }
+    if !fresh {
+        // Reuse of a rotated refresh token: someone holds a copy. End the whole family.
+        store::revoke_family(c, &row.family_id)?;
+        return Ok(Err(OAuthError::grant(
+            "refresh token reused; the session's tokens are revoked",
+        )));
+    }
+    if row.revoked_at.is_some() || row.expires_at < db::now() {
+        return Ok(Err(OAuthError::grant("refresh token expired or revoked")));
+    }
+    let user = row.user_id.clone().unwrap_or_default();
+    if !service::user_active(c, &user)? {
+        store::revoke_family(c, &row.family_id)?;
+        return Ok(Err(OAuthError::grant("the account is disabled")));
+    }
+    // A narrower scope may be asked for, never a wider one (RFC 6749 §6).
+    let scope = if scope.is_empty() {
+        row.scope.clone()
+    } else {
+        model::granted_scope(scope)
+    };
+    if scope.split(' ').any(|s| !model::has_scope(&row.scope, s)) {
+        return Ok(Err(OAuthError::bad(
+            "invalid_scope",
+            "a refresh cannot widen the scope",
+        )));
+    }
+    let access = service::issue(
+        c,
+        "access",
+        &row.family_id,
+        &client.id,
+        Some(&user),
+        &scope,
+        row.auth_time,
+    )?;
+    let next = service::issue(
+        c,
+        "refresh",
+        &row.family_id,
+        &client.id,
+        Some(&user),
+        &scope,
+        row.auth_time,
+    )?;
+    let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
+                          "refresh_token": next, "scope": scope});
+    if model::has_scope(&scope, "openid") {
+        let auth_time = row.auth_time.unwrap_or(row.created_at);
+        body["id_token"] = json!(service::id_token(
+            c, iss, client, &user, &scope, None, auth_time, &access
+        )?);
+    }
+    Ok(Ok(body))
+}
+
+fn client_credentials(c: &mut db::DbConn, client: &ClientRow, scope: &str) -> Grant {
+    if client.public {
+        return Ok(Err(OAuthError::bad(
+            "unauthorized_client",
+            "public clients cannot use client_credentials",
+        )));
+    }
+    // No person is involved: no OpenID scopes, no refresh token, no ID token.
+    let scope = model::granted_scope(scope)
+        .split(' ')
+        .filter(|s| *s == "roles")
+        .collect::<Vec<_>>()
+        .join(" ");
+    let family = uuid::Uuid::now_v7().to_string();
+    let access = service::issue(c, "access", &family, &client.id, None, &scope, None)?;
+    Ok(Ok(
+        json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": scope}),
+    ))
+}

@@ -1,0 +1,292 @@
+//! The provider's operations: client registration and authentication, claims, and issuing
+//! tokens. Each runs inside the caller's transaction.
+
+use axum::http::HeaderMap;
+use chrono::NaiveDateTime;
+use db::DbConn;
+use hmac::{Hmac, Mac};
+use kernel::audit::{self, Actor, Change};
+use kernel::auth::{self, random_secret, secret_hash};
+use kernel::ids::{AgencyId, PersonId, UserId};
+use kernel::{AppError, AppResult, FieldError};
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+
+use crate::error::OAuthError;
+use crate::keys;
+use crate::model::{self, ACCESS_SECONDS, ID_TOKEN_SECONDS, REFRESH_SECONDS};
+use crate::store::{self, ClientRow, NewClient, NewToken};
+
+/// The keyed hash of a client secret. Secrets are 256 random bits, so a fast hash is safe;
+/// the key (kept in the database) means a stolen table alone cannot even check a guess.
+pub fn client_secret_hash(conn: &mut DbConn, secret: &str) -> AppResult<String> {
+    let key = match store::setting(conn, "client_secret_key")? {
+        Some(k) => k,
+        None => {
+            let k = random_secret();
+            store::set_setting(conn, "client_secret_key", &k)?;
+            k
+        }
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    mac.update(secret.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// What the Dinas asks for when registering a client.
+#[derive(Debug, Clone, Default)]
+pub struct ClientDraft {
+    /// Display name.
+    pub name: String,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// URIs allowed after logout.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// A public client (no secret; PKCE required).
+    pub public: bool,
+    /// The owner agency.
+    pub owner_agency_id: Option<AgencyId>,
+    /// `RS256` (the OIDC default) or `ES256`.
+    pub id_token_alg: Option<String>,
+}
+
+/// Registers a client; returns it and, for a confidential client, its secret (shown once).
+pub fn register_client(
+    conn: &mut DbConn,
+    actor: &Actor,
+    d: &ClientDraft,
+) -> AppResult<(ClientRow, Option<String>)> {
+    let mut errors = vec![];
+    let name = d.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.push(FieldError::new("name", "error-required"));
+    }
+    if d.redirect_uris.is_empty() {
+        errors.push(FieldError::new("redirect_uris", "error-required"));
+    }
+    for (field, uris) in [
+        ("redirect_uris", &d.redirect_uris),
+        ("post_logout_redirect_uris", &d.post_logout_redirect_uris),
+    ] {
+        for uri in uris {
+            if let Err(why) = model::check_redirect_uri(uri) {
+                errors.push(
+                    FieldError::new(field, "error-redirect-uri")
+                        .arg("uri", uri)
+                        .arg("why", why),
+                );
+            }
+        }
+    }
+    let alg = d.id_token_alg.clone().unwrap_or_else(|| "RS256".into());
+    if !keys::ALGS.contains(&alg.as_str()) {
+        errors.push(
+            FieldError::new("id_token_alg", "error-choice").arg("choices", keys::ALGS.join(", ")),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let secret = (!d.public).then(random_secret);
+    let secret_hash = match &secret {
+        Some(s) => Some(client_secret_hash(conn, s)?),
+        None => None,
+    };
+    let new = NewClient {
+        name: name.to_owned(),
+        secret_hash,
+        public: d.public,
+        redirect_uris: d.redirect_uris.clone(),
+        post_logout_redirect_uris: d.post_logout_redirect_uris.clone(),
+        owner_agency_id: d.owner_agency_id.map(|a| a.to_string()),
+        id_token_alg: alg,
+    };
+    let row = store::insert_client(conn, &new, &actor.label)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "sso.client_create",
+            record_type: "sso_client",
+            record_id: row.id.clone(),
+            agency: d.owner_agency_id,
+            summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris}}),
+        },
+    )?;
+    Ok((row, secret))
+}
+
+/// Parameters of a request body or query, refusing repeated ones (RFC 6749 §3.1, §3.2).
+pub fn params(raw: &[u8]) -> Result<std::collections::HashMap<String, String>, OAuthError> {
+    let mut map = std::collections::HashMap::new();
+    for (k, v) in form_urlencoded::parse(raw) {
+        if map.insert(k.to_string(), v.into_owned()).is_some() {
+            return Err(OAuthError::request(format!("parameter {k} is repeated")));
+        }
+    }
+    Ok(map)
+}
+
+/// Authenticates the client of a token, revocation or introspection request:
+/// `client_secret_basic`, `client_secret_post`, or a public client by id alone.
+pub fn authenticate_client(
+    conn: &mut DbConn,
+    headers: &HeaderMap,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<ClientRow, OAuthError> {
+    let basic = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(model::parse_basic);
+    let posted = form.get("client_secret").cloned();
+    let (id, secret) = match (basic, form.get("client_id")) {
+        (Some(_), _) if posted.is_some() => {
+            return Err(OAuthError::request("use one client authentication method"));
+        }
+        (Some((id, secret)), Some(form_id)) if *form_id != id => {
+            let _ = secret;
+            return Err(OAuthError::request(
+                "client_id differs from the authenticated client",
+            ));
+        }
+        (Some((id, secret)), _) => (id, Some(secret)),
+        (None, Some(id)) => (id.clone(), posted),
+        (None, None) => return Err(OAuthError::client("client authentication is required")),
+    };
+    let client = store::client(conn, &id)?
+        .filter(|c| !c.disabled)
+        .ok_or_else(|| OAuthError::client("unknown or disabled client"))?;
+    match (&client.secret_hash, secret) {
+        (Some(stored), Some(given)) => {
+            let given = client_secret_hash(conn, &given)?;
+            if model::constant_eq(stored, &given) {
+                Ok(client)
+            } else {
+                Err(OAuthError::client("wrong client secret"))
+            }
+        }
+        (Some(_), None) => Err(OAuthError::client(
+            "this client must authenticate with its secret",
+        )),
+        (None, Some(_)) => Err(OAuthError::client("a public client has no secret")),
+        (None, None) => Ok(client),
+    }
+}
+
+/// The claims about an account that `scope` releases (for the ID token and userinfo).
+pub fn user_claims(conn: &mut DbConn, user_id: &str, scope: &str) -> AppResult<Map<String, Value>> {
+    let id = UserId::parse(user_id).ok_or(AppError::NotFound)?;
+    let account = auth::find_account(conn, id)?.ok_or(AppError::NotFound)?;
+    let person = match account.person_id.as_deref().and_then(PersonId::parse) {
+        Some(pid) => org::store::person_find(conn, pid)?,
+        None => None,
+    };
+    let mut claims = Map::new();
+    claims.insert("sub".into(), json!(account.id));
+    if model::has_scope(scope, "profile") {
+        claims.insert("name".into(), json!(account.name));
+        let username = person
+            .as_ref()
+            .and_then(|p| p.nip.clone())
+            .unwrap_or_else(|| account.login.clone());
+        claims.insert("preferred_username".into(), json!(username));
+    }
+    if model::has_scope(scope, "email")
+        && let Some(email) = person.as_ref().and_then(|p| p.email.clone())
+    {
+        claims.insert("email".into(), json!(email));
+    }
+    if model::has_scope(scope, "profile") || model::has_scope(scope, "roles") {
+        let agency = match person.as_ref().and_then(|p| AgencyId::parse(&p.agency_id)) {
+            Some(a) => org::store::agency_find(conn, a)?.map(|a| a.code),
+            None => None,
+        };
+        claims.insert("agency".into(), json!(agency));
+        let roles: Vec<Value> = account
+            .roles
+            .iter()
+            .map(|g| json!({"role": g.role.as_str(), "agency": g.agency}))
+            .collect();
+        claims.insert("roles".into(), json!(roles));
+    }
+    Ok(claims)
+}
+
+/// Whether the account behind a token may still act (it may have been disabled since).
+pub fn user_active(conn: &mut DbConn, user_id: &str) -> AppResult<bool> {
+    let Some(id) = UserId::parse(user_id) else {
+        return Ok(false);
+    };
+    Ok(auth::find_account(conn, id)?.is_some_and(|a| !a.disabled))
+}
+
+/// Issues an opaque token of `kind`, stored by hash; returns the token.
+pub fn issue(
+    conn: &mut DbConn,
+    kind: &str,
+    family: &str,
+    client: &str,
+    user: Option<&str>,
+    scope: &str,
+    auth_time: Option<NaiveDateTime>,
+) -> AppResult<String> {
+    let token = random_secret();
+    let seconds = if kind == "refresh" {
+        REFRESH_SECONDS
+    } else {
+        ACCESS_SECONDS
+    };
+    store::insert_token(
+        conn,
+        &NewToken {
+            hash: secret_hash(&token),
+            kind,
+            family_id: family,
+            client_id: client,
+            user_id: user,
+            scope,
+            auth_time,
+            seconds,
+        },
+    )?;
+    Ok(token)
+}
+
+/// A signed ID token (OIDC Core §2).
+pub fn id_token(
+    conn: &mut DbConn,
+    issuer: &str,
+    client: &ClientRow,
+    user_id: &str,
+    scope: &str,
+    nonce: Option<&str>,
+    auth_time: NaiveDateTime,
+    access_token: &str,
+) -> AppResult<String> {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = user_claims(conn, user_id, scope)?;
+    claims.insert("iss".into(), json!(issuer));
+    claims.insert("aud".into(), json!(client.id));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(now + ID_TOKEN_SECONDS));
+    claims.insert("auth_time".into(), json!(auth_time.and_utc().timestamp()));
+    if let Some(n) = nonce {
+        claims.insert("nonce".into(), json!(n));
+    }
+    let (kid, alg, key) = keys::signer(conn, &client.id_token_alg)?;
+    // at_hash: the left half of the access token's SHA-256 (OIDC Core §3.1.3.6).
+    let digest = <Sha256 as sha2::Digest>::digest(access_token.as_bytes());
+    let half = digest.get(..16).unwrap_or_default();
+    claims.insert(
+        "at_hash".into(),
+        json!(base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            half
+        )),
+    );
+    let mut header = jsonwebtoken::Header::new(alg);
+    header.kid = Some(kid);
+    jsonwebtoken::encode(&header, &Value::Object(claims), &key)
+        .map_err(|e| AppError::Internal(format!("sign id token: {e}")))
+}

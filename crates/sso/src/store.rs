@@ -1,0 +1,335 @@
+//! All of the provider's SQL: settings, clients, codes and tokens.
+
+use chrono::NaiveDateTime;
+use db::DbConn;
+use db::schema::{sso_clients, sso_codes, sso_settings, sso_tokens};
+use diesel::prelude::*;
+
+/// A registered client.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = sso_clients)]
+pub struct ClientRow {
+    /// The `client_id`.
+    pub id: String,
+    /// Display name (shown on the sign-in page).
+    pub name: String,
+    /// Keyed hash of the secret; none for public clients.
+    #[serde(skip)]
+    pub secret_hash: Option<String>,
+    /// Public clients (browser or mobile apps) have no secret and must use PKCE.
+    pub public: bool,
+    /// JSON array of exact redirect URIs.
+    pub redirect_uris: String,
+    /// JSON array of URIs allowed after logout.
+    pub post_logout_redirect_uris: String,
+    /// The agency that owns the application.
+    pub owner_agency_id: Option<String>,
+    /// `RS256` or `ES256`.
+    pub id_token_alg: String,
+    /// Disabled clients can do nothing.
+    pub disabled: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Created by.
+    pub created_by: Option<String>,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Updated by.
+    pub updated_by: Option<String>,
+}
+
+impl ClientRow {
+    /// The registered redirect URIs.
+    pub fn redirect_uris(&self) -> Vec<String> {
+        serde_json::from_str(&self.redirect_uris).unwrap_or_default()
+    }
+
+    /// The registered post-logout redirect URIs.
+    pub fn post_logout_uris(&self) -> Vec<String> {
+        serde_json::from_str(&self.post_logout_redirect_uris).unwrap_or_default()
+    }
+}
+
+/// A stored code.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sso_codes)]
+pub struct CodeRow {
+    /// Hash of the code.
+    pub code_hash: String,
+    /// Client.
+    pub client_id: String,
+    /// Account.
+    pub user_id: String,
+    /// The redirect URI it was issued for.
+    pub redirect_uri: String,
+    /// Granted scope.
+    pub scope: String,
+    /// The client's nonce.
+    pub nonce: Option<String>,
+    /// PKCE challenge (S256).
+    pub code_challenge: Option<String>,
+    /// When the person signed in.
+    pub auth_time: NaiveDateTime,
+    /// The token family it starts.
+    pub family_id: String,
+    /// Expiry.
+    pub expires_at: NaiveDateTime,
+    /// When it was exchanged.
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// A stored access or refresh token.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sso_tokens)]
+pub struct TokenRow {
+    /// Hash.
+    pub token_hash: String,
+    /// `access` or `refresh`.
+    pub kind: String,
+    /// The family.
+    pub family_id: String,
+    /// Client.
+    pub client_id: String,
+    /// Account (none for client credentials).
+    pub user_id: Option<String>,
+    /// Scope.
+    pub scope: String,
+    /// When the person signed in.
+    pub auth_time: Option<NaiveDateTime>,
+    /// Issued.
+    pub created_at: NaiveDateTime,
+    /// Expiry.
+    pub expires_at: NaiveDateTime,
+    /// When a refresh token was rotated.
+    pub used_at: Option<NaiveDateTime>,
+    /// When revoked.
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A setting.
+pub fn setting(conn: &mut DbConn, name: &str) -> QueryResult<Option<String>> {
+    sso_settings::table
+        .find(name)
+        .select(sso_settings::value)
+        .first(conn)
+        .optional()
+}
+
+/// Stores a setting.
+pub fn set_setting(conn: &mut DbConn, name: &str, value: &str) -> QueryResult<usize> {
+    diesel::insert_into(sso_settings::table)
+        .values((sso_settings::name.eq(name), sso_settings::value.eq(value)))
+        .execute(conn)
+}
+
+/// One client.
+pub fn client(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClientRow>> {
+    sso_clients::table
+        .find(id)
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every client, by name.
+pub fn clients(conn: &mut DbConn) -> QueryResult<Vec<ClientRow>> {
+    sso_clients::table
+        .order(sso_clients::name.asc())
+        .select(ClientRow::as_select())
+        .load(conn)
+}
+
+/// What a new client needs.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    /// Name.
+    pub name: String,
+    /// Keyed hash of its secret (none for public clients).
+    pub secret_hash: Option<String>,
+    /// Public client.
+    pub public: bool,
+    /// Redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Post-logout redirect URIs.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Owner agency.
+    pub owner_agency_id: Option<String>,
+    /// ID token algorithm.
+    pub id_token_alg: String,
+}
+
+/// Inserts a client with a new id.
+pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<ClientRow> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let now = db::now();
+    diesel::insert_into(sso_clients::table)
+        .values((
+            sso_clients::id.eq(&id),
+            sso_clients::name.eq(&c.name),
+            sso_clients::secret_hash.eq(&c.secret_hash),
+            sso_clients::public.eq(c.public),
+            sso_clients::redirect_uris.eq(serde_json::json!(c.redirect_uris).to_string()),
+            sso_clients::post_logout_redirect_uris
+                .eq(serde_json::json!(c.post_logout_redirect_uris).to_string()),
+            sso_clients::owner_agency_id.eq(&c.owner_agency_id),
+            sso_clients::id_token_alg.eq(&c.id_token_alg),
+            sso_clients::disabled.eq(false),
+            sso_clients::created_at.eq(now),
+            sso_clients::created_by.eq(by),
+            sso_clients::updated_at.eq(now),
+            sso_clients::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    sso_clients::table
+        .find(&id)
+        .select(ClientRow::as_select())
+        .first(conn)
+}
+
+/// Sets a client's disabled flag.
+pub fn set_client_disabled(
+    conn: &mut DbConn,
+    id: &str,
+    disabled: bool,
+    by: &str,
+) -> QueryResult<usize> {
+    diesel::update(sso_clients::table.find(id))
+        .set((
+            sso_clients::disabled.eq(disabled),
+            sso_clients::updated_at.eq(db::now()),
+            sso_clients::updated_by.eq(by),
+        ))
+        .execute(conn)
+}
+
+/// Stores an authorization code.
+pub fn insert_code(conn: &mut DbConn, c: &CodeRow) -> QueryResult<usize> {
+    diesel::insert_into(sso_codes::table)
+        .values((
+            sso_codes::code_hash.eq(&c.code_hash),
+            sso_codes::client_id.eq(&c.client_id),
+            sso_codes::user_id.eq(&c.user_id),
+            sso_codes::redirect_uri.eq(&c.redirect_uri),
+            sso_codes::scope.eq(&c.scope),
+            sso_codes::nonce.eq(&c.nonce),
+            sso_codes::code_challenge.eq(&c.code_challenge),
+            sso_codes::auth_time.eq(c.auth_time),
+            sso_codes::family_id.eq(&c.family_id),
+            sso_codes::expires_at.eq(c.expires_at),
+        ))
+        .execute(conn)
+}
+
+/// A code by hash.
+pub fn code(conn: &mut DbConn, hash: &str) -> QueryResult<Option<CodeRow>> {
+    sso_codes::table
+        .find(hash)
+        .select(CodeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a code used; returns false when it already was (a concurrent exchange).
+pub fn use_code(conn: &mut DbConn, hash: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        sso_codes::table
+            .find(hash)
+            .filter(sso_codes::used_at.is_null()),
+    )
+    .set(sso_codes::used_at.eq(db::now()))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// What a new token records.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    /// Hash of the token.
+    pub hash: String,
+    /// `access` or `refresh`.
+    pub kind: &'a str,
+    /// Family.
+    pub family_id: &'a str,
+    /// Client.
+    pub client_id: &'a str,
+    /// Account.
+    pub user_id: Option<&'a str>,
+    /// Scope.
+    pub scope: &'a str,
+    /// Sign-in time.
+    pub auth_time: Option<NaiveDateTime>,
+    /// Lifetime in seconds.
+    pub seconds: i64,
+}
+
+/// Stores a token.
+pub fn insert_token(conn: &mut DbConn, t: &NewToken<'_>) -> QueryResult<usize> {
+    let now = db::now();
+    diesel::insert_into(sso_tokens::table)
+        .values((
+            sso_tokens::token_hash.eq(&t.hash),
+            sso_tokens::kind.eq(t.kind),
+            sso_tokens::family_id.eq(t.family_id),
+            sso_tokens::client_id.eq(t.client_id),
+            sso_tokens::user_id.eq(t.user_id),
+            sso_tokens::scope.eq(t.scope),
+            sso_tokens::auth_time.eq(t.auth_time),
+            sso_tokens::created_at.eq(now),
+            sso_tokens::expires_at.eq(now + chrono::TimeDelta::seconds(t.seconds)),
+        ))
+        .execute(conn)
+}
+
+/// A token by hash.
+pub fn token(conn: &mut DbConn, hash: &str) -> QueryResult<Option<TokenRow>> {
+    sso_tokens::table
+        .find(hash)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a refresh token rotated; returns false when it already was (reuse).
+pub fn use_token(conn: &mut DbConn, hash: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        sso_tokens::table
+            .find(hash)
+            .filter(sso_tokens::used_at.is_null()),
+    )
+    .set(sso_tokens::used_at.eq(db::now()))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Revokes one token.
+pub fn revoke_token(conn: &mut DbConn, hash: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .find(hash)
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
+
+/// Revokes every token of a family (refresh token reuse, a replayed code).
+pub fn revoke_family(conn: &mut DbConn, family: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::family_id.eq(family))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
+
+/// Revokes every token of an account (disabled, or signed out everywhere).
+pub fn revoke_user(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::user_id.eq(user_id))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
