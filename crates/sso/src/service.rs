@@ -253,17 +253,36 @@ pub fn issue(
     Ok(token)
 }
 
+/// What goes into an ID token.
+#[derive(Debug, Clone, Copy)]
+pub struct IdToken<'a> {
+    /// The issuer.
+    pub issuer: &'a str,
+    /// The audience.
+    pub client: &'a ClientRow,
+    /// The subject.
+    pub user_id: &'a str,
+    /// The granted scope (decides the claims).
+    pub scope: &'a str,
+    /// The client's nonce from the authorization request.
+    pub nonce: Option<&'a str>,
+    /// When the person signed in.
+    pub auth_time: NaiveDateTime,
+    /// The access token issued beside it (for `at_hash`).
+    pub access_token: &'a str,
+}
+
 /// A signed ID token (OIDC Core §2).
-pub fn id_token(
-    conn: &mut DbConn,
-    issuer: &str,
-    client: &ClientRow,
-    user_id: &str,
-    scope: &str,
-    nonce: Option<&str>,
-    auth_time: NaiveDateTime,
-    access_token: &str,
-) -> AppResult<String> {
+pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
+    let IdToken {
+        issuer,
+        client,
+        user_id,
+        scope,
+        nonce,
+        auth_time,
+        access_token,
+    } = *t;
     let now = chrono::Utc::now().timestamp();
     let mut claims = user_claims(conn, user_id, scope)?;
     claims.insert("iss".into(), json!(issuer));

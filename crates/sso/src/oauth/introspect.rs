@@ -46,8 +46,8 @@ pub async fn handler(
                 "token_type": if row.kind == "access" { "Bearer" } else { "refresh_token" },
                 "iat": row.created_at.and_utc().timestamp(), "exp": row.expires_at.and_utc().timestamp(),
             });
-            if let Some(u) = row.user_id {
-                body["sub"] = json!(u);
+            if let (Some(u), Some(obj)) = (row.user_id, body.as_object_mut()) {
+                obj.insert("sub".into(), json!(u));
             }
             Ok(Ok(body))
         })

@@ -20,7 +20,7 @@ pub async fn handler(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let form = params(&body)?;
-    let result = state
+    state
         .write(move |c| -> AppResult<Result<(), OAuthError>> {
             let client = match authenticate_client(c, &headers, &form) {
                 Ok(client) => client,
@@ -43,6 +43,5 @@ pub async fn handler(
             Ok(Ok(()))
         })
         .await??;
-    let () = result;
     Ok(StatusCode::OK.into_response())
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::error::OAuthError;
 use crate::model::{self, ACCESS_SECONDS};
-use crate::service::{self, authenticate_client, params};
+use crate::service::{self, IdToken, authenticate_client, params};
 use crate::store::{self, ClientRow};
 
 /// Exchanges a grant for tokens.
@@ -36,7 +36,7 @@ pub async fn handler(
                 };
                 let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
                 // Each grant's transaction starts with a write, so SQLite takes its lock up front.
-                Ok(match grant.as_str() {
+                match grant.as_str() {
                     "authorization_code" => c.transaction(|tx| {
                         exchange_code(
                             tx,
@@ -56,11 +56,17 @@ pub async fn handler(
                         "unsupported_grant_type",
                         "supported: authorization_code, refresh_token, client_credentials",
                     ))),
-                }?)
+                }
             },
         )
         .await?;
     answer.map(super::no_store)
+}
+
+fn with_id_token(body: &mut serde_json::Value, id_token: String) {
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("id_token".into(), json!(id_token));
+    }
 }
 
 type Grant = AppResult<Result<serde_json::Value, OAuthError>>;
@@ -136,15 +142,17 @@ fn exchange_code(
     if model::has_scope(&row.scope, "openid") {
         let id = service::id_token(
             c,
-            iss,
-            client,
-            &row.user_id,
-            &row.scope,
-            row.nonce.as_deref(),
-            row.auth_time,
-            &access,
+            &IdToken {
+                issuer: iss,
+                client,
+                user_id: &row.user_id,
+                scope: &row.scope,
+                nonce: row.nonce.as_deref(),
+                auth_time: row.auth_time,
+                access_token: &access,
+            },
         )?;
-        body["id_token"] = json!(id);
+        with_id_token(&mut body, id);
     }
     Ok(Ok(body))
 }
@@ -212,9 +220,19 @@ fn refresh(c: &mut db::DbConn, iss: &str, client: &ClientRow, token: &str, scope
                           "refresh_token": next, "scope": scope});
     if model::has_scope(&scope, "openid") {
         let auth_time = row.auth_time.unwrap_or(row.created_at);
-        body["id_token"] = json!(service::id_token(
-            c, iss, client, &user, &scope, None, auth_time, &access
-        )?);
+        let id = service::id_token(
+            c,
+            &IdToken {
+                issuer: iss,
+                client,
+                user_id: &user,
+                scope: &scope,
+                nonce: None,
+                auth_time,
+                access_token: &access,
+            },
+        )?;
+        with_id_token(&mut body, id);
     }
     Ok(Ok(body))
 }
