@@ -50,6 +50,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     let pool = db::pool(&config.database_url)?;
     db::migrate(&mut *pool.get()?)?;
     let mut nav = org::nav();
+    nav.extend(sso::nav());
     nav.extend(kernel::nav());
     Ok(AppState {
         pool,
@@ -90,6 +91,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = Root::openapi();
     doc.merge(kernel::KernelApi::openapi());
     doc.merge(org::OrgApi::openapi());
+    doc.merge(sso::SsoApi::openapi());
     doc
 }
 

@@ -2,10 +2,12 @@
 //! registered agency application signs people in through. Simpul's own pages use the same
 //! session: there is one sign-in for everything.
 
+pub mod api;
 pub mod error;
 pub mod keys;
 pub mod model;
 pub mod oauth;
+pub mod pages;
 pub mod service;
 pub mod store;
 
@@ -38,4 +40,48 @@ pub fn router() -> Router<AppState> {
         .route("/oauth2/revoke", post(o::revoke::handler))
         .route("/oauth2/introspect", post(o::introspect::handler))
         .route("/oauth2/logout", get(o::logout::handler))
+        .route(
+            "/sso/clients",
+            get(pages::client_list::show).post(pages::client_list::submit),
+        )
+        .route("/sso/clients/{id}", get(pages::client_show::show))
+        .route("/sso/clients/{id}/secret", post(pages::client_show::rotate))
+        .route("/sso/clients/{id}/status", post(pages::client_show::status))
+        .route(
+            "/api/v1/sso/clients",
+            get(api::client_list::handler).post(api::client_create::handler),
+        )
+        .route(
+            "/api/v1/sso/clients/{id}/secret",
+            post(api::client_secret::handler),
+        )
+        .route(
+            "/api/v1/sso/clients/{id}/disable",
+            post(api::client_status::disable),
+        )
+        .route(
+            "/api/v1/sso/clients/{id}/enable",
+            post(api::client_status::enable),
+        )
 }
+
+/// Navigation entries.
+pub fn nav() -> Vec<kernel::layout::NavEntry> {
+    use kernel::permissions::{self, Access, Scope};
+    vec![kernel::layout::NavEntry {
+        href: "/sso/clients",
+        key: "nav-sso",
+        show: |p| permissions::allows(&p.grants, Access::Read, Scope::Accounts),
+    }]
+}
+
+/// This context's API operations for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::client_list::handler,
+    api::client_create::handler,
+    api::client_secret::handler,
+    api::client_status::disable,
+    api::client_status::enable,
+))]
+pub struct SsoApi;

@@ -309,3 +309,61 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
     jsonwebtoken::encode(&header, &Value::Object(claims), &key)
         .map_err(|e| AppError::Internal(format!("sign id token: {e}")))
 }
+
+/// Gives a confidential client a new secret (the old one stops working); returns it, once.
+pub fn rotate_secret(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<String> {
+    let client = store::client(conn, id)?.ok_or(AppError::NotFound)?;
+    if client.public {
+        return Err(AppError::Conflict(FieldError::new(
+            "public",
+            "error-sso-public-secret",
+        )));
+    }
+    let secret = random_secret();
+    let hash = client_secret_hash(conn, &secret)?;
+    store::set_client_secret(conn, id, &hash, &actor.label)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "sso.client_secret_rotate",
+            record_type: "sso_client",
+            record_id: id.to_owned(),
+            agency: None,
+            summary: json!({}),
+        },
+    )?;
+    Ok(secret)
+}
+
+/// Disables or re-enables a client; a disabled client's tokens stop with it.
+pub fn set_client_disabled(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    disabled: bool,
+) -> AppResult<ClientRow> {
+    let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
+    store::set_client_disabled(conn, id, disabled, &actor.label)?;
+    let revoked = if disabled {
+        store::revoke_client(conn, id)?
+    } else {
+        0
+    };
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: if disabled {
+                "sso.client_disable"
+            } else {
+                "sso.client_enable"
+            },
+            record_type: "sso_client",
+            record_id: id.to_owned(),
+            agency: before.owner_agency_id.as_deref().and_then(AgencyId::parse),
+            summary: json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "tokens_revoked": revoked}),
+        },
+    )?;
+    store::client(conn, id)?.ok_or(AppError::NotFound)
+}

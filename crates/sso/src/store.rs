@@ -333,3 +333,25 @@ pub fn revoke_user(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
     .set(sso_tokens::revoked_at.eq(db::now()))
     .execute(conn)
 }
+
+/// Replaces a client's secret hash.
+pub fn set_client_secret(conn: &mut DbConn, id: &str, hash: &str, by: &str) -> QueryResult<usize> {
+    diesel::update(sso_clients::table.find(id))
+        .set((
+            sso_clients::secret_hash.eq(hash),
+            sso_clients::updated_at.eq(db::now()),
+            sso_clients::updated_by.eq(by),
+        ))
+        .execute(conn)
+}
+
+/// Revokes every live token of a client (when it is disabled).
+pub fn revoke_client(conn: &mut DbConn, client_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::client_id.eq(client_id))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}

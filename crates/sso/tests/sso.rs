@@ -378,3 +378,50 @@ both! {
         assert_eq!(doc["jwks_uri"], app.url("/oauth2/jwks"));
     }
 }
+
+both! {
+    async fn the_dinas_manages_clients_through_api_and_pages(app) {
+        let other = setup(&app).await;
+        let a = app.agency("DISKOMINFO").await;
+        let admin = app.token("admin.two", Role::DinasAdmin, None).await;
+        let op = app.token("op.bkpsdm", Role::AgencyOperator, Some(a)).await;
+        let body = json!({"name": "SIMPEG", "redirect_uris": ["https://simpeg.sukamajukab.go.id/cb"], "owner_agency_id": a.to_string()});
+        assert_eq!(api(Method::POST, app.url("/api/v1/sso/clients"), Some(&op), Some(body.clone())).await.0, 403);
+        assert_eq!(api(Method::GET, app.url("/api/v1/sso/clients"), Some(&op), None).await.0, 403);
+        let bad = json!({"name": "X", "redirect_uris": ["http://simpeg.sukamajukab.go.id/cb", "not a url"]});
+        let (s, e) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(bad)).await;
+        assert_eq!(s, 422);
+        assert_eq!(e["error"]["details"].as_array().unwrap().len(), 2, "{e}");
+        let (s, created) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 201, "{created}");
+        let (id, secret) = (created["client_id"].as_str().unwrap().to_owned(), created["client_secret"].as_str().unwrap().to_owned());
+        let grant = [("grant_type", "client_credentials")];
+        let (st, machine, _) = token_call(&app, Some((&id, &secret)), &grant).await;
+        assert_eq!(st, 200);
+        // A new secret: the old one stops working.
+        let (s, rotated) = api(Method::POST, app.url(&format!("/api/v1/sso/clients/{id}/secret")), Some(&admin), None).await;
+        assert_eq!(s, 200);
+        let fresh = rotated["client_secret"].as_str().unwrap().to_owned();
+        assert_eq!(token_call(&app, Some((&id, &secret)), &grant).await.0, 401);
+        assert_eq!(token_call(&app, Some((&id, &fresh)), &grant).await.0, 200);
+        // Disabled: no grants, and its tokens stop.
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/sso/clients/{id}/disable")), Some(&admin), None).await.0, 200);
+        assert_eq!(token_call(&app, Some((&id, &fresh)), &grant).await.0, 401);
+        let seen: Value = reqwest::Client::new().post(app.url("/oauth2/introspect")).basic_auth(&other.client_id, Some(&other.secret))
+            .form(&[("token", machine["access_token"].as_str().unwrap())]).send().await.unwrap().json().await.unwrap();
+        assert_eq!(seen["active"], false);
+        assert_eq!(api(Method::POST, app.url("/api/v1/sso/clients/nope/disable"), Some(&admin), None).await.0, 404);
+        // The page registers a client and shows its secret once.
+        app.account("admin.web", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin.web").await;
+        let form = [("_csrf", csrf.as_str()), ("name", "E-Kinerja"), ("redirect_uris", "https://ekinerja.sukamajukab.go.id/cb\n"), ("post_logout_redirect_uris", ""), ("owner_agency_id", "")];
+        let html = browser.post(app.url("/sso/clients")).form(&form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("client_secret: <code"), "the secret is shown once");
+        let list = browser.get(app.url("/sso/clients")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("E-Kinerja") && !list.contains("client_secret"));
+        let bad = [("_csrf", csrf.as_str()), ("name", ""), ("redirect_uris", "ftp://x"), ("post_logout_redirect_uris", ""), ("owner_agency_id", "")];
+        let resp = browser.post(app.url("/sso/clients")).form(&bad).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+    }
+}

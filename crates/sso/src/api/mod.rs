@@ -1,0 +1,46 @@
+//! The JSON API for managing single sign-on clients (the Dinas).
+
+pub mod client_create;
+pub mod client_list;
+pub mod client_secret;
+pub mod client_status;
+
+use serde::Serialize;
+
+use crate::store::ClientRow;
+
+/// A client as the API shows it (never its secret).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Client {
+    /// The `client_id`.
+    pub client_id: String,
+    /// Name.
+    pub name: String,
+    /// Public client (no secret, PKCE).
+    pub public: bool,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Post-logout redirect URIs.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Owner agency id.
+    pub owner_agency_id: Option<String>,
+    /// ID token algorithm.
+    pub id_token_alg: String,
+    /// Disabled.
+    pub disabled: bool,
+}
+
+impl From<ClientRow> for Client {
+    fn from(c: ClientRow) -> Self {
+        Self {
+            redirect_uris: c.redirect_uris(),
+            post_logout_redirect_uris: c.post_logout_uris(),
+            client_id: c.id,
+            name: c.name,
+            public: c.public,
+            owner_agency_id: c.owner_agency_id,
+            id_token_alg: c.id_token_alg,
+            disabled: c.disabled,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `GET/POST /sso/clients`: registered applications, and registering a new one.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kernel::extract::PageForm;
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use super::client_show;
+use crate::service::{self, ClientDraft};
+use crate::store::{self, ClientRow};
+
+#[derive(Template)]
+#[template(path = "clients.html")]
+struct ClientList {
+    chrome: Chrome,
+    clients: Vec<ClientRow>,
+    agencies: Vec<(String, String)>,
+    form: ClientForm,
+    errors: FormErrors,
+    can_write: bool,
+}
+
+/// The registration form as typed: one URI per line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    redirect_uris: String,
+    #[serde(default)]
+    post_logout_redirect_uris: String,
+    #[serde(default)]
+    owner_agency_id: String,
+    #[serde(default)]
+    public: Option<String>,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ClientForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    ctx.authorize(Access::Read, Scope::Accounts)?;
+    let (clients, agencies) = state
+        .read(|c| Ok((store::clients(c)?, org::store::agency_all(c)?)))
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ClientList {
+        chrome: Chrome::new(state, ctx, "sso-clients-title"),
+        clients,
+        agencies: agencies
+            .into_iter()
+            .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+            .collect(),
+        form,
+        errors,
+        can_write: ctx.can(Access::Write, Scope::Accounts),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// Lists clients.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    page(&state, &ctx, ClientForm::default(), FormErrors::default()).await
+}
+
+/// Registers a client and shows its secret once.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<ClientForm>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let draft = ClientDraft {
+        name: form.name.clone(),
+        redirect_uris: lines(&form.redirect_uris),
+        post_logout_redirect_uris: lines(&form.post_logout_redirect_uris),
+        public: form.public.is_some(),
+        owner_agency_id: AgencyId::parse(&form.owner_agency_id),
+        id_token_alg: None,
+    };
+    match state
+        .write(move |c| service::register_client(c, &actor, &draft))
+        .await
+    {
+        Ok((row, secret)) => client_show::page(&state, &ctx, &row.id, secret).await,
+        Err(e @ AppError::Validation(_)) => {
+            page(&state, &ctx, form, FormErrors::from_error(&e, ctx.lang)).await
+        }
+        Err(e) => Err(e),
+    }
+}

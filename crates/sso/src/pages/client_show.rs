@@ -1,0 +1,98 @@
+//! `GET /sso/clients/{id}` with `POST …/secret` and `POST …/status`: one application, its new
+//! secret shown once, and switching it off or on.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::PageForm;
+use kernel::layout::{Chrome, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use crate::service;
+use crate::store::{self, ClientRow};
+
+#[derive(Template)]
+#[template(path = "client.html")]
+struct ClientPage {
+    chrome: Chrome,
+    client: ClientRow,
+    secret: Option<String>,
+    discovery: String,
+    can_write: bool,
+}
+
+/// Renders the page, with a just-issued secret if any.
+pub async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    secret: Option<String>,
+) -> AppResult<Response> {
+    ctx.authorize(Access::Read, Scope::Accounts)?;
+    let id = id.to_owned();
+    let client = state
+        .read(move |c| Ok(store::client(c, &id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut chrome = Chrome::new(state, ctx, "sso-clients-title");
+    chrome.title = client.name.clone();
+    let page = ClientPage {
+        chrome,
+        client,
+        secret,
+        discovery: format!(
+            "{}/.well-known/openid-configuration",
+            state.config.public_url
+        ),
+        can_write: ctx.can(Access::Write, Scope::Accounts),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Shows a client.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &id, None).await
+}
+
+/// Issues a new secret and shows it once.
+pub async fn rotate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let client = id.clone();
+    let secret = state
+        .write(move |c| service::rotate_secret(c, &actor, &client))
+        .await?;
+    page(&state, &ctx, &id, Some(secret)).await
+}
+
+/// `disabled=1` or `disabled=0`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusForm {
+    disabled: String,
+}
+
+/// Disables or enables the client.
+pub async fn status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<StatusForm>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let client = id.clone();
+    let disabled = form.disabled == "1";
+    state
+        .write(move |c| service::set_client_disabled(c, &actor, &client, disabled))
+        .await?;
+    Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
+}
