@@ -1,0 +1,49 @@
+// panva's certified oidc-provider, configured as close to Simpul's provider as it allows:
+// one confidential client (client_secret_basic), code + refresh (rotating) + client
+// credentials, opaque access tokens, RS256 ID tokens, userinfo, introspection, revocation.
+// It keeps everything in memory (its default adapter), which flatters it against a provider
+// that writes every token to a database. On start it mints the tokens the benchmark consumes
+// and prints them as one JSON line on stdout.
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.PORT || 18090);
+const issuer = `http://127.0.0.1:${port}`;
+const codes = Number(process.env.CODES || 0);
+const refreshes = Number(process.env.REFRESHES || 0);
+const account = { sub: 'siti', name: 'Siti Rahayu', preferred_username: '198503122010011001', email: 'siti@sukamajukab.go.id' };
+
+const provider = new Provider(issuer, {
+  clients: [{
+    client_id: 'bench', client_secret: 'bench-secret-bench-secret-bench-secret-00',
+    grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],
+    redirect_uris: ['http://127.0.0.1:9/callback'], response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  }],
+  features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true },
+              devInteractions: { enabled: false } },
+  findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ ...account, sub }) }),
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  rotateRefreshToken: true,
+  pkce: { required: () => false },
+  ttl: { AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 600, RefreshToken: 86400, Grant: 86400 },
+});
+provider.proxy = false;
+
+const client = await provider.Client.find('bench');
+const grant = new provider.Grant({ accountId: 'siti', clientId: 'bench' });
+grant.addOIDCScope('openid profile email offline_access');
+const grantId = await grant.save();
+const scope = 'openid profile email offline_access';
+const accessToken = await new provider.AccessToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code' }).save();
+const out = { access_token: accessToken, codes: [], refresh_tokens: [] };
+for (let i = 0; i < codes; i++) {
+  out.codes.push(await new provider.AuthorizationCode({
+    accountId: 'siti', client, grantId, scope, redirectUri: 'http://127.0.0.1:9/callback', authTime: Math.floor(Date.now() / 1000),
+  }).save());
+}
+for (let i = 0; i < refreshes; i++) {
+  out.refresh_tokens.push(await new provider.RefreshToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code',
+    authTime: Math.floor(Date.now() / 1000), rotations: 0, iiat: Math.floor(Date.now() / 1000) }).save());
+}
+provider.listen(port, '127.0.0.1', () => console.log(JSON.stringify(out)));

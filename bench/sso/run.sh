@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Single sign-on benchmark: Simpul's provider (SQLite, release build) beside panva's certified
+# oidc-provider 9 (Node, in-memory) under the same load tool, in one run.
+#   client-credentials grants/s, code exchanges/s, refresh/s, userinfo/s (p50/p99, both);
+#   password sign-ins/s (Simpul; against the raw argon2id rate); resident memory of each.
+# Usage: bench/sso/run.sh [seconds] [connections]   (installs wrk and the peer if missing)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-10}
+conns=${2:-32}
+out=bench/out/sso; mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
+(cd bench/sso/peer && npm ci --silent --no-audit --no-fund)
+cargo build --release -q
+cargo build --release -q -p kernel --example argon2_rate
+bin=$PWD/target/release/simpul
+lua=$PWD/bench/sso
+sport=18080; pport=18090
+rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
+field() { python3 -c "import json,sys; d=json.load(open('$1')); print(d['$2'] if isinstance(d['$2'], str) else '\n'.join(d['$2']))"; }
+wrk_run() { # name url script grant values basic extra-headers...
+  local name=$1 url=$2 script=$3 grant=$4 values=$5 basic=$6; shift 6
+  GRANT=$grant VALUES=$values BASIC=$basic THREADS=2 LOGIN=admin PASSWORD=Sukamaju-2026 \
+    wrk -t2 -c"$conns" -d"${secs}s" --latency ${script:+-s "$script"} "$@" "$url" >"$out/$name.txt"
+  awk -v n="$name" '/Requests\/sec/ {r=$2} /Non-2xx/ {bad=$5} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+       /requests in/ {total=$1; dur=$5}
+       END {printf "%s %s %s %s %s\n", n, r, p50, p99, bad+0}' "$out/$name.txt"
+}
+
+# --- Simpul ---
+dir=$(mktemp -d)
+export SIMPUL_DATA_DIR=$dir SIMPUL_DATABASE_URL=sqlite://$dir/simpul.db SIMPUL_HTTP_ADDR=127.0.0.1:$sport \
+       SIMPUL_PUBLIC_URL=http://127.0.0.1:$sport SIMPUL_LOG=warn
+"$bin" demo >/dev/null
+"$bin" admin create-client --name bench --redirect-uri http://127.0.0.1:9/callback >"$out/client.json"
+cid=$(field "$out/client.json" client_id); secret=$(field "$out/client.json" client_secret)
+sbasic=$(printf '%s:%s' "$cid" "$secret" | base64 -w0)
+"$bin" serve >"$out/simpul.log" 2>&1 & spid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$sport/healthz" >/dev/null && break; sleep 0.1; done
+sleep 1; s_idle=$(rss $spid)
+BASE=http://127.0.0.1:$sport CLIENT_ID=$cid CLIENT_SECRET=$secret REDIRECT_URI=http://127.0.0.1:9/callback \
+  LOGIN=admin PASSWORD=Sukamaju-2026 REFRESHES=128 python3 bench/sso/simpul_tokens.py >"$out/simpul-tokens.json"
+field "$out/simpul-tokens.json" refresh_tokens >"$out/simpul-refresh.txt"
+sat=$(field "$out/simpul-tokens.json" access_token)
+results=()
+results+=("simpul $(wrk_run simpul-cc "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" client_credentials "" "$sbasic")")
+results+=("simpul $(wrk_run simpul-userinfo "http://127.0.0.1:$sport/oauth2/userinfo" "" - "" "" -H "Authorization: Bearer $sat")")
+results+=("simpul $(wrk_run simpul-refresh "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" refresh_token "$out/simpul-refresh.txt" "$sbasic")")
+# Codes live 60 s: mint them right before their run.
+BASE=http://127.0.0.1:$sport CLIENT_ID=$cid CLIENT_SECRET=$secret REDIRECT_URI=http://127.0.0.1:9/callback \
+  LOGIN=admin PASSWORD=Sukamaju-2026 CODES=${BENCH_CODES:-15000} python3 bench/sso/simpul_tokens.py >"$out/simpul-codes.json"
+field "$out/simpul-codes.json" codes >"$out/simpul-codes.txt"
+results+=("simpul $(wrk_run simpul-code "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" authorization_code "$out/simpul-codes.txt" "$sbasic")")
+results+=("simpul $(wrk_run simpul-signin "http://127.0.0.1:$sport/sign-in" "$lua/signin.lua" - "" "")")
+s_load=$(rss $spid)
+kill $spid; wait $spid 2>/dev/null || true
+rm -rf "$dir"
+
+# --- oidc-provider ---
+pbasic=$(printf 'bench:bench-secret-bench-secret-bench-secret-00' | base64 -w0)
+(cd bench/sso/peer && PORT=$pport CODES=${BENCH_CODES:-40000} REFRESHES=128 exec node server.mjs) >"$out/peer.json" 2>"$out/peer.log" & ppid=$!
+for _ in $(seq 300); do [ -s "$out/peer.json" ] && break; sleep 0.1; done
+sleep 1
+nodepid=$(pgrep -f "node server.mjs" | head -1)
+p_idle=$(rss "$nodepid")
+head -1 "$out/peer.json" >"$out/peer-tokens.json"
+field "$out/peer-tokens.json" refresh_tokens >"$out/peer-refresh.txt"
+field "$out/peer-tokens.json" codes >"$out/peer-codes.txt"
+pat=$(field "$out/peer-tokens.json" access_token)
+results+=("peer $(wrk_run peer-cc "http://127.0.0.1:$pport/token" "$lua/token.lua" client_credentials "" "$pbasic")")
+results+=("peer $(wrk_run peer-userinfo "http://127.0.0.1:$pport/me" "" - "" "" -H "Authorization: Bearer $pat")")
+results+=("peer $(wrk_run peer-refresh "http://127.0.0.1:$pport/token" "$lua/token.lua" refresh_token "$out/peer-refresh.txt" "$pbasic")")
+results+=("peer $(wrk_run peer-code "http://127.0.0.1:$pport/token" "$lua/token.lua" authorization_code "$out/peer-codes.txt" "$pbasic")")
+p_load=$(rss "$nodepid")
+kill "$nodepid" 2>/dev/null || true; wait $ppid 2>/dev/null || true
+
+echo "machine: $(nproc) cores; commit $(git rev-parse --short HEAD); wrk -t2 -c$conns -d${secs}s; Simpul on SQLite, oidc-provider $(node -p "require('./bench/sso/peer/node_modules/oidc-provider/package.json').version") on Node $(node --version) in memory"
+printf '%s\n' "${results[@]}" | python3 -c '
+import sys
+rows = {}
+for line in sys.stdin:
+    who, name, rps, p50, p99, bad = line.split()
+    rows[name.split("-", 1)[1] + "/" + who] = (float(rps), p50, p99, int(bad))
+print("| measure | Simpul req/s | p50 | p99 | oidc-provider req/s | p50 | p99 | ratio |")
+print("|---|---|---|---|---|---|---|---|")
+for m, label in [("cc", "client-credentials grants"), ("code", "code exchanges"), ("refresh", "refresh (rotating)"), ("userinfo", "userinfo"), ("signin", "password sign-ins")]:
+    s, p = rows.get(m + "/simpul"), rows.get(m + "/peer")
+    cell = lambda r: ("%.0f%s" % (r[0], " (%d non-2xx)" % r[3] if r[3] else ""), r[1], r[2]) if r else ("n/a", "", "")
+    ratio = "%.2fx" % (s[0] / p[0]) if s and p and p[0] else "—"
+    print("| %s | %s | %s | %s | %s | %s | %s | %s |" % ((label,) + cell(s) + cell(p) + (ratio,)))
+'
+echo "resident memory: Simpul ${s_idle} MB idle, ${s_load} MB after load; oidc-provider ${p_idle} MB idle, ${p_load} MB after load"
+"$PWD/target/release/examples/argon2_rate"
