@@ -41,17 +41,17 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$sport/healthz" >/dev/null && 
 sleep 1; s_idle=$(rss $spid)
 BASE=http://127.0.0.1:$sport CLIENT_ID=$cid CLIENT_SECRET=$secret REDIRECT_URI=http://127.0.0.1:9/callback \
   LOGIN=admin PASSWORD=Sukamaju-2026 REFRESHES=128 python3 bench/sso/simpul_tokens.py >"$out/simpul-tokens.json"
-field "$out/simpul-tokens.json" refresh_tokens >"$out/simpul-refresh.txt"
+field "$out/simpul-tokens.json" refresh_tokens >"$out/simpul-refresh-tokens.txt"
 sat=$(field "$out/simpul-tokens.json" access_token)
 results=()
 results+=("simpul $(wrk_run simpul-cc "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" client_credentials "" "$sbasic")")
 results+=("simpul $(wrk_run simpul-userinfo "http://127.0.0.1:$sport/oauth2/userinfo" "" - "" "" -H "Authorization: Bearer $sat")")
-results+=("simpul $(wrk_run simpul-refresh "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" refresh_token "$out/simpul-refresh.txt" "$sbasic")")
+results+=("simpul $(wrk_run simpul-refresh "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" refresh_token "$out/simpul-refresh-tokens.txt" "$sbasic")")
 # Codes live 60 s: mint them right before their run.
 BASE=http://127.0.0.1:$sport CLIENT_ID=$cid CLIENT_SECRET=$secret REDIRECT_URI=http://127.0.0.1:9/callback \
   LOGIN=admin PASSWORD=Sukamaju-2026 CODES=${BENCH_CODES:-15000} python3 bench/sso/simpul_tokens.py >"$out/simpul-codes.json"
-field "$out/simpul-codes.json" codes >"$out/simpul-codes.txt"
-results+=("simpul $(wrk_run simpul-code "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" authorization_code "$out/simpul-codes.txt" "$sbasic")")
+field "$out/simpul-codes.json" codes >"$out/simpul-code-values.txt"
+results+=("simpul $(wrk_run simpul-code "http://127.0.0.1:$sport/oauth2/token" "$lua/token.lua" authorization_code "$out/simpul-code-values.txt" "$sbasic")")
 results+=("simpul $(wrk_run simpul-signin "http://127.0.0.1:$sport/sign-in" "$lua/signin.lua" - "" "")")
 s_load=$(rss $spid)
 kill $spid; wait $spid 2>/dev/null || true
@@ -59,19 +59,19 @@ rm -rf "$dir"
 
 # --- oidc-provider ---
 pbasic=$(printf 'bench:bench-secret-bench-secret-bench-secret-00' | base64 -w0)
-(cd bench/sso/peer && PORT=$pport CODES=${BENCH_CODES:-40000} REFRESHES=128 exec node server.mjs) >"$out/peer.json" 2>"$out/peer.log" & ppid=$!
-for _ in $(seq 300); do [ -s "$out/peer.json" ] && break; sleep 0.1; done
+(cd bench/sso/peer && PORT=$pport CODES=${BENCH_PEER_CODES:-30000} REFRESHES=128 exec node server.mjs) >"$out/peer.json" 2>"$out/peer.log" & ppid=$!
+for _ in $(seq 1200); do [ -s "$out/peer.json" ] && break; sleep 0.1; done
 sleep 1
 nodepid=$(pgrep -f "node server.mjs" | head -1)
 p_idle=$(rss "$nodepid")
 head -1 "$out/peer.json" >"$out/peer-tokens.json"
-field "$out/peer-tokens.json" refresh_tokens >"$out/peer-refresh.txt"
-field "$out/peer-tokens.json" codes >"$out/peer-codes.txt"
+field "$out/peer-tokens.json" refresh_tokens >"$out/peer-refresh-tokens.txt"
+field "$out/peer-tokens.json" codes >"$out/peer-code-values.txt"
 pat=$(field "$out/peer-tokens.json" access_token)
 results+=("peer $(wrk_run peer-cc "http://127.0.0.1:$pport/token" "$lua/token.lua" client_credentials "" "$pbasic")")
 results+=("peer $(wrk_run peer-userinfo "http://127.0.0.1:$pport/me" "" - "" "" -H "Authorization: Bearer $pat")")
-results+=("peer $(wrk_run peer-refresh "http://127.0.0.1:$pport/token" "$lua/token.lua" refresh_token "$out/peer-refresh.txt" "$pbasic")")
-results+=("peer $(wrk_run peer-code "http://127.0.0.1:$pport/token" "$lua/token.lua" authorization_code "$out/peer-codes.txt" "$pbasic")")
+results+=("peer $(wrk_run peer-refresh "http://127.0.0.1:$pport/token" "$lua/token.lua" refresh_token "$out/peer-refresh-tokens.txt" "$pbasic")")
+results+=("peer $(wrk_run peer-code "http://127.0.0.1:$pport/token" "$lua/token.lua" authorization_code "$out/peer-code-values.txt" "$pbasic")")
 p_load=$(rss "$nodepid")
 kill "$nodepid" 2>/dev/null || true; wait $ppid 2>/dev/null || true
 

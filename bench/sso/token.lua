@@ -14,7 +14,7 @@ end
 function init(args)
   local threads = tonumber(os.getenv("THREADS") or "2")
   local path = os.getenv("VALUES")
-  if path then
+  if path and path ~= "" then
     local i = 0
     for line in io.lines(path) do
       if i % threads == id then table.insert(values, line) end

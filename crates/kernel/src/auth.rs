@@ -252,38 +252,42 @@ pub enum SignInFailure {
     Locked(NaiveDateTime),
 }
 
-/// Checks a password sign-in and updates the failure count. Call inside a write
-/// transaction: the caller records the audit event and creates the session.
-pub fn check_sign_in(
-    conn: &mut DbConn,
-    login: &str,
-    password: &str,
-) -> QueryResult<Result<UserRow, SignInFailure>> {
+/// The slow half of a password sign-in, run *outside* any transaction so sign-ins do not
+/// queue behind one lock: whether `password` is right for the account (`None` when the login
+/// does not exist or is locked). Unknown logins cost a real check, so timing reveals nothing.
+pub fn password_ok(user: Option<&UserRow>, password: &str) -> bool {
+    match user {
+        Some(u) if !u.disabled => verify_password(password, &u.password_hash),
+        _ => {
+            let _ = verify_password(password, DUMMY_HASH);
+            false
+        }
+    }
+}
+
+/// Whether an account is locked now, and until when.
+pub fn locked_now(user: &UserRow) -> Option<NaiveDateTime> {
+    user.locked_until.filter(|u| *u > db::now())
+}
+
+/// The fast half, inside the caller's write transaction: re-reads the account (another
+/// sign-in may have failed meanwhile), then counts the failure or clears the count.
+pub fn record_sign_in(conn: &mut DbConn, login: &str, ok: bool) -> QueryResult<Result<UserRow, SignInFailure>> {
     let now = db::now();
-    let Some(user) = find_user_by_login(conn, login)? else {
-        // Spend the same time as a real check so timing does not reveal which logins exist.
-        let _ = verify_password(password, DUMMY_HASH);
-        return Ok(Err(SignInFailure::Invalid));
-    };
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+    let Some(user) = find_user_by_login(conn, login)? else { return Ok(Err(SignInFailure::Invalid)) };
+    if let Some(until) = locked_now(&user) {
         return Ok(Err(SignInFailure::Locked(until)));
     }
-    if user.disabled || !verify_password(password, &user.password_hash) {
+    if !ok || user.disabled {
         let failures = user.failed_logins + 1;
         diesel::update(users::table.filter(users::id.eq(&user.id)))
-            .set((
-                users::failed_logins.eq(failures),
-                users::locked_until.eq(locked_until(failures, now)),
-            ))
+            .set((users::failed_logins.eq(failures), users::locked_until.eq(locked_until(failures, now))))
             .execute(conn)?;
         return Ok(Err(SignInFailure::Invalid));
     }
     if user.failed_logins != 0 {
         diesel::update(users::table.filter(users::id.eq(&user.id)))
-            .set((
-                users::failed_logins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-            ))
+            .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
             .execute(conn)?;
     }
     Ok(Ok(user))

@@ -129,24 +129,30 @@ pub fn jwks(conn: &mut DbConn) -> QueryResult<Value> {
     Ok(json!({ "keys": keys }))
 }
 
+/// Parsed private keys by key id. A key never changes under its id, so the cache is safe to
+/// share across databases; parsing an RSA PEM on every token would cost more than signing.
+static PARSED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<EncodingKey>>>> =
+    std::sync::OnceLock::new();
+
 /// The active key for `alg`: its id and an encoding key.
-pub fn signer(conn: &mut DbConn, alg: &str) -> AppResult<(String, Algorithm, EncodingKey)> {
-    let (kid, pem): (String, String) = sso_keys::table
+pub fn signer(conn: &mut DbConn, alg: &str) -> AppResult<(String, Algorithm, std::sync::Arc<EncodingKey>)> {
+    let algorithm = if alg == "ES256" { Algorithm::ES256 } else { Algorithm::RS256 };
+    let cache = PARSED.get_or_init(Default::default);
+    let kid: String = sso_keys::table
         .filter(sso_keys::alg.eq(alg))
         .filter(sso_keys::retired_at.is_null())
         .order(sso_keys::created_at.desc())
-        .select((sso_keys::kid, sso_keys::private_pem))
+        .select(sso_keys::kid)
         .first(conn)?;
-    let (algorithm, key) = match alg {
-        "ES256" => (
-            Algorithm::ES256,
-            EncodingKey::from_ec_pem(pem.as_bytes()).map_err(internal)?,
-        ),
-        _ => (
-            Algorithm::RS256,
-            EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(internal)?,
-        ),
-    };
+    if let Some(key) = cache.lock().map_err(internal)?.get(&kid) {
+        return Ok((kid, algorithm, key.clone()));
+    }
+    let pem: String = sso_keys::table.find(&kid).select(sso_keys::private_pem).first(conn)?;
+    let key = std::sync::Arc::new(match algorithm {
+        Algorithm::ES256 => EncodingKey::from_ec_pem(pem.as_bytes()).map_err(internal)?,
+        _ => EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(internal)?,
+    });
+    cache.lock().map_err(internal)?.insert(kid.clone(), key.clone());
     Ok((kid, algorithm, key))
 }
 

@@ -75,10 +75,21 @@ pub async fn submit(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (login, password) = (form.login.clone(), form.password.clone());
+    let login = form.login.clone();
+    let password = form.password.clone();
+    // The password check is slow on purpose; it runs before, not inside, the write transaction.
+    let lookup = login.clone();
+    let user = state.read(move |c| Ok(auth::find_user_by_login(c, &lookup)?)).await?;
+    let locked = user.as_ref().and_then(auth::locked_now);
+    let ok = match locked {
+        Some(_) => false,
+        None => tokio::task::spawn_blocking(move || auth::password_ok(user.as_ref(), &password))
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+    };
     let outcome = state
         .write(move |conn| {
-            let result = auth::check_sign_in(conn, &login, &password)?;
+            let result = auth::record_sign_in(conn, &login, ok)?;
             let label = login.trim().to_lowercase();
             match result {
                 Ok(user) => {

@@ -28,52 +28,64 @@ pub async fn handler(
         super::ensure_keys(&state).await?;
     }
     let answer = state
-        .read(
-            move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
-                let client = match authenticate_client(c, &headers, &form) {
-                    Ok(client) => client,
-                    Err(e) => return Ok(Err(e)),
+        .read(move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
+            let client = match authenticate_client(c, &headers, &form) {
+                Ok(client) => client,
+                Err(e) => return Ok(Err(e)),
+            };
+            let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+            // Each grant's transaction starts with a write, so SQLite takes its lock up front.
+            let granted = match grant.as_str() {
+                "authorization_code" => c.transaction(|tx| {
+                    exchange_code(tx, &client, get("code"), get("redirect_uri"), get("code_verifier"))
+                })?,
+                "refresh_token" => c.transaction(|tx| refresh(tx, &client, get("refresh_token"), get("scope")))?,
+                "client_credentials" => client_credentials(c, &client, get("scope"))?,
+                "" => Err(OAuthError::request("grant_type is required")),
+                _ => Err(OAuthError::bad(
+                    "unsupported_grant_type",
+                    "supported: authorization_code, refresh_token, client_credentials",
+                )),
+            };
+            let (mut body, plan) = match granted {
+                Ok(g) => g,
+                Err(e) => return Ok(Err(e)),
+            };
+            // The ID token is signed after the commit: signing never holds the write lock.
+            if let Some(p) = plan {
+                let token = IdToken {
+                    issuer: &iss,
+                    client: &client,
+                    user_id: &p.user_id,
+                    scope: &p.scope,
+                    nonce: p.nonce.as_deref(),
+                    auth_time: p.auth_time,
+                    access_token: &p.access_token,
                 };
-                let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-                // Each grant's transaction starts with a write, so SQLite takes its lock up front.
-                match grant.as_str() {
-                    "authorization_code" => c.transaction(|tx| {
-                        exchange_code(
-                            tx,
-                            &iss,
-                            &client,
-                            get("code"),
-                            get("redirect_uri"),
-                            get("code_verifier"),
-                        )
-                    }),
-                    "refresh_token" => c.transaction(|tx| {
-                        refresh(tx, &iss, &client, get("refresh_token"), get("scope"))
-                    }),
-                    "client_credentials" => client_credentials(c, &client, get("scope")),
-                    "" => Ok(Err(OAuthError::request("grant_type is required"))),
-                    _ => Ok(Err(OAuthError::bad(
-                        "unsupported_grant_type",
-                        "supported: authorization_code, refresh_token, client_credentials",
-                    ))),
+                let id = service::id_token(c, &token)?;
+                if let Some(obj) = body.as_object_mut() {
+                    obj.insert("id_token".into(), json!(id));
                 }
-            },
-        )
+            }
+            Ok(Ok(body))
+        })
         .await?;
     answer.map(super::no_store)
 }
 
-fn with_id_token(body: &mut serde_json::Value, id_token: String) {
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("id_token".into(), json!(id_token));
-    }
+/// What the ID token of a grant will say, decided inside the transaction.
+struct IdPlan {
+    user_id: String,
+    scope: String,
+    nonce: Option<String>,
+    auth_time: chrono::NaiveDateTime,
+    access_token: String,
 }
 
-type Grant = AppResult<Result<serde_json::Value, OAuthError>>;
+type Grant = AppResult<Result<(serde_json::Value, Option<IdPlan>), OAuthError>>;
 
 fn exchange_code(
     c: &mut db::DbConn,
-    iss: &str,
     client: &ClientRow,
     code: &str,
     redirect_uri: &str,
@@ -137,27 +149,19 @@ fn exchange_code(
         &row.scope,
         Some(row.auth_time),
     )?;
-    let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
+    let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": refresh, "scope": row.scope});
-    if model::has_scope(&row.scope, "openid") {
-        let id = service::id_token(
-            c,
-            &IdToken {
-                issuer: iss,
-                client,
-                user_id: &row.user_id,
-                scope: &row.scope,
-                nonce: row.nonce.as_deref(),
-                auth_time: row.auth_time,
-                access_token: &access,
-            },
-        )?;
-        with_id_token(&mut body, id);
-    }
-    Ok(Ok(body))
+    let plan = model::has_scope(&row.scope, "openid").then(|| IdPlan {
+        user_id: row.user_id.clone(),
+        scope: row.scope.clone(),
+        nonce: row.nonce.clone(),
+        auth_time: row.auth_time,
+        access_token: access.clone(),
+    });
+    Ok(Ok((body, plan)))
 }
 
-fn refresh(c: &mut db::DbConn, iss: &str, client: &ClientRow, token: &str, scope: &str) -> Grant {
+fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> Grant {
     if token.is_empty() {
         return Ok(Err(OAuthError::request("refresh_token is required")));
     }
@@ -216,25 +220,16 @@ fn refresh(c: &mut db::DbConn, iss: &str, client: &ClientRow, token: &str, scope
         &scope,
         row.auth_time,
     )?;
-    let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
+    let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": next, "scope": scope});
-    if model::has_scope(&scope, "openid") {
-        let auth_time = row.auth_time.unwrap_or(row.created_at);
-        let id = service::id_token(
-            c,
-            &IdToken {
-                issuer: iss,
-                client,
-                user_id: &user,
-                scope: &scope,
-                nonce: None,
-                auth_time,
-                access_token: &access,
-            },
-        )?;
-        with_id_token(&mut body, id);
-    }
-    Ok(Ok(body))
+    let plan = model::has_scope(&scope, "openid").then(|| IdPlan {
+        user_id: user.clone(),
+        scope: scope.clone(),
+        nonce: None,
+        auth_time: row.auth_time.unwrap_or(row.created_at),
+        access_token: access.clone(),
+    });
+    Ok(Ok((body, plan)))
 }
 
 fn client_credentials(c: &mut db::DbConn, client: &ClientRow, scope: &str) -> Grant {
@@ -252,7 +247,6 @@ fn client_credentials(c: &mut db::DbConn, client: &ClientRow, scope: &str) -> Gr
         .join(" ");
     let family = uuid::Uuid::now_v7().to_string();
     let access = service::issue(c, "access", &family, &client.id, None, &scope, None)?;
-    Ok(Ok(
-        json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": scope}),
-    ))
+    let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS, "scope": scope});
+    Ok(Ok((body, None)))
 }
