@@ -17,6 +17,9 @@ cargo build --release -q -p kernel --example argon2_rate
 bin=$PWD/target/release/simpul
 lua=$PWD/bench/sso
 sport=18080; pport=18090
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 field() { python3 -c "import json,sys; d=json.load(open('$1')); print(d['$2'] if isinstance(d['$2'], str) else '\n'.join(d['$2']))"; }
 wrk_run() { # name url script grant values basic extra-headers...
@@ -36,7 +39,7 @@ export SIMPUL_DATA_DIR=$dir SIMPUL_DATABASE_URL=sqlite://$dir/simpul.db SIMPUL_H
 "$bin" admin create-client --name bench --redirect-uri http://127.0.0.1:9/callback >"$out/client.json"
 cid=$(field "$out/client.json" client_id); secret=$(field "$out/client.json" client_secret)
 sbasic=$(printf '%s:%s' "$cid" "$secret" | base64 -w0)
-"$bin" serve >"$out/simpul.log" 2>&1 & spid=$!
+"$bin" serve >"$out/simpul.log" 2>&1 & spid=$!; pids+=("$spid")
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$sport/healthz" >/dev/null && break; sleep 0.1; done
 sleep 1; s_idle=$(rss $spid)
 BASE=http://127.0.0.1:$sport CLIENT_ID=$cid CLIENT_SECRET=$secret REDIRECT_URI=http://127.0.0.1:9/callback \
@@ -62,7 +65,7 @@ pbasic=$(printf 'bench:bench-secret-bench-secret-bench-secret-00' | base64 -w0)
 (cd bench/sso/peer && PORT=$pport CODES=${BENCH_PEER_CODES:-30000} REFRESHES=128 exec node server.mjs) >"$out/peer.json" 2>"$out/peer.log" & ppid=$!
 for _ in $(seq 1200); do [ -s "$out/peer.json" ] && break; sleep 0.1; done
 sleep 1
-nodepid=$(pgrep -f "node server.mjs" | head -1)
+nodepid=$(pgrep -P "$ppid" node || pgrep -f "node server.mjs" | head -1); pids+=("$nodepid" "$ppid")
 p_idle=$(rss "$nodepid")
 head -1 "$out/peer.json" >"$out/peer-tokens.json"
 field "$out/peer-tokens.json" refresh_tokens >"$out/peer-refresh-tokens.txt"

@@ -1,8 +1,9 @@
 // panva's certified oidc-provider, configured as close to Simpul's provider as it allows:
 // one confidential client (client_secret_basic), code + refresh (rotating) + client
 // credentials, opaque access tokens, RS256 ID tokens, userinfo, introspection, revocation.
-// It keeps everything in memory (its default adapter), which flatters it against a provider
-// that writes every token to a database. On start it mints the tokens the benchmark consumes
+// It keeps everything in memory — a plain Map adapter, since the bundled development adapter is
+// an LRU of 1,000 entries that would evict the tokens minted for the run — which flatters it
+// against a provider that writes every token to a database. On start it mints the tokens the benchmark consumes
 // and prints them as one JSON line on stdout.
 import Provider from 'oidc-provider';
 
@@ -12,7 +13,28 @@ const codes = Number(process.env.CODES || 0);
 const refreshes = Number(process.env.REFRESHES || 0);
 const account = { sub: 'siti', name: 'Siti Rahayu', preferred_username: '198503122010011001', email: 'siti@sukamajukab.go.id' };
 
+const store = new Map();
+const byGrant = new Map();
+class MapAdapter {
+  constructor(name) { this.name = name; }
+  key(id) { return `${this.name}:${id}`; }
+  async upsert(id, payload) {
+    store.set(this.key(id), payload);
+    if (payload.grantId) {
+      if (!byGrant.has(payload.grantId)) byGrant.set(payload.grantId, new Set());
+      byGrant.get(payload.grantId).add(this.key(id));
+    }
+  }
+  async find(id) { return store.get(this.key(id)); }
+  async findByUid(uid) { for (const v of store.values()) if (v.uid === uid) return v; return undefined; }
+  async findByUserCode(code) { for (const v of store.values()) if (v.userCode === code) return v; return undefined; }
+  async consume(id) { const p = store.get(this.key(id)); if (p) p.consumed = Math.floor(Date.now() / 1000); }
+  async destroy(id) { store.delete(this.key(id)); }
+  async revokeByGrantId(grantId) { for (const k of byGrant.get(grantId) || []) store.delete(k); byGrant.delete(grantId); }
+}
+
 const provider = new Provider(issuer, {
+  adapter: MapAdapter,
   clients: [{
     client_id: 'bench', client_secret: 'bench-secret-bench-secret-bench-secret-00',
     grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],

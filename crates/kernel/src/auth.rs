@@ -252,6 +252,27 @@ pub enum SignInFailure {
     Locked(NaiveDateTime),
 }
 
+/// Password checks run at most one per core at a time: each takes 19 MiB and a core for tens
+/// of milliseconds, so more at once only adds memory and latency, never throughput.
+static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
+/// Checks a password on a blocking thread, waiting for a free core first (see [`password_ok`]).
+pub async fn password_ok_bounded(user: Option<UserRow>, password: String) -> AppResult<bool> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let permit = HASHING
+        .get_or_init(|| tokio::sync::Semaphore::new(cores))
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing semaphore: {e}")))?;
+    let ok = tokio::task::spawn_blocking(move || password_ok(user.as_ref(), &password))
+        .await
+        .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+    drop(permit);
+    Ok(ok)
+}
+
 /// The slow half of a password sign-in, run *outside* any transaction so sign-ins do not
 /// queue behind one lock: whether `password` is right for the account (`None` when the login
 /// does not exist or is locked). Unknown logins cost a real check, so timing reveals nothing.
@@ -272,22 +293,34 @@ pub fn locked_now(user: &UserRow) -> Option<NaiveDateTime> {
 
 /// The fast half, inside the caller's write transaction: re-reads the account (another
 /// sign-in may have failed meanwhile), then counts the failure or clears the count.
-pub fn record_sign_in(conn: &mut DbConn, login: &str, ok: bool) -> QueryResult<Result<UserRow, SignInFailure>> {
+pub fn record_sign_in(
+    conn: &mut DbConn,
+    login: &str,
+    ok: bool,
+) -> QueryResult<Result<UserRow, SignInFailure>> {
     let now = db::now();
-    let Some(user) = find_user_by_login(conn, login)? else { return Ok(Err(SignInFailure::Invalid)) };
+    let Some(user) = find_user_by_login(conn, login)? else {
+        return Ok(Err(SignInFailure::Invalid));
+    };
     if let Some(until) = locked_now(&user) {
         return Ok(Err(SignInFailure::Locked(until)));
     }
     if !ok || user.disabled {
         let failures = user.failed_logins + 1;
         diesel::update(users::table.filter(users::id.eq(&user.id)))
-            .set((users::failed_logins.eq(failures), users::locked_until.eq(locked_until(failures, now))))
+            .set((
+                users::failed_logins.eq(failures),
+                users::locked_until.eq(locked_until(failures, now)),
+            ))
             .execute(conn)?;
         return Ok(Err(SignInFailure::Invalid));
     }
     if user.failed_logins != 0 {
         diesel::update(users::table.filter(users::id.eq(&user.id)))
-            .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)?;
     }
     Ok(Ok(user))

@@ -131,12 +131,20 @@ pub fn jwks(conn: &mut DbConn) -> QueryResult<Value> {
 
 /// Parsed private keys by key id. A key never changes under its id, so the cache is safe to
 /// share across databases; parsing an RSA PEM on every token would cost more than signing.
-static PARSED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<EncodingKey>>>> =
-    std::sync::OnceLock::new();
+static PARSED: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<EncodingKey>>>,
+> = std::sync::OnceLock::new();
 
 /// The active key for `alg`: its id and an encoding key.
-pub fn signer(conn: &mut DbConn, alg: &str) -> AppResult<(String, Algorithm, std::sync::Arc<EncodingKey>)> {
-    let algorithm = if alg == "ES256" { Algorithm::ES256 } else { Algorithm::RS256 };
+pub fn signer(
+    conn: &mut DbConn,
+    alg: &str,
+) -> AppResult<(String, Algorithm, std::sync::Arc<EncodingKey>)> {
+    let algorithm = if alg == "ES256" {
+        Algorithm::ES256
+    } else {
+        Algorithm::RS256
+    };
     let cache = PARSED.get_or_init(Default::default);
     let kid: String = sso_keys::table
         .filter(sso_keys::alg.eq(alg))
@@ -147,12 +155,18 @@ pub fn signer(conn: &mut DbConn, alg: &str) -> AppResult<(String, Algorithm, std
     if let Some(key) = cache.lock().map_err(internal)?.get(&kid) {
         return Ok((kid, algorithm, key.clone()));
     }
-    let pem: String = sso_keys::table.find(&kid).select(sso_keys::private_pem).first(conn)?;
+    let pem: String = sso_keys::table
+        .find(&kid)
+        .select(sso_keys::private_pem)
+        .first(conn)?;
     let key = std::sync::Arc::new(match algorithm {
         Algorithm::ES256 => EncodingKey::from_ec_pem(pem.as_bytes()).map_err(internal)?,
         _ => EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(internal)?,
     });
-    cache.lock().map_err(internal)?.insert(kid.clone(), key.clone());
+    cache
+        .lock()
+        .map_err(internal)?
+        .insert(kid.clone(), key.clone());
     Ok((kid, algorithm, key))
 }
 

@@ -175,9 +175,18 @@ pub fn authenticate_client(
 }
 
 /// The claims about an account that `scope` releases (for the ID token and userinfo).
-pub fn user_claims(conn: &mut DbConn, user_id: &str, scope: &str) -> AppResult<Map<String, Value>> {
-    let id = UserId::parse(user_id).ok_or(AppError::NotFound)?;
-    let account = auth::find_account(conn, id)?.ok_or(AppError::NotFound)?;
+/// `None` when the account no longer exists or has been disabled.
+pub fn user_claims(
+    conn: &mut DbConn,
+    user_id: &str,
+    scope: &str,
+) -> AppResult<Option<Map<String, Value>>> {
+    let Some(id) = UserId::parse(user_id) else {
+        return Ok(None);
+    };
+    let Some(account) = auth::find_account(conn, id)?.filter(|a| !a.disabled) else {
+        return Ok(None);
+    };
     let person = match account.person_id.as_deref().and_then(PersonId::parse) {
         Some(pid) => org::store::person_find(conn, pid)?,
         None => None,
@@ -210,7 +219,7 @@ pub fn user_claims(conn: &mut DbConn, user_id: &str, scope: &str) -> AppResult<M
             .collect();
         claims.insert("roles".into(), json!(roles));
     }
-    Ok(claims)
+    Ok(Some(claims))
 }
 
 /// Whether the account behind a token may still act (it may have been disabled since).
@@ -284,7 +293,7 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
         access_token,
     } = *t;
     let now = chrono::Utc::now().timestamp();
-    let mut claims = user_claims(conn, user_id, scope)?;
+    let mut claims = user_claims(conn, user_id, scope)?.ok_or(AppError::NotFound)?;
     claims.insert("iss".into(), json!(issuer));
     claims.insert("aud".into(), json!(client.id));
     claims.insert("iat".into(), json!(now));

@@ -79,13 +79,13 @@ pub async fn submit(
     let password = form.password.clone();
     // The password check is slow on purpose; it runs before, not inside, the write transaction.
     let lookup = login.clone();
-    let user = state.read(move |c| Ok(auth::find_user_by_login(c, &lookup)?)).await?;
+    let user = state
+        .read(move |c| Ok(auth::find_user_by_login(c, &lookup)?))
+        .await?;
     let locked = user.as_ref().and_then(auth::locked_now);
     let ok = match locked {
         Some(_) => false,
-        None => tokio::task::spawn_blocking(move || auth::password_ok(user.as_ref(), &password))
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+        None => auth::password_ok_bounded(user, password).await?,
     };
     let outcome = state
         .write(move |conn| {

@@ -28,47 +28,57 @@ pub async fn handler(
         super::ensure_keys(&state).await?;
     }
     let answer = state
-        .read(move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
-            let client = match authenticate_client(c, &headers, &form) {
-                Ok(client) => client,
-                Err(e) => return Ok(Err(e)),
-            };
-            let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-            // Each grant's transaction starts with a write, so SQLite takes its lock up front.
-            let granted = match grant.as_str() {
-                "authorization_code" => c.transaction(|tx| {
-                    exchange_code(tx, &client, get("code"), get("redirect_uri"), get("code_verifier"))
-                })?,
-                "refresh_token" => c.transaction(|tx| refresh(tx, &client, get("refresh_token"), get("scope")))?,
-                "client_credentials" => client_credentials(c, &client, get("scope"))?,
-                "" => Err(OAuthError::request("grant_type is required")),
-                _ => Err(OAuthError::bad(
-                    "unsupported_grant_type",
-                    "supported: authorization_code, refresh_token, client_credentials",
-                )),
-            };
-            let (mut body, plan) = match granted {
-                Ok(g) => g,
-                Err(e) => return Ok(Err(e)),
-            };
-            // The ID token is signed after the commit: signing never holds the write lock.
-            if let Some(p) = plan {
-                let token = IdToken {
-                    issuer: &iss,
-                    client: &client,
-                    user_id: &p.user_id,
-                    scope: &p.scope,
-                    nonce: p.nonce.as_deref(),
-                    auth_time: p.auth_time,
-                    access_token: &p.access_token,
+        .read(
+            move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
+                let client = match authenticate_client(c, &headers, &form) {
+                    Ok(client) => client,
+                    Err(e) => return Ok(Err(e)),
                 };
-                let id = service::id_token(c, &token)?;
-                if let Some(obj) = body.as_object_mut() {
-                    obj.insert("id_token".into(), json!(id));
+                let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+                // Each grant's transaction starts with a write, so SQLite takes its lock up front.
+                let granted = match grant.as_str() {
+                    "authorization_code" => c.transaction(|tx| {
+                        exchange_code(
+                            tx,
+                            &client,
+                            get("code"),
+                            get("redirect_uri"),
+                            get("code_verifier"),
+                        )
+                    })?,
+                    "refresh_token" => c.transaction(|tx| {
+                        refresh(tx, &client, get("refresh_token"), get("scope"))
+                    })?,
+                    "client_credentials" => client_credentials(c, &client, get("scope"))?,
+                    "" => Err(OAuthError::request("grant_type is required")),
+                    _ => Err(OAuthError::bad(
+                        "unsupported_grant_type",
+                        "supported: authorization_code, refresh_token, client_credentials",
+                    )),
+                };
+                let (mut body, plan) = match granted {
+                    Ok(g) => g,
+                    Err(e) => return Ok(Err(e)),
+                };
+                // The ID token is signed after the commit: signing never holds the write lock.
+                if let Some(p) = plan {
+                    let token = IdToken {
+                        issuer: &iss,
+                        client: &client,
+                        user_id: &p.user_id,
+                        scope: &p.scope,
+                        nonce: p.nonce.as_deref(),
+                        auth_time: p.auth_time,
+                        access_token: &p.access_token,
+                    };
+                    let id = service::id_token(c, &token)?;
+                    if let Some(obj) = body.as_object_mut() {
+                        obj.insert("id_token".into(), json!(id));
+                    }
                 }
-            }
-            Ok(Ok(body))
-        })
+                Ok(Ok(body))
+            },
+        )
         .await?;
     answer.map(super::no_store)
 }

@@ -33,12 +33,10 @@ pub async fn handler(
                         "token expired, revoked, or not issued for a person",
                     )));
                 };
-                if !service::user_active(c, &user)? {
-                    return Ok(Err(OAuthError::token("the account is disabled")));
+                match service::user_claims(c, &user, &row.scope)? {
+                    Some(claims) => Ok(Ok(serde_json::Value::Object(claims))),
+                    None => Ok(Err(OAuthError::token("the account is disabled"))),
                 }
-                Ok(Ok(serde_json::Value::Object(service::user_claims(
-                    c, &user, &row.scope,
-                )?)))
             },
         )
         .await??;
