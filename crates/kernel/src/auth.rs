@@ -252,25 +252,17 @@ pub enum SignInFailure {
     Locked(NaiveDateTime),
 }
 
-/// Password checks run at most one per core at a time: each takes 19 MiB and a core for tens
-/// of milliseconds, so more at once only adds memory and latency, never throughput.
-static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-
-/// Checks a password on a blocking thread, waiting for a free core first (see [`password_ok`]).
+/// Checks a password on the hashing pool (one thread per core, memory reused; see
+/// `hashing`). Unknown, disabled or locked accounts cost a real check too.
 pub async fn password_ok_bounded(user: Option<UserRow>, password: String) -> AppResult<bool> {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let permit = HASHING
-        .get_or_init(|| tokio::sync::Semaphore::new(cores))
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing semaphore: {e}")))?;
-    let ok = tokio::task::spawn_blocking(move || password_ok(user.as_ref(), &password))
-        .await
-        .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
-    drop(permit);
-    Ok(ok)
+    let stored = match user {
+        Some(u) if !u.disabled => u.password_hash,
+        _ => {
+            let _ = crate::hashing::verify(password, DUMMY_HASH.to_owned()).await;
+            return Ok(false);
+        }
+    };
+    Ok(crate::hashing::verify(password, stored).await)
 }
 
 /// The slow half of a password sign-in, run *outside* any transaction so sign-ins do not

@@ -13,6 +13,7 @@ pub mod context;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod hashing;
 pub mod i18n;
 pub mod ids;
 pub mod layout;
