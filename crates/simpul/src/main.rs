@@ -173,15 +173,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             alg,
         }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
-            let owner = match agency {
-                None => None,
-                Some(code) => {
-                    let row = org::store::agency_by_code(&mut conn, &code.to_uppercase())
-                        .map_err(runtime)?
-                        .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
-                    AgencyId::parse(&row.id)
-                }
-            };
+            let owner = agency_by_code(&mut conn, agency.as_deref())?;
             let draft = sso::service::ClientDraft {
                 name,
                 redirect_uris,
@@ -236,6 +228,15 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
         }
     }
+}
+
+/// The agency a `--agency CODE` option names; an unknown code is a usage error.
+fn agency_by_code(conn: &mut db::DbConn, code: Option<&str>) -> Result<Option<AgencyId>, Fail> {
+    let Some(code) = code else { return Ok(None) };
+    let row = org::store::agency_by_code(conn, &code.to_uppercase())
+        .map_err(runtime)?
+        .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
+    Ok(AgencyId::parse(&row.id))
 }
 
 /// Bad input is a usage error (exit 2) naming each field; anything else is a runtime failure.
@@ -315,15 +316,7 @@ fn create_user(
         .map_err(|e| usage(format!("cannot read the password from stdin: {e}")))?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     let mut conn = simpul::connect_once(&config).map_err(runtime)?;
-    let agency_id = match agency {
-        None => None,
-        Some(code) => {
-            let row = org::store::agency_by_code(&mut conn, &code.to_uppercase())
-                .map_err(runtime)?
-                .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
-            AgencyId::parse(&row.id)
-        }
-    };
+    let agency_id = agency_by_code(&mut conn, agency.as_deref())?;
     let new = NewUser {
         login,
         name,
