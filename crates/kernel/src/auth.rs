@@ -706,6 +706,45 @@ pub fn session_started(conn: &mut DbConn, session_id: &str) -> QueryResult<Optio
         .optional()
 }
 
+/// A live browser session, as its owner sees it.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionInfo {
+    /// Stored id (hash of the cookie), used to end it.
+    pub id: String,
+    /// Started.
+    pub created_at: NaiveDateTime,
+    /// Last used.
+    pub last_seen_at: NaiveDateTime,
+    /// The browser's own description.
+    pub user_agent: Option<String>,
+}
+
+/// An account's live sessions, most recently used first.
+pub fn list_sessions(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<SessionInfo>> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(db::now()))
+        .order(sessions::last_seen_at.desc())
+        .select((
+            sessions::id,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::user_agent,
+        ))
+        .load(conn)
+}
+
+/// Ends one of the account's own sessions; returns whether there was one.
+pub fn end_own_session(conn: &mut DbConn, user_id: &str, session_id: &str) -> QueryResult<bool> {
+    let n = diesel::delete(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

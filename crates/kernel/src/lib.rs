@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang", post(pages::lang::submit))
         .route("/account", get(pages::account::show))
         .route("/account/password", post(pages::account::change_password))
+        .route("/account/sessions/end", post(pages::account::end_session))
         .route("/audit", get(pages::audit::show))
         .route("/api/v1/audit-events", get(api::audit_events::list))
         .route("/api/v1/me", get(api::me::show))

@@ -22,3 +22,7 @@ sso-client-discovery = Discovery URL
 sso-client-disable = Disable application
 sso-secret-once = Save this secret now: Simpul cannot show it again.
 sso-secret-rotate = Issue a new secret
+sso-connected-title = Connected applications
+sso-connected-intro = Applications you signed in to with your Simpul account that still hold tokens. Disconnecting one ends its access on your behalf at once.
+sso-connected-last = Latest token
+sso-connected-disconnect = Disconnect

@@ -22,3 +22,7 @@ sso-client-discovery = Alamat discovery
 sso-client-disable = Nonaktifkan aplikasi
 sso-secret-once = Simpan rahasia ini sekarang: Simpul tidak dapat menampilkannya lagi.
 sso-secret-rotate = Buat rahasia baru
+sso-connected-title = Aplikasi terhubung
+sso-connected-intro = Aplikasi yang Anda masuki dengan akun Simpul dan masih memegang token. Memutus sebuah aplikasi langsung mengakhiri aksesnya atas nama Anda.
+sso-connected-last = Token terakhir
+sso-connected-disconnect = Putuskan

@@ -45,6 +45,11 @@ pub fn router() -> Router<AppState> {
             get(pages::client_list::show).post(pages::client_list::submit),
         )
         .route("/sso/clients/{id}", get(pages::client_show::show))
+        .route("/account/applications", get(pages::connected::show))
+        .route(
+            "/account/applications/disconnect",
+            post(pages::connected::disconnect),
+        )
         .route("/sso/clients/{id}/secret", post(pages::client_show::rotate))
         .route("/sso/clients/{id}/status", post(pages::client_show::status))
         .route(

@@ -355,3 +355,36 @@ pub fn revoke_client(conn: &mut DbConn, client_id: &str) -> QueryResult<usize> {
     .set(sso_tokens::revoked_at.eq(db::now()))
     .execute(conn)
 }
+
+/// Applications holding live tokens for an account: client id, name, latest issue.
+pub fn connected(
+    conn: &mut DbConn,
+    user_id: &str,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    sso_tokens::table
+        .inner_join(sso_clients::table)
+        .filter(sso_tokens::user_id.eq(user_id))
+        .filter(sso_tokens::revoked_at.is_null())
+        .filter(sso_tokens::used_at.is_null())
+        .filter(sso_tokens::expires_at.gt(db::now()))
+        .group_by((sso_clients::id, sso_clients::name))
+        .select((
+            sso_clients::id,
+            sso_clients::name,
+            diesel::dsl::max(sso_tokens::created_at).assume_not_null(),
+        ))
+        .order(sso_clients::name.asc())
+        .load(conn)
+}
+
+/// Revokes every token one application holds for one account.
+pub fn revoke_user_client(conn: &mut DbConn, user_id: &str, client_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::user_id.eq(user_id))
+            .filter(sso_tokens::client_id.eq(client_id))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}

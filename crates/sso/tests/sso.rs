@@ -425,3 +425,38 @@ both! {
         assert_eq!(resp.status(), 422);
     }
 }
+
+both! {
+    async fn a_person_ends_their_own_sessions_and_disconnects_applications(app) {
+        let s = setup(&app).await;
+        let (here, there) = (app.browser(), app.browser());
+        let csrf = app.sign_in(&here, "siti").await;
+        app.sign_in(&there, "siti").await;
+        let url = authorize_url(&app, &s.client_id, &s.redirect, &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"));
+        let code = location_params(&here.get(url).send().await.unwrap()).1["code"].clone();
+        let (_, tokens, _) = token_call(&app, Some((&s.client_id, &s.secret)), &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &s.redirect), ("code_verifier", VERIFIER)]).await;
+        let access = tokens["access_token"].as_str().unwrap().to_owned();
+        // Two sessions listed; the other one can be ended from here.
+        let page = here.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+        let others: Vec<&str> = page.split("name=\"session\" value=\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
+        assert_eq!(others.len(), 1, "this session is marked, the other can be ended");
+        let resp = here.post(app.url("/account/sessions/end")).form(&[("_csrf", csrf.as_str()), ("session", others[0])]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(there.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
+        assert_eq!(here.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200);
+        // Someone else's session id is not found (and nothing ends).
+        let resp = here.post(app.url("/account/sessions/end")).form(&[("_csrf", csrf.as_str()), ("session", "not-mine")]).send().await.unwrap();
+        assert_eq!(resp.status(), 404);
+        // The application is listed and can be disconnected.
+        let apps = here.get(app.url("/account/applications")).send().await.unwrap().text().await.unwrap();
+        assert!(apps.contains("SIMPEG"));
+        let info = || reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(&access).send();
+        assert_eq!(info().await.unwrap().status(), 200);
+        let resp = here.post(app.url("/account/applications/disconnect")).form(&[("_csrf", csrf.as_str()), ("client_id", s.client_id.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(info().await.unwrap().status(), 401);
+        assert!(!here.get(app.url("/account/applications")).send().await.unwrap().text().await.unwrap().contains("SIMPEG"));
+        let actions = app.db(|c| kernel::audit::list(c, &Default::default(), 100, 0).unwrap().0.into_iter().map(|e| e.action).collect::<Vec<_>>()).await;
+        assert!(actions.contains(&"auth.session_end".to_owned()) && actions.contains(&"sso.token_revoke".to_owned()));
+    }
+}

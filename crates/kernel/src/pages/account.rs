@@ -22,6 +22,8 @@ struct AccountPage {
     roles: Vec<String>,
     errors: Vec<(String, String)>,
     done: bool,
+    sessions: Vec<auth::SessionInfo>,
+    current: String,
 }
 
 impl AccountPage {
@@ -33,13 +35,17 @@ impl AccountPage {
     }
 }
 
-fn page(
+async fn page(
     state: &AppState,
     ctx: &Ctx,
     errors: Vec<FieldError>,
     done: bool,
 ) -> AppResult<AccountPage> {
     let p = ctx.require()?;
+    let uid = p.user_id.to_string();
+    let sessions = state
+        .read(move |c| Ok(auth::list_sessions(c, &uid)?))
+        .await?;
     let tr = ctx.tr();
     Ok(AccountPage {
         chrome: Chrome::new(state, ctx, "account-title"),
@@ -54,12 +60,14 @@ fn page(
             .map(|e| (e.field.clone(), e.message(ctx.lang)))
             .collect(),
         done,
+        sessions,
+        current: ctx.session_id().unwrap_or_default().to_owned(),
     })
 }
 
 /// Shows the account.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    Ok(render(&page(&state, &ctx, vec![], false)?)?.into_response())
+    Ok(render(&page(&state, &ctx, vec![], false).await?)?.into_response())
 }
 
 /// The password-change form.
@@ -112,12 +120,46 @@ pub async fn change_password(
         })
         .await;
     match result {
-        Ok(()) => Ok(render(&page(&state, &ctx, vec![], true)?)?.into_response()),
+        Ok(()) => Ok(render(&page(&state, &ctx, vec![], true).await?)?.into_response()),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&page(&state, &ctx, errors, false)?)?,
+            render(&page(&state, &ctx, errors, false).await?)?,
         )
             .into_response()),
         Err(e) => Err(e),
     }
+}
+
+/// The session to end.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndSessionForm {
+    /// Its stored id.
+    pub session: String,
+}
+
+/// Ends one of one's own sessions (a lost phone, a shared computer).
+pub async fn end_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<EndSessionForm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?.clone();
+    state
+        .write(move |conn| {
+            if !auth::end_own_session(conn, &p.user_id.to_string(), &form.session)? {
+                return Err(AppError::NotFound);
+            }
+            let change = Change {
+                action: "auth.session_end",
+                record_type: "user",
+                record_id: p.user_id.to_string(),
+                agency: None,
+                summary: serde_json::json!({"by": "owner"}),
+            };
+            audit::record(conn, &p.actor(), change)?;
+            Ok(())
+        })
+        .await?;
+    Ok(axum::response::Redirect::to("/account#sessions").into_response())
 }

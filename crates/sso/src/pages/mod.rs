@@ -2,3 +2,4 @@
 
 pub mod client_list;
 pub mod client_show;
+pub mod connected;
