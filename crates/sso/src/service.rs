@@ -128,6 +128,16 @@ pub fn params(raw: &[u8]) -> Result<std::collections::HashMap<String, String>, O
     Ok(map)
 }
 
+/// The query of a browser-facing endpoint (authorize, logout); a malformed one is shown to the
+/// person as an error page in their language.
+pub fn page_params(raw: &str) -> AppResult<std::collections::HashMap<String, String>> {
+    params(raw.as_bytes()).map_err(|e| {
+        AppError::BadRequest(
+            FieldError::new("request", "error-sso-request").arg("why", e.description),
+        )
+    })
+}
+
 /// Authenticates the client of a token, revocation or introspection request:
 /// `client_secret_basic`, `client_secret_post`, or a public client by id alone.
 pub fn authenticate_client(

@@ -10,7 +10,6 @@ use kernel::auth::{self, Via, random_secret, secret_hash};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use crate::model::{self, CODE_SECONDS};
-use crate::service::params;
 use crate::store::{self, CodeRow};
 
 fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -28,11 +27,7 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
 /// Starts or completes an authorization.
 pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppResult<Response> {
     let raw = uri.query().unwrap_or("").to_owned();
-    let p = params(raw.as_bytes()).map_err(|e| {
-        AppError::BadRequest(
-            FieldError::new("request", "error-sso-request").arg("why", e.description),
-        )
-    })?;
+    let p = crate::service::page_params(&raw)?;
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id").to_owned();
     let client = state

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kernel::audit::{self, Change};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError, auth};
 
-use crate::service::params;
 use crate::{keys, store};
 
 /// The client an `id_token_hint` was issued to, if the hint is a token we signed (its expiry
@@ -41,11 +40,7 @@ fn hinted_client(c: &mut db::DbConn, hint: &str, issuer: &str) -> AppResult<Opti
 /// Signs the person out and goes back to the application when it may.
 pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppResult<Response> {
     let raw = uri.query().unwrap_or("").to_owned();
-    let p = params(raw.as_bytes()).map_err(|e| {
-        AppError::BadRequest(
-            FieldError::new("request", "error-sso-request").arg("why", e.description),
-        )
-    })?;
+    let p = crate::service::page_params(&raw)?;
     let iss = super::issuer(&state);
     let hint = p.get("id_token_hint").cloned().unwrap_or_default();
     let asked_client = p.get("client_id").cloned();
