@@ -265,19 +265,6 @@ pub async fn password_ok_bounded(user: Option<UserRow>, password: String) -> App
     Ok(crate::hashing::verify(password, stored).await)
 }
 
-/// The slow half of a password sign-in, run *outside* any transaction so sign-ins do not
-/// queue behind one lock: whether `password` is right for the account (`None` when the login
-/// does not exist or is locked). Unknown logins cost a real check, so timing reveals nothing.
-pub fn password_ok(user: Option<&UserRow>, password: &str) -> bool {
-    match user {
-        Some(u) if !u.disabled => verify_password(password, &u.password_hash),
-        _ => {
-            let _ = verify_password(password, DUMMY_HASH);
-            false
-        }
-    }
-}
-
 /// Whether an account is locked now, and until when.
 pub fn locked_now(user: &UserRow) -> Option<NaiveDateTime> {
     user.locked_until.filter(|u| *u > db::now())
@@ -404,6 +391,28 @@ pub fn check_login(login: &str) -> Result<String, FieldError> {
     Ok(login)
 }
 
+fn insert_grants(
+    conn: &mut DbConn,
+    user_id: &str,
+    grants: &[RoleGrant],
+    by: Option<&str>,
+) -> QueryResult<()> {
+    let now = db::now();
+    for g in grants {
+        diesel::insert_into(role_grants::table)
+            .values((
+                role_grants::id.eq(uuid::Uuid::now_v7().to_string()),
+                role_grants::user_id.eq(user_id),
+                role_grants::role.eq(g.role.as_str()),
+                role_grants::agency_id.eq(g.agency.map(|a| a.to_string())),
+                role_grants::created_at.eq(now),
+                role_grants::created_by.eq(by),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Creates an account with its roles; the caller records the audit event in the same
 /// transaction.
 pub fn create_user(conn: &mut DbConn, new: &NewUser<'_>, by: Option<&str>) -> AppResult<UserId> {
@@ -432,18 +441,7 @@ pub fn create_user(conn: &mut DbConn, new: &NewUser<'_>, by: Option<&str>) -> Ap
             users::updated_at.eq(now),
         ))
         .execute(conn)?;
-    for g in &new.grants {
-        diesel::insert_into(role_grants::table)
-            .values((
-                role_grants::id.eq(uuid::Uuid::now_v7().to_string()),
-                role_grants::user_id.eq(id.to_string()),
-                role_grants::role.eq(g.role.as_str()),
-                role_grants::agency_id.eq(g.agency.map(|a| a.to_string())),
-                role_grants::created_at.eq(now),
-                role_grants::created_by.eq(by),
-            ))
-            .execute(conn)?;
-    }
+    insert_grants(conn, &id.to_string(), &new.grants, by)?;
     Ok(id)
 }
 
@@ -624,19 +622,7 @@ pub fn set_grants(
         )));
     }
     diesel::delete(role_grants::table.filter(role_grants::user_id.eq(&before.id))).execute(conn)?;
-    let now = db::now();
-    for g in grants {
-        diesel::insert_into(role_grants::table)
-            .values((
-                role_grants::id.eq(uuid::Uuid::now_v7().to_string()),
-                role_grants::user_id.eq(&before.id),
-                role_grants::role.eq(g.role.as_str()),
-                role_grants::agency_id.eq(g.agency.map(|a| a.to_string())),
-                role_grants::created_at.eq(now),
-                role_grants::created_by.eq(&actor.label),
-            ))
-            .execute(conn)?;
-    }
+    insert_grants(conn, &before.id, grants, Some(&actor.label))?;
     let after = find_account(conn, id)?.ok_or(AppError::NotFound)?;
     crate::audit::record(
         conn,
