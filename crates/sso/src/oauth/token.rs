@@ -141,21 +141,11 @@ fn exchange_code(
     if !service::user_active(c, &row.user_id)? {
         return Ok(Err(OAuthError::grant("the account is disabled")));
     }
-    let access = service::issue(
+    let (access, refresh) = issue_pair(
         c,
-        "access",
         &row.family_id,
         &client.id,
-        Some(&row.user_id),
-        &row.scope,
-        Some(row.auth_time),
-    )?;
-    let refresh = service::issue(
-        c,
-        "refresh",
-        &row.family_id,
-        &client.id,
-        Some(&row.user_id),
+        &row.user_id,
         &row.scope,
         Some(row.auth_time),
     )?;
@@ -212,24 +202,7 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
             "a refresh cannot widen the scope",
         )));
     }
-    let access = service::issue(
-        c,
-        "access",
-        &row.family_id,
-        &client.id,
-        Some(&user),
-        &scope,
-        row.auth_time,
-    )?;
-    let next = service::issue(
-        c,
-        "refresh",
-        &row.family_id,
-        &client.id,
-        Some(&user),
-        &scope,
-        row.auth_time,
-    )?;
+    let (access, next) = issue_pair(c, &row.family_id, &client.id, &user, &scope, row.auth_time)?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": next, "scope": scope});
     let plan = model::has_scope(&scope, "openid").then(|| IdPlan {
@@ -240,6 +213,20 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
         access_token: access.clone(),
     });
     Ok(Ok((body, plan)))
+}
+
+/// An access token and the refresh token beside it, in one family, for a person.
+fn issue_pair(
+    c: &mut db::DbConn,
+    family: &str,
+    client: &str,
+    user: &str,
+    scope: &str,
+    auth_time: Option<chrono::NaiveDateTime>,
+) -> AppResult<(String, String)> {
+    let access = service::issue(c, "access", family, client, Some(user), scope, auth_time)?;
+    let refresh = service::issue(c, "refresh", family, client, Some(user), scope, auth_time)?;
+    Ok((access, refresh))
 }
 
 fn client_credentials(c: &mut db::DbConn, client: &ClientRow, scope: &str) -> Grant {
