@@ -92,6 +92,7 @@ diesel::table! {
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
         user_agent -> Nullable<Text>,
+        mfa -> Bool,
     }
 }
 
@@ -171,6 +172,8 @@ diesel::table! {
         created_by -> Nullable<Text>,
         updated_at -> Timestamp,
         updated_by -> Nullable<Text>,
+        security_level -> Text,
+        external -> Bool,
     }
 }
 
@@ -188,6 +191,7 @@ diesel::table! {
         family_id -> Text,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        amr -> Text,
     }
 }
 
@@ -205,6 +209,49 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// A person's TOTP authenticator; confirmed once they have entered a first code.
+    mfa_totp (user_id) {
+        user_id -> Text,
+        secret -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One-time recovery codes (hashed) for when the authenticator is lost.
+    mfa_recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// A sign-in whose password was right and that waits for its second factor.
+    sign_in_challenges (id) {
+        id -> Text,
+        user_id -> Text,
+        user_agent -> Nullable<Text>,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// What a person allowed a client outside the government to receive.
+    sso_consents (user_id, client_id) {
+        user_id -> Text,
+        client_id -> Text,
+        scope -> Text,
+        granted_at -> Timestamp,
     }
 }
 
@@ -230,4 +277,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sso_clients,
     sso_codes,
     sso_tokens,
+    mfa_totp,
+    mfa_recovery_codes,
+    sign_in_challenges,
+    sso_consents,
 );

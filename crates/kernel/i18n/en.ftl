@@ -81,3 +81,5 @@ account-session-seen = Last used
 account-session-end = End session
 account-session-this = This session
 account-applications-link = Applications connected to your account
+account-two-factor-link = Two-step verification
+account-sign-ins-link = Sign-in history and account security

@@ -78,3 +78,5 @@ account-session-seen = Terakhir dipakai
 account-session-end = Akhiri sesi
 account-session-this = Sesi ini
 account-applications-link = Aplikasi yang terhubung dengan akun Anda
+account-two-factor-link = Verifikasi dua langkah
+account-sign-ins-link = Riwayat masuk dan keamanan akun

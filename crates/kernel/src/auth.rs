@@ -25,6 +25,8 @@ pub enum Via {
         csrf: String,
         /// The session's stored id (hash of the cookie).
         session_id: String,
+        /// Whether the sign-in passed a second factor.
+        mfa: bool,
     },
     /// An API token.
     Token,
@@ -187,15 +189,20 @@ pub fn principal_by_session(
 ) -> QueryResult<Option<Principal>> {
     let id = secret_hash(cookie);
     let now = db::now();
-    let found: Option<(String, NaiveDateTime, UserRow)> = sessions::table
+    let found: Option<(String, NaiveDateTime, bool, UserRow)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(&id))
         .filter(sessions::expires_at.gt(now))
         .filter(users::disabled.eq(false))
-        .select((sessions::csrf, sessions::last_seen_at, UserRow::as_select()))
+        .select((
+            sessions::csrf,
+            sessions::last_seen_at,
+            sessions::mfa,
+            UserRow::as_select(),
+        ))
         .first(conn)
         .optional()?;
-    let Some((csrf, last_seen, user)) = found else {
+    let Some((csrf, last_seen, mfa, user)) = found else {
         return Ok(None);
     };
     // Sliding expiry, written at most once a minute to keep reads cheap.
@@ -213,6 +220,7 @@ pub fn principal_by_session(
         Via::Session {
             csrf,
             session_id: id,
+            mfa,
         },
     )
 }
@@ -308,12 +316,14 @@ pub fn record_sign_in(
 /// An argon2id hash of a random string, checked against when the login does not exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2ltcHVsZHVtbXlzYWx0$WZ1Bq6r5T5rJ0cjpKQ2mXeGr7bTg7+Y9x1y0c9bZq1M";
 
-/// Creates a browser session; returns the cookie value.
+/// Creates a browser session (`mfa`: the sign-in passed a second factor); returns the
+/// cookie value.
 pub fn create_session(
     conn: &mut DbConn,
     user_id: &str,
     hours: u32,
     user_agent: Option<&str>,
+    mfa: bool,
 ) -> QueryResult<String> {
     let secret = random_secret();
     let now = db::now();
@@ -326,9 +336,17 @@ pub fn create_session(
             sessions::last_seen_at.eq(now),
             sessions::expires_at.eq(now + TimeDelta::hours(i64::from(hours))),
             sessions::user_agent.eq(user_agent.map(|s| s.chars().take(200).collect::<String>())),
+            sessions::mfa.eq(mfa),
         ))
         .execute(conn)?;
     Ok(secret)
+}
+
+/// Records that a session has passed a second factor (a step-up for a stricter application).
+pub fn mark_session_mfa(conn: &mut DbConn, session_id: &str) -> QueryResult<usize> {
+    diesel::update(sessions::table.filter(sessions::id.eq(session_id)))
+        .set(sessions::mfa.eq(true))
+        .execute(conn)
 }
 
 /// Ends one session.

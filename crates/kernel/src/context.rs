@@ -69,6 +69,14 @@ impl Ctx {
         Ok(permissions::visible_agencies(&self.require()?.grants))
     }
 
+    /// Whether the browser session passed a second factor.
+    pub fn session_mfa(&self) -> bool {
+        matches!(
+            self.principal.as_deref().map(|p| &p.via),
+            Some(Via::Session { mfa: true, .. })
+        )
+    }
+
     /// The session id, when signed in through the browser.
     pub fn session_id(&self) -> Option<&str> {
         match self.principal.as_deref().map(|p| &p.via) {
@@ -97,4 +105,15 @@ pub fn clear_session_cookie() -> Option<axum::http::HeaderValue> {
         .max_age(cookie::time::Duration::ZERO)
         .build();
     axum::http::HeaderValue::from_str(&gone.to_string()).ok()
+}
+
+/// A `Set-Cookie` value that starts a browser session (HttpOnly, SameSite=Lax, Secure on https).
+pub fn session_cookie(secret: &str, secure: bool) -> Option<axum::http::HeaderValue> {
+    let c = cookie::Cookie::build((SESSION_COOKIE, secret.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .build();
+    axum::http::HeaderValue::from_str(&c.to_string()).ok()
 }

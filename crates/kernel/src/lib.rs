@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod pages;
 pub mod permissions;
+pub mod ratelimit;
 pub mod state;
 pub mod system;
 pub mod validate;
@@ -38,10 +39,6 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
         .route("/static/{file}", get(system::asset))
-        .route(
-            "/sign-in",
-            get(pages::sign_in::show).post(pages::sign_in::submit),
-        )
         .route("/sign-out", post(pages::sign_out::submit))
         .route("/lang", post(pages::lang::submit))
         .route("/account", get(pages::account::show))

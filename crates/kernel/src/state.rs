@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// When the process started.
     pub started: Instant,
+    /// Rate limits against guessing.
+    pub limits: Arc<crate::ratelimit::Limits>,
 }
 
 impl AppState {

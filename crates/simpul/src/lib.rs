@@ -58,6 +58,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         nav: Arc::new(nav),
         metrics: Arc::new(Metrics::default()),
         started: Instant::now(),
+        limits: Arc::default(),
     })
 }
 

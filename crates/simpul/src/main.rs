@@ -84,6 +84,13 @@ enum Admin {
         /// ID token signature: RS256 (default) or ES256.
         #[arg(long, value_name = "ALG")]
         alg: Option<String>,
+        /// Security level (KT 8.1): rendah (default), tinggi or strategis; the last two
+        /// require a second factor.
+        #[arg(long = "security-level", value_name = "LEVEL")]
+        security_level: Option<String>,
+        /// Run outside the government: people are asked to consent first.
+        #[arg(long)]
+        external: bool,
     },
     /// Add new token signing keys; the old ones stay published until their tokens expire.
     RotateKeys,
@@ -171,6 +178,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
             public,
             agency,
             alg,
+            security_level,
+            external,
         }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let owner = agency_by_code(&mut conn, agency.as_deref())?;
@@ -181,6 +190,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 public,
                 owner_agency_id: owner,
                 id_token_alg: alg.map(|a| a.to_uppercase()),
+                security_level: security_level.map(|l| l.to_lowercase()),
+                external,
             };
             let (client, secret) = write_tx(&mut conn, |c| {
                 sso::service::register_client(c, &Actor::system("cli"), &draft)
@@ -348,7 +359,7 @@ fn serve(config: Config, demo: bool) -> Result<(), Fail> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| runtime(format!("cannot listen on {addr}: {e}")))?;
         tracing::info!(%addr, database = %state.config.database_url.split(':').next().unwrap_or(""), "Simpul is serving");
-        axum::serve(listener, simpul::app(state)).with_graceful_shutdown(shutdown()).await.map_err(runtime)
+        axum::serve(listener, simpul::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await.map_err(runtime)
     })
 }
 

@@ -132,7 +132,11 @@ impl TestApp {
             .expect("build state");
         let app = simpul::app(state.clone());
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await;
         });
         Self {
             base: format!("http://{addr}"),

@@ -1,9 +1,8 @@
-//! The kernel's own pages: sign-in, sign-out, language, the account page, the audit trail.
+//! The kernel's own pages: sign-out, language, the account page, the audit trail.
 
 pub mod account;
 pub mod audit;
 pub mod lang;
-pub mod sign_in;
 pub mod sign_out;
 
 /// Only local paths are followed after sign-in or a language switch (no open redirects).
