@@ -46,6 +46,15 @@ impl OAuthError {
         }
     }
 
+    /// Too many failed client authentications from one address (429).
+    pub fn slow_down(seconds: u64) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            error: "slow_down",
+            description: format!("too many failed client authentications; retry in {seconds} s"),
+        }
+    }
+
     /// `invalid_token` (401, RFC 6750 §3.1).
     pub fn token(description: impl Into<String>) -> Self {
         Self {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod keys;
+pub mod mfa;
 pub mod model;
 pub mod oauth;
 pub mod pages;
@@ -45,6 +46,41 @@ pub fn router() -> Router<AppState> {
             get(pages::client_list::show).post(pages::client_list::submit),
         )
         .route("/sso/clients/{id}", get(pages::client_show::show))
+        .route(
+            "/sso/clients/{id}/assurance",
+            post(pages::client_show::assurance),
+        )
+        .route(
+            "/sso/policy",
+            get(pages::policy::show).post(pages::policy::submit),
+        )
+        .route(
+            "/sign-in",
+            get(pages::sign_in::show).post(pages::sign_in::submit),
+        )
+        .route(
+            "/sign-in/two-factor",
+            get(pages::second_factor::challenge_show).post(pages::second_factor::challenge_submit),
+        )
+        .route("/account/two-factor", get(pages::two_factor::show))
+        .route(
+            "/account/two-factor/confirm",
+            post(pages::two_factor::confirm),
+        )
+        .route(
+            "/account/two-factor/recovery-codes",
+            post(pages::two_factor::recovery_codes),
+        )
+        .route(
+            "/account/two-factor/disable",
+            post(pages::two_factor::disable),
+        )
+        .route(
+            "/account/two-factor/verify",
+            get(pages::second_factor::step_up_show).post(pages::second_factor::step_up_submit),
+        )
+        .route("/account/sign-ins", get(pages::sign_ins::show))
+        .route("/consent", post(pages::consent::submit))
         .route("/account/applications", get(pages::connected::show))
         .route(
             "/account/applications/disconnect",

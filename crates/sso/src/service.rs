@@ -49,6 +49,10 @@ pub struct ClientDraft {
     pub owner_agency_id: Option<AgencyId>,
     /// `RS256` (the OIDC default) or `ES256`.
     pub id_token_alg: Option<String>,
+    /// Security level (KT 8.1); `rendah` when not given.
+    pub security_level: Option<String>,
+    /// Run outside the government (people consent before it gets their data).
+    pub external: bool,
 }
 
 /// Registers a client; returns it and, for a confidential client, its secret (shown once).
@@ -85,6 +89,10 @@ pub fn register_client(
             FieldError::new("id_token_alg", "error-choice").arg("choices", keys::ALGS.join(", ")),
         );
     }
+    let level = d.security_level.clone().unwrap_or_else(|| "rendah".into());
+    if let Err(e) = check_level(&level) {
+        errors.push(e);
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -101,6 +109,8 @@ pub fn register_client(
         post_logout_redirect_uris: d.post_logout_redirect_uris.clone(),
         owner_agency_id: d.owner_agency_id.map(|a| a.to_string()),
         id_token_alg: alg,
+        security_level: level,
+        external: d.external,
     };
     let row = store::insert_client(conn, &new, &actor.label)?;
     audit::record(
@@ -111,7 +121,8 @@ pub fn register_client(
             record_type: "sso_client",
             record_id: row.id.clone(),
             agency: d.owner_agency_id,
-            summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris}}),
+            summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris,
+                                       "security_level": row.security_level, "external": row.external}}),
         },
     )?;
     Ok((row, secret))
@@ -289,6 +300,8 @@ pub struct IdToken<'a> {
     pub auth_time: NaiveDateTime,
     /// The access token issued beside it (for `at_hash`).
     pub access_token: &'a str,
+    /// Authentication methods (RFC 8176), space-separated; none on refreshes.
+    pub amr: Option<&'a str>,
 }
 
 /// A signed ID token (OIDC Core §2).
@@ -301,6 +314,7 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
         nonce,
         auth_time,
         access_token,
+        amr,
     } = *t;
     let now = chrono::Utc::now().timestamp();
     let mut claims = user_claims(conn, user_id, scope)?.ok_or(AppError::NotFound)?;
@@ -311,6 +325,10 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
     claims.insert("auth_time".into(), json!(auth_time.and_utc().timestamp()));
     if let Some(n) = nonce {
         claims.insert("nonce".into(), json!(n));
+    }
+    if let Some(methods) = amr {
+        let list: Vec<&str> = methods.split_whitespace().collect();
+        claims.insert("amr".into(), json!(list));
     }
     let (kid, alg, key) = keys::signer(conn, &client.id_token_alg)?;
     // at_hash: the left half of the access token's SHA-256 (OIDC Core §3.1.3.6).
@@ -382,6 +400,45 @@ pub fn set_client_disabled(
             record_id: id.to_owned(),
             agency: before.owner_agency_id.as_deref().and_then(AgencyId::parse),
             summary: json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "tokens_revoked": revoked}),
+        },
+    )?;
+    store::client(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// A security level must be one of the three.
+fn check_level(level: &str) -> Result<(), FieldError> {
+    match crate::mfa::SecurityLevel::parse(level) {
+        Some(_) => Ok(()),
+        None => Err(FieldError::new("security_level", "error-choice").arg(
+            "choices",
+            crate::mfa::SecurityLevel::ALL
+                .map(|l| l.as_str())
+                .join(", "),
+        )),
+    }
+}
+
+/// Changes a client's security level and whether it is outside the government.
+pub fn set_client_assurance(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    level: &str,
+    external: bool,
+) -> AppResult<ClientRow> {
+    check_level(level).map_err(|e| AppError::Validation(vec![e]))?;
+    let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
+    store::set_client_assurance(conn, id, level, external, &actor.label)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "sso.client_assurance",
+            record_type: "sso_client",
+            record_id: id.to_owned(),
+            agency: before.owner_agency_id.as_deref().and_then(AgencyId::parse),
+            summary: json!({"before": {"security_level": before.security_level, "external": before.external},
+                            "after": {"security_level": level, "external": external}}),
         },
     )?;
     store::client(conn, id)?.ok_or(AppError::NotFound)

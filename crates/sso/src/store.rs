@@ -36,9 +36,19 @@ pub struct ClientRow {
     pub updated_at: NaiveDateTime,
     /// Updated by.
     pub updated_by: Option<String>,
+    /// Security level (KT 8.1): `rendah`, `tinggi` or `strategis`.
+    pub security_level: String,
+    /// Run outside the government: people are asked to consent before it gets their data.
+    pub external: bool,
 }
 
 impl ClientRow {
+    /// Whether signing in to this client needs a second factor.
+    pub fn requires_second_factor(&self) -> bool {
+        crate::mfa::SecurityLevel::parse(&self.security_level)
+            .is_none_or(crate::mfa::SecurityLevel::requires_second_factor)
+    }
+
     /// The registered redirect URIs.
     pub fn redirect_uris(&self) -> Vec<String> {
         serde_json::from_str(&self.redirect_uris).unwrap_or_default()
@@ -76,6 +86,8 @@ pub struct CodeRow {
     pub expires_at: NaiveDateTime,
     /// When it was exchanged.
     pub used_at: Option<NaiveDateTime>,
+    /// How the person authenticated (`pwd`, or with a second factor `pwd otp mfa`).
+    pub amr: String,
 }
 
 /// A stored access or refresh token.
@@ -156,6 +168,10 @@ pub struct NewClient {
     pub owner_agency_id: Option<String>,
     /// ID token algorithm.
     pub id_token_alg: String,
+    /// Security level.
+    pub security_level: String,
+    /// Outside the government.
+    pub external: bool,
 }
 
 /// Inserts a client with a new id.
@@ -173,6 +189,8 @@ pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<
                 .eq(serde_json::json!(c.post_logout_redirect_uris).to_string()),
             sso_clients::owner_agency_id.eq(&c.owner_agency_id),
             sso_clients::id_token_alg.eq(&c.id_token_alg),
+            sso_clients::security_level.eq(&c.security_level),
+            sso_clients::external.eq(c.external),
             sso_clients::disabled.eq(false),
             sso_clients::created_at.eq(now),
             sso_clients::created_by.eq(by),
@@ -216,6 +234,7 @@ pub fn insert_code(conn: &mut DbConn, c: &CodeRow) -> QueryResult<usize> {
             sso_codes::auth_time.eq(c.auth_time),
             sso_codes::family_id.eq(&c.family_id),
             sso_codes::expires_at.eq(c.expires_at),
+            sso_codes::amr.eq(&c.amr),
         ))
         .execute(conn)
 }
@@ -387,4 +406,67 @@ pub fn revoke_user_client(conn: &mut DbConn, user_id: &str, client_id: &str) -> 
     )
     .set(sso_tokens::revoked_at.eq(db::now()))
     .execute(conn)
+}
+
+/// Sets a client's security level and whether it is outside the government.
+pub fn set_client_assurance(
+    conn: &mut DbConn,
+    id: &str,
+    level: &str,
+    external: bool,
+    by: &str,
+) -> QueryResult<usize> {
+    diesel::update(sso_clients::table.find(id))
+        .set((
+            sso_clients::security_level.eq(level),
+            sso_clients::external.eq(external),
+            sso_clients::updated_at.eq(db::now()),
+            sso_clients::updated_by.eq(by),
+        ))
+        .execute(conn)
+}
+
+/// Whether the person has consented to `scope` (every scope in it) for the client.
+pub fn consented(
+    conn: &mut DbConn,
+    user_id: &str,
+    client_id: &str,
+    scope: &str,
+) -> QueryResult<bool> {
+    use db::schema::sso_consents;
+    let granted: Option<String> = sso_consents::table
+        .find((user_id, client_id))
+        .select(sso_consents::scope)
+        .first(conn)
+        .optional()?;
+    Ok(granted.is_some_and(|g| {
+        scope
+            .split_whitespace()
+            .all(|s| g.split_whitespace().any(|x| x == s))
+    }))
+}
+
+/// Records (or widens) a person's consent for a client.
+pub fn save_consent(
+    conn: &mut DbConn,
+    user_id: &str,
+    client_id: &str,
+    scope: &str,
+) -> QueryResult<usize> {
+    use db::schema::sso_consents;
+    diesel::delete(sso_consents::table.find((user_id, client_id))).execute(conn)?;
+    diesel::insert_into(sso_consents::table)
+        .values((
+            sso_consents::user_id.eq(user_id),
+            sso_consents::client_id.eq(client_id),
+            sso_consents::scope.eq(scope),
+            sso_consents::granted_at.eq(db::now()),
+        ))
+        .execute(conn)
+}
+
+/// Withdraws a person's consent for a client (when they disconnect it).
+pub fn forget_consent(conn: &mut DbConn, user_id: &str, client_id: &str) -> QueryResult<usize> {
+    use db::schema::sso_consents;
+    diesel::delete(sso_consents::table.find((user_id, client_id))).execute(conn)
 }

@@ -460,3 +460,337 @@ both! {
         assert!(actions.contains(&"auth.session_end".to_owned()) && actions.contains(&"sso.token_revoke".to_owned()));
     }
 }
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    html.split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(v, _)| v)
+        .unwrap_or_default()
+}
+
+/// The current code of an authenticator, `ahead` steps into the future (one step of drift is
+/// accepted, and each step only once).
+fn totp_now(secret: &str, ahead: i64) -> String {
+    let step = sso::mfa::step_at(chrono::Utc::now().timestamp());
+    sso::mfa::code_at_step(secret, step + ahead).unwrap()
+}
+
+/// Sets up the authenticator of the signed-in browser's account; returns its secret and
+/// recovery codes.
+async fn enrol(app: &TestApp, browser: &reqwest::Client, next: &str) -> (String, Vec<String>) {
+    let page = browser
+        .get(app.url(&format!(
+            "/account/two-factor?next={}",
+            form_urlencoded_encode(next)
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<svg"), "a QR code drawn on the server");
+    let secret: String = between(
+        &page,
+        "<p>Tidak bisa memindai? Ketik kunci ini: <code class=\"wrap-any\">",
+        "</code>",
+    )
+    .replace(' ', "");
+    assert_eq!(secret.len(), 32, "{page}");
+    let csrf = test_support::csrf_of(&page);
+    let code = totp_now(&secret, 0);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let resp = browser
+        .post(app.url("/account/two-factor/confirm"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", wrong.as_str()),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        422,
+        "a wrong first code does not switch it on"
+    );
+    let resp = browser
+        .post(app.url("/account/two-factor/confirm"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", code.as_str()),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let page = resp.text().await.unwrap();
+    let codes: Vec<String> = page
+        .split("<li><code>")
+        .skip(1)
+        .map(|r| r.split('<').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10, "{page}");
+    (secret, codes)
+}
+
+/// Password step of a sign-in in a fresh browser; returns the browser and where it was sent.
+async fn password_step(app: &TestApp, login: &str, next: &str) -> (reqwest::Client, String) {
+    let browser = app.browser();
+    let page = browser
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = test_support::csrf_of(&page);
+    let resp = browser
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", login),
+            ("password", PASSWORD),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = resp.headers()["location"].to_str().unwrap().to_owned();
+    (browser, to)
+}
+
+/// Submits a second-factor code for a pending sign-in.
+async fn code_step(app: &TestApp, browser: &reqwest::Client, code: &str) -> reqwest::Response {
+    let page = browser
+        .get(app.url("/sign-in/two-factor?next=/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = test_support::csrf_of(&page);
+    browser
+        .post(app.url("/sign-in/two-factor"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", code),
+            ("next", "/account"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+both! {
+    async fn a_second_factor_is_enrolled_asked_at_sign_in_and_recovered(app) {
+        setup(&app).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "siti").await;
+        let (secret, codes) = enrol(&app, &browser, "").await;
+        let page = browser.get(app.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Tersisa 10 kode pemulihan"), "{page}");
+        // A right password now leads to the second step, not to a session.
+        let (b, to) = password_step(&app, "siti", "/account").await;
+        assert!(to.starts_with("/sign-in/two-factor"), "{to}");
+        assert_eq!(b.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "no session yet");
+        // The code used at enrolment cannot be used again; the next one can.
+        let resp = code_step(&app, &b, &totp_now(&secret, 0)).await;
+        assert_eq!(resp.status(), 422);
+        let resp = code_step(&app, &b, &totp_now(&secret, 1)).await;
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/account");
+        assert_eq!(b.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200);
+        // A recovery code works once.
+        let (b2, _) = password_step(&app, "siti", "/account").await;
+        assert_eq!(code_step(&app, &b2, &codes[0].to_uppercase()).await.status(), 303);
+        let (b3, _) = password_step(&app, "siti", "/account").await;
+        assert_eq!(code_step(&app, &b3, &codes[0]).await.status(), 422, "a used recovery code");
+        // Five wrong codes (the used recovery code was the first) end the pending sign-in and
+        // count against the account.
+        for _ in 0..3 {
+            assert_eq!(code_step(&app, &b3, "000000").await.status(), 422);
+        }
+        let resp = code_step(&app, &b3, "000000").await;
+        assert_eq!(resp.status(), 401);
+        assert!(resp.text().await.unwrap().contains("Nama pengguna atau kata sandi"));
+        let again = b3.get(app.url("/sign-in/two-factor")).send().await.unwrap();
+        assert_eq!(again.status(), 303, "the pending sign-in is gone");
+        // The person sees all of it in their history.
+        let history = b.get(app.url("/account/sign-ins")).send().await.unwrap().text().await.unwrap();
+        for needle in ["Verifikasi dua langkah diaktifkan", "password+totp", "password+recovery_code", "Gagal masuk", "second_factor"] {
+            assert!(history.contains(needle), "{needle} in {history}");
+        }
+        // Turning it off needs a code; then the password alone signs in again.
+        let page = b.get(app.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        let csrf = test_support::csrf_of(&page);
+        let resp = b.post(app.url("/account/two-factor/disable")).form(&[("_csrf", csrf.as_str()), ("code", "123456")]).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let resp = b.post(app.url("/account/two-factor/disable")).form(&[("_csrf", csrf.as_str()), ("code", codes[1].as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let (_, to) = password_step(&app, "siti", "/account").await;
+        assert_eq!(to, "/account");
+        let actions = app.db(|c| kernel::audit::list(c, &Default::default(), 200, 0).unwrap().0.into_iter().map(|e| e.action).collect::<Vec<_>>()).await;
+        for a in ["mfa.enrol", "mfa.disable", "auth.sign_in_failed"] {
+            assert!(actions.contains(&a.to_owned()), "{a}");
+        }
+    }
+}
+
+/// The claims of a JWT, unverified (the Authlib test verifies signatures).
+fn claims(jwt: &str) -> Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+both! {
+    async fn strict_applications_and_roles_require_a_second_factor(app) {
+        let s = setup(&app).await;
+        let admin = app.token("admin2", Role::DinasAdmin, None).await;
+        let body = json!({"name": "SIMDA Keuangan", "redirect_uris": [s.redirect], "security_level": "tinggi"});
+        let (st, strict) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(body)).await;
+        assert_eq!((st, strict["security_level"].as_str()), (201, Some("tinggi")));
+        let bad = json!({"name": "X", "redirect_uris": [s.redirect], "security_level": "sangat"});
+        let (st, e) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(bad)).await;
+        assert_eq!((st, e["error"]["field"].as_str()), (422, Some("security_level")));
+        let (id, secret) = (strict["client_id"].as_str().unwrap(), strict["client_secret"].as_str().unwrap());
+        let browser = app.browser();
+        app.sign_in(&browser, "siti").await;
+        let pkce = format!("&code_challenge={CHALLENGE}&code_challenge_method=S256");
+        let url = authorize_url(&app, id, &s.redirect, &pkce);
+        // Silent requests cannot step up; interactive ones go to the second factor first.
+        let (_, q) = location_params(&browser.get(format!("{url}&prompt=none")).send().await.unwrap());
+        assert_eq!(q["error"], "interaction_required");
+        let (loc, _) = location_params(&browser.get(&url).send().await.unwrap());
+        assert!(loc.starts_with("/account/two-factor/verify?next="), "{loc}");
+        let (loc, _) = location_params(&browser.get(app.url(&loc)).send().await.unwrap());
+        assert!(loc.starts_with("/account/two-factor?next="), "not enrolled yet: {loc}");
+        let next = format!("/oauth2/authorize?{}", reqwest::Url::parse(&url).unwrap().query().unwrap());
+        enrol(&app, &browser, &next).await;
+        // The same session has now passed the second factor: the code comes, and the ID token says so.
+        let (_, q) = location_params(&browser.get(&url).send().await.unwrap());
+        let (st, tokens, _) = token_call(&app, Some((id, secret)), &[("grant_type", "authorization_code"), ("code", &q["code"]), ("redirect_uri", &s.redirect), ("code_verifier", VERIFIER)]).await;
+        assert_eq!(st, 200, "{tokens}");
+        let amr = claims(tokens["id_token"].as_str().unwrap())["amr"].clone();
+        assert!(amr.as_array().unwrap().contains(&json!("otp")), "{amr}");
+        // An ordinary client's ID token from a password-only session says pwd.
+        let (b2, to) = password_step(&app, "siti", "/account").await;
+        assert!(to.starts_with("/sign-in/two-factor"));
+        let _ = b2;
+        // A role the Dinas marks as requiring a second factor: enrolment during sign-in.
+        let admin_browser = app.browser();
+        app.account("kominfo", Role::DinasAdmin, None).await;
+        let csrf = app.sign_in(&admin_browser, "kominfo").await;
+        let resp = admin_browser.post(app.url("/sso/policy")).body(format!("_csrf={csrf}&role=auditor")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let resp = admin_browser.post(app.url("/sso/policy")).body(format!("_csrf={csrf}&role=nobody")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+        assert_eq!(resp.status(), 400, "unknown roles are refused");
+        let policy = admin_browser.get(app.url("/sso/policy")).send().await.unwrap().text().await.unwrap();
+        assert!(policy.contains("value=\"auditor\" checked"), "{policy}");
+        app.account("inspektur", Role::Auditor, None).await;
+        let (b3, to) = password_step(&app, "inspektur", "/audit").await;
+        assert!(to.starts_with("/sign-in/two-factor"), "{to}");
+        assert_eq!(b3.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
+        let page = b3.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<svg") && page.contains("wajib memakai verifikasi dua langkah"), "{page}");
+        let secret3 = between(&page, "<p>Tidak bisa memindai? Ketik kunci ini: <code class=\"wrap-any\">", "</code>").replace(' ', "");
+        let csrf3 = test_support::csrf_of(&page);
+        let resp = b3.post(app.url("/sign-in/two-factor")).form(&[("_csrf", csrf3.as_str()), ("code", totp_now(&secret3, 0).as_str()), ("next", "/audit")]).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "recovery codes are shown");
+        assert!(resp.text().await.unwrap().contains("href=\"/audit\""));
+        assert_eq!(b3.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200);
+        let page = b3.get(app.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Peran Anda mewajibkan"), "cannot be switched off");
+        let csrf = test_support::csrf_of(&page);
+        let resp = b3.post(app.url("/account/two-factor/disable")).form(&[("_csrf", csrf.as_str()), ("code", "123456")]).send().await.unwrap();
+        assert_eq!(resp.status(), 409);
+    }
+}
+
+both! {
+    async fn outside_applications_ask_consent_and_reauthentication_is_honoured(app) {
+        let s = setup(&app).await;
+        let (partner, secret) = app.db(|c| {
+            let d = ClientDraft { name: "Bank Mitra".into(), redirect_uris: vec!["http://127.0.0.1:9/callback".into()], external: true, ..Default::default() };
+            let (row, secret) = write_tx(c, |tx| register_client(tx, &Actor::system("test"), &d)).unwrap();
+            (row.id, secret.unwrap())
+        }).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "siti").await;
+        let url = authorize_url(&app, &partner, &s.redirect, "");
+        let resp = browser.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let page = resp.text().await.unwrap();
+        assert!(page.contains("Bank Mitra") && page.contains("nama dan NIP Anda"), "{page}");
+        let query = reqwest::Url::parse(&url).unwrap().query().unwrap().to_owned();
+        // Without the anti-forgery token nothing is recorded.
+        let resp = browser.post(app.url("/consent")).form(&[("query", query.as_str()), ("decision", "allow")]).send().await.unwrap();
+        assert_eq!(resp.status(), 403);
+        let resp = browser.post(app.url("/consent")).form(&[("_csrf", csrf.as_str()), ("query", query.as_str()), ("decision", "deny")]).send().await.unwrap();
+        let (_, q) = location_params(&resp);
+        assert_eq!((q["error"].as_str(), q["state"].as_str()), ("access_denied", "s1"));
+        let resp = browser.post(app.url("/consent")).form(&[("_csrf", csrf.as_str()), ("query", query.as_str()), ("decision", "allow")]).send().await.unwrap();
+        let (loc, _) = location_params(&resp);
+        assert!(loc.starts_with("/oauth2/authorize?"));
+        let (_, q) = location_params(&browser.get(app.url(&loc)).send().await.unwrap());
+        assert!(q.contains_key("code"));
+        // Asked once: the next request goes straight through; silent ones too.
+        let (_, q) = location_params(&browser.get(format!("{url}&prompt=none")).send().await.unwrap());
+        assert!(q.contains_key("code"), "{q:?}");
+        let (st, _, _) = token_call(&app, Some((&partner, &secret)), &[("grant_type", "authorization_code"), ("code", &q["code"]), ("redirect_uri", &s.redirect)]).await;
+        assert_eq!(st, 200);
+        // Disconnecting withdraws the consent.
+        let resp = browser.post(app.url("/account/applications/disconnect")).form(&[("_csrf", csrf.as_str()), ("client_id", partner.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let (_, q) = location_params(&browser.get(format!("{url}&prompt=none")).send().await.unwrap());
+        assert_eq!(q["error"], "consent_required");
+        // prompt=login and max_age=0 send the person to enter their password again, then back
+        // to the request without them (no loop).
+        for extra in ["&prompt=login", "&max_age=0"] {
+            let u = authorize_url(&app, &s.client_id, &s.redirect, extra);
+            let (loc, _) = location_params(&browser.get(&u).send().await.unwrap());
+            assert!(loc.starts_with("/sign-in?reauth=1&next="), "{loc}");
+            let page = browser.get(app.url(&loc)).send().await.unwrap().text().await.unwrap();
+            assert!(page.contains("name=\"reauth\""), "the form is shown although signed in");
+            let next = between(&page, "name=\"next\" value=\"", "\"").replace("&amp;", "&");
+            assert!(!next.contains("prompt=login") && !next.contains("max_age"), "{next}");
+        }
+        let (_, q) = location_params(&browser.get(authorize_url(&app, &s.client_id, &s.redirect, "&max_age=x")).send().await.unwrap());
+        assert_eq!(q["error"], "invalid_request");
+    }
+}
+
+both! {
+    async fn guessing_client_secrets_and_passwords_is_slowed_down(app) {
+        let s = setup(&app).await;
+        for _ in 0..20 {
+            let (st, _, _) = token_call(&app, Some((&s.client_id, "guess")), &[("grant_type", "client_credentials")]).await;
+            assert_eq!(st, 401);
+        }
+        let (st, e, _) = token_call(&app, Some((&s.client_id, &s.secret)), &[("grant_type", "client_credentials")]).await;
+        assert_eq!((st, e["error"].as_str()), (429, Some("slow_down")), "even the right secret waits");
+        let browser = app.browser();
+        let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let csrf = test_support::csrf_of(&page);
+        for i in 0..30 {
+            let login = format!("nobody{i}");
+            let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", login.as_str()), ("password", "wrong-password")]).send().await.unwrap();
+            assert_eq!(resp.status(), 401);
+        }
+        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "siti"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(resp.status(), 429);
+        assert!(resp.text().await.unwrap().contains("Terlalu banyak percobaan"));
+    }
+}

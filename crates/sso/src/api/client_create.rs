@@ -32,6 +32,13 @@ pub struct NewClient {
     /// `RS256` or `ES256`.
     #[serde(default)]
     pub id_token_alg: Option<String>,
+    /// Security level (KT 8.1): `rendah` (default), `tinggi` or `strategis`; the last two
+    /// require a second factor.
+    #[serde(default)]
+    pub security_level: Option<String>,
+    /// Run outside the government: people consent before it gets their data.
+    #[serde(default)]
+    pub external: bool,
 }
 
 /// The registered client and, for a confidential one, its secret.
@@ -67,6 +74,8 @@ pub async fn handler(
         public: body.public,
         owner_agency_id: owner,
         id_token_alg: body.id_token_alg,
+        security_level: body.security_level,
+        external: body.external,
     };
     let (row, secret) = state
         .write(move |c| {

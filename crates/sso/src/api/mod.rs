@@ -28,6 +28,10 @@ pub struct Client {
     pub id_token_alg: String,
     /// Disabled.
     pub disabled: bool,
+    /// Security level (KT 8.1).
+    pub security_level: String,
+    /// Outside the government (consent asked).
+    pub external: bool,
 }
 
 impl From<ClientRow> for Client {
@@ -41,6 +45,8 @@ impl From<ClientRow> for Client {
             owner_agency_id: c.owner_agency_id,
             id_token_alg: c.id_token_alg,
             disabled: c.disabled,
+            security_level: c.security_level,
+            external: c.external,
         }
     }
 }

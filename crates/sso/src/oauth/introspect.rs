@@ -16,9 +16,15 @@ use crate::store;
 /// Describes a token, or `{"active": false}`.
 pub async fn handler(
     State(state): State<AppState>,
+    kernel::ratelimit::ClientAddr(addr): kernel::ratelimit::ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
+    let limits = state.clone();
+    super::with_client_limit(&limits, &addr, run(state, headers, body)).await
+}
+
+async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {
     let form = params(&body)?;
     let iss = super::issuer(&state);
     let answer = state

@@ -41,3 +41,20 @@ pub fn no_store(body: serde_json::Value) -> Response {
 pub fn issuer(state: &AppState) -> String {
     state.config.public_url.clone()
 }
+
+/// Runs an endpoint that authenticates clients under the limit on failed client
+/// authentications per address, so a client secret cannot be guessed at speed.
+pub async fn with_client_limit(
+    state: &AppState,
+    addr: &str,
+    run: impl Future<Output = Result<Response, OAuthError>>,
+) -> Result<Response, OAuthError> {
+    if let Some(wait) = state.limits.client_auth.blocked(addr) {
+        return Err(OAuthError::slow_down(wait));
+    }
+    let result = run.await;
+    if matches!(&result, Err(e) if e.error == "invalid_client") {
+        state.limits.client_auth.hit(addr);
+    }
+    result
+}

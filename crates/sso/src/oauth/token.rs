@@ -18,9 +18,15 @@ use crate::store::{self, ClientRow};
 /// Exchanges a grant for tokens.
 pub async fn handler(
     State(state): State<AppState>,
+    kernel::ratelimit::ClientAddr(addr): kernel::ratelimit::ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
+    let limits = state.clone();
+    super::with_client_limit(&limits, &addr, run(state, headers, body)).await
+}
+
+async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {
     let form = params(&body)?;
     let grant = form.get("grant_type").cloned().unwrap_or_default();
     let iss = super::issuer(&state);
@@ -70,6 +76,7 @@ pub async fn handler(
                         nonce: p.nonce.as_deref(),
                         auth_time: p.auth_time,
                         access_token: &p.access_token,
+                        amr: p.amr.as_deref(),
                     };
                     let id = service::id_token(c, &token)?;
                     if let Some(obj) = body.as_object_mut() {
@@ -90,6 +97,7 @@ struct IdPlan {
     nonce: Option<String>,
     auth_time: chrono::NaiveDateTime,
     access_token: String,
+    amr: Option<String>,
 }
 
 type Grant = AppResult<Result<(serde_json::Value, Option<IdPlan>), OAuthError>>;
@@ -157,6 +165,7 @@ fn exchange_code(
         nonce: row.nonce.clone(),
         auth_time: row.auth_time,
         access_token: access.clone(),
+        amr: Some(row.amr.clone()),
     });
     Ok(Ok((body, plan)))
 }
@@ -211,6 +220,7 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
         nonce: None,
         auth_time: row.auth_time.unwrap_or(row.created_at),
         access_token: access.clone(),
+        amr: None,
     });
     Ok(Ok((body, plan)))
 }

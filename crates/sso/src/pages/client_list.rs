@@ -21,6 +21,7 @@ struct ClientList {
     chrome: Chrome,
     clients: Vec<ClientRow>,
     agencies: Vec<(String, String)>,
+    levels: Vec<(String, String)>,
     form: ClientForm,
     errors: FormErrors,
     can_write: bool,
@@ -40,6 +41,10 @@ pub struct ClientForm {
     owner_agency_id: String,
     #[serde(default)]
     public: Option<String>,
+    #[serde(default)]
+    security_level: String,
+    #[serde(default)]
+    external: Option<String>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -72,6 +77,7 @@ async fn page(
             .into_iter()
             .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
             .collect(),
+        levels: super::client_show::levels(ctx),
         form,
         errors,
         can_write: ctx.can(Access::Write, Scope::Accounts),
@@ -98,6 +104,8 @@ pub async fn submit(
         public: form.public.is_some(),
         owner_agency_id: AgencyId::parse(&form.owner_agency_id),
         id_token_alg: None,
+        security_level: Some(form.security_level.clone()).filter(|l| !l.is_empty()),
+        external: form.external.is_some(),
     };
     match state
         .write(move |c| service::register_client(c, &actor, &draft))

@@ -1,5 +1,5 @@
-//! `GET /sso/clients/{id}` with `POST …/secret` and `POST …/status`: one application, its new
-//! secret shown once, and switching it off or on.
+//! `GET /sso/clients/{id}` with `POST …/secret`, `…/status` and `…/assurance`: one
+//! application, its new secret shown once, switching it off or on, its security level.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -20,7 +20,18 @@ struct ClientPage {
     client: ClientRow,
     secret: Option<String>,
     discovery: String,
+    levels: Vec<(String, String)>,
+    level: String,
     can_write: bool,
+}
+
+/// The security levels as (value, translated label) choices.
+pub(crate) fn levels(ctx: &Ctx) -> Vec<(String, String)> {
+    let tr = ctx.tr();
+    crate::mfa::SecurityLevel::ALL
+        .iter()
+        .map(|l| (l.as_str().to_owned(), tr.tp("sso-level-", l.as_str())))
+        .collect()
 }
 
 /// Renders the page, with a just-issued secret if any.
@@ -38,8 +49,11 @@ pub async fn page(
         .ok_or(AppError::NotFound)?;
     let mut chrome = Chrome::new(state, ctx, "sso-clients-title");
     chrome.title = client.name.clone();
+    let level = ctx.tr().tp("sso-level-", &client.security_level);
     let page = ClientPage {
         chrome,
+        levels: levels(ctx),
+        level,
         client,
         secret,
         discovery: format!(
@@ -93,6 +107,33 @@ pub async fn status(
     let disabled = form.disabled == "1";
     state
         .write(move |c| service::set_client_disabled(c, &actor, &client, disabled))
+        .await?;
+    Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
+}
+
+/// The security level and whether the client is outside the government.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssuranceForm {
+    security_level: String,
+    #[serde(default)]
+    external: Option<String>,
+}
+
+/// Changes the security level and the consent rule.
+pub async fn assurance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AssuranceForm>,
+) -> AppResult<Response> {
+    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let client = id.clone();
+    let external = form.external.is_some();
+    state
+        .write(move |c| {
+            service::set_client_assurance(c, &actor, &client, &form.security_level, external)
+        })
         .await?;
     Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
 }

@@ -47,8 +47,10 @@ pub async fn disconnect(
     let p = ctx.require()?.clone();
     state
         .write(move |c| {
-            let n = store::revoke_user_client(c, &p.user_id.to_string(), &form.client_id)?;
-            if n == 0 {
+            let uid = p.user_id.to_string();
+            let n = store::revoke_user_client(c, &uid, &form.client_id)?;
+            let consents = store::forget_consent(c, &uid, &form.client_id)?;
+            if n == 0 && consents == 0 {
                 return Err(AppError::NotFound);
             }
             let change = Change {

@@ -1,19 +1,23 @@
-//! `GET/POST /sign-in`: password sign-in with lockout, starting a browser session.
+//! `GET/POST /sign-in`: the one sign-in page of the region — for Simpul's own pages and for
+//! every application signing in through the provider. A right password either starts a
+//! session or, when the account uses (or must use) a second factor, a pending sign-in that
+//! `second_factor` completes.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use kernel::audit::{self, Actor, Change};
+use kernel::auth::{self, SignInFailure, UserRow};
+use kernel::context::session_cookie;
+use kernel::extract::PageForm;
+use kernel::layout::{Chrome, render};
+use kernel::pages::safe_next;
+use kernel::ratelimit::ClientAddr;
+use kernel::{AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use crate::audit::{self, Actor, Change};
-use crate::auth::{self, SignInFailure};
-use crate::context::{Ctx, SESSION_COOKIE};
-use crate::error::AppResult;
-use crate::extract::PageForm;
-use crate::layout::{Chrome, render};
-use crate::state::AppState;
+use crate::mfa::{self, store as mfa_store};
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -21,6 +25,7 @@ struct SignInPage {
     chrome: Chrome,
     login: String,
     next: String,
+    reauth: bool,
     error: Option<String>,
 }
 
@@ -29,25 +34,50 @@ struct SignInPage {
 pub struct NextQuery {
     /// Where to go afterwards.
     pub next: Option<String>,
+    /// Ask for the password even when signed in (`prompt=login`, `max_age`).
+    pub reauth: Option<String>,
 }
 
-/// Shows the form (or goes straight on when already signed in).
+/// Shows the form (or goes straight on when already signed in and not asked again).
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NextQuery>,
 ) -> AppResult<Response> {
-    let next = super::safe_next(q.next.as_deref());
-    if ctx.principal.is_some() {
+    let next = safe_next(q.next.as_deref());
+    let reauth = q.reauth.as_deref() == Some("1");
+    if ctx.principal.is_some() && !reauth {
         return Ok(Redirect::to(&next).into_response());
     }
-    let page = SignInPage {
-        chrome: Chrome::new(&state, &ctx, "sign-in-title"),
-        login: String::new(),
+    page(
+        &state,
+        &ctx,
+        String::new(),
         next,
-        error: None,
+        reauth,
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// Renders the form, with an error when there is one.
+pub(crate) fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    login: String,
+    next: String,
+    reauth: bool,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let page = SignInPage {
+        chrome: Chrome::new(state, ctx, "sign-in-title"),
+        login,
+        next,
+        reauth,
+        error,
     };
-    Ok(render(&page)?.into_response())
+    Ok((status, render(&page)?).into_response())
 }
 
 /// The submitted form.
@@ -60,99 +90,181 @@ pub struct SignInForm {
     pub password: String,
     /// Where to go afterwards.
     pub next: Option<String>,
+    /// Set when re-authenticating.
+    pub reauth: Option<String>,
 }
 
-/// Checks the password; on success starts a session and redirects.
+/// What a right password leads to.
+enum Step {
+    /// A session, started.
+    Session(String),
+    /// A pending sign-in waiting for the second factor.
+    SecondFactor(String),
+}
+
+/// The browser's description of itself, trimmed.
+pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect())
+}
+
+/// Checks the password; on success starts a session (or the second step) and redirects.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     PageForm(form): PageForm<SignInForm>,
 ) -> AppResult<Response> {
-    let next = super::safe_next(form.next.as_deref());
-    let hours = state.config.session_hours;
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let login = form.login.clone();
-    let password = form.password.clone();
+    let next = safe_next(form.next.as_deref());
+    let reauth = form.reauth.as_deref() == Some("1");
+    let tr = ctx.tr();
+    if let Some(wait) = state.limits.sign_in.blocked(&addr) {
+        let msg = tr.t1("sign-in-rate-limited", "minutes", &wait.div_ceil(60));
+        return page(
+            &state,
+            &ctx,
+            form.login,
+            next,
+            reauth,
+            Some(msg),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let agent = user_agent(&headers);
+    let lookup = form.login.clone();
     // The password check is slow on purpose; it runs before, not inside, the write transaction.
-    let lookup = login.clone();
     let user = state
         .read(move |c| Ok(auth::find_user_by_login(c, &lookup)?))
         .await?;
-    let locked = user.as_ref().and_then(auth::locked_now);
-    let ok = match locked {
+    let known_id = user.as_ref().map(|u| u.id.clone());
+    let ok = match user.as_ref().and_then(auth::locked_now) {
         Some(_) => false,
-        None => auth::password_ok_bounded(user, password).await?,
+        None => auth::password_ok_bounded(user, form.password.clone()).await?,
     };
+    let login = form.login.clone();
+    let hours = state.config.session_hours;
+    let replaced = ctx.session_id().map(str::to_owned);
     let outcome = state
-        .write(move |conn| {
-            let result = auth::record_sign_in(conn, &login, ok)?;
-            let label = login.trim().to_lowercase();
-            match result {
-                Ok(user) => {
-                    let cookie = auth::create_session(conn, &user.id, hours, agent.as_deref())?;
-                    let actor = Actor {
-                        id: crate::ids::UserId::parse(&user.id),
-                        label: user.login.clone(),
-                    };
-                    let change = Change {
-                        action: "auth.sign_in",
-                        record_type: "user",
-                        record_id: user.id.clone(),
-                        agency: None,
-                        summary: serde_json::json!({"method": "password"}),
-                    };
-                    audit::record(conn, &actor, change)?;
-                    Ok(Ok(cookie))
+        .write(move |c| match auth::record_sign_in(c, &login, ok)? {
+            Ok(user) => {
+                if needs_second_factor(c, &user)? {
+                    let secret = mfa_store::create_challenge(c, &user.id, agent.as_deref())?;
+                    return Ok(Ok(Step::SecondFactor(secret)));
                 }
-                Err(failure) => {
-                    let locked = matches!(failure, SignInFailure::Locked(_));
-                    let change = Change {
-                        action: "auth.sign_in_failed",
-                        record_type: "user",
-                        record_id: label.clone(),
-                        agency: None,
-                        summary: serde_json::json!({"locked": locked}),
-                    };
-                    audit::record(conn, &Actor { id: None, label }, change)?;
-                    Ok(Err(failure))
+                if let Some(old) = replaced {
+                    auth::end_session(c, &old)?;
                 }
+                let secret = start_session(c, &user, hours, agent.as_deref(), "password")?;
+                Ok(Ok(Step::Session(secret)))
+            }
+            Err(failure) => {
+                record_failure(c, &login, known_id.as_deref(), &failure, "password")?;
+                Ok(Err(failure))
             }
         })
         .await?;
     match outcome {
-        Ok(secret) => {
-            let cookie = Cookie::build((SESSION_COOKIE, secret))
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(state.config.secure_cookies())
-                .build();
-            let mut response = Redirect::to(&next).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+        Ok(Step::Session(secret)) => Ok(signed_in(&state, &secret, &next)),
+        Ok(Step::SecondFactor(secret)) => {
+            let to = format!(
+                "/sign-in/two-factor?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            let mut response = Redirect::to(&to).into_response();
+            if let Some(v) = mfa_store::challenge_cookie(&secret, state.config.secure_cookies()) {
                 response.headers_mut().append(header::SET_COOKIE, v);
             }
             Ok(response)
         }
         Err(failure) => {
-            let tr = ctx.tr();
-            let (status, error) = match failure {
-                SignInFailure::Invalid => (StatusCode::UNAUTHORIZED, tr.t("sign-in-invalid")),
-                SignInFailure::Locked(until) => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    tr.t1("sign-in-locked", "until", &until.format("%H:%M UTC")),
-                ),
-            };
-            let page = SignInPage {
-                chrome: Chrome::new(&state, &ctx, "sign-in-title"),
-                login: form.login,
-                next,
-                error: Some(error),
-            };
-            Ok((status, render(&page)?).into_response())
+            state.limits.sign_in.hit(&addr);
+            let (status, error) = failure_message(&ctx, &failure);
+            page(&state, &ctx, form.login, next, reauth, Some(error), status)
         }
     }
+}
+
+/// Whether this account must pass a second factor: it has one, or a role it holds needs one.
+fn needs_second_factor(c: &mut db::DbConn, user: &UserRow) -> AppResult<bool> {
+    if mfa_store::confirmed_totp(c, &user.id)?.is_some() {
+        return Ok(true);
+    }
+    let grants = auth::grants_for_user(c, &user.id)?;
+    Ok(mfa::role_requires_second_factor(
+        &grants,
+        &mfa_store::required_roles(c)?,
+    ))
+}
+
+/// Starts a session and records the sign-in; returns the cookie secret.
+pub(crate) fn start_session(
+    c: &mut db::DbConn,
+    user: &UserRow,
+    hours: u32,
+    agent: Option<&str>,
+    method: &str,
+) -> AppResult<String> {
+    let second = method != "password";
+    let secret = auth::create_session(c, &user.id, hours, agent, second)?;
+    let actor = Actor {
+        id: kernel::ids::UserId::parse(&user.id),
+        label: user.login.clone(),
+    };
+    let change = Change {
+        action: "auth.sign_in",
+        record_type: "user",
+        record_id: user.id.clone(),
+        agency: None,
+        summary: serde_json::json!({"method": method, "user_agent": agent}),
+    };
+    audit::record(c, &actor, change)?;
+    Ok(secret)
+}
+
+/// Records a failed sign-in under the account when it exists (so its owner sees it in their
+/// sign-in history), under the typed login otherwise.
+pub(crate) fn record_failure(
+    c: &mut db::DbConn,
+    login: &str,
+    user_id: Option<&str>,
+    failure: &SignInFailure,
+    step: &str,
+) -> AppResult<()> {
+    let label = login.trim().to_lowercase();
+    let change = Change {
+        action: "auth.sign_in_failed",
+        record_type: "user",
+        record_id: user_id.map_or_else(|| label.clone(), str::to_owned),
+        agency: None,
+        summary: serde_json::json!({
+            "step": step,
+            "locked": matches!(failure, SignInFailure::Locked(_)),
+        }),
+    };
+    audit::record(c, &Actor { id: None, label }, change)?;
+    Ok(())
+}
+
+/// The status and message for a failed sign-in.
+pub(crate) fn failure_message(ctx: &Ctx, failure: &SignInFailure) -> (StatusCode, String) {
+    let tr = ctx.tr();
+    match failure {
+        SignInFailure::Invalid => (StatusCode::UNAUTHORIZED, tr.t("sign-in-invalid")),
+        SignInFailure::Locked(until) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            tr.t1("sign-in-locked", "until", &until.format("%H:%M UTC")),
+        ),
+    }
+}
+
+/// The redirect that sets the new session's cookie.
+pub(crate) fn signed_in(state: &AppState, secret: &str, next: &str) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    if let Some(v) = session_cookie(secret, state.config.secure_cookies()) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }
