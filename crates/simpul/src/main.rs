@@ -94,6 +94,12 @@ enum Admin {
     },
     /// Add new token signing keys; the old ones stay published until their tokens expire.
     RotateKeys,
+    /// Remove a person's second factor when they lost their authenticator and recovery codes.
+    ResetTwoFactor {
+        /// The account's login.
+        #[arg(long)]
+        login: String,
+    },
     /// Print a new API token for an account, alone, on standard output.
     CreateToken {
         /// The account's login.
@@ -201,6 +207,25 @@ fn run(cli: Cli) -> Result<(), Fail> {
                                          "redirect_uris": client.redirect_uris(), "issuer": config.public_url,
                                          "discovery": format!("{}/.well-known/openid-configuration", config.public_url)});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Ok(())
+        }
+        Command::Admin(Admin::ResetTwoFactor { login }) => {
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let user = auth::find_user_by_login(&mut conn, &login)
+                .map_err(runtime)?
+                .and_then(|u| kernel::ids::UserId::parse(&u.id))
+                .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
+            let removed = write_tx(&mut conn, |c| {
+                sso::service::reset_second_factor(c, &Actor::system("cli"), user)
+            })
+            .map_err(explain)?;
+            if removed {
+                println!(
+                    "second factor of {login} removed; they set up a new one at their next sign-in"
+                );
+            } else {
+                println!("{login} had no second factor");
+            }
             Ok(())
         }
         Command::Admin(Admin::RotateKeys) => {

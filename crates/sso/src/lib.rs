@@ -104,6 +104,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/sso/clients/{id}/enable",
             post(api::client_status::enable),
         )
+        .route(
+            "/api/v1/users/{id}/two-factor/reset",
+            post(api::two_factor_reset::handler),
+        )
 }
 
 /// Navigation entries.
@@ -124,5 +128,6 @@ pub fn nav() -> Vec<kernel::layout::NavEntry> {
     api::client_secret::handler,
     api::client_status::disable,
     api::client_status::enable,
+    api::two_factor_reset::handler,
 ))]
 pub struct SsoApi;

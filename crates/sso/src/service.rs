@@ -443,3 +443,23 @@ pub fn set_client_assurance(
     )?;
     store::client(conn, id)?.ok_or(AppError::NotFound)
 }
+
+/// Removes a person's authenticator and recovery codes when they lost both (the Dinas checks
+/// who is asking first); their next sign-in sets up a new one if a role or client needs it.
+/// Returns whether there was one.
+pub fn reset_second_factor(conn: &mut DbConn, actor: &Actor, user_id: UserId) -> AppResult<bool> {
+    let account = kernel::auth::find_account(conn, user_id)?.ok_or(AppError::NotFound)?;
+    let removed = crate::mfa::store::remove(conn, &account.id)? > 0;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "mfa.reset",
+            record_type: "user",
+            record_id: account.id.clone(),
+            agency: account.roles.iter().find_map(|g| g.agency),
+            summary: json!({"login": account.login, "had_second_factor": removed}),
+        },
+    )?;
+    Ok(removed)
+}

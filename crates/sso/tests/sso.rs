@@ -794,3 +794,28 @@ both! {
         assert!(resp.text().await.unwrap().contains("Terlalu banyak percobaan"));
     }
 }
+
+both! {
+    async fn the_dinas_resets_a_lost_second_factor(app) {
+        setup(&app).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "siti").await;
+        enrol(&app, &browser, "").await;
+        let (_, to) = password_step(&app, "siti", "/account").await;
+        assert!(to.starts_with("/sign-in/two-factor"));
+        let id = app.db(|c| kernel::auth::find_user_by_login(c, "siti").unwrap().unwrap().id).await;
+        let url = app.url(&format!("/api/v1/users/{id}/two-factor/reset"));
+        let agency = app.agency("DISDIK").await;
+        let operator = app.token("operator", Role::AgencyOperator, Some(agency)).await;
+        assert_eq!(api(Method::POST, url.clone(), Some(&operator), None).await.0, 403);
+        let admin = app.token("admin2", Role::DinasAdmin, None).await;
+        let (st, body) = api(Method::POST, url.clone(), Some(&admin), None).await;
+        assert_eq!((st, body["removed"].as_bool()), (200, Some(true)));
+        let (st, _) = api(Method::POST, app.url("/api/v1/users/not-an-id/two-factor/reset"), Some(&admin), None).await;
+        assert_eq!(st, 404);
+        let (_, to) = password_step(&app, "siti", "/account").await;
+        assert_eq!(to, "/account", "the password alone signs in again");
+        let (_, events) = api(Method::GET, app.url("/api/v1/audit-events?action=mfa.reset"), Some(&admin), None).await;
+        assert_eq!(events["items"].as_array().map(Vec::len), Some(1), "{events}");
+    }
+}

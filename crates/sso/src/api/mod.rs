@@ -4,6 +4,7 @@ pub mod client_create;
 pub mod client_list;
 pub mod client_secret;
 pub mod client_status;
+pub mod two_factor_reset;
 
 use serde::Serialize;
 
