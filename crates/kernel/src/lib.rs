@@ -8,6 +8,7 @@ extern crate self as kernel;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod context;
 pub mod error;

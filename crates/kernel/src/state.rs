@@ -28,6 +28,8 @@ pub struct AppState {
     pub started: Instant,
     /// Rate limits against guessing.
     pub limits: Arc<crate::ratelimit::Limits>,
+    /// Process-local caches, invalidated by every audited change.
+    pub cache: Arc<crate::cache::Caches>,
 }
 
 impl AppState {
@@ -47,13 +49,15 @@ impl AppState {
     }
 
     /// Runs `f` in one transaction that first takes the write lock; if `f` fails, nothing
-    /// it wrote remains.
+    /// it wrote remains. Cached reads are invalidated once it has run.
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        self.read(move |conn| write_tx(conn, f)).await
+        let result = self.read(move |conn| write_tx(conn, f)).await;
+        self.cache.bump();
+        result
     }
 }
 

@@ -59,6 +59,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         metrics: Arc::new(Metrics::default()),
         started: Instant::now(),
         limits: Arc::default(),
+        cache: Arc::default(),
     })
 }
 

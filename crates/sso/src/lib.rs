@@ -3,6 +3,7 @@
 //! session: there is one sign-in for everything.
 
 pub mod api;
+pub mod cache;
 pub mod error;
 pub mod keys;
 pub mod mfa;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod oauth;
 pub mod pages;
 pub mod service;
+pub mod stateless;
 pub mod store;
 
 use axum::Router;

@@ -20,14 +20,24 @@ use crate::store::{self, ClientRow, NewClient, NewToken};
 /// The keyed hash of a client secret. Secrets are 256 random bits, so a fast hash is safe;
 /// the key (kept in the database) means a stolen table alone cannot even check a guess.
 pub fn client_secret_hash(conn: &mut DbConn, secret: &str) -> AppResult<String> {
-    let key = match store::setting(conn, "client_secret_key")? {
+    keyed_hash(&secret_key(conn)?, secret)
+}
+
+/// The provider's secret key (client-secret hashes, client-credentials tokens), made on
+/// first use.
+pub fn secret_key(conn: &mut DbConn) -> AppResult<String> {
+    Ok(match store::setting(conn, "client_secret_key")? {
         Some(k) => k,
         None => {
             let k = random_secret();
             store::set_setting(conn, "client_secret_key", &k)?;
             k
         }
-    };
+    })
+}
+
+/// HMAC-SHA256 of a client secret under the key, hex.
+pub fn keyed_hash(key: &str, secret: &str) -> AppResult<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
         .map_err(|e| AppError::Internal(e.to_string()))?;
     mac.update(secret.as_bytes());
@@ -156,32 +166,59 @@ pub fn authenticate_client(
     headers: &HeaderMap,
     form: &std::collections::HashMap<String, String>,
 ) -> Result<ClientRow, OAuthError> {
+    let (id, secret) = client_auth_params(headers, form)?;
+    let client = store::client(conn, &id)?;
+    check_client(client, secret.as_deref(), &secret_key(conn)?)
+}
+
+/// The same, with clients and the key from the provider's cache (no database when warm).
+pub async fn authenticate_client_cached(
+    state: &kernel::AppState,
+    headers: &HeaderMap,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<ClientRow, OAuthError> {
+    let (id, secret) = client_auth_params(headers, form)?;
+    let client = crate::cache::client(state, &id).await?;
+    let key = crate::cache::secret_key(state).await?;
+    check_client(client, secret.as_deref(), &key)
+}
+
+/// Which client a request names and the secret it offers, from the `Authorization: Basic`
+/// header or the form (one method only).
+pub fn client_auth_params(
+    headers: &HeaderMap,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<(String, Option<String>), OAuthError> {
     let basic = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(model::parse_basic);
     let posted = form.get("client_secret").cloned();
-    let (id, secret) = match (basic, form.get("client_id")) {
+    match (basic, form.get("client_id")) {
         (Some(_), _) if posted.is_some() => {
-            return Err(OAuthError::request("use one client authentication method"));
+            Err(OAuthError::request("use one client authentication method"))
         }
-        (Some((id, secret)), Some(form_id)) if *form_id != id => {
-            let _ = secret;
-            return Err(OAuthError::request(
-                "client_id differs from the authenticated client",
-            ));
-        }
-        (Some((id, secret)), _) => (id, Some(secret)),
-        (None, Some(id)) => (id.clone(), posted),
-        (None, None) => return Err(OAuthError::client("client authentication is required")),
-    };
-    let client = store::client(conn, &id)?
+        (Some((id, _)), Some(form_id)) if *form_id != id => Err(OAuthError::request(
+            "client_id differs from the authenticated client",
+        )),
+        (Some((id, secret)), _) => Ok((id, Some(secret))),
+        (None, Some(id)) => Ok((id.clone(), posted)),
+        (None, None) => Err(OAuthError::client("client authentication is required")),
+    }
+}
+
+/// Checks a named client and its offered secret against the stored keyed hash.
+pub fn check_client(
+    client: Option<ClientRow>,
+    secret: Option<&str>,
+    key: &str,
+) -> Result<ClientRow, OAuthError> {
+    let client = client
         .filter(|c| !c.disabled)
         .ok_or_else(|| OAuthError::client("unknown or disabled client"))?;
     match (&client.secret_hash, secret) {
         (Some(stored), Some(given)) => {
-            let given = client_secret_hash(conn, &given)?;
-            if model::constant_eq(stored, &given) {
+            if model::constant_eq(stored, &keyed_hash(key, given)?) {
                 Ok(client)
             } else {
                 Err(OAuthError::client("wrong client secret"))

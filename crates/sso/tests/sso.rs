@@ -308,12 +308,40 @@ both! {
         assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{uid}/enable")), Some(&admin), None).await.0, 200);
         // The refresh attempt while disabled revoked the family: enabling again does not revive it.
         assert_eq!(info().await.unwrap().status(), 401);
-        // An expired access token.
+        let introspect = |token: String| {
+            let (id, secret) = (s.client_id.clone(), s.secret.clone());
+            let url = app.url("/oauth2/introspect");
+            async move {
+                reqwest::Client::new().post(url).basic_auth(id, Some(secret)).form(&[("token", token)])
+                    .send().await.unwrap().json::<Value>().await.unwrap()
+            }
+        };
+        // Client-credentials tokens carry their own expiry and proof; a revoked one is inactive.
         let (_, machine, _) = token_call(&app, auth, &[("grant_type", "client_credentials")]).await;
+        let live = machine["access_token"].as_str().unwrap().to_owned();
+        assert!(live.starts_with(sso::stateless::PREFIX));
+        let desc = introspect(live.clone()).await;
+        assert_eq!((desc["active"].as_bool(), desc["client_id"].as_str()), (Some(true), Some(s.client_id.as_str())));
+        let key = app.db(|c| sso::service::secret_key(c).unwrap()).await;
+        let old = sso::stateless::ClientToken::new(&s.client_id, "", 946_684_800, 3600);
+        assert_eq!(introspect(sso::stateless::mint(&key, &old).unwrap()).await, json!({"active": false}), "expired");
+        let forged = sso::stateless::mint("not the key", &sso::stateless::ClientToken::new(&s.client_id, "", chrono::Utc::now().timestamp(), 3600)).unwrap();
+        assert_eq!(introspect(forged).await, json!({"active": false}), "forged");
+        let resp = reqwest::Client::new().post(app.url("/oauth2/revoke")).basic_auth(&s.client_id, Some(&s.secret)).form(&[("token", live.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(introspect(live.clone()).await, json!({"active": false}), "revoked");
+        let resp = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(&live).send().await.unwrap();
+        assert_eq!(resp.status(), 401, "no person behind it");
+        // An expired stored access token.
+        app.sign_in(&browser, "siti").await;
+        let url = authorize_url(&app, &s.client_id, &s.redirect, &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"));
+        let code = location_params(&browser.get(url).send().await.unwrap()).1["code"].clone();
+        let (_, tokens, _) = token_call(&app, auth, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &s.redirect), ("code_verifier", VERIFIER)]).await;
+        let fresh = tokens["access_token"].as_str().unwrap().to_owned();
         app.db(|c| diesel::connection::SimpleConnection::batch_execute(c, "UPDATE sso_tokens SET expires_at = '2000-01-01 00:00:00'").unwrap()).await;
-        let introspected: Value = reqwest::Client::new().post(app.url("/oauth2/introspect")).basic_auth(&s.client_id, Some(&s.secret))
-            .form(&[("token", machine["access_token"].as_str().unwrap())]).send().await.unwrap().json().await.unwrap();
-        assert_eq!(introspected, json!({"active": false}));
+        assert_eq!(introspect(fresh.clone()).await, json!({"active": false}));
+        let resp = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(&fresh).send().await.unwrap();
+        assert_eq!(resp.status(), 401);
     }
 }
 

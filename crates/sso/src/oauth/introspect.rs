@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::error::OAuthError;
 use crate::service::{self, authenticate_client, params};
-use crate::store;
+use crate::{stateless, store};
 
 /// Describes a token, or `{"active": false}`.
 pub async fn handler(
@@ -38,6 +38,9 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
             let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
                 return Ok(Err(OAuthError::request("token is required")));
             };
+            if token.starts_with(stateless::PREFIX) {
+                return Ok(Ok(client_token(c, token, &iss)?));
+            }
             let Some(row) = store::token(c, &secret_hash(token))? else { return Ok(Ok(json!({"active": false}))) };
             let live = row.revoked_at.is_none() && row.used_at.is_none() && row.expires_at > db::now();
             let person_ok = match &row.user_id {
@@ -59,4 +62,23 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
         })
         .await??;
     Ok(super::no_store(answer))
+}
+
+/// Introspects a client-credentials token: its MAC holds, it has not expired or been revoked,
+/// and its client is still enabled.
+fn client_token(c: &mut db::DbConn, token: &str, iss: &str) -> AppResult<serde_json::Value> {
+    let key = service::secret_key(c)?;
+    let inactive = json!({"active": false});
+    let Some(t) = stateless::read(&key, token) else {
+        return Ok(inactive);
+    };
+    let revoked = store::token(c, &secret_hash(token))?.is_some_and(|r| r.revoked_at.is_some());
+    let enabled = store::client(c, &t.client_id)?.is_some_and(|cl| !cl.disabled);
+    if revoked || !enabled || t.exp <= chrono::Utc::now().timestamp() {
+        return Ok(inactive);
+    }
+    Ok(
+        json!({"active": true, "scope": t.scope, "client_id": t.client_id, "iss": iss,
+              "token_type": "Bearer", "iat": t.iat, "exp": t.exp}),
+    )
 }

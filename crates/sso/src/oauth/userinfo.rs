@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use kernel::AppState;
 use kernel::auth::secret_hash;
-use kernel::{AppResult, AppState};
 
+use crate::cache;
 use crate::error::OAuthError;
-use crate::{service, store};
 
 /// The claims the token's scope releases.
 pub async fn handler(
@@ -20,25 +20,23 @@ pub async fn handler(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned())
         .ok_or_else(|| OAuthError::token("a Bearer access token is required"))?;
-    let claims = state
-        .read(
-            move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
-                let Some(row) = store::token(c, &secret_hash(&token))? else {
-                    return Ok(Err(OAuthError::token("unknown token")));
-                };
-                let live =
-                    row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
-                let Some(user) = row.user_id.filter(|_| live) else {
-                    return Ok(Err(OAuthError::token(
-                        "token expired, revoked, or not issued for a person",
-                    )));
-                };
-                match service::user_claims(c, &user, &row.scope)? {
-                    Some(claims) => Ok(Ok(serde_json::Value::Object(claims))),
-                    None => Ok(Err(OAuthError::token("the account is disabled"))),
-                }
-            },
-        )
-        .await??;
-    Ok(super::no_store(claims))
+    if token.starts_with(crate::stateless::PREFIX) {
+        return Err(OAuthError::token(
+            "a client-credentials token has no person behind it",
+        ));
+    }
+    // Served from the provider's cache while nothing has changed (see `kernel::cache`).
+    let Some(row) = cache::token(&state, &secret_hash(&token)).await? else {
+        return Err(OAuthError::token("unknown token"));
+    };
+    let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
+    let Some(user) = row.user_id.filter(|_| live) else {
+        return Err(OAuthError::token(
+            "token expired, revoked, or not issued for a person",
+        ));
+    };
+    match cache::claims(&state, &user, &row.scope).await? {
+        Some(claims) => Ok(super::no_store(serde_json::Value::Object(claims))),
+        None => Err(OAuthError::token("the account is disabled")),
+    }
 }

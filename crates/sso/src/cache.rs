@@ -1,0 +1,100 @@
+//! The provider's process-local caches (see `kernel::cache` for the coherence rule): the
+//! secret key, clients, access tokens and released claims. They let the token endpoint's
+//! client-credentials grant and userinfo answer without touching the database when nothing
+//! has changed.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use kernel::cache::Memo;
+use kernel::{AppResult, AppState};
+use serde_json::{Map, Value};
+
+use crate::store::{self, ClientRow, TokenRow};
+
+/// At most this old, whatever the epoch (bounds staleness across several processes).
+const MAX_AGE: Duration = Duration::from_secs(10);
+
+/// What the provider keeps in memory.
+pub struct SsoCache {
+    key: OnceLock<String>,
+    clients: Memo<String, ClientRow>,
+    tokens: Memo<String, TokenRow>,
+    claims: Memo<(String, String), Map<String, Value>>,
+}
+
+impl Default for SsoCache {
+    fn default() -> Self {
+        Self {
+            key: OnceLock::new(),
+            clients: Memo::new(1_000, MAX_AGE),
+            tokens: Memo::new(50_000, MAX_AGE),
+            claims: Memo::new(10_000, MAX_AGE),
+        }
+    }
+}
+
+fn of(state: &AppState) -> std::sync::Arc<SsoCache> {
+    state.cache.slot::<SsoCache>()
+}
+
+/// The provider's secret key (made on first use; it never changes).
+pub async fn secret_key(state: &AppState) -> AppResult<String> {
+    let cache = of(state);
+    if let Some(k) = cache.key.get() {
+        return Ok(k.clone());
+    }
+    let key = state.read(crate::service::secret_key).await?;
+    Ok(cache.key.get_or_init(|| key).clone())
+}
+
+/// A client by id.
+pub async fn client(state: &AppState, id: &str) -> AppResult<Option<ClientRow>> {
+    let (cache, epoch) = (of(state), state.cache.epoch());
+    let key = id.to_owned();
+    if let Some(c) = cache.clients.get(epoch, &key) {
+        return Ok(Some(c));
+    }
+    let lookup = key.clone();
+    let row = state.read(move |c| Ok(store::client(c, &lookup)?)).await?;
+    if let Some(r) = &row {
+        cache.clients.put(epoch, key, r.clone());
+    }
+    Ok(row)
+}
+
+/// A stored token by hash.
+pub async fn token(state: &AppState, hash: &str) -> AppResult<Option<TokenRow>> {
+    let (cache, epoch) = (of(state), state.cache.epoch());
+    let key = hash.to_owned();
+    if let Some(t) = cache.tokens.get(epoch, &key) {
+        return Ok(Some(t));
+    }
+    let lookup = key.clone();
+    let row = state.read(move |c| Ok(store::token(c, &lookup)?)).await?;
+    if let Some(r) = &row {
+        cache.tokens.put(epoch, key, r.clone());
+    }
+    Ok(row)
+}
+
+/// The claims `scope` releases about an account; `None` when it is gone or disabled.
+pub async fn claims(
+    state: &AppState,
+    user: &str,
+    scope: &str,
+) -> AppResult<Option<Map<String, Value>>> {
+    let (cache, epoch) = (of(state), state.cache.epoch());
+    let key = (user.to_owned(), scope.to_owned());
+    if let Some(c) = cache.claims.get(epoch, &key) {
+        return Ok(Some(c));
+    }
+    let (u, s) = key.clone();
+    let found = state
+        .read(move |c| crate::service::user_claims(c, &u, &s))
+        .await?;
+    if let Some(c) = &found {
+        cache.claims.put(epoch, key, c.clone());
+    }
+    Ok(found)
+}
