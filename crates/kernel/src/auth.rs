@@ -242,6 +242,33 @@ pub fn principal_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<
     }
 }
 
+/// Resolves a bearer token issued by another part of Simpul (the provider's access tokens)
+/// to the id of the account it acts for, when it is live.
+pub type BearerResolver = fn(&mut DbConn, &str) -> QueryResult<Option<String>>;
+
+/// The principal behind a bearer token another context vouches for (see [`BearerResolver`]).
+pub fn principal_by_resolvers(
+    conn: &mut DbConn,
+    token: &str,
+    resolvers: &[BearerResolver],
+) -> QueryResult<Option<Principal>> {
+    for resolve in resolvers {
+        if let Some(user_id) = resolve(conn, token)? {
+            let user: Option<UserRow> = users::table
+                .find(&user_id)
+                .filter(users::disabled.eq(false))
+                .select(UserRow::as_select())
+                .first(conn)
+                .optional()?;
+            return match user {
+                Some(u) => principal(conn, u, Via::Token),
+                None => Ok(None),
+            };
+        }
+    }
+    Ok(None)
+}
+
 /// Finds an account by login (logins are stored lower-case).
 pub fn find_user_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<UserRow>> {
     users::table

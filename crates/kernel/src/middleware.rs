@@ -62,8 +62,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
     let principal = match (&token, &session_cookie) {
         (Some(t), _) => {
             let t = t.clone();
+            let resolvers = state.bearers.clone();
             state
-                .read(move |c| Ok(auth::principal_by_token(c, &t)?))
+                .read(move |c| {
+                    Ok(match auth::principal_by_token(c, &t)? {
+                        Some(p) => Some(p),
+                        None => auth::principal_by_resolvers(c, &t, &resolvers)?,
+                    })
+                })
                 .await
         }
         (None, Some(s)) => {

@@ -30,6 +30,8 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::Limits>,
     /// Process-local caches, invalidated by every audited change.
     pub cache: Arc<crate::cache::Caches>,
+    /// Other kinds of bearer token accepted on the API besides API tokens.
+    pub bearers: Arc<Vec<crate::auth::BearerResolver>>,
 }
 
 impl AppState {

@@ -60,6 +60,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         started: Instant::now(),
         limits: Arc::default(),
         cache: Arc::default(),
+        bearers: Arc::new(vec![sso::bearer_user]),
     })
 }
 

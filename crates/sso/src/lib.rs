@@ -133,3 +133,13 @@ pub fn nav() -> Vec<kernel::layout::NavEntry> {
     api::two_factor_reset::handler,
 ))]
 pub struct SsoApi;
+
+/// The account a live access token of the provider acts for, so applications can call
+/// Simpul's own API on a person's behalf with the token they got at sign-in.
+pub fn bearer_user(conn: &mut db::DbConn, token: &str) -> diesel::QueryResult<Option<String>> {
+    let Some(row) = store::token(conn, &kernel::auth::secret_hash(token))? else {
+        return Ok(None);
+    };
+    let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
+    Ok(row.user_id.filter(|_| live))
+}

@@ -847,3 +847,27 @@ both! {
         assert_eq!(events["items"].as_array().map(Vec::len), Some(1), "{events}");
     }
 }
+
+both! {
+    async fn applications_call_the_api_with_the_access_token_of_a_sign_in(app) {
+        let s = setup(&app).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "siti").await;
+        let url = authorize_url(&app, &s.client_id, &s.redirect, &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"));
+        let code = location_params(&browser.get(url).send().await.unwrap()).1["code"].clone();
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        let (_, tokens, _) = token_call(&app, auth, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &s.redirect), ("code_verifier", VERIFIER)]).await;
+        let access = tokens["access_token"].as_str().unwrap().to_owned();
+        let (st, me) = api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await;
+        assert_eq!((st, me["login"].as_str()), (200, Some("siti")), "{me}");
+        // It acts with the person's own rights: an operator cannot create agencies.
+        let (st, _) = api(Method::POST, app.url("/api/v1/agencies"), Some(&access), Some(json!({"name": "X", "code": "X", "kind": "dinas"}))).await;
+        assert_eq!(st, 403);
+        // A client-credentials token has no person behind it; a revoked token stops.
+        let (_, machine, _) = token_call(&app, auth, &[("grant_type", "client_credentials")]).await;
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), machine["access_token"].as_str(), None).await.0, 401);
+        let resp = reqwest::Client::new().post(app.url("/oauth2/revoke")).basic_auth(&s.client_id, Some(&s.secret)).form(&[("token", access.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await.0, 401);
+    }
+}
