@@ -255,6 +255,100 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The master plan (Rencana Induk): five years, reviewed at least every two (KT 4.3).
+    master_plans (id) {
+        id -> Text,
+        title -> Text,
+        period_start -> Integer,
+        period_end -> Integer,
+        adopted_on -> Date,
+        last_reviewed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Items of the master plan that registrations cite (KT 5).
+    master_plan_items (id) {
+        id -> Text,
+        plan_id -> Text,
+        code -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Applications registered (or being registered) with the Dinas (KT 6.1).
+    applications (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        kind -> Text,
+        purpose -> Text,
+        users -> Text,
+        funding_source -> Text,
+        funding_amount -> Nullable<BigInt>,
+        open_source -> Bool,
+        licence -> Nullable<Text>,
+        source_repo -> Nullable<Text>,
+        code_owned_by_region -> Bool,
+        licence_owned_by_region -> Bool,
+        web_based -> Bool,
+        production_url -> Nullable<Text>,
+        sso_client_id -> Nullable<Text>,
+        interfaces -> Text,
+        security_level -> Text,
+        hosting -> Text,
+        lifecycle -> Text,
+        master_plan_item_id -> Nullable<Text>,
+        status -> Text,
+        review_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Every step of an application's registration, with its note.
+    application_events (id) {
+        id -> Text,
+        application_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Technical documents handed to the Dinas, versioned; the file is in the blob store.
+    application_documents (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        version -> Integer,
+        sha256 -> Text,
+        filename -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::joinable!(master_plan_items -> master_plans (plan_id));
+diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(application_documents -> applications (application_id));
 diesel::joinable!(people -> agencies (agency_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -281,4 +375,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mfa_recovery_codes,
     sign_in_challenges,
     sso_consents,
+    master_plans,
+    master_plan_items,
+    applications,
+    application_events,
+    application_documents,
 );

@@ -32,6 +32,8 @@ pub struct AppState {
     pub cache: Arc<crate::cache::Caches>,
     /// Other kinds of bearer token accepted on the API besides API tokens.
     pub bearers: Arc<Vec<crate::auth::BearerResolver>>,
+    /// Every context's compliance rules.
+    pub rules: Arc<Vec<crate::compliance::RuleSource>>,
 }
 
 impl AppState {

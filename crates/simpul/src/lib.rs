@@ -30,7 +30,7 @@ fn prepare(config: &Config) -> Result<(), db::DbError> {
             })?;
         }
     }
-    kernel::i18n::init(&[org::MESSAGES, sso::MESSAGES]);
+    kernel::i18n::init(&[org::MESSAGES, sso::MESSAGES, registry::MESSAGES]);
     Ok(())
 }
 
@@ -50,6 +50,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     let pool = db::pool(&config.database_url)?;
     db::migrate(&mut *pool.get()?)?;
     let mut nav = org::nav();
+    nav.extend(registry::nav());
     nav.extend(sso::nav());
     nav.extend(kernel::nav());
     Ok(AppState {
@@ -61,6 +62,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         limits: Arc::default(),
         cache: Arc::default(),
         bearers: Arc::new(vec![sso::bearer_user]),
+        rules: Arc::new(vec![registry::RULES]),
     })
 }
 
@@ -95,6 +97,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(kernel::KernelApi::openapi());
     doc.merge(org::OrgApi::openapi());
     doc.merge(sso::SsoApi::openapi());
+    doc.merge(registry::RegistryApi::openapi());
     doc
 }
 
@@ -121,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         .merge(kernel::router())
         .merge(org::router())
         .merge(sso::router())
+        .merge(registry::router())
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

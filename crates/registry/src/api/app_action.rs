@@ -1,0 +1,62 @@
+//! `POST /api/v1/applications/{id}/{action}`: a registration step — `submit` or `withdraw`
+//! by the agency, `approve`, `return` or `reject` by the Dinas — with its note.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kernel::extract::ApiJson;
+use kernel::ids::AgencyId;
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+use serde::Deserialize;
+
+use crate::model::Action;
+use crate::service;
+use crate::store::{self, ApplicationRow};
+
+/// The note of a step (required to return, reject or withdraw).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Reason or corrections asked for.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Takes a step.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/{action}", tag = "registry",
+    params(("id" = String, Path), ("action" = String, Path, description = "submit, approve, return, reject or withdraw")),
+    request_body = Step,
+    responses((status = 200, body = ApplicationRow), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(body): ApiJson<Step>,
+) -> AppResult<Json<ApplicationRow>> {
+    let action = Action::parse(&action).ok_or_else(|| {
+        AppError::BadRequest(
+            FieldError::new("action", "error-choice")
+                .arg("choices", "submit, approve, return, reject, withdraw"),
+        )
+    })?;
+    let lookup = id.clone();
+    let app = state
+        .read(move |c| Ok(store::app_find(c, &lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
+    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+        return Err(AppError::NotFound);
+    }
+    let scope = if action.by_dinas() {
+        Scope::Region
+    } else {
+        Scope::Agency(agency)
+    };
+    let actor = ctx.authorize(Access::Write, scope)?.actor();
+    Ok(Json(
+        state
+            .write(move |c| service::act(c, &actor, &id, action, &body.note))
+            .await?,
+    ))
+}

@@ -1,0 +1,116 @@
+//! Registry (R-REG, R-GOV-1): the applications every agency registers with the Dinas (KT 6.1),
+//! their technical documents, the master plan they cite, the Dinas's review of each
+//! registration, and the compliance rules over all of it — which, with other contexts' rules,
+//! make up the rule packs of the four regulations.
+
+pub mod api;
+pub mod findings;
+pub mod model;
+pub mod pages;
+pub mod rules;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use kernel::AppState;
+use kernel::i18n::Messages;
+
+/// This context's message catalogues.
+pub const MESSAGES: Messages = Messages {
+    id: include_str!("../i18n/id.ftl"),
+    en: include_str!("../i18n/en.ftl"),
+};
+
+/// The registry's pages and API.
+pub fn router() -> Router<AppState> {
+    use pages as p;
+    Router::new()
+        .route("/registry/applications", get(p::app_list::handler))
+        .route(
+            "/registry/applications/new",
+            get(p::app_form::new).post(p::app_form::create),
+        )
+        .route("/registry/applications/{id}", get(p::app_show::show))
+        .route(
+            "/registry/applications/{id}/edit",
+            get(p::app_form::edit).post(p::app_form::update),
+        )
+        .route(
+            "/registry/applications/{id}/action",
+            post(p::app_show::step),
+        )
+        .route(
+            "/registry/applications/{id}/documents",
+            post(p::document::upload)
+                .layer(DefaultBodyLimit::max(p::document::MAX_DOCUMENT + 64 * 1024)),
+        )
+        .route("/registry/documents/{id}", get(p::document::download))
+        .route(
+            "/registry/master-plan",
+            get(p::master_plan::show).post(p::master_plan::create),
+        )
+        .route("/registry/master-plan/review", post(p::master_plan::review))
+        .route(
+            "/registry/master-plan/items",
+            post(p::master_plan::add_item),
+        )
+        .route("/compliance", get(p::compliance::show))
+        .route(
+            "/api/v1/applications",
+            get(api::app_list::handler).post(api::app_create::handler),
+        )
+        .route(
+            "/api/v1/applications/{id}",
+            get(api::app_get::handler).put(api::app_update::handler),
+        )
+        .route(
+            "/api/v1/applications/{id}/{action}",
+            post(api::app_action::handler),
+        )
+        .route("/api/v1/master-plan", get(api::master_plan::handler))
+        .route(
+            "/api/v1/compliance/findings",
+            get(api::compliance::findings),
+        )
+        .route("/api/v1/compliance/scores", get(api::compliance::scores))
+}
+
+/// Navigation entries.
+pub fn nav() -> Vec<kernel::layout::NavEntry> {
+    vec![
+        kernel::layout::NavEntry {
+            href: "/registry/applications",
+            key: "nav-applications",
+            show: |_| true,
+        },
+        kernel::layout::NavEntry {
+            href: "/compliance",
+            key: "nav-compliance",
+            show: |_| true,
+        },
+        kernel::layout::NavEntry {
+            href: "/registry/master-plan",
+            key: "nav-master-plan",
+            show: |_| true,
+        },
+    ]
+}
+
+/// The registry's compliance rules.
+pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
+
+/// This context's API operations for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::app_list::handler,
+    api::app_create::handler,
+    api::app_get::handler,
+    api::app_update::handler,
+    api::app_action::handler,
+    api::master_plan::handler,
+    api::compliance::findings,
+    api::compliance::scores,
+))]
+pub struct RegistryApi;

@@ -1,0 +1,518 @@
+//! The registry's types and pure rules: what an application record holds and how it is
+//! validated, the nine technical documents, and the registration workflow's transitions.
+
+use chrono::NaiveDate;
+use kernel::FieldError;
+use kernel::validate::Checker;
+
+/// General applications (*Aplikasi Umum*, provided by the Dinas, MU 8) or special ones
+/// (*Aplikasi Khusus*, built by an agency for its duties, KT 15, MU 9).
+pub const KINDS: [&str; 2] = ["umum", "khusus"];
+/// Funding sources.
+pub const FUNDING: [&str; 6] = [
+    "apbd",
+    "apbd_provinsi",
+    "apbn",
+    "hibah",
+    "pinjaman",
+    "lainnya",
+];
+/// Sources that make it public money (code and licence must then belong to the region).
+pub const PUBLIC_FUNDING: [&str; 3] = ["apbd", "apbd_provinsi", "apbn"];
+/// Where it runs: the Dinas's data center, its disaster-recovery site, elsewhere, or not yet.
+pub const HOSTING: [&str; 4] = ["dinas_dc", "dinas_dr", "outside", "none"];
+/// Lifecycle, in order.
+pub const LIFECYCLE: [&str; 4] = ["planned", "development", "production", "retired"];
+/// Security levels (KT 8.1), as single sign-on uses them.
+pub const SECURITY_LEVELS: [&str; 3] = ["rendah", "tinggi", "strategis"];
+/// The nine technical documents to hand to the Dinas (KT 16.3, MU 13.3, BT 18.3).
+pub const DOCUMENT_KINDS: [&str; 9] = [
+    "source_code",
+    "user_requirements",
+    "design",
+    "test_results",
+    "installation_manual",
+    "user_manual",
+    "admin_manual",
+    "metadata",
+    "troubleshooting",
+];
+
+/// An application as typed in a form or sent to the API.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDraft {
+    /// Owner agency id.
+    #[serde(default)]
+    pub agency_id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// `umum` or `khusus`.
+    #[serde(default)]
+    pub kind: String,
+    /// What it is for.
+    #[serde(default)]
+    pub purpose: String,
+    /// Who uses it.
+    #[serde(default)]
+    pub users: String,
+    /// `apbd`, `apbd_provinsi`, `apbn`, `hibah`, `pinjaman` or `lainnya`.
+    #[serde(default)]
+    pub funding_source: String,
+    /// Amount in rupiah, if known.
+    #[serde(default)]
+    pub funding_amount: Option<i64>,
+    /// Open source.
+    #[serde(default)]
+    pub open_source: bool,
+    /// Its licence (SPDX id or name).
+    #[serde(default)]
+    pub licence: Option<String>,
+    /// Source repository URL.
+    #[serde(default)]
+    pub source_repo: Option<String>,
+    /// The region owns the source code.
+    #[serde(default)]
+    pub code_owned_by_region: bool,
+    /// The region owns the licence.
+    #[serde(default)]
+    pub licence_owned_by_region: bool,
+    /// Runs in a web browser.
+    #[serde(default)]
+    pub web_based: bool,
+    /// Production address.
+    #[serde(default)]
+    pub production_url: Option<String>,
+    /// Its single sign-on client id.
+    #[serde(default)]
+    pub sso_client_id: Option<String>,
+    /// Interfaces it offers to other systems.
+    #[serde(default)]
+    pub interfaces: String,
+    /// `rendah`, `tinggi` or `strategis`.
+    #[serde(default)]
+    pub security_level: String,
+    /// `dinas_dc`, `dinas_dr`, `outside` or `none`.
+    #[serde(default)]
+    pub hosting: String,
+    /// `planned`, `development`, `production` or `retired`.
+    #[serde(default)]
+    pub lifecycle: String,
+    /// The master-plan item it implements.
+    #[serde(default)]
+    pub master_plan_item_id: Option<String>,
+}
+
+fn one_of(c: &mut Checker, field: &str, value: &str, choices: &[&str]) -> String {
+    let v = value.trim().to_lowercase();
+    if !choices.contains(&v.as_str()) {
+        c.push(FieldError::new(field, "error-choice").arg("choices", choices.join(", ")));
+    }
+    v
+}
+
+/// An `http(s)` URL, or a field error.
+pub fn check_url(field: &str, value: &str) -> Result<String, FieldError> {
+    let v = value.trim();
+    match url::Url::parse(v) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(v.to_owned())
+        }
+        _ => Err(FieldError::new(field, "error-url")),
+    }
+}
+
+/// Checks an application, returning it cleaned or every problem.
+pub fn validate_application(d: &ApplicationDraft) -> Result<ApplicationDraft, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let name = c.text("name", &d.name, 200);
+    let kind = one_of(&mut c, "kind", &d.kind, &KINDS);
+    let purpose = c.text("purpose", &d.purpose, 2000);
+    let users = c.text("users", &d.users, 500);
+    let funding_source = one_of(&mut c, "funding_source", &d.funding_source, &FUNDING);
+    if d.funding_amount.is_some_and(|a| a < 0) {
+        c.push(FieldError::new("funding_amount", "error-amount"));
+    }
+    let licence = c.optional("licence", d.licence.as_deref(), 100);
+    if d.open_source && licence.is_none() {
+        c.push(FieldError::new("licence", "error-licence-needed"));
+    }
+    let source_repo = d
+        .source_repo
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|s| c.check(check_url("source_repo", s)));
+    let production_url = d
+        .production_url
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|s| c.check(check_url("production_url", s)));
+    let interfaces = d.interfaces.trim().to_owned();
+    if interfaces.chars().count() > 2000 {
+        c.push(FieldError::new("interfaces", "error-field-too-long").arg("max", 2000));
+    }
+    let security_level = one_of(
+        &mut c,
+        "security_level",
+        &d.security_level,
+        &SECURITY_LEVELS,
+    );
+    let hosting = one_of(&mut c, "hosting", &d.hosting, &HOSTING);
+    let lifecycle = one_of(&mut c, "lifecycle", &d.lifecycle, &LIFECYCLE);
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    let blank = |o: &Option<String>| {
+        o.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    Ok(ApplicationDraft {
+        agency_id: d.agency_id.trim().to_owned(),
+        name,
+        kind,
+        purpose,
+        users,
+        funding_source,
+        funding_amount: d.funding_amount,
+        open_source: d.open_source,
+        licence,
+        source_repo,
+        code_owned_by_region: d.code_owned_by_region,
+        licence_owned_by_region: d.licence_owned_by_region,
+        web_based: d.web_based,
+        production_url,
+        sso_client_id: blank(&d.sso_client_id),
+        interfaces,
+        security_level,
+        hosting,
+        lifecycle,
+        master_plan_item_id: blank(&d.master_plan_item_id),
+    })
+}
+
+/// Where a registration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written by the agency.
+    Draft,
+    /// Waiting for the Dinas.
+    Submitted,
+    /// Sent back to the agency with notes.
+    Returned,
+    /// Registered.
+    Approved,
+    /// Refused, with reasons.
+    Rejected,
+    /// Withdrawn by the agency, with a reason (kept, never deleted).
+    Withdrawn,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 6] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::Returned,
+        Self::Approved,
+        Self::Rejected,
+        Self::Withdrawn,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether the agency may still change the record (a change to an approved record goes
+    /// back to the Dinas for review).
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::Returned | Self::Approved)
+    }
+}
+
+/// A step of the registration workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The agency sends it to the Dinas.
+    Submit,
+    /// The Dinas registers it.
+    Approve,
+    /// The Dinas sends it back with notes.
+    Return,
+    /// The Dinas refuses it with reasons.
+    Reject,
+    /// The agency withdraws it with a reason.
+    Withdraw,
+}
+
+impl Action {
+    /// Parses the name used in URLs and the API.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "submit" => Self::Submit,
+            "approve" => Self::Approve,
+            "return" => Self::Return,
+            "reject" => Self::Reject,
+            "withdraw" => Self::Withdraw,
+            _ => return None,
+        })
+    }
+
+    /// The name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Approve => "approve",
+            Self::Return => "return",
+            Self::Reject => "reject",
+            Self::Withdraw => "withdraw",
+        }
+    }
+
+    /// Whether only the Dinas may take it.
+    pub fn by_dinas(self) -> bool {
+        matches!(self, Self::Approve | Self::Return | Self::Reject)
+    }
+
+    /// Whether it needs a note (the reason or the corrections asked for).
+    pub fn needs_note(self) -> bool {
+        matches!(self, Self::Return | Self::Reject | Self::Withdraw)
+    }
+}
+
+/// The status an action leads to from `from`, or why it cannot be taken.
+pub fn transition(from: Status, action: Action, note: &str) -> Result<Status, FieldError> {
+    use Status as S;
+    if action.needs_note() && note.trim().is_empty() {
+        return Err(FieldError::new("note", "error-note-needed"));
+    }
+    let to = match (from, action) {
+        (S::Draft | S::Returned, Action::Submit) => S::Submitted,
+        (S::Submitted, Action::Approve) => S::Approved,
+        (S::Submitted, Action::Return) => S::Returned,
+        (S::Submitted, Action::Reject) => S::Rejected,
+        (S::Draft | S::Submitted | S::Returned | S::Approved, Action::Withdraw) => S::Withdrawn,
+        _ => {
+            return Err(FieldError::new("action", "error-transition")
+                .arg("status", from.as_str())
+                .arg("action", action.as_str()));
+        }
+    };
+    Ok(to)
+}
+
+/// The master plan's standing on `today` (KT 4.3: valid five years, reviewed at least every
+/// two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStanding {
+    /// In force and reviewed in time.
+    Current,
+    /// Its period has ended.
+    Expired,
+    /// In force, but not reviewed for more than two years.
+    ReviewOverdue,
+}
+
+/// Judges a plan's period (inclusive years) and its last review (or adoption) date.
+pub fn plan_standing(
+    period_end: i32,
+    reviewed_or_adopted: NaiveDate,
+    today: NaiveDate,
+) -> PlanStanding {
+    use chrono::Datelike;
+    if today.year() > period_end {
+        return PlanStanding::Expired;
+    }
+    let due = reviewed_or_adopted
+        .checked_add_months(chrono::Months::new(24))
+        .unwrap_or(reviewed_or_adopted);
+    if today > due {
+        PlanStanding::ReviewOverdue
+    } else {
+        PlanStanding::Current
+    }
+}
+
+/// Checks a master plan's period: five years, start before end.
+pub fn check_plan_period(start: i32, end: i32) -> Result<(), FieldError> {
+    if !(2000..=2100).contains(&start) || end != start + 4 {
+        return Err(FieldError::new("period_end", "error-plan-period"));
+    }
+    Ok(())
+}
+
+/// Whether a production URL lies in the region's domain (the domain itself or a subdomain).
+pub fn in_region_domain(url: &str, domain: &str) -> bool {
+    let domain = domain.trim().trim_end_matches('.').to_lowercase();
+    if domain.is_empty() {
+        return false;
+    }
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_lowercase))
+        .is_some_and(|h| h == domain || h.ends_with(&format!(".{domain}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> ApplicationDraft {
+        ApplicationDraft {
+            agency_id: "a".into(),
+            name: " SIMPEG ".into(),
+            kind: "Khusus".into(),
+            purpose: "Kepegawaian".into(),
+            users: "BKPSDM".into(),
+            funding_source: "apbd".into(),
+            funding_amount: Some(150_000_000),
+            open_source: true,
+            licence: Some("GPL-3.0".into()),
+            source_repo: Some("https://git.sukamajukab.go.id/simpeg".into()),
+            web_based: true,
+            production_url: Some("https://simpeg.sukamajukab.go.id".into()),
+            security_level: "tinggi".into(),
+            hosting: "dinas_dc".into(),
+            lifecycle: "production".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_application_is_cleaned() {
+        let v = validate_application(&good()).unwrap();
+        assert_eq!((v.name.as_str(), v.kind.as_str()), ("SIMPEG", "khusus"));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let d = ApplicationDraft {
+            open_source: true,
+            funding_amount: Some(-1),
+            production_url: Some("ftp://x".into()),
+            ..Default::default()
+        };
+        let fields: Vec<String> = validate_application(&d)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        for f in [
+            "name",
+            "kind",
+            "purpose",
+            "users",
+            "funding_source",
+            "funding_amount",
+            "licence",
+            "production_url",
+            "security_level",
+            "hosting",
+            "lifecycle",
+        ] {
+            assert!(fields.contains(&f.to_owned()), "{f} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn the_workflow_allows_only_its_steps() {
+        use Status as S;
+        assert_eq!(transition(S::Draft, Action::Submit, ""), Ok(S::Submitted));
+        assert_eq!(
+            transition(S::Submitted, Action::Approve, ""),
+            Ok(S::Approved)
+        );
+        assert_eq!(
+            transition(S::Submitted, Action::Return, "lengkapi"),
+            Ok(S::Returned)
+        );
+        assert_eq!(
+            transition(S::Returned, Action::Submit, ""),
+            Ok(S::Submitted)
+        );
+        assert_eq!(
+            transition(S::Approved, Action::Withdraw, "diganti"),
+            Ok(S::Withdrawn)
+        );
+        assert_eq!(
+            transition(S::Submitted, Action::Reject, " ")
+                .unwrap_err()
+                .key,
+            "error-note-needed"
+        );
+        assert_eq!(
+            transition(S::Draft, Action::Approve, "").unwrap_err().key,
+            "error-transition"
+        );
+        assert_eq!(
+            transition(S::Withdrawn, Action::Submit, "")
+                .unwrap_err()
+                .key,
+            "error-transition"
+        );
+        assert_eq!(
+            transition(S::Rejected, Action::Withdraw, "x")
+                .unwrap_err()
+                .key,
+            "error-transition"
+        );
+        assert!(Action::Approve.by_dinas() && !Action::Submit.by_dinas());
+        assert!(S::Approved.editable() && !S::Submitted.editable());
+    }
+
+    #[test]
+    fn master_plans_last_five_years_and_are_reviewed_every_two() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            plan_standing(2026, d(2025, 1, 10), d(2026, 11, 24)),
+            PlanStanding::Current
+        );
+        assert_eq!(
+            plan_standing(2026, d(2024, 1, 10), d(2026, 11, 24)),
+            PlanStanding::ReviewOverdue
+        );
+        assert_eq!(
+            plan_standing(2025, d(2025, 6, 1), d(2026, 1, 1)),
+            PlanStanding::Expired
+        );
+        assert!(check_plan_period(2022, 2026).is_ok());
+        assert!(check_plan_period(2022, 2030).is_err());
+    }
+
+    #[test]
+    fn region_domain_covers_subdomains_only() {
+        assert!(in_region_domain(
+            "https://simpeg.sukamajukab.go.id/x",
+            "sukamajukab.go.id"
+        ));
+        assert!(in_region_domain(
+            "https://sukamajukab.go.id",
+            "sukamajukab.go.id."
+        ));
+        assert!(!in_region_domain(
+            "https://simpeg-sukamajukab.go.id",
+            "sukamajukab.go.id"
+        ));
+        assert!(!in_region_domain(
+            "https://sukamajukab.go.id.evil.com",
+            "sukamajukab.go.id"
+        ));
+        assert!(!in_region_domain("not a url", "sukamajukab.go.id"));
+    }
+}

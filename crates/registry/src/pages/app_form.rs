@@ -1,0 +1,254 @@
+//! `GET/POST /registry/applications/new` and `…/{id}/edit`: an agency records an application
+//! (as a draft) or corrects one. The agency is the operator's own; the Dinas may pick any.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::PageForm;
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use super::{AppForm, Choices};
+use crate::{service, store};
+
+#[derive(Template)]
+#[template(path = "application_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    action: String,
+    form: AppForm,
+    errors: FormErrors,
+    c: Choices,
+    agencies: Vec<(String, String)>,
+    items: Vec<(String, String)>,
+    clients: Vec<(String, String)>,
+    editing: bool,
+}
+
+/// The agencies a person may register for.
+fn writable_agencies(ctx: &Ctx, all: Vec<org::store::AgencyRow>) -> Vec<(String, String)> {
+    all.into_iter()
+        .filter(|a| {
+            AgencyId::parse(&a.id).is_some_and(|id| ctx.can(Access::Write, Scope::Agency(id)))
+        })
+        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    action: String,
+    form: AppForm,
+    errors: FormErrors,
+    editing: bool,
+) -> AppResult<Response> {
+    let (agencies, items, clients) = state
+        .read(|c| {
+            let agencies = org::store::agency_all(c)?;
+            let items = match store::plan_latest(c)? {
+                Some(p) => store::items(c, &p.id)?
+                    .into_iter()
+                    .map(|i| (i.id, format!("{} — {}", i.code, i.title)))
+                    .collect(),
+                None => vec![],
+            };
+            let clients = sso::store::clients(c)?
+                .into_iter()
+                .map(|cl| (cl.id, cl.name))
+                .collect::<Vec<_>>();
+            Ok((agencies, items, clients))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = if editing {
+        "app-edit-title"
+    } else {
+        "app-new-title"
+    };
+    let page = FormPage {
+        chrome: Chrome::new(state, ctx, title),
+        action,
+        form,
+        errors,
+        c: Choices::new(ctx.tr()),
+        agencies: writable_agencies(ctx, agencies),
+        items,
+        clients,
+        editing,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `?agency_id=` preselects the agency.
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// Agency.
+    pub agency_id: Option<String>,
+}
+
+/// An empty form.
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let own = q
+        .agency_id
+        .or_else(|| {
+            p.grants
+                .iter()
+                .find_map(|g| g.agency.map(|a| a.to_string()))
+        })
+        .unwrap_or_default();
+    let form = AppForm::for_agency(own);
+    page(
+        &state,
+        &ctx,
+        "/registry/applications/new".into(),
+        form,
+        FormErrors::default(),
+        false,
+    )
+    .await
+}
+
+/// Records the draft, or shows the form again with every problem.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<AppForm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let actor = p.actor();
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => {
+            let errors = FormErrors::from_error(&AppError::Validation(vec![e]), ctx.lang);
+            return page(
+                &state,
+                &ctx,
+                "/registry/applications/new".into(),
+                form,
+                errors,
+                false,
+            )
+            .await;
+        }
+    };
+    match AgencyId::parse(&draft.agency_id) {
+        Some(a) => ctx.authorize(Access::Write, Scope::Agency(a))?,
+        None if ctx.can(Access::Write, Scope::Region) => p,
+        None => return Err(AppError::Forbidden),
+    };
+    match state
+        .write(move |c| service::create(c, &actor, &draft))
+        .await
+    {
+        Ok(row) => {
+            Ok(Redirect::to(&format!("/registry/applications/{}?saved=1", row.id)).into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            page(
+                &state,
+                &ctx,
+                "/registry/applications/new".into(),
+                form,
+                errors,
+                false,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn owned(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    access: Access,
+) -> AppResult<store::ApplicationRow> {
+    let lookup = id.to_owned();
+    let row = state
+        .read(move |c| Ok(store::app_find(c, &lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    // Someone who may not even read it learns nothing of its existence.
+    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+        return Err(AppError::NotFound);
+    }
+    ctx.authorize(access, Scope::Agency(agency))?;
+    Ok(row)
+}
+
+/// The form filled with the stored application.
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let row = owned(&state, &ctx, &id, Access::Write).await?;
+    let action = format!("/registry/applications/{id}/edit");
+    page(
+        &state,
+        &ctx,
+        action,
+        AppForm::from_row(&row),
+        FormErrors::default(),
+        true,
+    )
+    .await
+}
+
+/// Saves a correction.
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AppForm>,
+) -> AppResult<Response> {
+    owned(&state, &ctx, &id, Access::Write).await?;
+    let actor = ctx.require()?.actor();
+    let action = format!("/registry/applications/{id}/edit");
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => {
+            let errors = FormErrors::from_error(&AppError::Validation(vec![e]), ctx.lang);
+            return page(&state, &ctx, action, form, errors, true).await;
+        }
+    };
+    let target = id.clone();
+    match state
+        .write(move |c| service::update(c, &actor, &target, &draft))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            page(&state, &ctx, action, form, errors, true).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The application if the request may have `access` to it (404 when it may not even read it).
+pub(crate) async fn find_for(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    access: Access,
+) -> AppResult<store::ApplicationRow> {
+    owned(state, ctx, id, access).await
+}

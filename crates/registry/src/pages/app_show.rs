@@ -1,0 +1,197 @@
+//! `GET /registry/applications/{id}` and `POST …/action`: one application with its documents
+//! checklist, findings and history; the agency submits or withdraws it, the Dinas approves,
+//! returns or rejects it.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::compliance::Within;
+use kernel::extract::PageForm;
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+use serde::Deserialize;
+
+use super::app_form::find_for;
+use crate::findings::{self, FindingView};
+use crate::model::{Action, DOCUMENT_KINDS, Status};
+use crate::store::{self, ApplicationRow, DocumentRow, EventRow};
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct ShowPage {
+    chrome: Chrome,
+    app: ApplicationRow,
+    agency: String,
+    item: Option<String>,
+    client: Option<String>,
+    /// Each of the nine kinds with its latest version, if handed over.
+    checklist: Vec<(&'static str, Option<DocumentRow>)>,
+    handed: usize,
+    events: Vec<EventRow>,
+    findings: Vec<FindingView>,
+    can_edit: bool,
+    can_submit: bool,
+    can_withdraw: bool,
+    can_review: bool,
+    saved: bool,
+    errors: FormErrors,
+}
+
+/// `?saved=1` after a change.
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    /// Set after saving.
+    pub saved: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    saved: bool,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let app = find_for(state, ctx, id, Access::Read).await?;
+    let (a, i, cl, lookup) = (
+        app.agency_id.clone(),
+        app.master_plan_item_id.clone(),
+        app.sso_client_id.clone(),
+        app.id.clone(),
+    );
+    let (agency, item, client, docs, events) = state
+        .read(move |c| {
+            let agency = AgencyId::parse(&a)
+                .map(|id| org::store::agency_find(c, id))
+                .transpose()?
+                .flatten()
+                .map(|a| format!("{} — {}", a.code, a.name))
+                .unwrap_or_default();
+            let item = match i {
+                Some(i) => store::item_find(c, &i)?.map(|i| format!("{} — {}", i.code, i.title)),
+                None => None,
+            };
+            let client = match cl {
+                Some(cl) => sso::store::client(c, &cl)?.map(|x| x.name),
+                None => None,
+            };
+            Ok((
+                agency,
+                item,
+                client,
+                store::docs_of(c, &lookup)?,
+                store::events(c, &lookup)?,
+            ))
+        })
+        .await?;
+    let checklist: Vec<(&'static str, Option<DocumentRow>)> = DOCUMENT_KINDS
+        .iter()
+        .map(|k| (*k, docs.iter().find(|d| d.kind == *k).cloned()))
+        .collect();
+    let handed = checklist.iter().filter(|(_, d)| d.is_some()).count();
+    let (all, _) =
+        findings::evaluate(state, Within::Agency(app.agency_id.clone()), ctx.tr()).await?;
+    let findings = all.into_iter().filter(|f| f.record_id == app.id).collect();
+    let agency_id = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
+    let writes = ctx.can(Access::Write, Scope::Agency(agency_id));
+    let status = app.status();
+    let mut chrome = Chrome::new(state, ctx, "apps-title");
+    chrome.title = app.name.clone();
+    let status_code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ShowPage {
+        chrome,
+        agency,
+        item,
+        client,
+        checklist,
+        handed,
+        events,
+        findings,
+        can_edit: writes && status.editable(),
+        can_submit: writes && matches!(status, Status::Draft | Status::Returned),
+        can_withdraw: writes && !matches!(status, Status::Withdrawn | Status::Rejected),
+        can_review: ctx.can(Access::Write, Scope::Region) && status == Status::Submitted,
+        saved,
+        errors,
+        app,
+    };
+    Ok((status_code, render(&page)?).into_response())
+}
+
+/// Shows an application.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<Saved>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &id, q.saved.is_some(), FormErrors::default()).await
+}
+
+/// A workflow step from the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepForm {
+    /// `submit`, `approve`, `return`, `reject` or `withdraw`.
+    action: String,
+    /// The reason or the corrections asked for.
+    #[serde(default)]
+    note: String,
+    /// The person confirms (submitting and withdrawing are confirmed, KT 16.5).
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Takes the step, or shows the page again with what is missing.
+pub async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<StepForm>,
+) -> AppResult<Response> {
+    let action = Action::parse(&form.action)
+        .ok_or_else(|| AppError::BadRequest(FieldError::new("action", "error-form")))?;
+    let app = find_for(&state, &ctx, &id, Access::Read).await?;
+    if action.by_dinas() {
+        ctx.authorize(Access::Write, Scope::Region)?;
+    } else {
+        let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
+        ctx.authorize(Access::Write, Scope::Agency(agency))?;
+    }
+    if matches!(action, Action::Submit | Action::Withdraw) && form.confirm.is_none() {
+        let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
+        return page(
+            &state,
+            &ctx,
+            &id,
+            false,
+            FormErrors::from_error(&e, ctx.lang),
+        )
+        .await;
+    }
+    let actor = ctx.require()?.actor();
+    let target = id.clone();
+    match state
+        .write(move |c| crate::service::act(c, &actor, &target, action, &form.note))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            page(
+                &state,
+                &ctx,
+                &id,
+                false,
+                FormErrors::from_error(&e, ctx.lang),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

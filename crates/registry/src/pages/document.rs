@@ -1,0 +1,116 @@
+//! `POST /registry/applications/{id}/documents` hands over a new version of one of the nine
+//! technical documents (into the blob store); `GET /registry/documents/{id}` downloads one.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::ids::AgencyId;
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+
+use super::app_form::find_for;
+use crate::{service, store};
+
+/// The largest document accepted (the whole request is capped at 20 MiB).
+pub const MAX_DOCUMENT: usize = 19 * 1024 * 1024;
+
+/// Stores the file and records the new version.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    find_for(&state, &ctx, &id, Access::Write).await?;
+    let actor = ctx.require()?.actor();
+    let (mut kind, mut file) = (None, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("kind") => kind = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("dokumen").to_owned();
+                let media = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::field("file", "error-body-too-large"))?;
+                file = Some((name, media, bytes));
+            }
+            _ => {}
+        }
+    }
+    let kind = kind.unwrap_or_default();
+    let Some((name, media, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "file",
+            "error-import-no-file",
+        )]));
+    };
+    if bytes.len() > MAX_DOCUMENT {
+        return Err(AppError::field("file", "error-body-too-large"));
+    }
+    let dir = state.config.data_dir.clone();
+    let target = id.clone();
+    state
+        .write(move |c| {
+            // The blob is written first: a failed transaction leaves at most an unreferenced
+            // file, never a record without its file.
+            let sha = kernel::blob::put(&dir, &bytes)?;
+            let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            let name: String = name.chars().take(200).collect();
+            service::add_document(c, &actor, &target, &kind, (&sha, &name, &media, size))
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response())
+}
+
+/// Sends a stored document version.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let doc = state
+        .read(move |c| Ok(store::doc_find(c, &id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let app = find_for(&state, &ctx, &doc.application_id, Access::Read).await?;
+    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
+    ctx.authorize(Access::Read, Scope::Agency(agency))?;
+    let dir = state.config.data_dir.clone();
+    let sha = doc.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        doc.filename.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    // Never hand back a type a browser would run (an uploaded HTML or SVG page).
+    let safe = doc.media_type == "application/pdf"
+        || doc.media_type.starts_with("application/vnd.")
+        || matches!(
+            doc.media_type.as_str(),
+            "application/zip"
+                | "application/gzip"
+                | "application/x-tar"
+                | "text/plain"
+                | "text/csv"
+        );
+    let media = if safe {
+        doc.media_type.clone()
+    } else {
+        "application/octet-stream".to_owned()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

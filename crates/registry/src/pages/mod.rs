@@ -1,0 +1,173 @@
+//! The registry's pages: applications (list, form, record with its review and documents), the
+//! master plan, and compliance.
+
+pub mod app_form;
+pub mod app_list;
+pub mod app_show;
+pub mod compliance;
+pub mod document;
+pub mod master_plan;
+
+use kernel::i18n::Tr;
+use kernel::layout::choices;
+use serde::Deserialize;
+
+use crate::model::{ApplicationDraft, FUNDING, HOSTING, KINDS, LIFECYCLE, SECURITY_LEVELS};
+use crate::store::ApplicationRow;
+
+/// The application form as typed (text for everything, so bad values are shown back).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppForm {
+    #[serde(default)]
+    agency_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    users: String,
+    #[serde(default)]
+    funding_source: String,
+    #[serde(default)]
+    funding_amount: String,
+    #[serde(default)]
+    open_source: Option<String>,
+    #[serde(default)]
+    licence: String,
+    #[serde(default)]
+    source_repo: String,
+    #[serde(default)]
+    code_owned_by_region: Option<String>,
+    #[serde(default)]
+    licence_owned_by_region: Option<String>,
+    #[serde(default)]
+    web_based: Option<String>,
+    #[serde(default)]
+    production_url: String,
+    #[serde(default)]
+    sso_client_id: String,
+    #[serde(default)]
+    interfaces: String,
+    #[serde(default)]
+    security_level: String,
+    #[serde(default)]
+    hosting: String,
+    #[serde(default)]
+    lifecycle: String,
+    #[serde(default)]
+    master_plan_item_id: String,
+}
+
+impl AppForm {
+    /// The draft to validate; a funding amount that is not a number is its own error.
+    pub fn draft(&self) -> Result<ApplicationDraft, kernel::FieldError> {
+        let digits: String = self
+            .funding_amount
+            .chars()
+            .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
+            .collect();
+        let funding_amount = if digits.is_empty() {
+            None
+        } else {
+            Some(
+                digits
+                    .parse::<i64>()
+                    .map_err(|_| kernel::FieldError::new("funding_amount", "error-amount"))?,
+            )
+        };
+        let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        Ok(ApplicationDraft {
+            agency_id: self.agency_id.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            purpose: self.purpose.clone(),
+            users: self.users.clone(),
+            funding_source: self.funding_source.clone(),
+            funding_amount,
+            open_source: self.open_source.is_some(),
+            licence: opt(&self.licence),
+            source_repo: opt(&self.source_repo),
+            code_owned_by_region: self.code_owned_by_region.is_some(),
+            licence_owned_by_region: self.licence_owned_by_region.is_some(),
+            web_based: self.web_based.is_some(),
+            production_url: opt(&self.production_url),
+            sso_client_id: opt(&self.sso_client_id),
+            interfaces: self.interfaces.clone(),
+            security_level: self.security_level.clone(),
+            hosting: self.hosting.clone(),
+            lifecycle: self.lifecycle.clone(),
+            master_plan_item_id: opt(&self.master_plan_item_id),
+        })
+    }
+
+    /// The form filled from a stored application.
+    pub fn from_row(r: &ApplicationRow) -> Self {
+        let on = |b: bool| b.then(|| "on".to_owned());
+        Self {
+            agency_id: r.agency_id.clone(),
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            purpose: r.purpose.clone(),
+            users: r.users.clone(),
+            funding_source: r.funding_source.clone(),
+            funding_amount: r.funding_amount.map(|a| a.to_string()).unwrap_or_default(),
+            open_source: on(r.open_source),
+            licence: r.licence.clone().unwrap_or_default(),
+            source_repo: r.source_repo.clone().unwrap_or_default(),
+            code_owned_by_region: on(r.code_owned_by_region),
+            licence_owned_by_region: on(r.licence_owned_by_region),
+            web_based: on(r.web_based),
+            production_url: r.production_url.clone().unwrap_or_default(),
+            sso_client_id: r.sso_client_id.clone().unwrap_or_default(),
+            interfaces: r.interfaces.clone(),
+            security_level: r.security_level.clone(),
+            hosting: r.hosting.clone(),
+            lifecycle: r.lifecycle.clone(),
+            master_plan_item_id: r.master_plan_item_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// A fresh form for an agency, with the usual defaults.
+    pub fn for_agency(agency_id: String) -> Self {
+        Self {
+            agency_id,
+            kind: "khusus".into(),
+            funding_source: "apbd".into(),
+            security_level: "rendah".into(),
+            hosting: "dinas_dc".into(),
+            lifecycle: "planned".into(),
+            web_based: Some("on".into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// The select choices of the form, translated.
+pub struct Choices {
+    /// Kinds.
+    pub kinds: Vec<(String, String)>,
+    /// Funding sources.
+    pub funding: Vec<(String, String)>,
+    /// Security levels.
+    pub levels: Vec<(String, String)>,
+    /// Hosting.
+    pub hosting: Vec<(String, String)>,
+    /// Lifecycle.
+    pub lifecycle: Vec<(String, String)>,
+}
+
+impl Choices {
+    /// In the reader's language.
+    pub fn new(tr: Tr) -> Self {
+        Self {
+            kinds: choices(tr, "app-kind-", &KINDS),
+            funding: choices(tr, "app-funding-", &FUNDING),
+            levels: choices(tr, "sso-level-", &SECURITY_LEVELS),
+            hosting: choices(tr, "app-hosting-", &HOSTING),
+            lifecycle: choices(tr, "app-lifecycle-", &LIFECYCLE),
+        }
+    }
+}

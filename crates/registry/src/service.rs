@@ -1,0 +1,286 @@
+//! The registry's operations: each validates, writes, records the step in the application's
+//! history and the audit trail, inside the caller's write transaction. Who may act is decided
+//! by the handlers (agency operators for their own agency, the Dinas for reviews).
+
+use chrono::NaiveDate;
+use db::DbConn;
+use kernel::audit::{self, Actor, Change};
+use kernel::ids::AgencyId;
+use kernel::{AppError, AppResult, FieldError};
+use serde_json::json;
+
+use crate::model::{self, Action, ApplicationDraft, DOCUMENT_KINDS, Status};
+use crate::store::{self, ApplicationRow, DocumentRow, ItemRow, NewDocument, PlanRow};
+
+fn record(
+    c: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    record_type: &str,
+    id: &str,
+    agency: Option<&str>,
+    summary: serde_json::Value,
+) -> AppResult<()> {
+    audit::record(
+        c,
+        actor,
+        Change {
+            action,
+            record_type,
+            record_id: id.to_owned(),
+            agency: agency.and_then(AgencyId::parse),
+            summary,
+        },
+    )?;
+    Ok(())
+}
+
+/// Validates a draft and the records it points at (agency, master-plan item, SSO client).
+fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<ApplicationDraft> {
+    let v = model::validate_application(d).map_err(AppError::Validation)?;
+    let mut errors = vec![];
+    match AgencyId::parse(&v.agency_id) {
+        Some(a) if org::store::agency_find(c, a)?.is_some() => {}
+        _ => errors.push(FieldError::new("agency_id", "error-agency-unknown")),
+    }
+    if let Some(item) = &v.master_plan_item_id
+        && store::item_find(c, item)?.is_none()
+    {
+        errors.push(FieldError::new(
+            "master_plan_item_id",
+            "error-plan-item-unknown",
+        ));
+    }
+    if let Some(client) = &v.sso_client_id
+        && sso::store::client(c, client)?.is_none()
+    {
+        errors.push(FieldError::new("sso_client_id", "error-sso-client-unknown"));
+    }
+    if errors.is_empty() {
+        Ok(v)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Records a new application as a draft of its agency.
+pub fn create(c: &mut DbConn, actor: &Actor, d: &ApplicationDraft) -> AppResult<ApplicationRow> {
+    let v = checked(c, d)?;
+    let row = store::app_insert(c, &v, Status::Draft, &actor.label)?;
+    store::event_insert(c, &row.id, &actor.label, "create", Status::Draft, None)?;
+    record(
+        c,
+        actor,
+        "application.create",
+        "application",
+        &row.id,
+        Some(&row.agency_id),
+        json!({"after": row}),
+    )?;
+    Ok(row)
+}
+
+/// Corrects an application. The owner agency cannot change; a correction to a registered
+/// application goes back to the Dinas for review.
+pub fn update(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    d: &ApplicationDraft,
+) -> AppResult<ApplicationRow> {
+    let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
+    let status = before.status();
+    if !status.editable() {
+        return Err(AppError::Conflict(
+            FieldError::new("status", "error-not-editable").arg("status", status.as_str()),
+        ));
+    }
+    let mut d = d.clone();
+    d.agency_id = before.agency_id.clone();
+    let v = checked(c, &d)?;
+    let next = if status == Status::Approved {
+        Status::Submitted
+    } else {
+        status
+    };
+    store::app_update(c, id, &v, next, &actor.label)?;
+    store::event_insert(c, id, &actor.label, "update", next, None)?;
+    let after = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
+    record(
+        c,
+        actor,
+        "application.update",
+        "application",
+        id,
+        Some(&after.agency_id),
+        json!({"before": before, "after": after}),
+    )?;
+    Ok(after)
+}
+
+/// Takes a workflow step (`by_dinas`: the actor reviews for the Dinas).
+pub fn act(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    action: Action,
+    note: &str,
+) -> AppResult<ApplicationRow> {
+    let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
+    let to = model::transition(before.status(), action, note).map_err(|e| {
+        if e.key == "error-transition" {
+            AppError::Conflict(e)
+        } else {
+            AppError::Validation(vec![e])
+        }
+    })?;
+    let note = Some(note.trim()).filter(|n| !n.is_empty());
+    let kept_note = if action == Action::Submit { None } else { note };
+    store::app_set_status(c, id, to, kept_note, &actor.label)?;
+    store::event_insert(c, id, &actor.label, action.as_str(), to, note)?;
+    let name = format!("application.{}", action.as_str());
+    record(
+        c,
+        actor,
+        &name,
+        "application",
+        id,
+        Some(&before.agency_id),
+        json!({"before": before.status, "after": to.as_str(), "note": note}),
+    )?;
+    store::app_find(c, id)?.ok_or(AppError::NotFound)
+}
+
+/// Hands over a new version of one of the nine documents (the file is already in the blob
+/// store under `sha256`).
+pub fn add_document(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    kind: &str,
+    file: (&str, &str, &str, i64),
+) -> AppResult<DocumentRow> {
+    let (sha256, filename, media_type, size) = file;
+    if !DOCUMENT_KINDS.contains(&kind) {
+        return Err(AppError::field("kind", "error-document-kind"));
+    }
+    let app = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
+    if matches!(app.status(), Status::Withdrawn | Status::Rejected) {
+        return Err(AppError::Conflict(
+            FieldError::new("status", "error-not-editable").arg("status", app.status.as_str()),
+        ));
+    }
+    let doc = store::doc_insert(
+        c,
+        &NewDocument {
+            application_id: id,
+            kind,
+            sha256,
+            filename,
+            media_type,
+            size,
+        },
+        &actor.label,
+    )?;
+    let note = format!("{kind} v{} ({filename})", doc.version);
+    store::event_insert(c, id, &actor.label, "document", app.status(), Some(&note))?;
+    record(
+        c,
+        actor,
+        "application.document",
+        "application",
+        id,
+        Some(&app.agency_id),
+        json!({"kind": kind, "version": doc.version, "sha256": sha256, "filename": filename, "size": size}),
+    )?;
+    Ok(doc)
+}
+
+/// Adopts a master plan for the five years from `start`.
+pub fn create_plan(
+    c: &mut DbConn,
+    actor: &Actor,
+    title: &str,
+    start: i32,
+    adopted: NaiveDate,
+) -> AppResult<PlanRow> {
+    let mut errors = vec![];
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        errors.push(FieldError::new("title", "error-required"));
+    }
+    if let Err(e) = model::check_plan_period(start, start + 4) {
+        errors.push(FieldError::new("period_start", e.key));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let plan = store::plan_insert(c, title, start, adopted, &actor.label)?;
+    record(
+        c,
+        actor,
+        "master_plan.create",
+        "master_plan",
+        &plan.id,
+        None,
+        json!({"after": plan}),
+    )?;
+    Ok(plan)
+}
+
+/// Records that the Dinas reviewed the plan on `on`.
+pub fn review_plan(c: &mut DbConn, actor: &Actor, id: &str, on: NaiveDate) -> AppResult<()> {
+    let plan = store::plan_latest(c)?
+        .filter(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    if on < plan.adopted_on || on > db::now().date() {
+        return Err(AppError::field("reviewed_on", "error-review-date"));
+    }
+    store::plan_reviewed(c, id, on, &actor.label)?;
+    record(
+        c,
+        actor,
+        "master_plan.review",
+        "master_plan",
+        id,
+        None,
+        json!({"before": plan.last_reviewed_on, "after": on}),
+    )?;
+    Ok(())
+}
+
+/// Adds an item to a plan.
+pub fn add_item(
+    c: &mut DbConn,
+    actor: &Actor,
+    plan: &str,
+    code: &str,
+    title: &str,
+) -> AppResult<ItemRow> {
+    let (code, title) = (code.trim(), title.trim());
+    let mut errors = vec![];
+    if code.is_empty() || code.chars().count() > 20 {
+        errors.push(FieldError::new("code", "error-required"));
+    }
+    if title.is_empty() || title.chars().count() > 300 {
+        errors.push(FieldError::new("title", "error-required"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    if store::plan_latest(c)?.filter(|p| p.id == plan).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let item = store::item_insert(c, plan, code, title, &actor.label)?
+        .ok_or_else(|| AppError::Conflict(FieldError::new("code", "error-duplicate")))?;
+    record(
+        c,
+        actor,
+        "master_plan.item_create",
+        "master_plan",
+        plan,
+        None,
+        json!({"after": item}),
+    )?;
+    Ok(item)
+}
