@@ -9,6 +9,7 @@ use kernel::permissions::{Role, RoleGrant};
 use kernel::{AppResult, state::write_tx};
 use org::model::{AgencyDraft, PersonDraft, RegionDraft};
 use org::{service, store};
+use registry::model::Action;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "Sukamaju-2026";
@@ -244,8 +245,172 @@ pub fn load(conn: &mut DbConn) -> AppResult<bool> {
             };
             auth::register_user(conn, &actor, &new)?;
         }
+        load_registry(conn, &actor, &ids)?;
         Ok(true)
     })
+}
+
+/// One demo application: agency code, name, kind, lifecycle, the workflow steps it has been
+/// through, and how it falls short (or not).
+struct DemoApp {
+    agency: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    lifecycle: &'static str,
+    steps: &'static [(Action, &'static str)],
+    open_source: bool,
+    owned: bool,
+    url: Option<&'static str>,
+    hosting: &'static str,
+    item: Option<&'static str>,
+}
+
+const SUBMIT: (Action, &str) = (Action::Submit, "");
+const APPROVE: (Action, &str) = (Action::Approve, "");
+
+const DEMO_APPS: [DemoApp; 6] = [
+    DemoApp {
+        agency: "BKPSDM",
+        name: "SIMPEG Sukamaju",
+        kind: "khusus",
+        lifecycle: "production",
+        steps: &[SUBMIT, APPROVE],
+        open_source: true,
+        owned: true,
+        url: Some("https://simpeg.sukamajukab.go.id"),
+        hosting: "dinas_dc",
+        item: Some("RI-02"),
+    },
+    DemoApp {
+        agency: "DINKES",
+        name: "SIKDA Puskesmas",
+        kind: "khusus",
+        lifecycle: "production",
+        steps: &[SUBMIT, APPROVE],
+        open_source: false,
+        owned: false,
+        url: Some("https://sikda-sukamaju.vendorkes.co.id"),
+        hosting: "outside",
+        item: None,
+    },
+    DemoApp {
+        agency: "DISKOMINFO",
+        name: "e-Office Sukamaju",
+        kind: "umum",
+        lifecycle: "production",
+        steps: &[SUBMIT, APPROVE],
+        open_source: true,
+        owned: true,
+        url: Some("https://eoffice.sukamajukab.go.id"),
+        hosting: "dinas_dc",
+        item: Some("RI-01"),
+    },
+    DemoApp {
+        agency: "DISDIKBUD",
+        name: "Data Sekolah Terpadu",
+        kind: "khusus",
+        lifecycle: "development",
+        steps: &[SUBMIT],
+        open_source: true,
+        owned: true,
+        url: None,
+        hosting: "dinas_dc",
+        item: Some("RI-04"),
+    },
+    DemoApp {
+        agency: "DISDUKCAPIL",
+        name: "Antrian Online Dukcapil",
+        kind: "khusus",
+        lifecycle: "production",
+        steps: &[],
+        open_source: true,
+        owned: true,
+        url: Some("https://antrian.dukcapil.sukamajukab.go.id"),
+        hosting: "dinas_dc",
+        item: Some("RI-03"),
+    },
+    DemoApp {
+        agency: "DISHUB",
+        name: "Sistem Informasi Terminal",
+        kind: "khusus",
+        lifecycle: "planned",
+        steps: &[
+            SUBMIT,
+            (
+                Action::Return,
+                "Lengkapi rincian antarmuka dan butir Rencana Induk.",
+            ),
+        ],
+        open_source: true,
+        owned: true,
+        url: None,
+        hosting: "none",
+        item: None,
+    },
+];
+
+/// A master plan due for review, and applications that show what the rules catch.
+fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> AppResult<()> {
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    let plan = registry::service::create_plan(
+        conn,
+        actor,
+        "Rencana Induk e-Government Kabupaten Sukamaju 2022–2026",
+        2022,
+        date(2022, 3, 1),
+    )?;
+    registry::service::review_plan(conn, actor, &plan.id, date(2024, 2, 15))?;
+    let mut items = vec![];
+    for (code, title) in [
+        (
+            "RI-01",
+            "Naskah dinas elektronik untuk seluruh perangkat daerah",
+        ),
+        ("RI-02", "Sistem informasi kepegawaian terintegrasi"),
+        ("RI-03", "Layanan administrasi kependudukan daring"),
+        ("RI-04", "Data pendidikan terpadu"),
+        ("RI-05", "Pusat data dan pemulihan bencana"),
+        ("RI-06", "Satu data Sukamaju"),
+    ] {
+        items.push((
+            code,
+            registry::service::add_item(conn, actor, &plan.id, code, title)?.id,
+        ));
+    }
+    for a in &DEMO_APPS {
+        let agency = ids
+            .iter()
+            .find(|(k, _)| *k == a.agency)
+            .map(|(_, id)| id.to_string());
+        let draft = registry::model::ApplicationDraft {
+            agency_id: agency.unwrap_or_default(),
+            name: a.name.into(),
+            kind: a.kind.into(),
+            purpose: format!("{} untuk {}", a.name, a.agency),
+            users: "ASN perangkat daerah dan masyarakat".into(),
+            funding_source: "apbd".into(),
+            funding_amount: Some(250_000_000),
+            open_source: a.open_source,
+            licence: a.open_source.then(|| "GPL-3.0".into()),
+            code_owned_by_region: a.owned,
+            licence_owned_by_region: a.owned,
+            web_based: true,
+            production_url: a.url.map(Into::into),
+            security_level: "tinggi".into(),
+            hosting: a.hosting.into(),
+            lifecycle: a.lifecycle.into(),
+            master_plan_item_id: a
+                .item
+                .and_then(|c| items.iter().find(|(k, _)| *k == c))
+                .map(|(_, id)| id.clone()),
+            ..Default::default()
+        };
+        let row = registry::service::create(conn, actor, &draft)?;
+        for (step, note) in a.steps {
+            registry::service::act(conn, actor, &row.id, *step, note)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

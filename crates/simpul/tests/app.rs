@@ -528,3 +528,131 @@ async fn browser_sign_in_switch_language_create_agency() {
         .unwrap();
     c.close().await.unwrap();
 }
+
+/// Fills a field by id.
+async fn fill(c: &fantoccini::Client, id: &str, text: &str) {
+    let el = c.find(fantoccini::Locator::Id(id)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Clicks what the CSS selector finds.
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Signs in through the page.
+async fn browser_sign_in(c: &fantoccini::Client, app: &TestApp, login: &str, password: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    fill(c, "login", login).await;
+    fill(c, "password", password).await;
+    click(c, "main button[type=submit]").await;
+    heading_becomes(c, "Dasbor").await;
+}
+
+/// The text of the findings on an application's page.
+async fn findings_text(c: &fantoccini::Client) -> String {
+    match c.find(fantoccini::Locator::Css("ul.findings")).await {
+        Ok(el) => el.text().await.unwrap(),
+        Err(_) => String::new(),
+    }
+}
+
+/// An agency operator registers an application in Chromium, the Dinas approves it, and the
+/// findings change from "not registered" to what a registered application still owes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_register_an_application_and_approve_it() {
+    let app = TestApp::sqlite().await;
+    app.demo().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = chromium(profile.path()).await;
+    let pw = simpul::demo::DEMO_PASSWORD;
+    browser_sign_in(&c, &app, "op.dinkes", pw).await;
+    c.goto(&app.url("/registry/applications/new"))
+        .await
+        .unwrap();
+    heading_becomes(&c, "Registrasi aplikasi baru").await;
+    fill(&c, "name", "Pendaftaran Pasien Online").await;
+    fill(&c, "purpose", "Pendaftaran pasien puskesmas dari rumah").await;
+    fill(&c, "users", "Masyarakat dan puskesmas").await;
+    click(&c, "select#lifecycle option[value=production]").await;
+    click(&c, "#open_source").await;
+    fill(&c, "licence", "GPL-3.0").await;
+    fill(&c, "production_url", "https://pasien.sukamajukab.go.id").await;
+    click(&c, "main form button.button").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let before = findings_text(&c).await;
+    assert!(before.contains("tanpa registrasi"), "{before}");
+    // Submitting without confirming is refused with a message; confirmed, it goes to the Dinas.
+    click(&c, "form[action$='/action'] button.button").await;
+    let summary = c
+        .wait()
+        .for_element(fantoccini::Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("Centang pernyataan"), "{summary}");
+    click(&c, "#confirm").await;
+    click(&c, "form[action$='/action'] button.button").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let url = c.current_url().await.unwrap().to_string();
+    assert!(
+        c.find(fantoccini::Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Menunggu pemeriksaan")
+    );
+    browser_sign_in(&c, &app, "admin", pw).await;
+    c.goto(&url).await.unwrap();
+    click(&c, "button[value=approve]").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let main = c
+        .find(fantoccini::Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(main.contains("Teregistrasi"), "{main}");
+    let after = findings_text(&c).await;
+    assert!(
+        !after.contains("tanpa registrasi") && after.contains("kesembilan dokumen teknis"),
+        "{after}"
+    );
+    assert!(
+        after.contains("Pasal 16 ayat (3) Peraturan Bupati Sukamaju"),
+        "{after}"
+    );
+    c.goto(&app.url("/compliance")).await.unwrap();
+    heading_becomes(&c, "Kepatuhan terhadap peraturan").await;
+    let table = c
+        .find(fantoccini::Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("Pendaftaran Pasien Online") && table.contains("DINKES"),
+        "{table}"
+    );
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    c.screenshot()
+        .await
+        .map(|png| std::fs::write(shots.join("compliance.png"), png))
+        .unwrap()
+        .unwrap();
+    c.close().await.unwrap();
+}
