@@ -164,3 +164,23 @@ pub fn choices(tr: Tr, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
 pub fn same(a: &str, b: &str) -> bool {
     a == b
 }
+
+/// A block another context adds to the home page (for example an agency's open compliance
+/// findings): rendered HTML, or nothing for this visitor.
+pub type HomePanel = for<'a> fn(
+    &'a AppState,
+    &'a Ctx,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = AppResult<Option<String>>> + Send + 'a>,
+>;
+
+/// Every panel's HTML for this visitor, in order.
+pub async fn home_panels(state: &AppState, ctx: &Ctx) -> AppResult<Vec<String>> {
+    let mut out = vec![];
+    for panel in state.home.iter() {
+        if let Some(html) = panel(state, ctx).await? {
+            out.push(html);
+        }
+    }
+    Ok(out)
+}

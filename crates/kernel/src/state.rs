@@ -34,6 +34,8 @@ pub struct AppState {
     pub bearers: Arc<Vec<crate::auth::BearerResolver>>,
     /// Every context's compliance rules.
     pub rules: Arc<Vec<crate::compliance::RuleSource>>,
+    /// Blocks other contexts add to the home page.
+    pub home: Arc<Vec<crate::layout::HomePanel>>,
 }
 
 impl AppState {

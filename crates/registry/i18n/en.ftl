@@ -158,3 +158,9 @@ error-plan-period = A master plan runs for five years, between 2000 and 2100.
 error-review-date = The review date must be after adoption and not in the future.
 error-date = Write the date as YYYY-MM-DD.
 error-year-plain = Write the year with four digits.
+home-findings = Compliance findings
+home-findings-count = { $count ->
+    [one] There is 1 open finding.
+   *[other] There are { $count } open findings.
+}
+home-findings-all = See every finding and its legal basis

@@ -158,3 +158,9 @@ error-plan-period = Periode Rencana Induk adalah lima tahun, dari tahun 2000 sam
 error-review-date = Tanggal peninjauan harus setelah penetapan dan tidak di masa depan.
 error-date = Tulis tanggal dengan format TTTT-BB-HH.
 error-year-plain = Tulis tahun dengan empat angka.
+home-findings = Temuan kepatuhan
+home-findings-count = { $count ->
+    [one] Ada 1 temuan terbuka.
+   *[other] Ada { $count } temuan terbuka.
+}
+home-findings-all = Lihat semua temuan dan dasar hukumnya

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod findings;
+pub mod home;
 pub mod model;
 pub mod pages;
 pub mod rules;
@@ -114,3 +115,13 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
     api::compliance::scores,
 ))]
 pub struct RegistryApi;
+
+/// The registry's block on the home page.
+pub fn home_panel<'a>(
+    state: &'a AppState,
+    ctx: &'a kernel::Ctx,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = kernel::AppResult<Option<String>>> + Send + 'a>,
+> {
+    Box::pin(home::panel(state, ctx))
+}

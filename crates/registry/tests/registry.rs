@@ -246,3 +246,21 @@ both! {
         assert_eq!((st, e["error"]["field"].as_str()), (422, Some("master_plan_item_id")));
     }
 }
+
+both! {
+    async fn an_agency_sees_its_own_open_findings_on_its_home_page(app) {
+        app.demo().await;
+        let dukcapil = agency(&app, "DISDUKCAPIL").await;
+        app.account("op.home", Role::AgencyOperator, Some(dukcapil)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.home").await;
+        let home = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("Ada 1 temuan terbuka") && home.contains("Antrian Online Dukcapil"), "{home}");
+        assert!(!home.contains("SIKDA Puskesmas"), "another agency's findings stay hidden");
+        app.account("kominfo", Role::DinasAdmin, None).await;
+        let dinas = app.browser();
+        app.sign_in(&dinas, "kominfo").await;
+        let home = dinas.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("temuan terbuka") && home.contains("/compliance?agency_id="), "{home}");
+    }
+}

@@ -63,6 +63,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         cache: Arc::default(),
         bearers: Arc::new(vec![sso::bearer_user]),
         rules: Arc::new(vec![registry::RULES]),
+        home: Arc::new(vec![registry::home_panel]),
     })
 }
 

@@ -1,4 +1,5 @@
-//! `GET /`: the Dinas dashboard — agencies and people, with people per agency as a chart.
+//! `GET /`: the home page — other contexts' panels first (an agency's open findings), then
+//! agencies and people, with people per agency as a chart.
 
 use std::collections::HashMap;
 
@@ -29,6 +30,7 @@ struct Dashboard {
     people_count: i64,
     rows: Vec<Row>,
     chart_height: usize,
+    panels: Vec<String>,
 }
 
 /// Shows the dashboard.
@@ -60,7 +62,9 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         })
         .collect();
     rows.sort_by(|a, b| b.people.cmp(&a.people).then_with(|| a.code.cmp(&b.code)));
+    let panels = kernel::layout::home_panels(&state, &ctx).await?;
     let page = Dashboard {
+        panels,
         chrome: Chrome::new(&state, &ctx, "dashboard-title"),
         region,
         agency_count: rows.len(),

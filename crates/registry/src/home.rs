@@ -1,0 +1,59 @@
+//! The home-page panel: an agency's open compliance findings (or, for the Dinas, the count and
+//! the agencies with the most), so nobody has to go looking for their obligations.
+
+use askama::Template;
+use kernel::compliance::Within;
+use kernel::i18n::Tr;
+use kernel::permissions::Visible;
+use kernel::{AppResult, AppState, Ctx};
+
+use crate::findings::{self, FindingView, ScoreView};
+
+#[derive(Template)]
+#[template(path = "home_panel.html")]
+struct Panel {
+    tr: Tr,
+    region_wide: bool,
+    total: usize,
+    findings: Vec<FindingView>,
+    worst: Vec<ScoreView>,
+}
+
+/// Shown to anyone signed in.
+pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
+    if ctx.principal.is_none() {
+        return Ok(None);
+    }
+    let tr = ctx.tr();
+    let (found, scores, region_wide) = match ctx.visible()? {
+        Visible::All => {
+            let (f, s) = findings::evaluate(state, Within::Region, tr).await?;
+            (f, s, true)
+        }
+        Visible::Only(ids) if ids.is_empty() => return Ok(None),
+        Visible::Only(ids) => {
+            let mut f = vec![];
+            for id in ids {
+                f.extend(
+                    findings::evaluate(state, Within::Agency(id.to_string()), tr)
+                        .await?
+                        .0,
+                );
+            }
+            (f, vec![], false)
+        }
+    };
+    let total = found.len();
+    let panel = Panel {
+        tr,
+        region_wide,
+        total,
+        findings: found.into_iter().take(5).collect(),
+        worst: scores
+            .into_iter()
+            .filter(|s| s.findings > 0)
+            .take(3)
+            .collect(),
+    };
+    Ok(Some(panel.render()?))
+}
