@@ -3,7 +3,6 @@
 //! change as records do.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
     reason = "a test fails loudly on an unexpected shape"
 )]
