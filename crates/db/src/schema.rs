@@ -345,6 +345,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Third parties that build or maintain an agency's ICT (KT 8.3, BT 18.5).
+    vendors (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        contract_number -> Text,
+        contract_start -> Date,
+        contract_end -> Date,
+        application_id -> Nullable<Text>,
+        confidentiality_signed -> Bool,
+        training_given -> Bool,
+        warranty_until -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Hardware, end-user devices and network gear, with their maintenance schedule.
+    devices (id) {
+        id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        name -> Text,
+        serial -> Nullable<Text>,
+        acquired_on -> Nullable<Date>,
+        funding_source -> Text,
+        location -> Text,
+        maintenance_months -> Nullable<Integer>,
+        last_maintained_on -> Nullable<Date>,
+        retired -> Bool,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Servers, physical or virtual, and where they stand (KT 9.3: in the Dinas's data center).
+    servers (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        kind -> Text,
+        site -> Text,
+        rack_or_cluster -> Text,
+        cpu_cores -> Integer,
+        memory_gb -> Integer,
+        storage_gb -> Integer,
+        retired -> Bool,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Which applications run on which servers.
+    application_servers (application_id, server_id) {
+        application_id -> Text,
+        server_id -> Text,
+    }
+}
+
+diesel::joinable!(vendors -> agencies (agency_id));
+diesel::joinable!(devices -> agencies (agency_id));
+diesel::joinable!(servers -> agencies (agency_id));
+diesel::joinable!(application_servers -> servers (server_id));
 diesel::joinable!(master_plan_items -> master_plans (plan_id));
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -380,4 +453,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     application_events,
     application_documents,
+    vendors,
+    devices,
+    servers,
+    application_servers,
 );

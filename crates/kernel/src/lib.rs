@@ -19,6 +19,7 @@ pub mod extract;
 pub mod hashing;
 pub mod i18n;
 pub mod ids;
+pub mod jobs;
 pub mod layout;
 pub mod metrics;
 pub mod middleware;

@@ -36,6 +36,8 @@ pub struct AppState {
     pub rules: Arc<Vec<crate::compliance::RuleSource>>,
     /// Blocks other contexts add to the home page.
     pub home: Arc<Vec<crate::layout::HomePanel>>,
+    /// Long work in the background, with its progress.
+    pub jobs: Arc<crate::jobs::Jobs>,
 }
 
 impl AppState {
@@ -64,6 +66,31 @@ impl AppState {
         let result = self.read(move |conn| write_tx(conn, f)).await;
         self.cache.bump();
         result
+    }
+}
+
+impl AppState {
+    /// Runs `f` as [`AppState::write`] would, then undoes everything it wrote: a dry run
+    /// that checks an import against the database as it really is.
+    pub async fn dry_run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        self.read(move |conn| {
+            let mut out = None;
+            let undone: AppResult<()> = conn.transaction(|tx| {
+                db::lock_for_write(tx)?;
+                out = Some(f(tx));
+                Err(AppError::Internal("dry run".into()))
+            });
+            match (out, undone) {
+                (Some(result), _) => result,
+                (None, Err(e)) => Err(e),
+                (None, Ok(())) => Err(AppError::Internal("dry run".into())),
+            }
+        })
+        .await
     }
 }
 

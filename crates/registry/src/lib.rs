@@ -6,6 +6,7 @@
 pub mod api;
 pub mod findings;
 pub mod home;
+pub mod inventory;
 pub mod model;
 pub mod pages;
 pub mod rules;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
             get(api::compliance::findings),
         )
         .route("/api/v1/compliance/scores", get(api::compliance::scores))
+        .merge(inventory::router())
 }
 
 /// Navigation entries.
@@ -84,6 +86,11 @@ pub fn nav() -> Vec<kernel::layout::NavEntry> {
         kernel::layout::NavEntry {
             href: "/registry/applications",
             key: "nav-applications",
+            show: |_| true,
+        },
+        kernel::layout::NavEntry {
+            href: "/registry/devices",
+            key: "nav-inventory",
             show: |_| true,
         },
         kernel::layout::NavEntry {
@@ -113,6 +120,22 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
     api::master_plan::handler,
     api::compliance::findings,
     api::compliance::scores,
+    inventory::api::vendors::list,
+    inventory::api::vendors::create,
+    inventory::api::vendors::get,
+    inventory::api::vendors::update,
+    inventory::api::vendors::import,
+    inventory::api::devices::list,
+    inventory::api::devices::create,
+    inventory::api::devices::get,
+    inventory::api::devices::update,
+    inventory::api::devices::import,
+    inventory::api::servers::list,
+    inventory::api::servers::create,
+    inventory::api::servers::get,
+    inventory::api::servers::update,
+    inventory::api::servers::import,
+    inventory::api::set_applications,
 ))]
 pub struct RegistryApi;
 

@@ -89,6 +89,15 @@ pub fn app_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>>
         .optional()
 }
 
+/// An agency's applications as `(id, name)`, for choosing one.
+pub fn app_names(c: &mut DbConn, agency: &str) -> QueryResult<Vec<(String, String)>> {
+    applications::table
+        .filter(applications::agency_id.eq(agency))
+        .order(applications::name.asc())
+        .select((applications::id, applications::name))
+        .load(c)
+}
+
 /// Filters of the application list.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AppFilter {

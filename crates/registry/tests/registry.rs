@@ -254,7 +254,7 @@ both! {
         let browser = app.browser();
         app.sign_in(&browser, "op.home").await;
         let home = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-        assert!(home.contains("Ada 1 temuan terbuka") && home.contains("Antrian Online Dukcapil"), "{home}");
+        assert!(home.contains("Ada 2 temuan terbuka") && home.contains("Antrian Online Dukcapil") && home.contains("Mesin antrean Dukcapil"), "{home}");
         assert!(!home.contains("SIKDA Puskesmas"), "another agency's findings stay hidden");
         app.account("kominfo", Role::DinasAdmin, None).await;
         let dinas = app.browser();

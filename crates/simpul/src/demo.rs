@@ -377,6 +377,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
             registry::service::add_item(conn, actor, &plan.id, code, title)?.id,
         ));
     }
+    let mut apps = vec![];
     for a in &DEMO_APPS {
         let agency = ids
             .iter()
@@ -409,6 +410,224 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
         for (step, note) in a.steps {
             registry::service::act(conn, actor, &row.id, *step, note)?;
         }
+        apps.push((a.name, row.id));
+    }
+    load_inventory(conn, actor, ids, &apps)
+}
+
+/// Vendors, devices and servers, with a few of the problems a real inventory has: a vendor
+/// without a confidentiality duty whose warranty has run out, a switch past its maintenance,
+/// a server in an agency's own server room.
+fn load_inventory(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ids: &[(&str, AgencyId)],
+    apps: &[(&str, String)],
+) -> AppResult<()> {
+    use registry::inventory::{DeviceDraft, ServerDraft, VendorDraft, service};
+    let agency = |code: &str| {
+        ids.iter()
+            .find(|(k, _)| *k == code)
+            .map(|(_, id)| id.to_string())
+            .unwrap_or_default()
+    };
+    let app = |name: &str| {
+        apps.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| id.clone())
+    };
+    for (code, name, contract, app_name, nda, trained, warranty) in [
+        (
+            "BKPSDM",
+            "CV Mitra Data Nusantara",
+            "027/045/BKPSDM/2024",
+            "SIMPEG Sukamaju",
+            true,
+            true,
+            "2027-06-30",
+        ),
+        (
+            "DINKES",
+            "PT Vendorkes Solusi Medika",
+            "440/112/DINKES/2022",
+            "SIKDA Puskesmas",
+            false,
+            true,
+            "2025-12-31",
+        ),
+        (
+            "DISKOMINFO",
+            "PT Arsip Digital Indonesia",
+            "555/021/DISKOMINFO/2025",
+            "e-Office Sukamaju",
+            true,
+            false,
+            "2027-12-31",
+        ),
+    ] {
+        let draft = VendorDraft {
+            agency_id: agency(code),
+            name: name.into(),
+            contract_number: contract.into(),
+            contract_start: "2024-01-15".into(),
+            contract_end: "2024-12-31".into(),
+            application_id: app(app_name),
+            confidentiality_signed: nda,
+            training_given: trained,
+            warranty_until: warranty.into(),
+        };
+        service::save_vendor(conn, actor, None, &draft)?;
+    }
+    let mut servers = vec![];
+    for (code, name, kind, site, rack, cpu, mem, disk) in [
+        (
+            "DISKOMINFO",
+            "dc-node-01",
+            "physical",
+            "dinas_dc",
+            "Rak A3",
+            "32",
+            "256",
+            "8000",
+        ),
+        (
+            "DISKOMINFO",
+            "vm-simpeg-01",
+            "virtual",
+            "dinas_dc",
+            "Klaster Proxmox DC",
+            "4",
+            "16",
+            "200",
+        ),
+        (
+            "DISKOMINFO",
+            "vm-eoffice-01",
+            "virtual",
+            "dinas_dc",
+            "Klaster Proxmox DC",
+            "8",
+            "32",
+            "500",
+        ),
+        (
+            "DISKOMINFO",
+            "dr-node-01",
+            "physical",
+            "dinas_dr",
+            "Rak DR-1",
+            "16",
+            "128",
+            "8000",
+        ),
+        (
+            "DINKES",
+            "srv-dinkes-lokal",
+            "physical",
+            "agency",
+            "Ruang server Dinkes",
+            "8",
+            "32",
+            "2000",
+        ),
+    ] {
+        let draft = ServerDraft {
+            agency_id: agency(code),
+            name: name.into(),
+            kind: kind.into(),
+            site: site.into(),
+            rack_or_cluster: rack.into(),
+            cpu_cores: cpu.into(),
+            memory_gb: mem.into(),
+            storage_gb: disk.into(),
+            retired: false,
+        };
+        servers.push((name, service::save_server(conn, actor, None, &draft)?.id));
+    }
+    for (server, app_name) in [
+        ("vm-simpeg-01", "SIMPEG Sukamaju"),
+        ("vm-eoffice-01", "e-Office Sukamaju"),
+    ] {
+        if let (Some((_, s)), Some(a)) = (servers.iter().find(|(n, _)| *n == server), app(app_name))
+        {
+            service::set_applications(conn, actor, s, &[a])?;
+        }
+    }
+    for (code, kind, name, serial, acquired, months, last, location) in [
+        (
+            "DISKOMINFO",
+            "network",
+            "Core switch Cisco C9300",
+            "FOC2231X0AB",
+            "2021-05-10",
+            "6",
+            "2026-02-01",
+            "Pusat data, rak A1",
+        ),
+        (
+            "DISKOMINFO",
+            "network",
+            "Firewall FortiGate 200F",
+            "FG200FT921900",
+            "2022-03-01",
+            "6",
+            "2026-09-15",
+            "Pusat data, rak A1",
+        ),
+        (
+            "DISKOMINFO",
+            "hardware",
+            "UPS APC Smart-UPS 10 kVA",
+            "AS2105123456",
+            "2021-05-10",
+            "12",
+            "2026-06-20",
+            "Pusat data",
+        ),
+        (
+            "DINKES",
+            "end_user",
+            "Laptop Lenovo ThinkPad E14",
+            "PF3XK9A1",
+            "2024-02-12",
+            "",
+            "",
+            "Bidang P2P",
+        ),
+        (
+            "DISDUKCAPIL",
+            "end_user",
+            "Mesin antrean Dukcapil",
+            "ANT-2023-007",
+            "2023-07-01",
+            "12",
+            "2024-07-01",
+            "Ruang pelayanan",
+        ),
+        (
+            "DISHUB",
+            "network",
+            "Access point Terminal Sukamaju",
+            "",
+            "2023-01-20",
+            "12",
+            "",
+            "Terminal tipe A",
+        ),
+    ] {
+        let draft = DeviceDraft {
+            agency_id: agency(code),
+            kind: kind.into(),
+            name: name.into(),
+            serial: serial.into(),
+            acquired_on: acquired.into(),
+            funding_source: "apbd".into(),
+            location: location.into(),
+            maintenance_months: months.into(),
+            last_maintained_on: last.into(),
+            retired: false,
+        };
+        service::save_device(conn, actor, None, &draft)?;
     }
     Ok(())
 }

@@ -62,8 +62,9 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         limits: Arc::default(),
         cache: Arc::default(),
         bearers: Arc::new(vec![sso::bearer_user]),
-        rules: Arc::new(vec![registry::RULES]),
+        rules: Arc::new(vec![registry::RULES, registry::inventory::rules::SOURCE]),
         home: Arc::new(vec![registry::home_panel]),
+        jobs: Arc::default(),
     })
 }
 

@@ -1,0 +1,4 @@
+DROP TABLE application_servers;
+DROP TABLE servers;
+DROP TABLE devices;
+DROP TABLE vendors;

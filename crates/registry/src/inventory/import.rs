@@ -1,0 +1,129 @@
+//! Import of existing inventories from CSV or XLSX, all or nothing: every row is checked as
+//! the form would check it, every bad row is reported with its line and field, and nothing is
+//! kept unless every row is good (one transaction). A row with an `id` corrects that record.
+
+use std::collections::HashMap;
+
+use db::DbConn;
+use kernel::audit::Actor;
+use kernel::export::Table;
+use kernel::ids::AgencyId;
+use kernel::jobs::Job;
+use kernel::{AppError, AppResult, FieldError};
+
+use super::entity::{Entity, draft_from};
+use super::export::columns;
+
+/// Most row errors reported at once; past this, the person fixes these first.
+const MAX_ERRORS: usize = 200;
+
+fn at(line: usize, field: &str, key: &'static str) -> FieldError {
+    FieldError::new(format!("line {line}: {field}"), key)
+}
+
+/// Checks the header: every column must be one the import knows.
+pub fn check_header<E: Entity>(t: &Table) -> Result<(), Vec<FieldError>> {
+    let known = columns::<E>();
+    let mut errors: Vec<FieldError> = t
+        .header
+        .iter()
+        .filter(|h| !known.contains(&h.as_str()))
+        .map(|h| at(1, h, "error-import-column").arg("columns", known.join(", ")))
+        .collect();
+    if !t.header.iter().any(|h| h == "agency_code") {
+        errors.push(at(1, "agency_code", "error-required"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Imports every row of `t` as `E`, counting each row on `job`. `may_write` says whether the
+/// importer may change an agency's records. Returns how many rows were imported.
+pub fn run<E: Entity>(
+    c: &mut DbConn,
+    actor: &Actor,
+    t: &Table,
+    may_write: &(dyn Fn(AgencyId) -> bool + Sync),
+    job: Option<&Job>,
+) -> AppResult<usize> {
+    check_header::<E>(t).map_err(AppError::Validation)?;
+    let by_code: HashMap<String, String> = org::store::agency_all(c)?
+        .into_iter()
+        .map(|a| (a.code.to_lowercase(), a.id))
+        .collect();
+    let mut errors = vec![];
+    let mut imported = 0;
+    for (line, cells) in &t.rows {
+        if let Some(j) = job {
+            j.step();
+        }
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+        let mut pairs: Vec<(String, String)> = vec![];
+        let mut id = None;
+        let mut bad = false;
+        for (h, v) in t
+            .header
+            .iter()
+            .zip(cells.iter().map(|v| v.trim().to_owned()))
+        {
+            match h.as_str() {
+                "agency_code" => match by_code.get(&v.to_lowercase()) {
+                    Some(a) if AgencyId::parse(a).is_some_and(may_write) => {
+                        pairs.push(("agency_id".into(), a.clone()));
+                    }
+                    Some(_) => {
+                        errors.push(at(*line, h, "error-import-agency-not-yours"));
+                        bad = true;
+                    }
+                    None => {
+                        errors.push(at(*line, h, "error-agency-unknown"));
+                        bad = true;
+                    }
+                },
+                "id" if !v.is_empty() => id = Some(v),
+                "id" => {}
+                _ => pairs.push((h.clone(), v)),
+            }
+        }
+        if bad {
+            continue;
+        }
+        if let Some(existing) = &id {
+            let agency = pairs
+                .iter()
+                .find(|(k, _)| k == "agency_id")
+                .map(|(_, v)| v.clone());
+            match E::find(c, existing)? {
+                Some(r) if Some(E::agency(&r)) == agency.as_deref() => {}
+                _ => {
+                    errors.push(at(*line, "id", "error-import-unknown-id"));
+                    continue;
+                }
+            }
+        }
+        let saved =
+            draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, id.as_deref(), &d));
+        match saved {
+            Ok(_) => imported += 1,
+            Err(AppError::Validation(es)) => errors.extend(es.into_iter().map(|mut e| {
+                e.field = format!("line {line}: {}", e.field);
+                e
+            })),
+            Err(AppError::BadRequest(mut e)) => {
+                e.field = format!("line {line}: {}", e.field);
+                errors.push(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(imported)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}

@@ -1,0 +1,368 @@
+//! The import pages: `GET /registry/import` to choose what and a file, `POST /registry/import`
+//! to see a preview — every row checked against the database in a transaction that is then
+//! undone — `POST /registry/import/confirm` to import it in the background, and
+//! `GET /registry/import/jobs/{id}` to follow its progress (the page refreshes itself; no
+//! JavaScript needed). `POST /api/v1/{kind}/import` does the same in one request.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::export::{Table, read_table};
+use kernel::ids::AgencyId;
+use kernel::jobs::{Job, Outcome};
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, RoleGrant as Grant, Scope, allows};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+use serde::{Deserialize, Serialize};
+
+use super::entity::{Devices, Servers, Vendors};
+use super::export::columns;
+use super::import;
+
+/// The largest file accepted.
+pub const MAX_IMPORT: usize = 20 * 1024 * 1024;
+/// The kinds of record that can be imported.
+pub const KINDS: [&str; 3] = ["vendors", "devices", "servers"];
+/// Rows shown in the preview.
+const PREVIEW_ROWS: usize = 10;
+
+#[derive(Template)]
+#[template(path = "inventory_import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kinds: Vec<(String, String, String)>,
+    kind: String,
+    errors: FormErrors,
+    preview: Option<Preview>,
+}
+
+/// What the preview shows.
+struct Preview {
+    sha: String,
+    rows: usize,
+    header: Vec<String>,
+    sample: Vec<(usize, Vec<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    chrome: Chrome,
+    title: String,
+    percent: u64,
+    done: u64,
+    total: u64,
+    running: bool,
+    imported: Option<u64>,
+    errors: FormErrors,
+    href: String,
+}
+
+fn grants_of(ctx: &Ctx) -> AppResult<Vec<Grant>> {
+    Ok(ctx.require()?.grants.clone())
+}
+
+/// Runs the import of `kind`.
+fn run_kind(
+    c: &mut db::DbConn,
+    actor: &kernel::audit::Actor,
+    kind: &str,
+    t: &Table,
+    grants: &[Grant],
+    job: Option<&Job>,
+) -> AppResult<usize> {
+    let may = |a: AgencyId| allows(grants, Access::Write, Scope::Agency(a));
+    match kind {
+        "vendors" => import::run::<Vendors>(c, actor, t, &may, job),
+        "devices" => import::run::<Devices>(c, actor, t, &may, job),
+        "servers" => import::run::<Servers>(c, actor, t, &may, job),
+        _ => Err(AppError::Validation(vec![
+            FieldError::new("kind", "error-choice").arg("choices", KINDS.join(", ")),
+        ])),
+    }
+}
+
+fn kind_columns(kind: &str) -> Vec<&'static str> {
+    match kind {
+        "vendors" => columns::<Vendors>(),
+        "devices" => columns::<Devices>(),
+        "servers" => columns::<Servers>(),
+        _ => vec![],
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: String,
+    errors: FormErrors,
+    preview: Option<Preview>,
+) -> AppResult<Response> {
+    let tr = ctx.tr();
+    let kinds = KINDS
+        .iter()
+        .map(|k| {
+            (
+                (*k).to_owned(),
+                tr.t(&format!("{k}-title")),
+                kind_columns(k).join(", "),
+            )
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ImportPage {
+        chrome: Chrome::new(state, ctx, "import-inventory-title"),
+        kinds,
+        kind,
+        errors,
+        preview,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `?kind=` preselects what to import.
+#[derive(Debug, Deserialize)]
+pub struct KindQuery {
+    /// `vendors`, `devices` or `servers`.
+    pub kind: Option<String>,
+}
+
+/// The upload form.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<KindQuery>,
+) -> AppResult<Response> {
+    ctx.require()?;
+    page(
+        &state,
+        &ctx,
+        q.kind.unwrap_or_else(|| "devices".into()),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// Reads the upload and shows what an import would do.
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let actor = p.actor();
+    let grants = grants_of(&ctx)?;
+    let (mut kind, mut file) = (String::new(), None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("kind") => kind = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|_| AppError::field("file", "error-body-too-large"))?,
+                );
+            }
+            _ => {}
+        }
+    }
+    let fail = |e: AppError| FormErrors::from_error(&e, ctx.lang);
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        let e = AppError::Validation(vec![FieldError::new("file", "error-import-no-file")]);
+        return page(&state, &ctx, kind, fail(e), None).await;
+    };
+    let table = match read_table(&bytes) {
+        Ok(t) => t,
+        Err(e) => return page(&state, &ctx, kind, fail(e), None).await,
+    };
+    let (t, k) = (table.clone(), kind.clone());
+    let checked = state
+        .dry_run(move |c| run_kind(c, &actor, &k, &t, &grants, None))
+        .await;
+    match checked {
+        Ok(rows) => {
+            let dir = state.config.data_dir.clone();
+            let sha = tokio::task::spawn_blocking(move || kernel::blob::put(&dir, &bytes))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
+            let preview = Preview {
+                sha,
+                rows,
+                header: table.header.clone(),
+                sample: table.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
+            };
+            page(&state, &ctx, kind, FormErrors::default(), Some(preview)).await
+        }
+        Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
+            page(&state, &ctx, kind, fail(e), None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The confirmed import.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Confirm {
+    /// What.
+    pub kind: String,
+    /// The previewed file.
+    pub sha: String,
+}
+
+/// Starts the import in the background and shows its progress.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    kernel::extract::PageForm(form): kernel::extract::PageForm<Confirm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let actor = p.actor();
+    let owner = p.user_id.to_string();
+    let grants = grants_of(&ctx)?;
+    if !KINDS.contains(&form.kind.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let dir = state.config.data_dir.clone();
+    let sha = form.sha.clone();
+    let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let table = read_table(&bytes)?;
+    let total = u64::try_from(table.rows.len()).unwrap_or(u64::MAX);
+    let href = format!("/registry/{}", form.kind);
+    let (id, job) = state
+        .jobs
+        .start(&owner, &format!("{}-title", form.kind), &href, total);
+    let worker = state.clone();
+    let kind = form.kind.clone();
+    tokio::spawn(async move {
+        let j: Arc<Job> = job.clone();
+        let result = worker
+            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, Some(&j)))
+            .await;
+        job.finish(match result {
+            Ok(n) => Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX)),
+            Err(AppError::Validation(es)) => Outcome::Failed(
+                es.into_iter()
+                    .map(|e| (e.field, e.key.to_owned()))
+                    .collect(),
+            ),
+            Err(e) => Outcome::Failed(vec![("file".into(), e.to_string())]),
+        });
+    });
+    Ok(Redirect::to(&format!("/registry/import/jobs/{id}")).into_response())
+}
+
+/// How an import is going.
+pub async fn job(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let job = state
+        .jobs
+        .get(&id, &p.user_id.to_string())
+        .ok_or(AppError::NotFound)?;
+    let tr = ctx.tr();
+    let outcome = job.outcome();
+    let errors = match &outcome {
+        Outcome::Failed(es) => FormErrors(
+            es.iter()
+                .map(|(f, k)| {
+                    (
+                        f.clone(),
+                        if k.starts_with("error-") {
+                            tr.t(k)
+                        } else {
+                            k.clone()
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        _ => FormErrors::default(),
+    };
+    let page = JobPage {
+        chrome: Chrome::new(&state, &ctx, "import-progress-title"),
+        title: tr.t(&job.title),
+        percent: job.percent(),
+        done: job.done(),
+        total: job.total,
+        running: outcome == Outcome::Running,
+        imported: match outcome {
+            Outcome::Done(n) => Some(n),
+            _ => None,
+        },
+        errors,
+        href: job.done_href.clone(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// `?dry_run=true` checks without keeping anything.
+#[derive(Debug, Deserialize)]
+pub struct ApiImportQuery {
+    /// Check only.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The result of an import through the API.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// Rows imported (or that would be, on a dry run).
+    pub imported: usize,
+    /// Whether nothing was kept.
+    pub dry_run: bool,
+}
+
+/// Imports a CSV or XLSX file sent as the request body; all or nothing.
+pub async fn api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(kind): Path<String>,
+    Query(q): Query<ApiImportQuery>,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<ImportResult>)> {
+    let p = ctx.require()?;
+    let actor = p.actor();
+    let grants = grants_of(&ctx)?;
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let table = read_table(&body)?;
+    let imported = if q.dry_run {
+        state
+            .dry_run(move |c| run_kind(c, &actor, &kind, &table, &grants, None))
+            .await?
+    } else {
+        state
+            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, None))
+            .await?
+    };
+    let status = if q.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(ImportResult {
+            imported,
+            dry_run: q.dry_run,
+        }),
+    ))
+}

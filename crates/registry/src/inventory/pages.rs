@@ -1,0 +1,465 @@
+//! The inventory's pages, one set for every kind of record: `GET /registry/{kind}` (list,
+//! search, export), `GET/POST /registry/{kind}/new`, `GET/POST /registry/{kind}/{id}` (the
+//! record with its findings; the form when the reader may change it), and for servers
+//! `POST /registry/servers/{id}/applications`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::compliance::Within;
+use kernel::extract::{PageForm, Paging};
+use kernel::i18n::Tr;
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, choices, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use super::entity::{Entity, Input, draft_from, values};
+use super::{export, service, store};
+use crate::findings::{self, FindingView};
+
+/// One field as the form shows it.
+pub struct FieldView {
+    /// Name.
+    pub name: &'static str,
+    /// Label.
+    pub label: String,
+    /// `text`, `date`, `number`, `check` or `select`.
+    pub input: &'static str,
+    /// Current value.
+    pub value: String,
+    /// Choices of a select.
+    pub options: Vec<(String, String)>,
+}
+
+/// One list cell.
+pub struct Cell {
+    /// Shown text.
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "inventory_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    path: &'static str,
+    intro: String,
+    new_label: String,
+    headers: Vec<String>,
+    rows: Vec<(String, String, Vec<Cell>)>,
+    q: String,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: String,
+    can_add: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inventory_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    action: String,
+    path: &'static str,
+    agencies: Vec<(String, String)>,
+    agency_id: String,
+    agency_label: String,
+    fields: Vec<FieldView>,
+    errors: FormErrors,
+    editable: bool,
+    existing: bool,
+    findings: Vec<FindingView>,
+    hosted: Option<Hosted>,
+}
+
+/// The applications on a server and those that could be.
+pub struct Hosted {
+    /// `(id, name, on this server)`.
+    pub apps: Vec<(String, String, bool)>,
+}
+
+/// `?q=&format=`.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    /// Search text.
+    pub q: Option<String>,
+    /// `csv` or `xlsx` for a download.
+    pub format: Option<String>,
+}
+
+fn label(tr: Tr, path: &str, field: &str) -> String {
+    tr.t(&format!("{path}-{field}"))
+}
+
+fn cell(tr: Tr, input: Input, value: &str) -> String {
+    match input {
+        Input::Choice(_, prefix) if !value.is_empty() => tr.tp(prefix, value),
+        Input::Check => tr.t(if value.is_empty() { "no" } else { "yes" }),
+        _ => value.to_owned(),
+    }
+}
+
+fn can_write_somewhere(ctx: &Ctx) -> bool {
+    ctx.can(Access::Write, Scope::Region)
+        || ctx.principal.as_ref().is_some_and(|p| {
+            p.grants.iter().any(|g| {
+                g.agency
+                    .is_some_and(|a| ctx.can(Access::Write, Scope::Agency(a)))
+            })
+        })
+}
+
+/// The list of one kind of record (or its export).
+pub async fn list<E: Entity>(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    paging: Paging,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
+    let visible = ctx.visible()?;
+    if let Some(format) = lq.format.as_deref() {
+        let q = lq.q.clone();
+        let (rows, _) = state
+            .read(move |c| Ok(E::list(c, &visible, q.as_deref(), i64::MAX, 0)?))
+            .await?;
+        return export::download::<E>(format, &rows);
+    }
+    let q = lq.q.clone();
+    let (rows, total) = state
+        .read(move |c| {
+            Ok(E::list(
+                c,
+                &visible,
+                q.as_deref(),
+                paging.per_page,
+                paging.offset(),
+            )?)
+        })
+        .await?;
+    let tr = ctx.tr();
+    let specs: Vec<_> = E::LIST
+        .iter()
+        .filter_map(|n| E::FIELDS.iter().find(|s| s.name == *n))
+        .collect();
+    let headers = std::iter::once(tr.t("app-agency"))
+        .chain(specs.iter().map(|s| label(tr, E::PATH, s.name)))
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|(r, code)| {
+            let v = values(r);
+            let cells = specs
+                .iter()
+                .map(|s| Cell {
+                    text: cell(tr, s.input, v.get(s.name).map_or("", String::as_str)),
+                })
+                .collect();
+            (E::id(r).to_owned(), code.clone(), cells)
+        })
+        .collect();
+    let q = lq.q.unwrap_or_default();
+    let query = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
+    let page = ListPage {
+        chrome: Chrome::new(&state, &ctx, &format!("{}-title", E::PATH)),
+        path: E::PATH,
+        intro: tr.t(&format!("{}-intro", E::PATH)),
+        new_label: tr.t(&format!("{}-new-title", E::PATH)),
+        headers,
+        rows,
+        q,
+        total,
+        page: paging.page,
+        pages: paging.pages(total),
+        query,
+        can_add: can_write_somewhere(&ctx),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+struct Form<'a> {
+    action: String,
+    values: BTreeMap<String, String>,
+    errors: FormErrors,
+    record: Option<(&'a str, String)>,
+    editable: bool,
+}
+
+async fn form_page<E: Entity>(state: &AppState, ctx: &Ctx, form: Form<'_>) -> AppResult<Response> {
+    let tr = ctx.tr();
+    let agency_id = form.values.get("agency_id").cloned().unwrap_or_default();
+    let for_apps = agency_id.clone();
+    let server = form
+        .record
+        .as_ref()
+        .filter(|_| E::RECORD == "server")
+        .map(|(id, _)| (*id).to_owned());
+    let (agencies, apps, on) = state
+        .read(move |c| {
+            let agencies = org::store::agency_all(c)?;
+            let apps = crate::store::app_names(c, &for_apps)?;
+            let on = match &server {
+                Some(s) => Some(store::apps_on(c, s)?),
+                None => None,
+            };
+            Ok((agencies, apps, on))
+        })
+        .await?;
+    let agency_label = agencies
+        .iter()
+        .find(|a| a.id == agency_id)
+        .map(|a| format!("{} — {}", a.code, a.name))
+        .unwrap_or_default();
+    let agencies = agencies
+        .into_iter()
+        .filter(|a| {
+            AgencyId::parse(&a.id).is_some_and(|id| ctx.can(Access::Write, Scope::Agency(id)))
+        })
+        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+        .collect();
+    let fields = E::FIELDS
+        .iter()
+        .map(|s| {
+            let value = form.values.get(s.name).cloned().unwrap_or_default();
+            let (input, options) = match s.input {
+                Input::Text => ("text", vec![]),
+                Input::Date => ("date", vec![]),
+                Input::Number => ("number", vec![]),
+                Input::Check => ("check", vec![]),
+                Input::Choice(values, prefix) => ("select", choices(tr, prefix, values)),
+                Input::Application => ("select", apps.clone()),
+            };
+            FieldView {
+                name: s.name,
+                label: label(tr, E::PATH, s.name),
+                input,
+                value,
+                options,
+            }
+        })
+        .collect();
+    let findings = match &form.record {
+        Some((id, agency)) => findings::evaluate(state, Within::Agency(agency.clone()), tr)
+            .await?
+            .0
+            .into_iter()
+            .filter(|f| f.record_id == *id && f.record_type == E::RECORD)
+            .collect(),
+        None => vec![],
+    };
+    let hosted = on.map(|on| Hosted {
+        apps: apps
+            .iter()
+            .map(|(id, name)| (id.clone(), name.clone(), on.iter().any(|(o, _)| o == id)))
+            .chain(
+                // An application of another agency hosted in the data center is still shown.
+                on.iter()
+                    .filter(|(o, _)| !apps.iter().any(|(id, _)| id == o))
+                    .map(|(id, name)| (id.clone(), name.clone(), true)),
+            )
+            .collect(),
+    });
+    let title = match &form.record {
+        Some(_) => format!("{}-edit-title", E::PATH),
+        None => format!("{}-new-title", E::PATH),
+    };
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut chrome = Chrome::new(state, ctx, &title);
+    if form.record.is_some()
+        && let Some(name) = form.values.get("name")
+    {
+        chrome.title = format!("{} — {name}", chrome.title);
+    }
+    let page = FormPage {
+        chrome,
+        action: form.action,
+        path: E::PATH,
+        agencies,
+        agency_id,
+        agency_label,
+        fields,
+        errors: form.errors,
+        editable: form.editable,
+        existing: form.record.is_some(),
+        findings,
+        hosted,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `?agency_id=` preselects the agency.
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// Agency.
+    pub agency_id: Option<String>,
+}
+
+/// An empty form.
+pub async fn new<E: Entity>(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let own = q
+        .agency_id
+        .or_else(|| {
+            p.grants
+                .iter()
+                .find_map(|g| g.agency.map(|a| a.to_string()))
+        })
+        .unwrap_or_default();
+    let values = BTreeMap::from([("agency_id".to_owned(), own)]);
+    let form = Form {
+        action: format!("/registry/{}/new", E::PATH),
+        values,
+        errors: FormErrors::default(),
+        record: None,
+        editable: true,
+    };
+    form_page::<E>(&state, &ctx, form).await
+}
+
+fn pairs(values: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    values.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// Records a new one, or shows the form again with every problem.
+pub async fn create<E: Entity>(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(values): PageForm<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    let actor = ctx.require()?.actor();
+    let agency = values.get("agency_id").map(String::as_str).unwrap_or("");
+    match AgencyId::parse(agency) {
+        Some(a) => {
+            ctx.authorize(Access::Write, Scope::Agency(a))?;
+        }
+        None if ctx.can(Access::Write, Scope::Region) => {}
+        None => return Err(AppError::Forbidden),
+    }
+    let result = match draft_from::<E::Draft>(&pairs(&values)) {
+        Ok(draft) => state.write(move |c| E::save(c, &actor, None, &draft)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(row) => Ok(
+            Redirect::to(&format!("/registry/{}/{}?saved=1", E::PATH, E::id(&row))).into_response(),
+        ),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::BadRequest(_))) => {
+            let form = Form {
+                action: format!("/registry/{}/new", E::PATH),
+                values,
+                errors: FormErrors::from_error(&e, ctx.lang),
+                record: None,
+                editable: true,
+            };
+            form_page::<E>(&state, &ctx, form).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The record if the reader may read it (404 otherwise, so others learn nothing of it), and
+/// whether they may change it.
+async fn readable<E: Entity>(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(E::Row, bool)> {
+    ctx.require()?;
+    let lookup = id.to_owned();
+    let row = state
+        .read(move |c| Ok(E::find(c, &lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(E::agency(&row)).ok_or(AppError::NotFound)?;
+    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+        return Err(AppError::NotFound);
+    }
+    Ok((row, ctx.can(Access::Write, Scope::Agency(agency))))
+}
+
+/// One record with its findings; a form when the reader may change it.
+pub async fn show<E: Entity>(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (row, editable) = readable::<E>(&state, &ctx, &id).await?;
+    let form = Form {
+        action: format!("/registry/{}/{id}", E::PATH),
+        values: values(&row),
+        errors: FormErrors::default(),
+        record: Some((&id, E::agency(&row).to_owned())),
+        editable,
+    };
+    form_page::<E>(&state, &ctx, form).await
+}
+
+/// Saves a correction.
+pub async fn update<E: Entity>(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(mut values): PageForm<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    let (row, editable) = readable::<E>(&state, &ctx, &id).await?;
+    if !editable {
+        return Err(AppError::Forbidden);
+    }
+    let actor = ctx.require()?.actor();
+    // The owner agency is the stored one, whatever the form says.
+    values.insert("agency_id".into(), E::agency(&row).to_owned());
+    let target = id.clone();
+    let result = match draft_from::<E::Draft>(&pairs(&values)) {
+        Ok(draft) => {
+            state
+                .write(move |c| E::save(c, &actor, Some(&target), &draft))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/registry/{}/{id}?saved=1", E::PATH)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::BadRequest(_))) => {
+            let form = Form {
+                action: format!("/registry/{}/{id}", E::PATH),
+                values,
+                errors: FormErrors::from_error(&e, ctx.lang),
+                record: Some((&id, E::agency(&row).to_owned())),
+                editable,
+            };
+            form_page::<E>(&state, &ctx, form).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the applications running on a server (checkboxes named `application`).
+pub async fn set_applications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (_, editable) = readable::<super::entity::Servers>(&state, &ctx, &id).await?;
+    if !editable {
+        return Err(AppError::Forbidden);
+    }
+    let actor = ctx.require()?.actor();
+    let apps: Vec<String> = url::form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "application")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let target = id.clone();
+    state
+        .write(move |c| service::set_applications(c, &actor, &target, &apps))
+        .await?;
+    Ok(Redirect::to(&format!("/registry/servers/{id}?saved=1")).into_response())
+}

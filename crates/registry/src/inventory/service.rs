@@ -1,0 +1,192 @@
+//! The inventory's operations: validate, check what the record points at, write, and record
+//! the change in the audit trail, inside the caller's write transaction. Records are never
+//! deleted: a device or server leaves service by being marked retired.
+
+use db::DbConn;
+use kernel::audit::{self, Actor, Change};
+use kernel::ids::AgencyId;
+use kernel::{AppError, AppResult, FieldError};
+use serde::Serialize;
+use serde_json::json;
+
+use super::store::{self, DeviceRow, ServerRow, VendorRow};
+use super::{
+    DeviceDraft, ServerDraft, VendorDraft, validate_device, validate_server, validate_vendor,
+};
+
+/// The owner agency, which must exist; on an update it cannot change.
+fn agency(c: &mut DbConn, given: &str, stored: Option<&str>) -> AppResult<String> {
+    if let Some(s) = stored {
+        return Ok(s.to_owned());
+    }
+    match AgencyId::parse(given.trim()) {
+        Some(a) if org::store::agency_find(c, a)?.is_some() => Ok(a.to_string()),
+        _ => Err(AppError::field("agency_id", "error-agency-unknown")),
+    }
+}
+
+fn audit_save<R: Serialize>(
+    c: &mut DbConn,
+    actor: &Actor,
+    record_type: &str,
+    id: &str,
+    agency: &str,
+    before: Option<&R>,
+    after: &R,
+) -> AppResult<()> {
+    let action = format!(
+        "{record_type}.{}",
+        if before.is_some() { "update" } else { "create" }
+    );
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: &action,
+            record_type,
+            record_id: id.to_owned(),
+            agency: AgencyId::parse(agency),
+            summary: json!({"before": before, "after": after}),
+        },
+    )?;
+    Ok(())
+}
+
+/// Records or corrects a vendor; the application it serves must be its agency's own.
+pub fn save_vendor(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: Option<&str>,
+    d: &VendorDraft,
+) -> AppResult<VendorRow> {
+    let before = match id {
+        Some(id) => Some(store::vendor_find(c, id)?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let mut v = validate_vendor(d).map_err(AppError::Validation)?;
+    v.agency_id = agency(
+        c,
+        &d.agency_id,
+        before.as_ref().map(|b| b.agency_id.as_str()),
+    )?;
+    if let Some(app) = &v.application_id
+        && crate::store::app_find(c, app)?.is_none_or(|a| a.agency_id != v.agency_id)
+    {
+        return Err(AppError::field(
+            "application_id",
+            "error-application-unknown",
+        ));
+    }
+    let row = store::vendor_save(c, id, &v, &actor.label)?;
+    audit_save(
+        c,
+        actor,
+        "vendor",
+        &row.id,
+        &row.agency_id,
+        before.as_ref(),
+        &row,
+    )?;
+    Ok(row)
+}
+
+/// Records or corrects a device.
+pub fn save_device(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: Option<&str>,
+    d: &DeviceDraft,
+) -> AppResult<DeviceRow> {
+    let before = match id {
+        Some(id) => Some(store::device_find(c, id)?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let mut v = validate_device(d).map_err(AppError::Validation)?;
+    v.agency_id = agency(
+        c,
+        &d.agency_id,
+        before.as_ref().map(|b| b.agency_id.as_str()),
+    )?;
+    let row = store::device_save(c, id, &v, &actor.label)?;
+    audit_save(
+        c,
+        actor,
+        "device",
+        &row.id,
+        &row.agency_id,
+        before.as_ref(),
+        &row,
+    )?;
+    Ok(row)
+}
+
+/// Records or corrects a server.
+pub fn save_server(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: Option<&str>,
+    d: &ServerDraft,
+) -> AppResult<ServerRow> {
+    let before = match id {
+        Some(id) => Some(store::server_find(c, id)?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let mut v = validate_server(d).map_err(AppError::Validation)?;
+    v.agency_id = agency(
+        c,
+        &d.agency_id,
+        before.as_ref().map(|b| b.agency_id.as_str()),
+    )?;
+    let row = store::server_save(c, id, &v, &actor.label)?;
+    audit_save(
+        c,
+        actor,
+        "server",
+        &row.id,
+        &row.agency_id,
+        before.as_ref(),
+        &row,
+    )?;
+    Ok(row)
+}
+
+/// Sets which applications run on a server; each must belong to the server's agency, except
+/// that a server of the Dinas's data center may host any agency's applications.
+pub fn set_applications(
+    c: &mut DbConn,
+    actor: &Actor,
+    server: &str,
+    apps: &[String],
+) -> AppResult<Vec<(String, String)>> {
+    let s = store::server_find(c, server)?.ok_or(AppError::NotFound)?;
+    let shared = matches!(s.site.as_str(), "dinas_dc" | "dinas_dr");
+    for a in apps {
+        match crate::store::app_find(c, a)? {
+            Some(app) if shared || app.agency_id == s.agency_id => {}
+            _ => {
+                return Err(AppError::Validation(vec![
+                    FieldError::new("applications", "error-application-unknown")
+                        .arg("id", a.as_str()),
+                ]));
+            }
+        }
+    }
+    let before = store::apps_on(c, server)?;
+    let mut unique = apps.to_vec();
+    unique.sort();
+    unique.dedup();
+    store::set_apps_on(c, server, &unique)?;
+    let after = store::apps_on(c, server)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "server.applications",
+            record_type: "server",
+            record_id: server.to_owned(),
+            agency: AgencyId::parse(&s.agency_id),
+            summary: json!({"before": before, "after": after}),
+        },
+    )?;
+    Ok(after)
+}

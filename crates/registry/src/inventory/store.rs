@@ -1,0 +1,472 @@
+//! The inventory's SQL: vendors, devices, servers and which applications run where.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use db::DbConn;
+use db::schema::{agencies, application_servers, applications, devices, servers, vendors};
+use diesel::prelude::*;
+use kernel::permissions::Visible;
+
+use super::{Device, Server, Vendor};
+
+fn visible_ids(v: &Visible) -> Option<Vec<String>> {
+    match v {
+        Visible::All => None,
+        Visible::Only(ids) => Some(ids.iter().map(ToString::to_string).collect()),
+    }
+}
+
+/// A stored vendor.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = vendors)]
+pub struct VendorRow {
+    /// Id.
+    pub id: String,
+    /// Contracting agency.
+    pub agency_id: String,
+    /// Company.
+    pub name: String,
+    /// Contract number.
+    pub contract_number: String,
+    /// Contract start.
+    pub contract_start: NaiveDate,
+    /// Contract end.
+    pub contract_end: NaiveDate,
+    /// Application served.
+    pub application_id: Option<String>,
+    /// Confidentiality duty signed (KT 8.3).
+    pub confidentiality_signed: bool,
+    /// Training given (BT 18.5).
+    pub training_given: bool,
+    /// Warranty or maintenance period end.
+    pub warranty_until: Option<NaiveDate>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+/// A stored device.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = devices)]
+pub struct DeviceRow {
+    /// Id.
+    pub id: String,
+    /// Owner agency.
+    pub agency_id: String,
+    /// Kind.
+    pub kind: String,
+    /// Name or model.
+    pub name: String,
+    /// Serial.
+    pub serial: Option<String>,
+    /// Acquired.
+    pub acquired_on: Option<NaiveDate>,
+    /// Funding source.
+    pub funding_source: String,
+    /// Location.
+    pub location: String,
+    /// Maintenance interval (months).
+    pub maintenance_months: Option<i32>,
+    /// Last maintained.
+    pub last_maintained_on: Option<NaiveDate>,
+    /// Retired.
+    pub retired: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+/// A stored server.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = servers)]
+pub struct ServerRow {
+    /// Id.
+    pub id: String,
+    /// Owner agency.
+    pub agency_id: String,
+    /// Host name.
+    pub name: String,
+    /// `physical` or `virtual`.
+    pub kind: String,
+    /// Site.
+    pub site: String,
+    /// Rack or cluster.
+    pub rack_or_cluster: String,
+    /// Cores.
+    pub cpu_cores: i32,
+    /// Memory (GB).
+    pub memory_gb: i32,
+    /// Storage (GB).
+    pub storage_gb: i32,
+    /// Retired.
+    pub retired: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+/// Vendors visible, name-matching `q`, with the agency code; one page and the total.
+pub fn vendor_list(
+    c: &mut DbConn,
+    v: &Visible,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<(VendorRow, String)>, i64)> {
+    let build = || {
+        let mut query = vendors::table.inner_join(agencies::table).into_boxed();
+        if let Some(ids) = visible_ids(v) {
+            query = query.filter(vendors::agency_id.eq_any(ids));
+        }
+        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            let p = db::dialect::contains_pattern(t);
+            query = query.filter(
+                db::dialect::lower(vendors::name)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(db::dialect::lower(vendors::contract_number)
+                        .like(p)
+                        .escape('\\')),
+            );
+        }
+        query
+    };
+    let total = build().count().get_result(c)?;
+    let rows = build()
+        .order((agencies::code.asc(), vendors::name.asc(), vendors::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select((VendorRow::as_select(), agencies::code))
+        .load(c)?;
+    Ok((rows, total))
+}
+
+/// Devices visible, with the agency code.
+pub fn device_list(
+    c: &mut DbConn,
+    v: &Visible,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<(DeviceRow, String)>, i64)> {
+    let build = || {
+        let mut query = devices::table.inner_join(agencies::table).into_boxed();
+        if let Some(ids) = visible_ids(v) {
+            query = query.filter(devices::agency_id.eq_any(ids));
+        }
+        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            let p = db::dialect::contains_pattern(t);
+            query = query.filter(
+                db::dialect::lower(devices::name)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(db::dialect::lower_opt(devices::serial).like(p).escape('\\')),
+            );
+        }
+        query
+    };
+    let total = build().count().get_result(c)?;
+    let rows = build()
+        .order((agencies::code.asc(), devices::name.asc(), devices::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select((DeviceRow::as_select(), agencies::code))
+        .load(c)?;
+    Ok((rows, total))
+}
+
+/// Servers visible, name-matching `q`, with the agency code; one page and the total.
+pub fn server_list(
+    c: &mut DbConn,
+    v: &Visible,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<(ServerRow, String)>, i64)> {
+    let build = || {
+        let mut query = servers::table.inner_join(agencies::table).into_boxed();
+        if let Some(ids) = visible_ids(v) {
+            query = query.filter(servers::agency_id.eq_any(ids));
+        }
+        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            query = query.filter(
+                db::dialect::lower(servers::name)
+                    .like(db::dialect::contains_pattern(t))
+                    .escape('\\'),
+            );
+        }
+        query
+    };
+    let total = build().count().get_result(c)?;
+    let rows = build()
+        .order((agencies::code.asc(), servers::name.asc(), servers::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select((ServerRow::as_select(), agencies::code))
+        .load(c)?;
+    Ok((rows, total))
+}
+
+/// One vendor.
+pub fn vendor_find(c: &mut DbConn, id: &str) -> QueryResult<Option<VendorRow>> {
+    vendors::table
+        .find(id)
+        .select(VendorRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// One device.
+pub fn device_find(c: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>> {
+    devices::table
+        .find(id)
+        .select(DeviceRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// One server.
+pub fn server_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ServerRow>> {
+    servers::table
+        .find(id)
+        .select(ServerRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Inserts or replaces a vendor (`id` given: update).
+pub fn vendor_save(
+    c: &mut DbConn,
+    id: Option<&str>,
+    v: &Vendor,
+    by: &str,
+) -> QueryResult<VendorRow> {
+    let now = db::now();
+    let fields = (
+        vendors::agency_id.eq(&v.agency_id),
+        vendors::name.eq(&v.name),
+        vendors::contract_number.eq(&v.contract_number),
+        vendors::contract_start.eq(v.contract_start),
+        vendors::contract_end.eq(v.contract_end),
+        vendors::application_id.eq(&v.application_id),
+        vendors::confidentiality_signed.eq(v.confidentiality_signed),
+        vendors::training_given.eq(v.training_given),
+        vendors::warranty_until.eq(v.warranty_until),
+        vendors::updated_at.eq(now),
+        vendors::updated_by.eq(by),
+    );
+    let id = match id {
+        Some(id) => {
+            diesel::update(vendors::table.find(id))
+                .set(fields)
+                .execute(c)?;
+            id.to_owned()
+        }
+        None => {
+            let id = uuid::Uuid::now_v7().to_string();
+            diesel::insert_into(vendors::table)
+                .values((
+                    vendors::id.eq(&id),
+                    vendors::created_at.eq(now),
+                    vendors::created_by.eq(by),
+                    fields,
+                ))
+                .execute(c)?;
+            id
+        }
+    };
+    vendor_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Inserts or replaces a device.
+pub fn device_save(
+    c: &mut DbConn,
+    id: Option<&str>,
+    d: &Device,
+    by: &str,
+) -> QueryResult<DeviceRow> {
+    let now = db::now();
+    let fields = (
+        devices::agency_id.eq(&d.agency_id),
+        devices::kind.eq(&d.kind),
+        devices::name.eq(&d.name),
+        devices::serial.eq(&d.serial),
+        devices::acquired_on.eq(d.acquired_on),
+        devices::funding_source.eq(&d.funding_source),
+        devices::location.eq(&d.location),
+        devices::maintenance_months.eq(d.maintenance_months),
+        devices::last_maintained_on.eq(d.last_maintained_on),
+        devices::retired.eq(d.retired),
+        devices::updated_at.eq(now),
+        devices::updated_by.eq(by),
+    );
+    let id = match id {
+        Some(id) => {
+            diesel::update(devices::table.find(id))
+                .set(fields)
+                .execute(c)?;
+            id.to_owned()
+        }
+        None => {
+            let id = uuid::Uuid::now_v7().to_string();
+            diesel::insert_into(devices::table)
+                .values((
+                    devices::id.eq(&id),
+                    devices::created_at.eq(now),
+                    devices::created_by.eq(by),
+                    fields,
+                ))
+                .execute(c)?;
+            id
+        }
+    };
+    device_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Inserts or replaces a server.
+pub fn server_save(
+    c: &mut DbConn,
+    id: Option<&str>,
+    s: &Server,
+    by: &str,
+) -> QueryResult<ServerRow> {
+    let now = db::now();
+    let fields = (
+        servers::agency_id.eq(&s.agency_id),
+        servers::name.eq(&s.name),
+        servers::kind.eq(&s.kind),
+        servers::site.eq(&s.site),
+        servers::rack_or_cluster.eq(&s.rack_or_cluster),
+        servers::cpu_cores.eq(s.cpu_cores),
+        servers::memory_gb.eq(s.memory_gb),
+        servers::storage_gb.eq(s.storage_gb),
+        servers::retired.eq(s.retired),
+        servers::updated_at.eq(now),
+        servers::updated_by.eq(by),
+    );
+    let id = match id {
+        Some(id) => {
+            diesel::update(servers::table.find(id))
+                .set(fields)
+                .execute(c)?;
+            id.to_owned()
+        }
+        None => {
+            let id = uuid::Uuid::now_v7().to_string();
+            diesel::insert_into(servers::table)
+                .values((
+                    servers::id.eq(&id),
+                    servers::created_at.eq(now),
+                    servers::created_by.eq(by),
+                    fields,
+                ))
+                .execute(c)?;
+            id
+        }
+    };
+    server_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// The applications running on a server (id, name).
+pub fn apps_on(c: &mut DbConn, server: &str) -> QueryResult<Vec<(String, String)>> {
+    application_servers::table
+        .inner_join(
+            applications::table.on(applications::id.eq(application_servers::application_id)),
+        )
+        .filter(application_servers::server_id.eq(server))
+        .order(applications::name.asc())
+        .select((applications::id, applications::name))
+        .load(c)
+}
+
+/// Replaces which applications run on a server.
+pub fn set_apps_on(c: &mut DbConn, server: &str, apps: &[String]) -> QueryResult<()> {
+    diesel::delete(application_servers::table.filter(application_servers::server_id.eq(server)))
+        .execute(c)?;
+    for a in apps {
+        diesel::insert_into(application_servers::table)
+            .values((
+                application_servers::application_id.eq(a),
+                application_servers::server_id.eq(server),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// What the inventory rules look at, within one agency or all.
+pub struct Facts {
+    /// Vendors with the lifecycle of the application they serve.
+    pub vendors: Vec<(VendorRow, Option<String>)>,
+    /// Devices in use.
+    pub devices: Vec<DeviceRow>,
+    /// Servers in use with the applications on them.
+    pub servers: Vec<(ServerRow, Vec<String>)>,
+}
+
+/// Loads the facts.
+pub fn facts(c: &mut DbConn, agency: Option<&str>) -> QueryResult<Facts> {
+    let mut vq = vendors::table
+        .left_join(applications::table.on(applications::id.nullable().eq(vendors::application_id)))
+        .into_boxed();
+    let mut dq = devices::table
+        .filter(devices::retired.eq(false))
+        .into_boxed();
+    let mut sq = servers::table
+        .filter(servers::retired.eq(false))
+        .into_boxed();
+    if let Some(a) = agency {
+        vq = vq.filter(vendors::agency_id.eq(a.to_owned()));
+        dq = dq.filter(devices::agency_id.eq(a.to_owned()));
+        sq = sq.filter(servers::agency_id.eq(a.to_owned()));
+    }
+    let vendors = vq
+        .select((VendorRow::as_select(), applications::lifecycle.nullable()))
+        .load(c)?;
+    let devices = dq.select(DeviceRow::as_select()).load(c)?;
+    let servers: Vec<ServerRow> = sq.select(ServerRow::as_select()).load(c)?;
+    // One query for every server's applications, not one per server.
+    let mut on: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut lq = application_servers::table
+        .inner_join(servers::table)
+        .inner_join(
+            applications::table.on(applications::id.eq(application_servers::application_id)),
+        )
+        .filter(servers::retired.eq(false))
+        .into_boxed();
+    if let Some(a) = agency {
+        lq = lq.filter(servers::agency_id.eq(a.to_owned()));
+    }
+    for (server, app) in lq
+        .select((application_servers::server_id, applications::name))
+        .load::<(String, String)>(c)?
+    {
+        on.entry(server).or_default().push(app);
+    }
+    let with_apps = servers
+        .into_iter()
+        .map(|s| {
+            let apps = on.remove(&s.id).unwrap_or_default();
+            (s, apps)
+        })
+        .collect();
+    Ok(Facts {
+        vendors,
+        devices,
+        servers: with_apps,
+    })
+}

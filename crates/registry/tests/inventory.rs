@@ -1,0 +1,273 @@
+//! Vendors, devices and servers over both databases: the API with its validation and agency
+//! isolation, the pages, findings that follow the records, the audit trail, exports, and
+//! all-or-nothing imports with a preview and progress.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use kernel::ids::AgencyId;
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{TestApp, Value, api, both, csrf_of, json};
+
+async fn agency(app: &TestApp, code: &str) -> AgencyId {
+    let code = code.to_owned();
+    app.db(move |c| {
+        AgencyId::parse(&org::store::agency_by_code(c, &code).unwrap().unwrap().id).unwrap()
+    })
+    .await
+}
+
+async fn findings(app: &TestApp, token: &str, id: &str) -> Vec<String> {
+    let (st, all) = api(
+        Method::GET,
+        app.url("/api/v1/compliance/findings"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{all}");
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["record_id"] == id)
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn fields(e: &Value) -> Vec<String> {
+    e["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn count(app: &TestApp, token: &str, kind: &str) -> i64 {
+    let (st, list) = api(
+        Method::GET,
+        app.url(&format!("/api/v1/{kind}")),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{list}");
+    list["total"].as_i64().unwrap()
+}
+
+both! {
+    async fn servers_devices_and_vendors_through_the_api(app) {
+        app.demo().await;
+        let (dinkes, disdik) = (agency(&app, "DINKES").await, agency(&app, "DISDIKBUD").await);
+        let op = app.token("op.test", Role::AgencyOperator, Some(dinkes)).await;
+        let other = app.token("op.other", Role::AgencyOperator, Some(disdik)).await;
+        // Every problem at once, nothing written.
+        let before = count(&app, &op, "servers").await;
+        let (st, e) = api(Method::POST, app.url("/api/v1/servers"), Some(&op), Some(json!({
+            "agency_id": dinkes.to_string(), "kind": "cloud", "site": "dinas_dc", "cpu_cores": 0, "memory_gb": "lots"
+        }))).await;
+        assert_eq!(st, 422, "{e}");
+        assert_eq!(fields(&e), ["name", "kind", "cpu_cores", "memory_gb", "storage_gb"]);
+        assert_eq!(count(&app, &op, "servers").await, before);
+        let (st, _) = api(Method::POST, app.url("/api/v1/servers"), Some(&op), Some(json!({"agency_id": disdik.to_string(), "name": "x"}))).await;
+        assert_eq!(st, 403, "not for another agency");
+        // A server in the agency's own room is a finding until it moves to the data center.
+        let server = json!({
+            "agency_id": dinkes.to_string(), "name": "srv-sikda", "kind": "physical", "site": "agency",
+            "rack_or_cluster": "", "cpu_cores": 8, "memory_gb": 32, "storage_gb": 1000
+        });
+        let (st, s) = api(Method::POST, app.url("/api/v1/servers"), Some(&op), Some(server.clone())).await;
+        assert_eq!(st, 201, "{s}");
+        let id = s["id"].as_str().unwrap().to_owned();
+        assert_eq!(findings(&app, &op, &id).await, ["REG-SERVER-SITE"]);
+        let mut moved = server.clone();
+        moved["site"] = json!("dinas_dc");
+        moved["agency_id"] = json!(disdik.to_string());
+        let (st, s) = api(Method::PUT, app.url(&format!("/api/v1/servers/{id}")), Some(&op), Some(moved.clone())).await;
+        assert_eq!((st, s["site"].as_str(), s["agency_id"].as_str()), (200, Some("dinas_dc"), Some(dinkes.to_string().as_str())), "the owner cannot change: {s}");
+        assert!(findings(&app, &op, &id).await.is_empty());
+        // The applications on it: its own agency's, not another's draft.
+        let (_, apps) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
+        let sikda = apps["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, theirs) = api(Method::GET, app.url("/api/v1/applications"), Some(&other), None).await;
+        let (st, on) = api(Method::PUT, app.url(&format!("/api/v1/servers/{id}/applications")), Some(&op), Some(json!({"applications": [sikda]}))).await;
+        assert_eq!((st, on[0]["name"].as_str()), (200, Some("SIKDA Puskesmas")), "{on}");
+        assert!(theirs["total"].as_i64().unwrap() > 0);
+        // Isolation: another agency learns nothing and changes nothing.
+        for (method, path, body) in [
+            (Method::GET, format!("/api/v1/servers/{id}"), None),
+            (Method::PUT, format!("/api/v1/servers/{id}"), Some(moved)),
+            (Method::PUT, format!("/api/v1/servers/{id}/applications"), Some(json!({"applications": []}))),
+        ] {
+            assert_eq!(api(method, app.url(&path), Some(&other), body).await.0, 404, "{path}");
+        }
+        let (_, list) = api(Method::GET, app.url("/api/v1/servers"), Some(&other), None).await;
+        assert!(list["items"].as_array().unwrap().iter().all(|s| s["agency_id"] == disdik.to_string().as_str()), "{list}");
+        // Devices: maintenance overdue is a finding; a bad date is named.
+        let (st, e) = api(Method::POST, app.url("/api/v1/devices"), Some(&op), Some(json!({
+            "agency_id": dinkes.to_string(), "kind": "network", "name": "Switch Puskesmas", "funding_source": "apbd",
+            "location": "Puskesmas Kota", "maintenance_months": 6, "last_maintained_on": "1/2/2025"
+        }))).await;
+        assert_eq!((st, fields(&e)), (422, vec!["last_maintained_on".to_owned()]), "{e}");
+        let (st, d) = api(Method::POST, app.url("/api/v1/devices"), Some(&op), Some(json!({
+            "agency_id": dinkes.to_string(), "kind": "network", "name": "Switch Puskesmas", "funding_source": "apbd",
+            "location": "Puskesmas Kota", "maintenance_months": 6, "last_maintained_on": "2025-01-02"
+        }))).await;
+        assert_eq!(st, 201, "{d}");
+        assert_eq!(findings(&app, &op, d["id"].as_str().unwrap()).await, ["REG-DEVICE-MAINTENANCE"]);
+        // Vendors: the application must be the agency's own; duties are findings.
+        let vendor = |app_id: &str| json!({
+            "agency_id": dinkes.to_string(), "name": "PT Medika", "contract_number": "440/1/2026",
+            "contract_start": "2026-01-01", "contract_end": "2026-12-31", "application_id": app_id,
+            "confidentiality_signed": false, "training_given": true, "warranty_until": "2027-12-31"
+        });
+        let (st, e) = api(Method::POST, app.url("/api/v1/vendors"), Some(&op), Some(vendor(theirs["items"][0]["id"].as_str().unwrap()))).await;
+        assert_eq!((st, fields(&e)), (422, vec!["application_id".to_owned()]), "{e}");
+        let (st, v) = api(Method::POST, app.url("/api/v1/vendors"), Some(&op), Some(vendor(&sikda))).await;
+        assert_eq!(st, 201, "{v}");
+        assert_eq!(findings(&app, &op, v["id"].as_str().unwrap()).await, ["REG-VENDOR-CONFIDENTIALITY"]);
+        // Every change is in the audit trail under the operator's name.
+        let sid = id.clone();
+        let events = app.db(move |c| {
+            let f = kernel::audit::AuditFilter { record_id: Some(sid), ..Default::default() };
+            kernel::audit::list(c, &f, 50, 0).unwrap().0
+        }).await;
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["server.applications", "server.update", "server.create"]);
+        assert!(events.iter().all(|e| e.actor.contains("op.test")), "{:?}", events[0].actor);
+    }
+}
+
+both! {
+    async fn the_pages_record_and_correct_a_device(app) {
+        app.demo().await;
+        let (dinkes, disdik) = (agency(&app, "DINKES").await, agency(&app, "DISDIKBUD").await);
+        app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.web").await;
+        let form = browser.get(app.url("/registry/devices/new")).send().await.unwrap().text().await.unwrap();
+        assert!(form.contains("Nomor seri") && form.contains("Perangkat jaringan"), "Indonesian by default");
+        let post = |body: Vec<(&'static str, String)>| {
+            browser.post(app.url("/registry/devices/new")).form(&body).send()
+        };
+        let bad = post(vec![
+            ("_csrf", csrf.clone()), ("agency_id", dinkes.to_string()), ("kind", "network".into()),
+            ("name", "Router Puskesmas".into()), ("funding_source", "apbd".into()), ("location", "".into()),
+            ("maintenance_months", "setahun".into()),
+        ]).await.unwrap();
+        assert_eq!(bad.status(), 422);
+        let page = bad.text().await.unwrap();
+        assert!(page.contains("Wajib diisi") && page.contains("Tulis bilangan bulat 1–120"), "{page}");
+        assert!(page.contains("value=\"Router Puskesmas\""), "what was typed is kept");
+        let theirs = post(vec![("_csrf", csrf.clone()), ("agency_id", disdik.to_string()), ("name", "x".into())]).await.unwrap();
+        assert_eq!(theirs.status(), 403);
+        let ok = post(vec![
+            ("_csrf", csrf.clone()), ("agency_id", dinkes.to_string()), ("kind", "network".into()),
+            ("name", "Router Puskesmas".into()), ("funding_source", "apbd".into()), ("location", "Puskesmas Kota".into()),
+            ("maintenance_months", "12".into()), ("acquired_on", "2026-01-05".into()),
+        ]).await.unwrap();
+        assert_eq!(ok.status(), 303);
+        let href = ok.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
+        let record = browser.get(app.url(&href)).send().await.unwrap().text().await.unwrap();
+        assert!(record.contains("Router Puskesmas") && record.contains("Tidak ada temuan terbuka"), "{record}");
+        let retired = browser.post(app.url(&href)).form(&[
+            ("_csrf", csrf.as_str()), ("kind", "network"), ("name", "Router Puskesmas"), ("funding_source", "apbd"),
+            ("location", "Gudang"), ("retired", "on"), ("agency_id", &disdik.to_string()),
+        ]).send().await.unwrap();
+        assert_eq!(retired.status(), 303);
+        // Another agency's operator gets nothing.
+        app.account("op.other", Role::AgencyOperator, Some(disdik)).await;
+        let other = app.browser();
+        let other_csrf = app.sign_in(&other, "op.other").await;
+        assert_eq!(other.get(app.url(&href)).send().await.unwrap().status(), 404);
+        let steal = other.post(app.url(&href)).form(&[("_csrf", other_csrf.as_str()), ("name", "Curian")]).send().await.unwrap();
+        assert_eq!(steal.status(), 404);
+        // The export reads back as the same table, with the agency the record kept.
+        let xlsx = browser.get(app.url("/registry/devices?format=xlsx&q=router")).send().await.unwrap();
+        assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let t = kernel::export::read_table(&xlsx.bytes().await.unwrap()).unwrap();
+        assert_eq!(t.header[0], "agency_code");
+        assert_eq!(t.rows.len(), 1);
+        let row: std::collections::HashMap<&str, &str> = t.header.iter().map(String::as_str).zip(t.rows[0].1.iter().map(String::as_str)).collect();
+        assert_eq!((row["agency_code"], row["location"], row["retired"], row["maintenance_months"]), ("DINKES", "Gudang", "on", ""));
+        assert_eq!(browser.get(app.url("/registry/devices?format=pdf")).send().await.unwrap().status(), 400);
+        let list = other.get(app.url("/registry/devices")).send().await.unwrap().text().await.unwrap();
+        assert!(!list.contains("Router Puskesmas"));
+    }
+}
+
+both! {
+    async fn imports_are_all_or_nothing_with_a_preview_and_progress(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
+        let send = |csv: String, dry: bool| {
+            let url = app.url(&format!("/api/v1/devices/import{}", if dry { "?dry_run=true" } else { "" }));
+            let op = op.clone();
+            async move {
+                let resp = reqwest::Client::new().post(url).bearer_auth(op).header("content-type", "text/csv").body(csv).send().await.unwrap();
+                let st = resp.status().as_u16();
+                (st, resp.json::<Value>().await.unwrap())
+            }
+        };
+        let before = count(&app, &op, "devices").await;
+        let header = "agency_code;kind;name;serial;funding_source;location;maintenance_months\n";
+        // One bad row, one for another agency: both reported by line; nothing kept.
+        let bad = format!("{header}DINKES;end_user;PC Loket 1;SN1;apbd;Loket;\nDINKES;printer;PC Loket 2;SN2;apbd;Loket;\nDISDIKBUD;end_user;PC;SN3;apbd;X;\nDINKES;end_user;PC Loket 4;SN4;apbd;Loket;12\n");
+        let (st, e) = send(bad, false).await;
+        assert_eq!(st, 422, "{e}");
+        assert_eq!(fields(&e), ["line 3: kind", "line 4: agency_code"]);
+        assert_eq!(count(&app, &op, "devices").await, before);
+        let (st, e) = send("agency_code,colour\nDINKES,red\n".into(), false).await;
+        assert_eq!((st, fields(&e)), (422, vec!["line 1: colour".to_owned()]), "{e}");
+        let good: String = std::iter::once(header.to_owned())
+            .chain((1..=40).map(|i| format!("dinkes;end_user;PC Loket {i};SN-{i:03};apbd;Loket;12\n")))
+            .collect();
+        let (st, r) = send(good.clone(), true).await;
+        assert_eq!((st, r["imported"].as_i64(), r["dry_run"].as_bool()), (200, Some(40), Some(true)));
+        assert_eq!(count(&app, &op, "devices").await, before, "a dry run keeps nothing");
+        let (st, r) = send(good, false).await;
+        assert_eq!((st, r["imported"].as_i64()), (201, Some(40)));
+        assert_eq!(count(&app, &op, "devices").await, before + 40);
+        // Through the pages: upload → preview → confirm → progress → done.
+        app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.web").await;
+        let xlsx = kernel::export::xlsx_bytes(
+            &["agency_code", "name", "kind", "site", "cpu_cores", "memory_gb", "storage_gb"],
+            (1..=25).map(|i| vec!["DINKES".to_owned(), format!("vm-{i}"), "virtual".into(), "dinas_dc".into(), "2".into(), "4".into(), "50".into()]),
+        ).unwrap();
+        let upload = |bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new().text("kind", "servers").part("file", reqwest::multipart::Part::bytes(bytes).file_name("server.xlsx"));
+            browser.post(app.url(&format!("/registry/import?_csrf={csrf}"))).multipart(form).send()
+        };
+        let broken = upload(b"PK\x03\x04nonsense".to_vec()).await.unwrap();
+        assert_eq!(broken.status(), 422);
+        assert!(broken.text().await.unwrap().contains("tidak dapat dibaca"));
+        let preview = upload(xlsx).await.unwrap().text().await.unwrap();
+        assert!(preview.contains("Semua 25 baris benar") && preview.contains("vm-7"), "{preview}");
+        let sha = preview.split("name=\"sha\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let servers_before = count(&app, &op, "servers").await;
+        let started = browser.post(app.url("/registry/import/confirm")).form(&[("_csrf", csrf_of(&preview)), ("kind", "servers".into()), ("sha", sha)]).send().await.unwrap();
+        assert_eq!(started.status(), 303);
+        let job = started.headers()["location"].to_str().unwrap().to_owned();
+        let mut page = String::new();
+        for _ in 0..100 {
+            page = browser.get(app.url(&job)).send().await.unwrap().text().await.unwrap();
+            if !page.contains("http-equiv=\"refresh\"") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(page.contains("25 baris diimpor") && page.contains("<progress max=\"25\" value=\"25\""), "{page}");
+        assert_eq!(count(&app, &op, "servers").await, servers_before + 25);
+        // Only the person who started it can follow it.
+        let other = app.browser();
+        app.account("op.else", Role::AgencyOperator, Some(dinkes)).await;
+        app.sign_in(&other, "op.else").await;
+        assert_eq!(other.get(app.url(&job)).send().await.unwrap().status(), 404);
+    }
+}
