@@ -74,24 +74,69 @@ pub struct Finding {
     pub href: String,
 }
 
-/// What a source's checks found: the findings, and how many (rule, record) checks ran per
-/// agency (the denominator of the score).
+/// What a source's checks found: the findings (when asked for), and per agency how many
+/// (rule, record) checks ran — the score's denominator — and how many failed.
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
-    /// Records that break rules.
+    /// Records that break rules (empty when only scores were asked for).
     pub findings: Vec<Finding>,
     /// Checks run per agency id.
     pub checked: BTreeMap<String, u32>,
+    /// Checks failed per agency id.
+    pub failed: BTreeMap<String, u32>,
+    /// Whether findings are kept, or only counted.
+    pub detail: bool,
+}
+
+fn bump(map: &mut BTreeMap<String, u32>, agency: &str) {
+    // Most checks land on an agency already counted: no allocation for those.
+    match map.get_mut(agency) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(agency.to_owned(), 1);
+        }
+    }
 }
 
 impl Evaluation {
-    /// Records one check of one record for `agency`, failing with `finding` when it is `Some`.
-    pub fn check(&mut self, agency: Option<&str>, finding: Option<Finding>) {
-        if let Some(a) = agency {
-            *self.checked.entry(a.to_owned()).or_default() += 1;
+    /// An empty evaluation that keeps findings if `active` asks for them.
+    pub fn new(active: &Active) -> Self {
+        Self {
+            detail: active.detail,
+            ..Self::default()
         }
-        if let Some(f) = finding {
-            self.findings.push(f);
+    }
+
+    /// Records one check of one record for `agency`; when `broken`, the finding `what` makes
+    /// is kept (it is only made when findings are wanted: a region may have a million checks).
+    pub fn check(&mut self, agency: Option<&str>, broken: bool, what: impl FnOnce() -> Finding) {
+        if let Some(a) = agency {
+            bump(&mut self.checked, a);
+            if broken {
+                bump(&mut self.failed, a);
+            }
+        }
+        if broken && self.detail {
+            self.findings.push(what());
+        }
+    }
+
+    /// Records `n` checks for `agency` whose failures are reported with [`Evaluation::fail`]
+    /// (for a source that counts its checks in the database rather than one by one).
+    pub fn count(&mut self, agency: &str, n: u32) {
+        match self.checked.get_mut(agency) {
+            Some(c) => *c += n,
+            None => {
+                self.checked.insert(agency.to_owned(), n);
+            }
+        }
+    }
+
+    /// Records a failed check already counted with [`Evaluation::count`].
+    pub fn fail(&mut self, agency: &str, what: impl FnOnce() -> Finding) {
+        bump(&mut self.failed, agency);
+        if self.detail {
+            self.findings.push(what());
         }
     }
 
@@ -100,6 +145,9 @@ impl Evaluation {
         self.findings.extend(other.findings);
         for (a, n) in other.checked {
             *self.checked.entry(a).or_default() += n;
+        }
+        for (a, n) in other.failed {
+            *self.failed.entry(a).or_default() += n;
         }
     }
 }
@@ -123,11 +171,14 @@ pub struct RuleSource {
     pub evaluate: fn(&mut DbConn, &Within, &Active) -> QueryResult<Evaluation>,
 }
 
-/// The rules that apply in the region (its pack's).
-#[derive(Debug, Clone)]
+/// The rules that apply in the region (its pack's), and whether findings are wanted or only
+/// the counts behind the scores.
+#[derive(Debug, Clone, Copy)]
 pub struct Active {
     /// The region's pack.
     pub pack: Pack,
+    /// Keep each finding (false: count only).
+    pub detail: bool,
 }
 
 impl Active {
@@ -141,13 +192,20 @@ impl Active {
 pub fn evaluate(
     conn: &mut DbConn,
     sources: &[RuleSource],
-    pack: Pack,
+    active: Active,
     within: &Within,
 ) -> QueryResult<Evaluation> {
-    let active = Active { pack };
-    let mut all = Evaluation::default();
+    let mut all = Evaluation::new(&active);
     for s in sources {
-        all.merge((s.evaluate)(conn, within, &active)?);
+        let started = std::time::Instant::now();
+        let e = (s.evaluate)(conn, within, &active)?;
+        tracing::debug!(
+            rules = s.rules.len(),
+            findings = e.findings.len(),
+            ms = started.elapsed().as_millis(),
+            "compliance source evaluated"
+        );
+        all.merge(e);
     }
     Ok(all)
 }
@@ -174,12 +232,7 @@ pub fn score(checked: u32, failed: u32) -> u32 {
 
 /// Scores per agency id from an evaluation, worst first.
 pub fn scores(e: &Evaluation) -> Vec<(String, u32, u32, u32)> {
-    let mut failed: BTreeMap<&str, u32> = BTreeMap::new();
-    for f in &e.findings {
-        if let Some(a) = f.agency_id.as_deref() {
-            *failed.entry(a).or_default() += 1;
-        }
-    }
+    let failed = &e.failed;
     let mut out: Vec<(String, u32, u32, u32)> = e
         .checked
         .iter()
@@ -209,8 +262,9 @@ mod tests {
     fn rules_apply_only_in_packs_that_have_them() {
         assert_eq!(R.article(Pack::KT), Some("Pasal 6 ayat (3)"));
         assert_eq!(R.article(Pack::EN), None);
-        assert!(Active { pack: Pack::BT }.has(&R));
-        assert!(!Active { pack: Pack::MU }.has(&R));
+        let active = |pack| Active { pack, detail: true };
+        assert!(active(Pack::BT).has(&R));
+        assert!(!active(Pack::MU).has(&R));
         assert_eq!(Pack::parse(" kt "), Some(Pack::KT));
         assert_eq!(Pack::parse("XX"), None);
     }
@@ -239,16 +293,27 @@ mod tests {
             label: "l".into(),
             href: "/".into(),
         };
-        let mut e = Evaluation::default();
-        e.check(Some("a"), None);
-        e.check(Some("a"), Some(f("a")));
-        e.check(Some("b"), None);
-        let mut other = Evaluation::default();
-        other.check(Some("b"), None);
-        e.merge(other);
-        assert_eq!(
-            scores(&e),
-            vec![("a".into(), 50, 2, 1), ("b".into(), 100, 2, 0)]
-        );
+        for detail in [true, false] {
+            let active = Active {
+                pack: Pack::KT,
+                detail,
+            };
+            let mut e = Evaluation::new(&active);
+            e.check(Some("a"), false, || f("a"));
+            e.check(Some("a"), true, || f("a"));
+            e.check(Some("b"), false, || f("b"));
+            let mut other = Evaluation::new(&active);
+            other.check(Some("b"), false, || f("b"));
+            e.merge(other);
+            assert_eq!(
+                scores(&e),
+                vec![("a".into(), 50, 2, 1), ("b".into(), 100, 2, 0)]
+            );
+            assert_eq!(
+                e.findings.len(),
+                usize::from(detail),
+                "findings only when asked for"
+            );
+        }
     }
 }

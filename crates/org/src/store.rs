@@ -167,6 +167,34 @@ pub fn agency_all(conn: &mut DbConn) -> QueryResult<Vec<AgencyRow>> {
         .load(conn)
 }
 
+/// The agencies with these ids.
+pub fn agencies_by_ids(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<AgencyRow>> {
+    let mut out = vec![];
+    for chunk in ids.chunks(500) {
+        out.extend(
+            agencies::table
+                .filter(agencies::id.eq_any(chunk))
+                .select(AgencyRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// The agency flagged as the Dinas, if any.
+pub fn dinas_id(conn: &mut DbConn) -> QueryResult<Option<String>> {
+    agencies::table
+        .filter(agencies::is_dinas.eq(true))
+        .select(agencies::id)
+        .first(conn)
+        .optional()
+}
+
+/// How many agencies there are (a picker lists them all only when they are few).
+pub fn agency_count(conn: &mut DbConn) -> QueryResult<i64> {
+    agencies::table.count().get_result(conn)
+}
+
 /// Filters of the agency list.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AgencyFilter {

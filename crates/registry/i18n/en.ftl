@@ -242,3 +242,6 @@ rule-reg-vendor-warranty = An application in use is no longer (or never was) und
 rule-reg-device-maintenance = A device's scheduled maintenance is overdue.
 rule-reg-server-site = A server stands outside the Dinas's data center or disaster-recovery site.
 error-import-agency-not-yours = You may only import your own agency's records.
+app-agency-code = Agency code
+compliance-more-agencies = Only the lowest-scoring agencies are shown; { $count } more are in the scores API.
+compliance-shown = the first { $count } shown; download them all below

@@ -242,3 +242,6 @@ rule-reg-vendor-warranty = Aplikasi yang sedang dipakai tidak lagi (atau tidak p
 rule-reg-device-maintenance = Pemeliharaan terjadwal perangkat sudah lewat waktunya.
 rule-reg-server-site = Server berada di luar pusat data atau situs pemulihan bencana Diskominfo.
 error-import-agency-not-yours = Anda hanya boleh mengimpor data perangkat daerah Anda sendiri.
+app-agency-code = Kode perangkat daerah
+compliance-more-agencies = Hanya perangkat daerah dengan skor terendah yang ditampilkan; { $count } lainnya ada di API skor.
+compliance-shown = { $count } pertama ditampilkan; unduh semuanya di bawah

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use kernel::compliance::{self, Evaluation, Pack, Within};
+use kernel::compliance::{self, Active, Evaluation, Pack, Within};
 use kernel::i18n::Tr;
-use kernel::{AppResult, AppState};
+use kernel::{AppError, AppResult, AppState};
 
 /// A finding ready to show or send.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -47,57 +47,68 @@ pub struct ScoreView {
     pub findings: u32,
 }
 
-/// The evaluation within `within`, its findings for people, and the agencies' scores.
-pub async fn evaluate(
-    state: &AppState,
-    within: Within,
-    tr: Tr,
-) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
-    let sources = state.rules.clone();
-    let (e, region, agencies): (Evaluation, _, _) = state
-        .read(move |c| {
+/// What an evaluation needs to be shown: the region's pack and regulation, and the agencies.
+struct Run {
+    e: Evaluation,
+    pack: Pack,
+    title: String,
+    agencies: Vec<org::store::AgencyRow>,
+}
+
+async fn run(state: &AppState, within: Within, detail: bool) -> AppResult<Run> {
+    let (pack, title) = state
+        .read(|c| {
             let region = org::store::region_get(c)?;
             let pack = region
                 .as_ref()
                 .and_then(|r| Pack::parse(&r.regulation_pack))
                 .unwrap_or(Pack::KT);
-            let e = compliance::evaluate(c, &sources, pack, &within)?;
-            let agencies = org::store::agency_all(c)?;
-            Ok((e, region, agencies))
+            Ok((pack, region.map(|r| r.regulation_title).unwrap_or_default()))
         })
         .await?;
-    let pack = region
-        .as_ref()
-        .and_then(|r| Pack::parse(&r.regulation_pack))
-        .unwrap_or(Pack::KT);
-    let title = region.map(|r| r.regulation_title).unwrap_or_default();
-    let by_id: HashMap<&str, _> = agencies.iter().map(|a| (a.id.as_str(), a)).collect();
-    let findings = e
-        .findings
+    let active = Active { pack, detail };
+    // Each context's rules run on their own connection, side by side.
+    let tasks: Vec<_> = state
+        .rules
         .iter()
-        .map(|f| {
-            let rule = compliance::rule(&state.rules, f.rule);
-            FindingView {
-                rule: f.rule.to_owned(),
-                statement: rule.map(|r| tr.t(r.statement)).unwrap_or_default(),
-                citation: rule
-                    .and_then(|r| r.article(pack))
-                    .map(|a| compliance::citation(a, &title))
-                    .unwrap_or_default(),
-                agency_code: f
-                    .agency_id
-                    .as_deref()
-                    .and_then(|a| by_id.get(a))
-                    .map(|a| a.code.clone()),
-                agency_id: f.agency_id.clone(),
-                record_type: f.record_type.to_owned(),
-                record_id: f.record_id.clone(),
-                label: f.label.clone(),
-                href: f.href.clone(),
-            }
+        .map(|source| {
+            let (source, within, state) = (*source, within.clone(), state.clone());
+            tokio::spawn(async move {
+                state
+                    .read(move |c| Ok(compliance::evaluate(c, &[source], active, &within)?))
+                    .await
+            })
         })
         .collect();
-    let scores = compliance::scores(&e)
+    let mut e = Evaluation::new(&active);
+    for t in tasks {
+        e.merge(
+            t.await
+                .map_err(|err| AppError::Internal(err.to_string()))??,
+        );
+    }
+    let ids: Vec<String> = e.checked.keys().cloned().collect();
+    let agencies = state
+        .read(move |c| match &within {
+            Within::Region => Ok(org::store::agency_all(c)?),
+            // Only the agencies the evaluation touched, not every agency in the country.
+            Within::Agency(_) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                Ok(org::store::agencies_by_ids(c, &ids)?)
+            }
+        })
+        .await?;
+    Ok(Run {
+        e,
+        pack,
+        title,
+        agencies,
+    })
+}
+
+fn score_views(r: &Run) -> Vec<ScoreView> {
+    let by_id: HashMap<&str, _> = r.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+    compliance::scores(&r.e)
         .into_iter()
         .filter_map(|(id, score, checked, bad)| {
             let a = by_id.get(id.as_str())?;
@@ -110,6 +121,57 @@ pub async fn evaluate(
                 findings: bad,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The agencies' scores within `within`, worst first (no findings are prepared for reading).
+pub async fn scores(state: &AppState, within: Within) -> AppResult<Vec<ScoreView>> {
+    Ok(score_views(&run(state, within, false).await?))
+}
+
+/// The evaluation within `within`, its findings for people, and the agencies' scores.
+pub async fn evaluate(
+    state: &AppState,
+    within: Within,
+    tr: Tr,
+) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
+    let r = run(state, within, true).await?;
+    let by_id: HashMap<&str, _> = r.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+    // Each rule's statement and citation are written once, not once per finding.
+    let mut said: HashMap<&str, (String, String)> = HashMap::new();
+    let findings =
+        r.e.findings
+            .iter()
+            .map(|f| {
+                let (statement, citation) = said
+                    .entry(f.rule)
+                    .or_insert_with(|| {
+                        let rule = compliance::rule(&state.rules, f.rule);
+                        (
+                            rule.map(|r| tr.t(r.statement)).unwrap_or_default(),
+                            rule.and_then(|x| x.article(r.pack))
+                                .map(|a| compliance::citation(a, &r.title))
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .clone();
+                FindingView {
+                    rule: f.rule.to_owned(),
+                    statement,
+                    citation,
+                    agency_code: f
+                        .agency_id
+                        .as_deref()
+                        .and_then(|a| by_id.get(a))
+                        .map(|a| a.code.clone()),
+                    agency_id: f.agency_id.clone(),
+                    record_type: f.record_type.to_owned(),
+                    record_id: f.record_id.clone(),
+                    label: f.label.clone(),
+                    href: f.href.clone(),
+                }
+            })
+            .collect();
+    let scores = score_views(&r);
     Ok((findings, scores))
 }

@@ -222,10 +222,16 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
         .map(|r| r.domain)
         .unwrap_or_default();
     let apps = store::apps_for_rules(c, agency)?;
-    let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
-    let docs = store::doc_kinds(c, &ids)?;
+    let docs = match agency {
+        Some(_) => {
+            let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
+            store::doc_kinds(c, &ids)?
+        }
+        // Region-wide: one pass over every document, not one query per 500 applications.
+        None => store::doc_kinds_all(c)?,
+    };
     let none = HashSet::new();
-    let mut e = Evaluation::default();
+    let mut e = Evaluation::new(active);
     for app in &apps {
         let facts = AppFacts {
             app,
@@ -233,7 +239,7 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
             region_domain: &domain,
         };
         for rule in RULES.iter().filter(|r| active.has(r) && applies(r, &facts)) {
-            let finding = breaks(rule, &facts).then(|| Finding {
+            e.check(Some(&app.agency_id), breaks(rule, &facts), || Finding {
                 rule: rule.id,
                 agency_id: Some(app.agency_id.clone()),
                 record_type: "application",
@@ -241,20 +247,16 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
                 label: app.name.clone(),
                 href: format!("/registry/applications/{}", app.id),
             });
-            e.check(Some(&app.agency_id), finding);
         }
     }
     // The master plan is the Dinas's own duty.
-    let dinas = org::store::agency_all(c)?
-        .into_iter()
-        .find(|a| a.is_dinas)
-        .map(|a| a.id);
+    let dinas = org::store::dinas_id(c)?;
     let dinas_in_scope = agency.is_none() || agency == dinas.as_deref();
     if dinas_in_scope && (active.has(&PLAN_CURRENT) || active.has(&PLAN_REVIEW)) {
         let plan = store::plan_latest(c)?;
         let broken = plan_breaks(plan.as_ref(), db::now().date()).filter(|r| active.has(r));
-        let finding = broken.map(|r| Finding {
-            rule: r.id,
+        e.check(dinas.as_deref(), broken.is_some(), || Finding {
+            rule: broken.map_or("", |r| r.id),
             agency_id: dinas.clone(),
             record_type: "master_plan",
             record_id: plan.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
@@ -264,7 +266,6 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
                 .unwrap_or_else(|| "Rencana Induk".into()),
             href: "/registry/master-plan".into(),
         });
-        e.check(dinas.as_deref(), finding);
     }
     Ok(e)
 }

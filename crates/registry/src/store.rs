@@ -105,6 +105,8 @@ pub struct AppFilter {
     pub q: Option<String>,
     /// Owner agency.
     pub agency_id: Option<String>,
+    /// Owner agency by its code (where there are too many agencies to pick from a list).
+    pub agency_code: Option<String>,
     /// Registration status.
     pub status: Option<String>,
     /// Lifecycle.
@@ -134,6 +136,14 @@ pub fn app_list(
         }
         if let Some(a) = f.agency_id.as_deref().filter(|s| !s.is_empty()) {
             q = q.filter(applications::agency_id.eq(a.to_owned()));
+        }
+        if let Some(code) = f
+            .agency_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            q = q.filter(agencies::code.eq(code.to_uppercase()));
         }
         if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
             q = q.filter(applications::status.eq(s.to_owned()));
@@ -415,6 +425,22 @@ pub fn doc_kinds(c: &mut DbConn, apps: &[String]) -> QueryResult<HashMap<String,
         for (a, k) in rows {
             out.entry(a).or_default().insert(k);
         }
+    }
+    Ok(out)
+}
+
+/// The kinds of document handed over, for every application.
+pub fn doc_kinds_all(c: &mut DbConn) -> QueryResult<HashMap<String, HashSet<String>>> {
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = application_documents::table
+        .select((
+            application_documents::application_id,
+            application_documents::kind,
+        ))
+        .distinct()
+        .load(c)?;
+    for (a, k) in rows {
+        out.entry(a).or_default().insert(k);
     }
     Ok(out)
 }

@@ -194,6 +194,11 @@ both! {
         let row: std::collections::HashMap<&str, &str> = t.header.iter().map(String::as_str).zip(t.rows[0].1.iter().map(String::as_str)).collect();
         assert_eq!((row["agency_code"], row["location"], row["retired"], row["maintenance_months"]), ("DINKES", "Gudang", "on", ""));
         assert_eq!(browser.get(app.url("/registry/devices?format=pdf")).send().await.unwrap().status(), 400);
+        // The findings leave as a file too, each with the region's own citation.
+        let csv = browser.get(app.url("/compliance?format=csv")).send().await.unwrap().text().await.unwrap();
+        assert!(csv.starts_with("agency_code,rule,statement,citation"), "{csv}");
+        assert!(csv.lines().any(|l| l.starts_with("DINKES,REG-SERVER-SITE,") && l.contains("Pasal 9 ayat (3)")), "{csv}");
+        assert!(!csv.contains("DISDUKCAPIL"), "only the operator's own agency");
         let list = other.get(app.url("/registry/devices")).send().await.unwrap().text().await.unwrap();
         assert!(!list.contains("Router Puskesmas"));
     }

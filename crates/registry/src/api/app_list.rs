@@ -10,7 +10,7 @@ use crate::store::{self, AppFilter};
 
 /// Lists applications.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "registry",
-    params(("q" = Option<String>, Query, description = "name contains"), ("agency_id" = Option<String>, Query),
+    params(("q" = Option<String>, Query, description = "name contains"), ("agency_id" = Option<String>, Query), ("agency_code" = Option<String>, Query),
            ("status" = Option<String>, Query), ("lifecycle" = Option<String>, Query),
            ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = ApplicationPage), (status = 401)))]

@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use kernel::compliance::Within;
-use kernel::permissions::Visible;
+use kernel::ids::AgencyId;
+use kernel::permissions::{Access, Scope, Visible};
 use kernel::{AppResult, AppState, Ctx};
 use serde::Deserialize;
 
@@ -20,8 +21,20 @@ pub struct Narrow {
 async fn visible_evaluation(
     state: &AppState,
     ctx: &Ctx,
+    narrow: Option<&str>,
 ) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
     let tr = ctx.tr();
+    // One agency asked for: evaluate just that one, if the caller may read it.
+    if let Some(a) = narrow {
+        let readable =
+            AgencyId::parse(a).is_some_and(|id| ctx.can(Access::Read, Scope::Agency(id)));
+        if !readable {
+            ctx.require()?;
+            return Ok((vec![], vec![]));
+        }
+        let (f, s) = findings::evaluate(state, Within::Agency(a.to_owned()), tr).await?;
+        return Ok((f, s.into_iter().filter(|x| x.agency_id == a).collect()));
+    }
     match ctx.visible()? {
         Visible::All => findings::evaluate(state, Within::Region, tr).await,
         Visible::Only(ids) => {
@@ -46,8 +59,10 @@ pub async fn findings(
     ctx: Ctx,
     Query(q): Query<Narrow>,
 ) -> AppResult<Json<Vec<FindingView>>> {
-    let (mut f, _) = visible_evaluation(&state, &ctx).await?;
-    if let Some(a) = q.agency_id.filter(|a| !a.is_empty()) {
+    let narrow = q.agency_id.filter(|a| !a.is_empty());
+    let (mut f, _) = visible_evaluation(&state, &ctx, narrow.as_deref()).await?;
+    if let Some(a) = narrow {
+        // The Dinas's own findings (the master plan) belong to the Dinas's agency only.
         f.retain(|x| x.agency_id.as_deref() == Some(a.as_str()));
     }
     Ok(Json(f))
@@ -57,5 +72,8 @@ pub async fn findings(
 #[utoipa::path(get, path = "/api/v1/compliance/scores", tag = "registry",
     responses((status = 200, body = Vec<ScoreView>), (status = 401)))]
 pub async fn scores(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<ScoreView>>> {
-    Ok(Json(visible_evaluation(&state, &ctx).await?.1))
+    match ctx.visible()? {
+        Visible::All => Ok(Json(findings::scores(&state, Within::Region).await?)),
+        Visible::Only(_) => Ok(Json(visible_evaluation(&state, &ctx, None).await?.1)),
+    }
 }

@@ -7,7 +7,7 @@ use diesel::QueryResult;
 use kernel::compliance::{Active, Evaluation, Finding, Pack, Rule, RuleSource, Within};
 
 use super::maintenance_due;
-use super::store::{self, DeviceRow, ServerRow, VendorRow};
+use super::store::{self, DeviceFact, ServerRow, VendorRow};
 
 /// A vendor servicing the agency's devices without a signed confidentiality duty (KT 8.3).
 pub const VENDOR_CONFIDENTIALITY: Rule = Rule {
@@ -83,7 +83,7 @@ pub fn vendor_breaks(
 }
 
 /// Whether a device's maintenance is overdue on `today`.
-pub fn device_overdue(d: &DeviceRow, today: NaiveDate) -> bool {
+pub fn device_overdue(d: &DeviceFact, today: NaiveDate) -> bool {
     maintenance_due(d.maintenance_months, d.last_maintained_on, d.acquired_on)
         .is_some_and(|due| due < today)
 }
@@ -99,14 +99,15 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
         Within::Agency(a) => Some(a.as_str()),
     };
     let today = db::now().date();
-    let facts = store::facts(c, agency)?;
-    let mut e = Evaluation::default();
+    let facts = store::facts(c, agency, today)?;
+    let mut e = Evaluation::new(active);
     for (v, lifecycle) in &facts.vendors {
         for rule in [&VENDOR_CONFIDENTIALITY, &VENDOR_TRAINING, &VENDOR_WARRANTY] {
             if !active.has(rule) {
                 continue;
             }
-            let finding = vendor_breaks(rule, v, lifecycle.as_deref(), today).then(|| Finding {
+            let broken = vendor_breaks(rule, v, lifecycle.as_deref(), today);
+            e.check(Some(&v.agency_id), broken, || Finding {
                 rule: rule.id,
                 agency_id: Some(v.agency_id.clone()),
                 record_type: "vendor",
@@ -114,16 +115,18 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
                 label: v.name.clone(),
                 href: format!("/registry/vendors/{}", v.id),
             });
-            e.check(Some(&v.agency_id), finding);
         }
     }
     if active.has(&DEVICE_MAINTENANCE) {
+        for (agency, n) in &facts.devices_checked {
+            e.count(agency, u32::try_from(*n).unwrap_or(u32::MAX));
+        }
         for d in facts
-            .devices
+            .devices_due
             .iter()
-            .filter(|d| d.maintenance_months.is_some())
+            .filter(|d| device_overdue(d, today))
         {
-            let finding = device_overdue(d, today).then(|| Finding {
+            e.fail(&d.agency_id, || Finding {
                 rule: DEVICE_MAINTENANCE.id,
                 agency_id: Some(d.agency_id.clone()),
                 record_type: "device",
@@ -131,25 +134,22 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
                 label: d.name.clone(),
                 href: format!("/registry/devices/{}", d.id),
             });
-            e.check(Some(&d.agency_id), finding);
         }
     }
     if active.has(&SERVER_SITE) {
         for (s, apps) in &facts.servers {
-            let label = if apps.is_empty() {
-                s.name.clone()
-            } else {
-                format!("{} ({})", s.name, apps.join(", "))
-            };
-            let finding = server_outside(s).then(|| Finding {
+            e.check(Some(&s.agency_id), server_outside(s), || Finding {
                 rule: SERVER_SITE.id,
                 agency_id: Some(s.agency_id.clone()),
                 record_type: "server",
                 record_id: s.id.clone(),
-                label,
+                label: if apps.is_empty() {
+                    s.name.clone()
+                } else {
+                    format!("{} ({})", s.name, apps.join(", "))
+                },
                 href: format!("/registry/servers/{}", s.id),
             });
-            e.check(Some(&s.agency_id), finding);
         }
     }
     Ok(e)
@@ -217,22 +217,13 @@ mod tests {
     #[test]
     fn devices_and_servers() {
         let now = chrono::NaiveDateTime::default();
-        let mut dev = DeviceRow {
+        let mut dev = DeviceFact {
             id: "d".into(),
             agency_id: "a".into(),
-            kind: "network".into(),
             name: "Core switch".into(),
-            serial: None,
-            acquired_on: Some(d(2024, 1, 1)),
-            funding_source: "apbd".into(),
-            location: "Ruang server".into(),
             maintenance_months: Some(6),
             last_maintained_on: Some(d(2026, 8, 1)),
-            retired: false,
-            created_at: now,
-            created_by: "x".into(),
-            updated_at: now,
-            updated_by: "x".into(),
+            acquired_on: Some(d(2024, 1, 1)),
         };
         assert!(!device_overdue(&dev, d(2026, 11, 24)));
         dev.last_maintained_on = Some(d(2026, 1, 1));

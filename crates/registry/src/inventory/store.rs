@@ -408,36 +408,116 @@ pub fn set_apps_on(c: &mut DbConn, server: &str, apps: &[String]) -> QueryResult
     Ok(())
 }
 
+/// What the maintenance rule needs of a device (not the whole row: there may be half a million).
+#[derive(Debug, Clone, Queryable)]
+pub struct DeviceFact {
+    /// Id.
+    pub id: String,
+    /// Owner agency.
+    pub agency_id: String,
+    /// Name.
+    pub name: String,
+    /// Maintenance interval (months).
+    pub maintenance_months: Option<i32>,
+    /// Last maintained.
+    pub last_maintained_on: Option<NaiveDate>,
+    /// Acquired.
+    pub acquired_on: Option<NaiveDate>,
+}
+
+/// Devices on a maintenance schedule, counted per agency, and those that may be overdue on
+/// `today`. A region may hold half a million devices: rather than load them all, each interval
+/// in use gets its own cut-off date, a few days late so that month-end arithmetic never hides
+/// an overdue device; the rule itself then decides on exactly those rows.
+pub fn device_facts(
+    c: &mut DbConn,
+    agency: Option<&str>,
+    today: NaiveDate,
+) -> QueryResult<(Vec<(String, i64)>, Vec<DeviceFact>)> {
+    let scheduled = || {
+        let mut q = devices::table
+            .filter(devices::retired.eq(false))
+            .filter(devices::maintenance_months.is_not_null())
+            .into_boxed();
+        if let Some(a) = agency {
+            q = q.filter(devices::agency_id.eq(a.to_owned()));
+        }
+        q
+    };
+    let counted = devices::table
+        .filter(devices::retired.eq(false))
+        .filter(devices::maintenance_months.is_not_null())
+        .group_by(devices::agency_id)
+        .select((devices::agency_id, diesel::dsl::count_star()));
+    let checked = match agency {
+        Some(a) => counted.filter(devices::agency_id.eq(a)).load(c)?,
+        None => counted.load(c)?,
+    };
+    let intervals: Vec<Option<i32>> = scheduled()
+        .select(devices::maintenance_months)
+        .distinct()
+        .load(c)?;
+    let mut due = vec![];
+    for months in intervals.into_iter().flatten() {
+        let Some(cut) = u32::try_from(months)
+            .ok()
+            .and_then(|m| today.checked_sub_months(chrono::Months::new(m)))
+            .and_then(|d| d.checked_add_days(chrono::Days::new(4)))
+        else {
+            continue;
+        };
+        due.extend(
+            scheduled()
+                .filter(devices::maintenance_months.eq(months))
+                .filter(
+                    devices::last_maintained_on
+                        .lt(cut)
+                        .or(devices::last_maintained_on
+                            .is_null()
+                            .and(devices::acquired_on.lt(cut))),
+                )
+                .select((
+                    devices::id,
+                    devices::agency_id,
+                    devices::name,
+                    devices::maintenance_months,
+                    devices::last_maintained_on,
+                    devices::acquired_on,
+                ))
+                .load::<DeviceFact>(c)?,
+        );
+    }
+    Ok((checked, due))
+}
+
 /// What the inventory rules look at, within one agency or all.
 pub struct Facts {
     /// Vendors with the lifecycle of the application they serve.
     pub vendors: Vec<(VendorRow, Option<String>)>,
-    /// Devices in use.
-    pub devices: Vec<DeviceRow>,
+    /// Devices in use on a maintenance schedule, counted per agency.
+    pub devices_checked: Vec<(String, i64)>,
+    /// Those of them that may be overdue on the day asked (a superset: the rule decides).
+    pub devices_due: Vec<DeviceFact>,
     /// Servers in use with the applications on them.
     pub servers: Vec<(ServerRow, Vec<String>)>,
 }
 
 /// Loads the facts.
-pub fn facts(c: &mut DbConn, agency: Option<&str>) -> QueryResult<Facts> {
+pub fn facts(c: &mut DbConn, agency: Option<&str>, today: NaiveDate) -> QueryResult<Facts> {
     let mut vq = vendors::table
         .left_join(applications::table.on(applications::id.nullable().eq(vendors::application_id)))
-        .into_boxed();
-    let mut dq = devices::table
-        .filter(devices::retired.eq(false))
         .into_boxed();
     let mut sq = servers::table
         .filter(servers::retired.eq(false))
         .into_boxed();
     if let Some(a) = agency {
         vq = vq.filter(vendors::agency_id.eq(a.to_owned()));
-        dq = dq.filter(devices::agency_id.eq(a.to_owned()));
         sq = sq.filter(servers::agency_id.eq(a.to_owned()));
     }
     let vendors = vq
         .select((VendorRow::as_select(), applications::lifecycle.nullable()))
         .load(c)?;
-    let devices = dq.select(DeviceRow::as_select()).load(c)?;
+    let (devices_checked, devices_due) = device_facts(c, agency, today)?;
     let servers: Vec<ServerRow> = sq.select(ServerRow::as_select()).load(c)?;
     // One query for every server's applications, not one per server.
     let mut on: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
@@ -466,7 +546,8 @@ pub fn facts(c: &mut DbConn, agency: Option<&str>) -> QueryResult<Facts> {
         .collect();
     Ok(Facts {
         vendors,
-        devices,
+        devices_checked,
+        devices_due,
         servers: with_apps,
     })
 }

@@ -18,7 +18,7 @@ struct AppList {
     chrome: Chrome,
     rows: Vec<(ApplicationRow, String)>,
     filter: AppFilter,
-    agencies: Vec<(String, String)>,
+    agencies: Option<Vec<(String, String)>>,
     statuses: Vec<(String, String)>,
     lifecycles: Vec<(String, String)>,
     total: i64,
@@ -27,6 +27,9 @@ struct AppList {
     query: String,
     can_register: bool,
 }
+
+/// Most agencies listed in the filter's picker.
+const PICKER_MAX: i64 = 300;
 
 /// `?format=csv` asks for the whole filtered list as a file.
 #[derive(Debug, Deserialize)]
@@ -105,22 +108,33 @@ pub async fn handler(
     let (rows, total, agencies) = state
         .read(move |c| {
             let (rows, total) = store::app_list(c, &v, &f, paging.per_page, paging.offset())?;
-            let agencies = org::store::agency_all(c)?
-                .into_iter()
-                .filter(|a| match &v {
-                    kernel::permissions::Visible::All => true,
-                    kernel::permissions::Visible::Only(ids) => {
-                        ids.iter().any(|i| i.to_string() == a.id)
-                    }
-                })
-                .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
-                .collect::<Vec<_>>();
+            // A national register has thousands of agencies: then the filter takes a code.
+            let agencies = if org::store::agency_count(c)? > PICKER_MAX {
+                None
+            } else {
+                Some(
+                    org::store::agency_all(c)?
+                        .into_iter()
+                        .filter(|a| match &v {
+                            kernel::permissions::Visible::All => true,
+                            kernel::permissions::Visible::Only(ids) => {
+                                ids.iter().any(|i| i.to_string() == a.id)
+                            }
+                        })
+                        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+                        .collect::<Vec<_>>(),
+                )
+            };
             Ok((rows, total, agencies))
         })
         .await?;
     let query = serde_urlencoded::to_string([
         ("q", filter.q.clone().unwrap_or_default()),
         ("agency_id", filter.agency_id.clone().unwrap_or_default()),
+        (
+            "agency_code",
+            filter.agency_code.clone().unwrap_or_default(),
+        ),
         ("status", filter.status.clone().unwrap_or_default()),
         ("lifecycle", filter.lifecycle.clone().unwrap_or_default()),
     ])

@@ -30,14 +30,25 @@ struct CompliancePage {
     bars: Vec<Bar>,
     chart_height: usize,
     findings: Vec<FindingView>,
+    total_findings: usize,
+    more_agencies: usize,
     agency: String,
+    query: String,
 }
+
+/// Most findings listed on the page (a national register can have hundreds of thousands; the
+/// CSV download has them all).
+const SHOWN_FINDINGS: usize = 500;
+/// Most agencies in the chart and table (the worst first).
+const SHOWN_AGENCIES: usize = 40;
 
 /// `?agency_id=` narrows the Dinas's view to one agency.
 #[derive(Debug, Deserialize)]
 pub struct Narrow {
     /// Agency.
     pub agency_id: Option<String>,
+    /// `csv` or `xlsx`: every finding as a file.
+    pub format: Option<String>,
 }
 
 /// Shows findings and scores.
@@ -65,6 +76,35 @@ pub async fn show(
     if !agency.is_empty() {
         found.retain(|f| f.agency_id.as_deref() == Some(agency.as_str()));
     }
+    if let Some(format) = q.format.as_deref() {
+        let lines = found.iter().map(|f| {
+            vec![
+                f.agency_code.clone().unwrap_or_default(),
+                f.rule.clone(),
+                f.statement.clone(),
+                f.citation.clone(),
+                f.record_type.clone(),
+                f.label.clone(),
+                f.record_id.clone(),
+            ]
+        });
+        let columns = [
+            "agency_code",
+            "rule",
+            "statement",
+            "citation",
+            "record_type",
+            "record",
+            "record_id",
+        ];
+        return kernel::export::download(format, "temuan-kepatuhan", &columns, lines);
+    }
+    let total_findings = found.len();
+    found.truncate(SHOWN_FINDINGS);
+    let more_agencies = scores.len().saturating_sub(SHOWN_AGENCIES);
+    let mut scores = scores;
+    scores.truncate(SHOWN_AGENCIES);
+    let query = serde_urlencoded::to_string([("agency_id", agency.as_str())]).unwrap_or_default();
     let bars: Vec<Bar> = scores
         .iter()
         .map(|s| Bar {
@@ -85,7 +125,10 @@ pub async fn show(
         bars,
         scores,
         findings: found,
+        total_findings,
+        more_agencies,
         agency,
+        query,
     };
     Ok(render(&page)?.into_response())
 }

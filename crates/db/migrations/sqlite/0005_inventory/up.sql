@@ -36,6 +36,10 @@ CREATE TABLE devices (
     updated_by TEXT NOT NULL
 );
 CREATE INDEX devices_agency ON devices (agency_id, name);
+-- The maintenance rule counts scheduled devices per agency (from the index alone) and looks for
+-- those whose last service is older than their interval.
+CREATE INDEX devices_schedule ON devices (agency_id, retired, maintenance_months);
+CREATE INDEX devices_maintenance ON devices (maintenance_months, last_maintained_on);
 
 CREATE TABLE servers (
     id TEXT PRIMARY KEY NOT NULL,
