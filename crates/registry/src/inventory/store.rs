@@ -425,6 +425,9 @@ pub struct DeviceFact {
     pub acquired_on: Option<NaiveDate>,
 }
 
+/// Scheduled devices per agency, and those that may be overdue.
+pub type DeviceFacts = (Vec<(String, i64)>, Vec<DeviceFact>);
+
 /// Devices on a maintenance schedule, counted per agency, and those that may be overdue on
 /// `today`. A region may hold half a million devices: rather than load them all, each interval
 /// in use gets its own cut-off date, a few days late so that month-end arithmetic never hides
@@ -433,7 +436,7 @@ pub fn device_facts(
     c: &mut DbConn,
     agency: Option<&str>,
     today: NaiveDate,
-) -> QueryResult<(Vec<(String, i64)>, Vec<DeviceFact>)> {
+) -> QueryResult<DeviceFacts> {
     let scheduled = || {
         let mut q = devices::table
             .filter(devices::retired.eq(false))
