@@ -414,6 +414,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Notifications of workflow steps, to an agency's staff or (no agency) to the Dinas.
+    notifications (id) {
+        id -> Text,
+        agency_id -> Nullable<Text>,
+        message -> Text,
+        args -> Text,
+        href -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// When each person last looked at their notifications.
+    notification_reads (user_id) {
+        user_id -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Requests to host an application in the Dinas's data center, and the decision.
+    hosting_requests (id) {
+        id -> Text,
+        agency_id -> Text,
+        application_id -> Text,
+        cpu_cores -> Integer,
+        memory_gb -> Integer,
+        storage_gb -> Integer,
+        note -> Text,
+        status -> Text,
+        server_id -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(hosting_requests -> applications (application_id));
+diesel::joinable!(hosting_requests -> agencies (agency_id));
 diesel::joinable!(vendors -> agencies (agency_id));
 diesel::joinable!(devices -> agencies (agency_id));
 diesel::joinable!(servers -> agencies (agency_id));
@@ -457,4 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     devices,
     servers,
     application_servers,
+    notifications,
+    notification_reads,
+    hosting_requests,
 );

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod layout;
 pub mod metrics;
 pub mod middleware;
+pub mod notify;
 pub mod pages;
 pub mod permissions;
 pub mod ratelimit;
@@ -49,23 +50,31 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(pages::account::change_password))
         .route("/account/sessions/end", post(pages::account::end_session))
         .route("/audit", get(pages::audit::show))
+        .route("/notifications", get(pages::notifications::show))
         .route("/api/v1/audit-events", get(api::audit_events::list))
         .route("/api/v1/me", get(api::me::show))
 }
 
 /// The kernel's entries in the main navigation.
 pub fn nav() -> Vec<layout::NavEntry> {
-    vec![layout::NavEntry {
-        href: "/audit",
-        key: "nav-audit",
-        show: |p| {
-            permissions::allows(
-                &p.grants,
-                permissions::Access::Read,
-                permissions::Scope::AuditTrail,
-            )
+    vec![
+        layout::NavEntry {
+            href: "/notifications",
+            key: "nav-notifications",
+            show: |_| true,
         },
-    }]
+        layout::NavEntry {
+            href: "/audit",
+            key: "nav-audit",
+            show: |p| {
+                permissions::allows(
+                    &p.grants,
+                    permissions::Access::Read,
+                    permissions::Scope::AuditTrail,
+                )
+            },
+        },
+    ]
 }
 
 /// The kernel's API operations, merged into the OpenAPI document.

@@ -181,6 +181,15 @@ pub fn agencies_by_ids(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<Agenc
     Ok(out)
 }
 
+/// An agency's code, by id.
+pub fn agency_find_code(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+    agencies::table
+        .find(id)
+        .select(agencies::code)
+        .first(conn)
+        .optional()
+}
+
 /// The agency flagged as the Dinas, if any.
 pub fn dinas_id(conn: &mut DbConn) -> QueryResult<Option<String>> {
     agencies::table

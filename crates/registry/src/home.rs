@@ -27,8 +27,8 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
     let tr = ctx.tr();
     let (found, scores, region_wide) = match ctx.visible()? {
         Visible::All => {
-            let (f, s) = findings::evaluate(state, Within::Region, tr).await?;
-            (f, s, true)
+            // The Dinas sees counts and the worst agencies: no need to prepare every finding.
+            (vec![], findings::scores(state, Within::Region).await?, true)
         }
         Visible::Only(ids) if ids.is_empty() => return Ok(None),
         Visible::Only(ids) => {
@@ -43,7 +43,11 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
             (f, vec![], false)
         }
     };
-    let total = found.len();
+    let total = if region_wide {
+        scores.iter().map(|s| s.findings as usize).sum()
+    } else {
+        found.len()
+    };
     let panel = Panel {
         tr,
         region_wide,

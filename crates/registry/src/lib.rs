@@ -6,6 +6,7 @@
 pub mod api;
 pub mod findings;
 pub mod home;
+pub mod hosting;
 pub mod inventory;
 pub mod model;
 pub mod pages;
@@ -78,6 +79,25 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/compliance/scores", get(api::compliance::scores))
         .merge(inventory::router())
+        .route("/registry/hosting", get(hosting::pages::list))
+        .route(
+            "/registry/hosting/new",
+            get(hosting::pages::new).post(hosting::pages::create),
+        )
+        .route("/registry/hosting/{id}", get(hosting::pages::show))
+        .route(
+            "/registry/hosting/{id}/decide",
+            post(hosting::pages::decide),
+        )
+        .route(
+            "/api/v1/hosting-requests",
+            get(hosting::api::list).post(hosting::api::create),
+        )
+        .route("/api/v1/hosting-requests/{id}", get(hosting::api::get))
+        .route(
+            "/api/v1/hosting-requests/{id}/{action}",
+            post(hosting::api::decide),
+        )
 }
 
 /// Navigation entries.
@@ -136,6 +156,10 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
     inventory::api::servers::update,
     inventory::api::servers::import,
     inventory::api::set_applications,
+    hosting::api::list,
+    hosting::api::create,
+    hosting::api::get,
+    hosting::api::decide,
 ))]
 pub struct RegistryApi;
 

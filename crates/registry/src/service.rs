@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use db::DbConn;
 use kernel::audit::{self, Actor, Change};
 use kernel::ids::AgencyId;
+use kernel::notify::{self, Audience};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
 
@@ -148,6 +149,29 @@ pub fn act(
         Some(&before.agency_id),
         json!({"before": before.status, "after": to.as_str(), "note": note}),
     )?;
+    // Whoever must act next hears of it: the Dinas of a submission or withdrawal, the agency
+    // of the Dinas's decision.
+    let to = match action {
+        Action::Submit | Action::Withdraw => Some(Audience::Dinas),
+        Action::Approve | Action::Return | Action::Reject => {
+            AgencyId::parse(&before.agency_id).map(Audience::Agency)
+        }
+    };
+    if let Some(to) = to {
+        let agency = org::store::agency_find_code(c, &before.agency_id)?.unwrap_or_default();
+        notify::notify(
+            c,
+            to,
+            &format!("notif-app-{}", action.as_str()),
+            &[
+                ("name", before.name.as_str()),
+                ("agency", agency.as_str()),
+                ("note", note.unwrap_or("")),
+            ],
+            &format!("/registry/applications/{id}"),
+            &actor.label,
+        )?;
+    }
     store::app_find(c, id)?.ok_or(AppError::NotFound)
 }
 

@@ -63,7 +63,10 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         cache: Arc::default(),
         bearers: Arc::new(vec![sso::bearer_user]),
         rules: Arc::new(vec![registry::RULES, registry::inventory::rules::SOURCE]),
-        home: Arc::new(vec![registry::home_panel]),
+        home: Arc::new(vec![
+            kernel::pages::notifications::home_panel,
+            registry::home_panel,
+        ]),
         jobs: Arc::default(),
     })
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod lang;
+pub mod notifications;
 pub mod sign_out;
 
 /// Only local paths are followed after sign-in or a language switch (no open redirects).

@@ -1,0 +1,2 @@
+DROP TABLE notification_reads;
+DROP TABLE notifications;

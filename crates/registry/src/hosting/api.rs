@@ -1,0 +1,91 @@
+//! Hosting requests' API: `GET/POST /api/v1/hosting-requests`,
+//! `GET /api/v1/hosting-requests/{id}` and `POST /api/v1/hosting-requests/{id}/{action}`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use kernel::extract::{ApiJson, Paging};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use super::pages::{DecisionForm, ListQuery, readable, take};
+use super::store::{self, HostingRow};
+use super::{Decision, HostingDraft, service};
+use crate::inventory::api::Page;
+
+/// Lists the requests the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/hosting-requests", tag = "registry",
+    params(("status" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, body = Page<HostingRow>), (status = 401)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    paging: Paging,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<Page<HostingRow>>> {
+    let visible = ctx.visible()?;
+    let (rows, total) = state
+        .read(move |c| {
+            Ok(store::list(
+                c,
+                &visible,
+                q.status.as_deref(),
+                paging.per_page,
+                paging.offset(),
+            )?)
+        })
+        .await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(|(r, ..)| r).collect(),
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
+}
+
+/// Asks for hosting in the Dinas's data center for one of the caller's applications.
+#[utoipa::path(post, path = "/api/v1/hosting-requests", tag = "registry", request_body = HostingDraft,
+    responses((status = 201, body = HostingRow), (status = 401), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<HostingDraft>,
+) -> AppResult<(StatusCode, Json<HostingRow>)> {
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let row = state
+        .write(move |c| {
+            service::request(c, &actor, &body, |a| {
+                kernel::permissions::allows(&grants, Access::Write, Scope::Agency(a))
+            })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+/// One request (404 for one the caller may not read).
+#[utoipa::path(get, path = "/api/v1/hosting-requests/{id}", tag = "registry", params(("id" = String, Path)),
+    responses((status = 200, body = HostingRow), (status = 401), (status = 404)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<HostingRow>> {
+    Ok(Json(readable(&state, &ctx, &id).await?))
+}
+
+/// Approves (with `server_id`), rejects or withdraws (with a `note`) a pending request.
+#[utoipa::path(post, path = "/api/v1/hosting-requests/{id}/{action}", tag = "registry",
+    params(("id" = String, Path), ("action" = String, Path, description = "approve, reject or withdraw")),
+    request_body = DecisionForm,
+    responses((status = 200, body = HostingRow), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(body): ApiJson<DecisionForm>,
+) -> AppResult<Json<HostingRow>> {
+    let row = readable(&state, &ctx, &id).await?;
+    let d = Decision::parse(&action).ok_or(AppError::NotFound)?;
+    Ok(Json(take(&state, &ctx, &row, d, body).await?))
+}

@@ -1,0 +1,325 @@
+//! Hosting request pages: `GET /registry/hosting` (the list, pending first for the Dinas),
+//! `GET/POST /registry/hosting/new`, `GET /registry/hosting/{id}` and
+//! `POST /registry/hosting/{id}/decide` (approve onto a server, reject, or withdraw).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kernel::extract::{PageForm, Paging};
+use kernel::ids::AgencyId;
+use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
+use kernel::{AppError, AppResult, AppState, Ctx};
+use serde::Deserialize;
+
+use super::store::{self, HostingRow, Listed};
+use super::{Decision, HostingDraft, Status, service};
+
+#[derive(Template)]
+#[template(path = "hosting_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Listed>,
+    status: String,
+    statuses: Vec<(String, String)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: String,
+}
+
+#[derive(Template)]
+#[template(path = "hosting_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    form: HostingDraft,
+    apps: Vec<(String, String)>,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "hosting_show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    row: HostingRow,
+    app: String,
+    agency: String,
+    server: Option<String>,
+    servers: Vec<(String, String)>,
+    dinas: bool,
+    may_withdraw: bool,
+    errors: FormErrors,
+}
+
+/// `?status=`.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    /// Only requests in this status.
+    pub status: Option<String>,
+}
+
+/// The list.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    paging: Paging,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let visible = ctx.visible()?;
+    let status = q.status.unwrap_or_default();
+    let s = status.clone();
+    let (rows, total) = state
+        .read(move |c| {
+            Ok(store::list(
+                c,
+                &visible,
+                Some(&s),
+                paging.per_page,
+                paging.offset(),
+            )?)
+        })
+        .await?;
+    let tr = ctx.tr();
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let query = serde_urlencoded::to_string([("status", status.as_str())]).unwrap_or_default();
+    let page = ListPage {
+        chrome: Chrome::new(&state, &ctx, "hosting-title"),
+        rows,
+        status,
+        statuses: kernel::layout::choices(tr, "hosting-status-", &statuses),
+        total,
+        page: paging.page,
+        pages: paging.pages(total),
+        query,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// The applications a person may ask hosting for: those of the agencies they act for.
+async fn own_apps(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String, String)>> {
+    let p = ctx.require()?;
+    let agencies: Vec<String> = p
+        .grants
+        .iter()
+        .filter_map(|g| g.agency)
+        .filter(|a| ctx.can(Access::Write, Scope::Agency(*a)))
+        .map(|a| a.to_string())
+        .collect();
+    state
+        .read(move |c| {
+            let mut out = vec![];
+            for a in &agencies {
+                out.extend(crate::store::app_names(c, a)?);
+            }
+            Ok(out)
+        })
+        .await
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: HostingDraft,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let apps = own_apps(state, ctx).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        chrome: Chrome::new(state, ctx, "hosting-new-title"),
+        form,
+        apps,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `?application_id=` preselects the application.
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// Application.
+    pub application_id: Option<String>,
+}
+
+/// An empty request form.
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    let form = HostingDraft {
+        application_id: q.application_id.unwrap_or_default(),
+        cpu_cores: "2".into(),
+        memory_gb: "4".into(),
+        storage_gb: "50".into(),
+        ..HostingDraft::default()
+    };
+    form_page(&state, &ctx, form, FormErrors::default()).await
+}
+
+/// Sends the request, or shows the form again with every problem.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<HostingDraft>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let draft = form.clone();
+    let result = state
+        .write(move |c| {
+            service::request(c, &actor, &draft, |a| {
+                kernel::permissions::allows(&grants, Access::Write, Scope::Agency(a))
+            })
+        })
+        .await;
+    match result {
+        Ok(row) => {
+            Ok(Redirect::to(&format!("/registry/hosting/{}?saved=1", row.id)).into_response())
+        }
+        Err(e @ AppError::Validation(_)) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            form_page(&state, &ctx, form, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The request if the reader may read it (404 otherwise).
+pub(crate) async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<HostingRow> {
+    ctx.require()?;
+    let lookup = id.to_owned();
+    let row = state
+        .read(move |c| Ok(store::find(c, &lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(row)
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    row: HostingRow,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let (app_id, agency_id, server_id) = (
+        row.application_id.clone(),
+        row.agency_id.clone(),
+        row.server_id.clone(),
+    );
+    let (app, agency, server, servers) = state
+        .read(move |c| {
+            let app = crate::store::app_find(c, &app_id)?
+                .map(|a| a.name)
+                .unwrap_or_default();
+            let agency = org::store::agency_find_code(c, &agency_id)?.unwrap_or_default();
+            let server = match &server_id {
+                Some(s) => crate::inventory::store::server_find(c, s)?.map(|s| s.name),
+                None => None,
+            };
+            Ok((app, agency, server, store::dinas_servers(c)?))
+        })
+        .await?;
+    let dinas = ctx.can(Access::Write, Scope::Region);
+    let may_withdraw =
+        AgencyId::parse(&row.agency_id).is_some_and(|a| ctx.can(Access::Write, Scope::Agency(a)));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ShowPage {
+        chrome: Chrome::new(state, ctx, "hosting-show-title"),
+        row,
+        app,
+        agency,
+        server,
+        servers,
+        dinas,
+        may_withdraw,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// One request with the decision forms its reader may use.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let row = readable(&state, &ctx, &id).await?;
+    show_page(&state, &ctx, row, FormErrors::default()).await
+}
+
+/// A decision as posted.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionForm {
+    /// `approve`, `reject` or `withdraw` (the API takes it from the path).
+    #[serde(default)]
+    pub action: String,
+    /// The reason, or the Dinas's note.
+    #[serde(default)]
+    pub note: String,
+    /// For an approval: the Dinas server.
+    #[serde(default)]
+    pub server_id: Option<String>,
+}
+
+/// Checks who may take `d` on `row`, then takes it.
+pub(crate) async fn take(
+    state: &AppState,
+    ctx: &Ctx,
+    row: &HostingRow,
+    d: Decision,
+    form: DecisionForm,
+) -> AppResult<HostingRow> {
+    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    let actor = if d.by_dinas() {
+        ctx.authorize(Access::Write, Scope::Region)?.actor()
+    } else {
+        ctx.authorize(Access::Write, Scope::Agency(agency))?.actor()
+    };
+    let id = row.id.clone();
+    state
+        .write(move |c| {
+            service::take(
+                c,
+                &actor,
+                &id,
+                d,
+                &form.note,
+                form.server_id.as_deref().filter(|s| !s.is_empty()),
+            )
+        })
+        .await
+}
+
+/// Takes a decision from the page's forms.
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> AppResult<Response> {
+    let row = readable(&state, &ctx, &id).await?;
+    let d = Decision::parse(&form.action)
+        .ok_or_else(|| AppError::field("action", "error-transition"))?;
+    match take(&state, &ctx, &row, d, form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/registry/hosting/{id}?saved=1")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            show_page(&state, &ctx, row, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}

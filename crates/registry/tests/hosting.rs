@@ -1,0 +1,148 @@
+//! Hosting requests and workflow notifications over both databases: an agency asks, the Dinas
+//! is told and decides, the agency is told; bad input, wrong hands and second decisions are
+//! refused; every step is in the audit trail.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use kernel::ids::AgencyId;
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{TestApp, Value, api, both, json};
+
+async fn agency(app: &TestApp, code: &str) -> AgencyId {
+    let code = code.to_owned();
+    app.db(move |c| {
+        AgencyId::parse(&org::store::agency_by_code(c, &code).unwrap().unwrap().id).unwrap()
+    })
+    .await
+}
+
+fn fields(e: &Value) -> Vec<String> {
+    e["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn server_id(app: &TestApp, token: &str, name: &str) -> String {
+    let (_, list) = api(
+        Method::GET,
+        app.url(&format!("/api/v1/servers?q={name}")),
+        Some(token),
+        None,
+    )
+    .await;
+    list["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+both! {
+    async fn an_agency_asks_for_hosting_and_the_dinas_places_it(app) {
+        app.demo().await;
+        let (dinkes, disdik) = (agency(&app, "DINKES").await, agency(&app, "DISDIKBUD").await);
+        let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
+        let other = app.token("op.other", Role::AgencyOperator, Some(disdik)).await;
+        let admin = app.token("admin.api", Role::DinasAdmin, None).await;
+        let (_, mine) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
+        let sikda = mine["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, theirs) = api(Method::GET, app.url("/api/v1/applications"), Some(&other), None).await;
+        let url = app.url("/api/v1/hosting-requests");
+        // Every problem at once; another agency's application is not the operator's to ask for.
+        let (st, e) = api(Method::POST, url.clone(), Some(&op), Some(json!({"cpu_cores": 0, "memory_gb": "8"}))).await;
+        assert_eq!((st, fields(&e)), (422, vec!["application_id".into(), "cpu_cores".into(), "storage_gb".into(), "note".into()]), "{e}");
+        let body = |app_id: &str| json!({"application_id": app_id, "cpu_cores": 4, "memory_gb": 8, "storage_gb": 200, "note": "SIKDA: PHP + MySQL"});
+        let (st, e) = api(Method::POST, url.clone(), Some(&op), Some(body(theirs["items"][0]["id"].as_str().unwrap()))).await;
+        assert_eq!((st, fields(&e)), (422, vec!["application_id".to_owned()]));
+        let (st, r) = api(Method::POST, url.clone(), Some(&op), Some(body(&sikda))).await;
+        assert_eq!((st, r["status"].as_str()), (201, Some("submitted")), "{r}");
+        let id = r["id"].as_str().unwrap().to_owned();
+        // The Dinas hears of it; seeing it once marks it read.
+        app.account("kominfo", Role::DinasAdmin, None).await;
+        let dinas = app.browser();
+        let csrf = app.sign_in(&dinas, "kominfo").await;
+        let home = dinas.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("DINKES memohon hosting untuk aplikasi SIKDA Puskesmas") && home.contains(" baru</span>"), "{home}");
+        let page = dinas.get(app.url("/notifications")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("href=\"/registry/hosting/{id}\"")) && page.contains("Baru"), "{page}");
+        let again = dinas.get(app.url("/notifications")).send().await.unwrap().text().await.unwrap();
+        assert!(!again.contains("class=\"tag\">Baru"), "seen now");
+        // Another agency learns nothing; the operator cannot decide for the Dinas.
+        let step = |who: &str, action: &str, body: Value| {
+            let (url, who) = (app.url(&format!("/api/v1/hosting-requests/{id}/{action}")), who.to_owned());
+            async move { api(Method::POST, url, Some(&who), Some(body)).await }
+        };
+        assert_eq!(api(Method::GET, app.url(&format!("/api/v1/hosting-requests/{id}")), Some(&other), None).await.0, 404);
+        assert_eq!(step(&other, "withdraw", json!({"note": "iseng"})).await.0, 404);
+        assert_eq!(step(&op, "approve", json!({"server_id": "x"})).await.0, 403);
+        let (st, e) = step(&admin, "approve", json!({})).await;
+        assert_eq!((st, fields(&e)), (422, vec!["server_id".to_owned()]));
+        let local = server_id(&app, &admin, "srv-dinkes-lokal").await;
+        let (st, e) = step(&admin, "approve", json!({"server_id": local})).await;
+        assert_eq!((st, fields(&e)), (422, vec!["server_id".to_owned()]), "only the Dinas's own servers");
+        // Approved through the page: the application now runs on that server.
+        let vm = server_id(&app, &admin, "vm-simpeg-01").await;
+        let done = dinas.post(app.url(&format!("/registry/hosting/{id}/decide"))).form(&[("_csrf", csrf.as_str()), ("action", "approve"), ("server_id", vm.as_str()), ("note", "")]).send().await.unwrap();
+        assert_eq!(done.status(), 303);
+        let (_, r) = api(Method::GET, app.url(&format!("/api/v1/hosting-requests/{id}")), Some(&op), None).await;
+        assert_eq!((r["status"].as_str(), r["server_id"].as_str()), (Some("approved"), Some(vm.as_str())));
+        let on = app.db({ let vm = vm.clone(); move |c| registry::inventory::store::apps_on(c, &vm).unwrap() }).await;
+        assert!(on.iter().any(|(a, _)| *a == sikda), "{on:?}");
+        assert_eq!(step(&admin, "reject", json!({"note": "terlambat"})).await.0, 409, "decided once");
+        // The agency hears of the decision.
+        app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
+        let agency_browser = app.browser();
+        app.sign_in(&agency_browser, "op.web").await;
+        let page = agency_browser.get(app.url("/notifications")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Permohonan hosting SIKDA Puskesmas disetujui."), "{page}");
+        assert!(!page.contains("memohon hosting"), "the Dinas's own notifications are not the agency's");
+        let trail = app.db({ let id = id.clone(); move |c| {
+            let f = kernel::audit::AuditFilter { record_id: Some(id), ..Default::default() };
+            kernel::audit::list(c, &f, 10, 0).unwrap().0
+        }}).await;
+        let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["hosting_request.approve", "hosting_request.create"]);
+    }
+}
+
+both! {
+    async fn registration_steps_notify_whoever_acts_next(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
+        let admin = app.token("admin.api", Role::DinasAdmin, None).await;
+        let (_, a) = api(Method::POST, app.url("/api/v1/applications"), Some(&op), Some(json!({
+            "agency_id": dinkes.to_string(), "name": "Sistem Rujukan", "kind": "khusus", "purpose": "Rujukan pasien",
+            "users": "Puskesmas", "funding_source": "apbd", "open_source": true, "licence": "MIT", "web_based": false,
+            "security_level": "tinggi", "hosting": "dinas_dc", "lifecycle": "planned"
+        }))).await;
+        let id = a["id"].as_str().unwrap().to_owned();
+        for (who, action, note) in [(&op, "submit", ""), (&admin, "return", "Lengkapi rencana induk")] {
+            let (st, r) = api(Method::POST, app.url(&format!("/api/v1/applications/{id}/{action}")), Some(who), Some(json!({"note": note}))).await;
+            assert_eq!(st, 200, "{r}");
+        }
+        let told = |audience: Option<String>| {
+            app.db(move |c| {
+                use db::schema::notifications::dsl as n;
+                use diesel::prelude::*;
+                let q = n::notifications.select((n::message, n::args)).order(n::created_at.asc()).into_boxed();
+                let q = match audience { Some(a) => q.filter(n::agency_id.eq(a)), None => q.filter(n::agency_id.is_null()) };
+                q.load::<(String, String)>(c)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|(_, args)| args.contains("Sistem Rujukan"))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let dinas = told(None).await;
+        assert_eq!(dinas.len(), 1);
+        assert_eq!(dinas[0].0, "notif-app-submit");
+        let agency_side = told(Some(dinkes.to_string())).await;
+        assert_eq!(agency_side.len(), 1);
+        assert_eq!(agency_side[0].0, "notif-app-return");
+        assert!(agency_side[0].1.contains("Lengkapi rencana induk"));
+    }
+}
