@@ -278,3 +278,4 @@ notif-hosting-submit = { $agency } requests hosting for the application { $name 
 notif-hosting-approve = The hosting request for { $name } was approved.
 notif-hosting-reject = The hosting request for { $name } was rejected: { $note }
 notif-hosting-withdraw = The hosting request for { $name } was withdrawn: { $note }
+applications-title = Applications

@@ -278,3 +278,4 @@ notif-hosting-submit = { $agency } memohon hosting untuk aplikasi { $name }.
 notif-hosting-approve = Permohonan hosting { $name } disetujui.
 notif-hosting-reject = Permohonan hosting { $name } ditolak: { $note }
 notif-hosting-withdraw = Permohonan hosting { $name } ditarik: { $note }
+applications-title = Aplikasi

@@ -156,6 +156,7 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
     inventory::api::servers::update,
     inventory::api::servers::import,
     inventory::api::set_applications,
+    inventory::api::import_applications,
     hosting::api::list,
     hosting::api::create,
     hosting::api::get,

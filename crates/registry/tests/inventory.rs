@@ -276,3 +276,65 @@ both! {
         assert_eq!(other.get(app.url(&job)).send().await.unwrap().status(), 404);
     }
 }
+
+both! {
+    async fn applications_leave_and_return_as_spreadsheets(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.web").await;
+        let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
+        // The export is the import's own format: agency code, the form's fields, status, id.
+        let xlsx = browser.get(app.url("/registry/applications?format=xlsx")).send().await.unwrap().bytes().await.unwrap();
+        let t = kernel::export::read_table(&xlsx).unwrap();
+        assert_eq!(t.header.first().map(String::as_str), Some("agency_code"));
+        assert_eq!(t.header.last().map(String::as_str), Some("id"));
+        assert_eq!(t.rows.len(), 1, "only the operator's own agency");
+        let col = |name: &str| t.header.iter().position(|h| h == name).unwrap();
+        assert_eq!(t.rows[0].1[col("name")], "SIKDA Puskesmas");
+        assert_eq!(t.rows[0].1[col("status")], "approved", "{:?} {:?}", t.header, t.rows[0]);
+        // Correct it in the sheet and add a new one; the status column is read-only.
+        let mut fixed = t.rows[0].1.clone();
+        fixed[col("purpose")] = "Sistem informasi kesehatan daerah".into();
+        fixed[col("open_source")] = "1".into();
+        fixed[col("licence")] = "GPL-3.0".into();
+        let mut new = vec![String::new(); t.header.len()];
+        for (k, v) in [("agency_code", "DINKES"), ("name", "Aplikasi Posyandu"), ("kind", "khusus"), ("purpose", "Data posyandu"),
+            ("users", "Kader"), ("funding_source", "apbd"), ("open_source", "ya"), ("licence", "MIT"), ("web_based", "on"),
+            ("security_level", "rendah"), ("hosting", "dinas_dc"), ("lifecycle", "planned")] {
+            new[col(k)] = v.into();
+        }
+        let mut bad = new.clone();
+        bad[col("kind")] = "aplikasi".into();
+        let send = |rows: Vec<Vec<String>>| {
+            let body = kernel::export::xlsx_bytes(&t.header.iter().map(String::as_str).collect::<Vec<_>>(), rows).unwrap();
+            let (url, op) = (app.url("/api/v1/applications/import"), op.clone());
+            async move {
+                let resp = reqwest::Client::new().post(url).bearer_auth(op).body(body).send().await.unwrap();
+                let st = resp.status().as_u16();
+                let text = resp.text().await.unwrap();
+                (st, serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text)))
+            }
+        };
+        let (st, e) = send(vec![fixed.clone(), new.clone(), bad]).await;
+        assert_eq!(st, 422, "{e}");
+        assert_eq!((st, fields(&e)), (422, vec!["line 4: kind".to_owned()]), "{e}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
+        assert_eq!(list["total"], 1, "nothing kept");
+        let (st, r) = send(vec![fixed, new]).await;
+        assert_eq!((st, r["imported"].as_i64()), (201, Some(2)), "{r}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
+        let items = list["items"].as_array().unwrap();
+        let sikda = items.iter().find(|a| a["name"] == "SIKDA Puskesmas").unwrap();
+        assert_eq!((sikda["purpose"].as_str(), sikda["open_source"].as_bool(), sikda["status"].as_str()),
+            (Some("Sistem informasi kesehatan daerah"), Some(true), Some("submitted")), "a corrected registration goes back for review");
+        let posyandu = items.iter().find(|a| a["name"] == "Aplikasi Posyandu").unwrap();
+        assert_eq!((posyandu["status"].as_str(), posyandu["web_based"].as_bool()), (Some("draft"), Some(true)));
+        // XLSX for the agency and people lists too.
+        let people = browser.get(app.url("/people?format=xlsx")).send().await.unwrap();
+        assert_eq!(people.status(), 200);
+        let t = kernel::export::read_table(&people.bytes().await.unwrap()).unwrap();
+        assert!(t.rows.iter().all(|(_, r)| r[0] == "DINKES"), "{:?}", t.rows);
+    }
+}

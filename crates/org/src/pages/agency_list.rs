@@ -41,12 +41,12 @@ pub async fn handler(
     Query(format): Query<Format>,
 ) -> AppResult<Response> {
     ctx.authorize(Access::Read, Scope::Region)?;
-    if format.format.as_deref() == Some("csv") {
+    if let Some(format) = format.format.clone() {
         let f = filter.clone();
         let (rows, _) = state
             .read(move |c| Ok(store::agency_list(c, &f, i64::MAX, 0)?))
             .await?;
-        return csv_response(&rows);
+        return file_response(&format, &rows);
     }
     let f = filter.clone();
     let (rows, total) = state
@@ -72,7 +72,7 @@ pub async fn handler(
     Ok(render(&page)?.into_response())
 }
 
-fn csv_response(rows: &[AgencyRow]) -> AppResult<Response> {
+fn file_response(format: &str, rows: &[AgencyRow]) -> AppResult<Response> {
     let lines = rows.iter().map(|r| {
         let dinas = if r.is_dinas { "1" } else { "0" };
         vec![
@@ -83,5 +83,5 @@ fn csv_response(rows: &[AgencyRow]) -> AppResult<Response> {
             r.egov_unit.as_deref().unwrap_or(""),
         ]
     });
-    kernel::export::csv_download("agencies.csv", &crate::import::AGENCY_COLUMNS, lines)
+    kernel::export::download(format, "agencies", &crate::import::AGENCY_COLUMNS, lines)
 }

@@ -36,8 +36,8 @@ pub async fn handler(
     Query(format): Query<Format>,
 ) -> AppResult<Response> {
     let visible = ctx.visible()?;
-    let csv = format.format.as_deref() == Some("csv");
-    let (limit, offset) = if csv {
+    let file = format.format.clone();
+    let (limit, offset) = if file.is_some() {
         (i64::MAX, 0)
     } else {
         (paging.per_page, paging.offset())
@@ -58,8 +58,8 @@ pub async fn handler(
             .map(|a| a.code.clone())
             .unwrap_or_default()
     };
-    if csv {
-        return csv_response(&rows, code_of);
+    if let Some(file) = file {
+        return file_response(&file, &rows, code_of);
     }
     let shown: Vec<AgencyRow> = match &visible {
         Visible::All => agencies.clone(),
@@ -105,7 +105,11 @@ pub async fn handler(
     Ok(render(&page)?.into_response())
 }
 
-fn csv_response(rows: &[PersonRow], code_of: impl Fn(&str) -> String) -> AppResult<Response> {
+fn file_response(
+    format: &str,
+    rows: &[PersonRow],
+    code_of: impl Fn(&str) -> String,
+) -> AppResult<Response> {
     let lines = rows.iter().map(|p| {
         // The export is for staff, but a file travels: the NIK leaves only masked.
         let nik = p.nik.as_deref().map(mask_nik).unwrap_or_default();
@@ -121,5 +125,5 @@ fn csv_response(rows: &[PersonRow], code_of: impl Fn(&str) -> String) -> AppResu
             opt(&p.phone),
         ]
     });
-    kernel::export::csv_download("people.csv", &crate::import::PERSON_COLUMNS, lines)
+    kernel::export::download(format, "people", &crate::import::PERSON_COLUMNS, lines)
 }

@@ -152,6 +152,23 @@ pub async fn set_applications(
     ))
 }
 
+/// Imports applications (as drafts, or corrections where a row has an `id`) from a CSV or XLSX
+/// body, all or nothing; `?dry_run=true` only checks.
+#[utoipa::path(post, path = "/api/v1/applications/import", tag = "registry",
+    params(("dry_run" = Option<bool>, Query)), request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses((status = 201, body = crate::inventory::import_pages::ImportResult), (status = 400), (status = 422)))]
+pub async fn import_applications(
+    s: State<AppState>,
+    c: Ctx,
+    q: Query<crate::inventory::import_pages::ApiImportQuery>,
+    b: axum::body::Bytes,
+) -> AppResult<(
+    StatusCode,
+    Json<crate::inventory::import_pages::ImportResult>,
+)> {
+    crate::inventory::import_pages::api(s, c, Path("applications".to_owned()), q, b).await
+}
+
 /// The OpenAPI operations of one kind (utoipa documents concrete functions, so each kind
 /// gets thin named wrappers around the generic handlers).
 macro_rules! documented {

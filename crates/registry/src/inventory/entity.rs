@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use super::store::{self, DeviceRow, ServerRow, VendorRow};
 use super::{DEVICE_KINDS, DeviceDraft, SERVER_KINDS, SITES, ServerDraft, VendorDraft, service};
-use crate::model::FUNDING;
+use crate::model::{self, FUNDING};
 
 /// How a field is typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,8 @@ pub trait Entity: Send + Sync + 'static {
     const FIELDS: &'static [Spec];
     /// The fields shown as list columns.
     const LIST: &'static [&'static str];
+    /// Read-only columns an export adds after the fields (an import ignores them).
+    const EXTRA: &'static [&'static str] = &[];
 
     /// The record's id.
     fn id(r: &Self::Row) -> &str;
@@ -92,6 +94,8 @@ pub trait Entity: Send + Sync + 'static {
     ) -> AppResult<Self::Row>;
 }
 
+/// Applications (their own pages are in `crate::pages`; this serves import and export).
+pub struct Applications;
 /// Vendors.
 pub struct Vendors;
 /// Devices.
@@ -244,6 +248,79 @@ impl Entity for Servers {
     }
     fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &ServerDraft) -> AppResult<ServerRow> {
         service::save_server(c, a, id, d)
+    }
+}
+
+impl Entity for Applications {
+    type Draft = crate::pages::AppForm;
+    type Row = crate::store::ApplicationRow;
+    const PATH: &'static str = "applications";
+    const RECORD: &'static str = "application";
+    const FIELDS: &'static [Spec] = &[
+        f("name", Input::Text),
+        f("kind", Input::Choice(&model::KINDS, "app-kind-")),
+        f("purpose", Input::Text),
+        f("users", Input::Text),
+        f("funding_source", Input::Choice(&FUNDING, "app-funding-")),
+        f("funding_amount", Input::Number),
+        f("open_source", Input::Check),
+        f("licence", Input::Text),
+        f("source_repo", Input::Text),
+        f("code_owned_by_region", Input::Check),
+        f("licence_owned_by_region", Input::Check),
+        f("web_based", Input::Check),
+        f("production_url", Input::Text),
+        f("sso_client_id", Input::Text),
+        f("interfaces", Input::Text),
+        f(
+            "security_level",
+            Input::Choice(&model::SECURITY_LEVELS, "sso-level-"),
+        ),
+        f("hosting", Input::Choice(&model::HOSTING, "app-hosting-")),
+        f(
+            "lifecycle",
+            Input::Choice(&model::LIFECYCLE, "app-lifecycle-"),
+        ),
+        f("master_plan_item_id", Input::Text),
+    ];
+    const LIST: &'static [&'static str] = &["name", "kind", "lifecycle"];
+    const EXTRA: &'static [&'static str] = &["status"];
+
+    fn id(r: &Self::Row) -> &str {
+        &r.id
+    }
+    fn agency(r: &Self::Row) -> &str {
+        &r.agency_id
+    }
+    fn draft_agency(d: &Self::Draft) -> &str {
+        d.agency_id()
+    }
+    fn name(r: &Self::Row) -> &str {
+        &r.name
+    }
+    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<Self::Row>> {
+        crate::store::app_find(c, id)
+    }
+    fn list(
+        c: &mut DbConn,
+        v: &Visible,
+        q: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Listed<Self::Row>> {
+        let filter = crate::store::AppFilter {
+            q: q.map(str::to_owned),
+            ..Default::default()
+        };
+        crate::store::app_list(c, v, &filter, limit, offset)
+    }
+    /// A new application is recorded as a draft; a correction follows the review's rules.
+    fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &Self::Draft) -> AppResult<Self::Row> {
+        let draft = d.draft().map_err(|e| AppError::Validation(vec![e]))?;
+        match id {
+            Some(id) => crate::service::update(c, a, id, &draft),
+            None => crate::service::create(c, a, &draft),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use super::entity::{Entity, values};
 pub fn columns<E: Entity>() -> Vec<&'static str> {
     std::iter::once("agency_code")
         .chain(E::FIELDS.iter().map(|s| s.name))
+        .chain(E::EXTRA.iter().copied())
         .chain(std::iter::once("id"))
         .collect()
 }
@@ -23,7 +24,9 @@ pub fn lines<E: Entity>(rows: &[(E::Row, String)]) -> Vec<Vec<String>> {
                 .chain(
                     E::FIELDS
                         .iter()
-                        .map(|s| v.get(s.name).cloned().unwrap_or_default()),
+                        .map(|s| s.name)
+                        .chain(E::EXTRA.iter().copied())
+                        .map(|name| v.get(name).cloned().unwrap_or_default()),
                 )
                 .chain(std::iter::once(E::id(r).to_owned()))
                 .collect()

@@ -87,6 +87,7 @@ pub fn run<E: Entity>(
                 },
                 "id" if !v.is_empty() => id = Some(v),
                 "id" => {}
+                extra if E::EXTRA.contains(&extra) => {}
                 _ => pairs.push((h.clone(), v)),
             }
         }

@@ -20,14 +20,14 @@ use kernel::permissions::{Access, RoleGrant as Grant, Scope, allows};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 use serde::{Deserialize, Serialize};
 
-use super::entity::{Devices, Servers, Vendors};
+use super::entity::{Applications, Devices, Servers, Vendors};
 use super::export::columns;
 use super::import;
 
 /// The largest file accepted.
 pub const MAX_IMPORT: usize = 20 * 1024 * 1024;
 /// The kinds of record that can be imported.
-pub const KINDS: [&str; 3] = ["vendors", "devices", "servers"];
+pub const KINDS: [&str; 4] = ["applications", "devices", "servers", "vendors"];
 /// Rows shown in the preview.
 const PREVIEW_ROWS: usize = 10;
 
@@ -78,6 +78,7 @@ fn run_kind(
 ) -> AppResult<usize> {
     let may = |a: AgencyId| allows(grants, Access::Write, Scope::Agency(a));
     match kind {
+        "applications" => import::run::<Applications>(c, actor, t, &may, job),
         "vendors" => import::run::<Vendors>(c, actor, t, &may, job),
         "devices" => import::run::<Devices>(c, actor, t, &may, job),
         "servers" => import::run::<Servers>(c, actor, t, &may, job),
@@ -89,6 +90,7 @@ fn run_kind(
 
 fn kind_columns(kind: &str) -> Vec<&'static str> {
     match kind {
+        "applications" => columns::<Applications>(),
         "vendors" => columns::<Vendors>(),
         "devices" => columns::<Devices>(),
         "servers" => columns::<Servers>(),

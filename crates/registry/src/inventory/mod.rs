@@ -54,6 +54,10 @@ pub fn router() -> Router<AppState> {
     .route("/registry/import/confirm", post(import_pages::confirm))
     .route("/registry/import/jobs/{id}", get(import_pages::job))
     .route(
+        "/api/v1/applications/import",
+        post(api::import_applications).layer(limit),
+    )
+    .route(
         "/api/v1/vendors",
         get(api::vendors::list).post(api::vendors::create),
     )

@@ -31,30 +31,13 @@ struct AppList {
 /// Most agencies listed in the filter's picker.
 const PICKER_MAX: i64 = 300;
 
-/// `?format=csv` asks for the whole filtered list as a file.
+/// `?format=csv` or `xlsx` asks for the whole filtered list as a file (in the columns an import
+/// reads back).
 #[derive(Debug, Deserialize)]
 pub struct Format {
     /// `csv` or nothing.
     pub format: Option<String>,
 }
-
-/// The CSV columns of the export.
-pub const CSV_COLUMNS: [&str; 14] = [
-    "agency_code",
-    "name",
-    "kind",
-    "status",
-    "lifecycle",
-    "funding_source",
-    "funding_amount",
-    "open_source",
-    "licence",
-    "web_based",
-    "production_url",
-    "hosting",
-    "security_level",
-    "id",
-];
 
 /// Lists applications.
 pub async fn handler(
@@ -78,31 +61,14 @@ pub async fn handler(
         kernel::permissions::Access::Write,
         kernel::permissions::Scope::Region,
     );
-    if format.format.as_deref() == Some("csv") {
+    if let Some(format) = format.format.as_deref() {
         let (f, v) = (filter.clone(), visible.clone());
         let (rows, _) = state
             .read(move |c| Ok(store::app_list(c, &v, &f, i64::MAX, 0)?))
             .await?;
-        let lines = rows.iter().map(|(a, code)| {
-            let yes = |b: bool| if b { "1".to_owned() } else { "0".to_owned() };
-            vec![
-                code.clone(),
-                a.name.clone(),
-                a.kind.clone(),
-                a.status.clone(),
-                a.lifecycle.clone(),
-                a.funding_source.clone(),
-                a.funding_amount.map(|n| n.to_string()).unwrap_or_default(),
-                yes(a.open_source),
-                a.licence.clone().unwrap_or_default(),
-                yes(a.web_based),
-                a.production_url.clone().unwrap_or_default(),
-                a.hosting.clone(),
-                a.security_level.clone(),
-                a.id.clone(),
-            ]
-        });
-        return kernel::export::csv_download("applications.csv", &CSV_COLUMNS, lines);
+        return crate::inventory::export::download::<crate::inventory::entity::Applications>(
+            format, &rows,
+        );
     }
     let (f, v) = (filter.clone(), visible.clone());
     let (rows, total, agencies) = state

@@ -61,7 +61,22 @@ pub struct AppForm {
     master_plan_item_id: String,
 }
 
+/// A ticked checkbox: a form sends `on`; an imported sheet may say `1`, `true`, `yes` or `ya`.
+fn ticked(v: Option<&String>) -> bool {
+    v.is_some_and(|v| {
+        matches!(
+            v.trim().to_lowercase().as_str(),
+            "on" | "1" | "true" | "yes" | "ya"
+        )
+    })
+}
+
 impl AppForm {
+    /// The owner agency as typed.
+    pub fn agency_id(&self) -> &str {
+        &self.agency_id
+    }
+
     /// The draft to validate; a funding amount that is not a number is its own error.
     pub fn draft(&self) -> Result<ApplicationDraft, kernel::FieldError> {
         let digits: String = self
@@ -87,12 +102,12 @@ impl AppForm {
             users: self.users.clone(),
             funding_source: self.funding_source.clone(),
             funding_amount,
-            open_source: self.open_source.is_some(),
+            open_source: ticked(self.open_source.as_ref()),
             licence: opt(&self.licence),
             source_repo: opt(&self.source_repo),
-            code_owned_by_region: self.code_owned_by_region.is_some(),
-            licence_owned_by_region: self.licence_owned_by_region.is_some(),
-            web_based: self.web_based.is_some(),
+            code_owned_by_region: ticked(self.code_owned_by_region.as_ref()),
+            licence_owned_by_region: ticked(self.licence_owned_by_region.as_ref()),
+            web_based: ticked(self.web_based.as_ref()),
             production_url: opt(&self.production_url),
             sso_client_id: opt(&self.sso_client_id),
             interfaces: self.interfaces.clone(),
