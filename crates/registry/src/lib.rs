@@ -12,6 +12,7 @@ pub mod model;
 pub mod pages;
 pub mod rules;
 pub mod service;
+pub mod sso_link;
 pub mod store;
 
 use axum::Router;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
             post(p::document::upload)
                 .layer(DefaultBodyLimit::max(p::document::MAX_DOCUMENT + 64 * 1024)),
         )
+        .route(
+            "/registry/applications/{id}/sso",
+            post(p::app_show::connect_sso),
+        )
         .route("/registry/documents/{id}", get(p::document::download))
         .route(
             "/registry/master-plan",
@@ -71,6 +76,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/applications/{id}/{action}",
             post(api::app_action::handler),
+        )
+        .route(
+            "/api/v1/applications/{id}/sso-client",
+            post(api::app_sso::handler),
         )
         .route("/api/v1/master-plan", get(api::master_plan::handler))
         .route(
@@ -138,6 +147,7 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
     api::app_update::handler,
     api::app_action::handler,
     api::master_plan::handler,
+    api::app_sso::handler,
     api::compliance::findings,
     api::compliance::scores,
     inventory::api::vendors::list,

@@ -52,8 +52,10 @@ fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<ApplicationDraft> 
             "error-plan-item-unknown",
         ));
     }
+    // The client must be one registered for this same agency.
     if let Some(client) = &v.sso_client_id
-        && sso::store::client(c, client)?.is_none()
+        && sso::store::client(c, client)?
+            .is_none_or(|cl| cl.owner_agency_id.as_deref() != Some(v.agency_id.as_str()))
     {
         errors.push(FieldError::new("sso_client_id", "error-sso-client-unknown"));
     }

@@ -267,6 +267,26 @@ pub fn app_set_status(
         .execute(c)
 }
 
+/// Links an application to its single sign-on client.
+pub fn app_set_sso_client(c: &mut DbConn, id: &str, client: &str, by: &str) -> QueryResult<usize> {
+    diesel::update(applications::table.find(id))
+        .set((
+            applications::sso_client_id.eq(client),
+            applications::updated_at.eq(db::now()),
+            applications::updated_by.eq(by),
+        ))
+        .execute(c)
+}
+
+/// The single sign-on clients that approved applications point at.
+pub fn linked_sso_clients(c: &mut DbConn) -> QueryResult<Vec<String>> {
+    applications::table
+        .filter(applications::status.eq("approved"))
+        .filter(applications::sso_client_id.is_not_null())
+        .select(applications::sso_client_id.assume_not_null())
+        .load(c)
+}
+
 /// A step in an application's history.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = application_events)]

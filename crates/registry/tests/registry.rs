@@ -263,3 +263,56 @@ both! {
         assert!(home.contains("temuan terbuka") && home.contains("/compliance?agency_id="), "{home}");
     }
 }
+
+both! {
+    async fn only_approved_registrations_become_single_sign_on_clients(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        let op = app.token("op.test", Role::AgencyOperator, Some(dinkes)).await;
+        let admin = app.token("admin.test", Role::DinasAdmin, None).await;
+        // A client made by hand, outside the registry, is a finding for its agency.
+        let (hand, _) = app.db(move |c| {
+            let draft = sso::service::ClientDraft {
+                name: "Aplikasi Liar".into(), redirect_uris: vec!["https://liar.sukamajukab.go.id/cb".into()],
+                post_logout_redirect_uris: vec![], public: false, owner_agency_id: Some(dinkes), id_token_alg: None,
+                security_level: None, external: false,
+            };
+            sso::service::register_client(c, &kernel::audit::Actor::system("test"), &draft).unwrap()
+        }).await;
+        assert_eq!(rules_of(&app, &op, &hand.id).await, ["REG-SSO-CLIENT-REGISTERED"]);
+        let (_, mine) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
+        let sikda = mine["items"][0]["id"].as_str().unwrap().to_owned();
+        assert!(rules_of(&app, &op, &sikda).await.contains(&"REG-APP-SSO".to_owned()));
+        let connect = |who: String, id: String, body: Value| {
+            let url = app.url(&format!("/api/v1/applications/{id}/sso-client"));
+            async move { api(Method::POST, url, Some(&who), Some(body)).await }
+        };
+        let good = json!({"redirect_uris": ["https://sikda.sukamajukab.go.id/oidc/callback"]});
+        assert_eq!(connect(op.clone(), sikda.clone(), good.clone()).await.0, 403, "the Dinas registers clients");
+        let (st, e) = connect(admin.clone(), sikda.clone(), json!({"redirect_uris": ["bukan alamat"]})).await;
+        assert_eq!(st, 422, "{e}");
+        let (_, still) = api(Method::GET, app.url(&format!("/api/v1/applications/{sikda}")), Some(&op), None).await;
+        assert!(still["sso_client_id"].is_null(), "nothing linked on a bad request");
+        // A draft is not registered yet.
+        let (_, d) = api(Method::POST, app.url("/api/v1/applications"), Some(&op), Some(draft(dinkes, "Belum Terdaftar"))).await;
+        let (st, e) = connect(admin.clone(), d["id"].as_str().unwrap().to_owned(), good.clone()).await;
+        assert_eq!((st, e["error"]["field"].as_str()), (409, Some("status")), "{e}");
+        let (st, r) = connect(admin.clone(), sikda.clone(), good.clone()).await;
+        assert_eq!(st, 201, "{r}");
+        assert!(r["client_secret"].as_str().is_some_and(|s| s.len() > 20));
+        assert!(r["discovery_url"].as_str().unwrap().ends_with("/.well-known/openid-configuration"));
+        let (_, linked) = api(Method::GET, app.url(&format!("/api/v1/applications/{sikda}")), Some(&op), None).await;
+        assert_eq!(linked["sso_client_id"], r["client_id"]);
+        assert!(!rules_of(&app, &op, &sikda).await.contains(&"REG-APP-SSO".to_owned()));
+        assert!(rules_of(&app, &op, r["client_id"].as_str().unwrap()).await.is_empty(), "the new client is registered");
+        assert_eq!(connect(admin.clone(), sikda.clone(), good).await.0, 409, "once");
+        // An application cannot borrow another agency's client.
+        let disdik = agency(&app, "DISDIKBUD").await;
+        let other = app.token("op.other", Role::AgencyOperator, Some(disdik)).await;
+        let mut theirs = draft(disdik, "Pinjam Klien");
+        theirs["sso_client_id"] = r["client_id"].clone();
+        let (st, e) = api(Method::POST, app.url("/api/v1/applications"), Some(&other), Some(theirs)).await;
+        assert_eq!(st, 422, "{e}");
+        assert!(e["error"]["details"].as_array().unwrap().iter().any(|d| d["field"] == "sso_client_id"), "{e}");
+    }
+}

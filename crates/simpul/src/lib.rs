@@ -62,7 +62,11 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         limits: Arc::default(),
         cache: Arc::default(),
         bearers: Arc::new(vec![sso::bearer_user]),
-        rules: Arc::new(vec![registry::RULES, registry::inventory::rules::SOURCE]),
+        rules: Arc::new(vec![
+            registry::RULES,
+            registry::inventory::rules::SOURCE,
+            registry::sso_link::SOURCE,
+        ]),
         home: Arc::new(vec![
             kernel::pages::notifications::home_panel,
             registry::home_panel,

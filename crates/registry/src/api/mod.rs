@@ -5,6 +5,7 @@ pub mod app_action;
 pub mod app_create;
 pub mod app_get;
 pub mod app_list;
+pub mod app_sso;
 pub mod app_update;
 pub mod compliance;
 pub mod master_plan;

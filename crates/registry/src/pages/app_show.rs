@@ -36,6 +36,7 @@ struct ShowPage {
     can_submit: bool,
     can_withdraw: bool,
     can_review: bool,
+    can_connect_sso: bool,
     saved: bool,
     errors: FormErrors,
 }
@@ -117,6 +118,9 @@ async fn page(
         can_submit: writes && matches!(status, Status::Draft | Status::Returned),
         can_withdraw: writes && !matches!(status, Status::Withdrawn | Status::Rejected),
         can_review: ctx.can(Access::Write, Scope::Region) && status == Status::Submitted,
+        can_connect_sso: ctx.can(Access::Write, Scope::Region)
+            && status == Status::Approved
+            && app.sso_client_id.is_none(),
         saved,
         errors,
         app,
@@ -191,6 +195,76 @@ pub async fn step(
                 FormErrors::from_error(&e, ctx.lang),
             )
             .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sso_connected.html")]
+struct Connected {
+    chrome: Chrome,
+    app_id: String,
+    client_id: String,
+    secret: Option<String>,
+    issuer: String,
+}
+
+/// The connect form as posted: redirect URIs one per line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectForm {
+    /// Redirect URIs, one per line.
+    #[serde(default)]
+    pub redirect_uris: String,
+    /// Post-logout URIs, one per line.
+    #[serde(default)]
+    pub post_logout_redirect_uris: String,
+    /// A public client.
+    #[serde(default)]
+    pub public: Option<String>,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The Dinas connects an approved application to single sign-on and sees its secret once.
+pub async fn connect_sso(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    kernel::extract::PageForm(form): kernel::extract::PageForm<ConnectForm>,
+) -> AppResult<Response> {
+    find_for(&state, &ctx, &id, Access::Read).await?;
+    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let d = crate::sso_link::Connect {
+        redirect_uris: lines(&form.redirect_uris),
+        post_logout_redirect_uris: lines(&form.post_logout_redirect_uris),
+        public: form.public.is_some(),
+    };
+    let target = id.clone();
+    match state
+        .write(move |c| crate::sso_link::connect(c, &actor, &target, &d))
+        .await
+    {
+        Ok((client, secret)) => {
+            let page = Connected {
+                chrome: Chrome::new(&state, &ctx, "app-sso-connected"),
+                app_id: id,
+                client_id: client.id,
+                secret,
+                issuer: state.config.public_url.clone(),
+            };
+            Ok(render(&page)?.into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = FormErrors::from_error(&e, ctx.lang);
+            page(&state, &ctx, &id, false, errors).await
         }
         Err(e) => Err(e),
     }
