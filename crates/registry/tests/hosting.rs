@@ -13,11 +13,7 @@ use reqwest::Method;
 use test_support::{TestApp, Value, api, both, json};
 
 async fn agency(app: &TestApp, code: &str) -> AgencyId {
-    let code = code.to_owned();
-    app.db(move |c| {
-        AgencyId::parse(&org::store::agency_by_code(c, &code).unwrap().unwrap().id).unwrap()
-    })
-    .await
+    app.agency_id(code).await
 }
 
 fn fields(e: &Value) -> Vec<String> {

@@ -188,6 +188,18 @@ impl TestApp {
         .await
     }
 
+    /// The id of an existing agency (the demo's, say) by its code.
+    pub async fn agency_id(&self, code: &str) -> AgencyId {
+        let code = code.to_owned();
+        self.db(move |c| {
+            let row = org::store::agency_by_code(c, &code)
+                .expect("query")
+                .expect("agency exists");
+            AgencyId::parse(&row.id).expect("id")
+        })
+        .await
+    }
+
     /// Creates an account with one role and returns an API token for it.
     pub async fn token(&self, login: &str, role: Role, agency: Option<AgencyId>) -> String {
         self.account(login, role, agency).await;
