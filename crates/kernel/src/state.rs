@@ -81,7 +81,10 @@ impl AppState {
             let mut out = None;
             let undone: AppResult<()> = conn.transaction(|tx| {
                 db::lock_for_write(tx)?;
-                out = Some(f(tx));
+                out = Some(f(tx).and_then(|v| {
+                    crate::audit::seal(tx)?;
+                    Ok(v)
+                }));
                 Err(AppError::Internal("dry run".into()))
             });
             match (out, undone) {
@@ -98,6 +101,8 @@ impl AppState {
 pub fn write_tx<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> AppResult<T>) -> AppResult<T> {
     conn.transaction(|tx| {
         db::lock_for_write(tx)?;
-        f(tx)
+        let out = f(tx)?;
+        crate::audit::seal(tx)?;
+        Ok(out)
     })
 }

@@ -233,6 +233,18 @@ both! {
         let (st, r) = send(good, false).await;
         assert_eq!((st, r["imported"].as_i64()), (201, Some(40)));
         assert_eq!(count(&app, &op, "devices").await, before + 40);
+        // One audit event per imported row, and the chain's head moved to the last of them.
+        let (events, verified) = app.db(|c| {
+            use diesel::prelude::*;
+            let n: i64 = db::schema::audit_events::table
+                .filter(db::schema::audit_events::action.eq("device.create"))
+                .count()
+                .get_result(c)
+                .unwrap();
+            (n, kernel::audit::verify(c).unwrap())
+        }).await;
+        assert!(events >= 40, "{events} device events");
+        assert!(verified.is_ok(), "{verified:?}");
         // Through the pages: upload → preview → confirm → progress → done.
         app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
         let browser = app.browser();
