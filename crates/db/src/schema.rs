@@ -313,6 +313,10 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        feature_correction -> Bool,
+        feature_cancel -> Bool,
+        feature_confirmation -> Bool,
+        feature_offer_choice -> Bool,
     }
 }
 

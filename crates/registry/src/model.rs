@@ -102,6 +102,18 @@ pub struct ApplicationDraft {
     /// The master-plan item it implements.
     #[serde(default)]
     pub master_plan_item_id: Option<String>,
+    /// Users can correct what they entered (KT 16.5.a).
+    #[serde(default)]
+    pub feature_correction: bool,
+    /// Users can cancel a command (KT 16.5.b).
+    #[serde(default)]
+    pub feature_cancel: bool,
+    /// Users confirm or re-confirm what they do (KT 16.5.c).
+    #[serde(default)]
+    pub feature_confirmation: bool,
+    /// Users choose whether to be shown offers of contracts or advertisements (KT 16.5.d).
+    #[serde(default)]
+    pub feature_offer_choice: bool,
 }
 
 fn one_of(c: &mut Checker, field: &str, value: &str, choices: &[&str]) -> String {
@@ -190,6 +202,10 @@ pub fn validate_application(d: &ApplicationDraft) -> Result<ApplicationDraft, Ve
         hosting,
         lifecycle,
         master_plan_item_id: blank(&d.master_plan_item_id),
+        feature_correction: d.feature_correction,
+        feature_cancel: d.feature_cancel,
+        feature_confirmation: d.feature_confirmation,
+        feature_offer_choice: d.feature_offer_choice,
     })
 }
 

@@ -95,6 +95,13 @@ pub const WEB_BASED: Rule = Rule {
     statement: "rule-reg-app-web",
     articles: &[(Pack::BT, "Pasal 16")],
 };
+/// A special application in development or production without the facilities its users
+/// must have: correction, cancel, confirmation, and the choice of offers or ads (KT 16.5).
+pub const USER_FEATURES: Rule = Rule {
+    id: "REG-APP-USER-FEATURES",
+    statement: "rule-reg-app-user-features",
+    articles: &[(Pack::KT, "Pasal 16 ayat (5)")],
+};
 /// No master plan in force: none adopted, or its five years are over (KT 4.3).
 pub const PLAN_CURRENT: Rule = Rule {
     id: "REG-PLAN-CURRENT",
@@ -109,7 +116,7 @@ pub const PLAN_REVIEW: Rule = Rule {
 };
 
 /// Every rule of the registry.
-pub const RULES: [Rule; 11] = [
+pub const RULES: [Rule; 12] = [
     REGISTERED,
     DOCUMENTS,
     OPEN_SOURCE,
@@ -119,6 +126,7 @@ pub const RULES: [Rule; 11] = [
     SSO,
     MASTER_PLAN_ITEM,
     WEB_BASED,
+    USER_FEATURES,
     PLAN_CURRENT,
     PLAN_REVIEW,
 ];
@@ -176,6 +184,11 @@ pub fn applies(rule: &Rule, f: &AppFacts<'_>) -> bool {
             f.registered() && PUBLIC_FUNDING.contains(&f.app.funding_source.as_str())
         }
         "REG-APP-OPEN-SOURCE" | "REG-APP-MASTER-PLAN" | "REG-APP-WEB" => f.registered(),
+        "REG-APP-USER-FEATURES" => {
+            f.registered()
+                && f.app.kind == "khusus"
+                && matches!(f.app.lifecycle.as_str(), "development" | "production")
+        }
         _ => false,
     }
 }
@@ -196,6 +209,7 @@ pub fn breaks(rule: &Rule, f: &AppFacts<'_>) -> bool {
         "REG-APP-SSO" => a.web_based && a.sso_client_id.is_none(),
         "REG-APP-MASTER-PLAN" => a.master_plan_item_id.is_none(),
         "REG-APP-WEB" => !a.web_based,
+        "REG-APP-USER-FEATURES" => !a.has_user_features(),
         _ => false,
     }
 }
@@ -304,6 +318,10 @@ mod tests {
             created_by: "x".into(),
             updated_at: now,
             updated_by: "x".into(),
+            feature_correction: true,
+            feature_cancel: true,
+            feature_confirmation: true,
+            feature_offer_choice: true,
         }
     }
 
@@ -362,6 +380,14 @@ mod tests {
                     a.sso_client_id = Some("c".into())
                 }),
             ),
+            (
+                "REG-APP-USER-FEATURES",
+                Box::new(|a| a.feature_offer_choice = false),
+            ),
+            (
+                "REG-APP-USER-FEATURES",
+                Box::new(|a| a.feature_cancel = false),
+            ),
         ];
         for (rule, change) in cases {
             let mut a = app();
@@ -374,9 +400,24 @@ mod tests {
         assert_eq!(missing_documents("khusus", &partial), vec!["admin_manual"]);
         let mut general = app();
         general.kind = "umum".into();
+        general.feature_correction = false;
         assert!(
             broken(&general, &HashSet::new()).is_empty(),
-            "general apps owe no documents"
+            "general apps owe no documents, and the Dinas's own are not bound by KT 16.5"
+        );
+        let mut planned = app();
+        planned.lifecycle = "planned".into();
+        planned.feature_confirmation = false;
+        assert!(
+            !broken(&planned, &all_docs()).contains(&"REG-APP-USER-FEATURES"),
+            "a planned application has no users yet"
+        );
+        let mut building = planned.clone();
+        building.lifecycle = "development".into();
+        assert_eq!(
+            broken(&building, &all_docs()),
+            vec!["REG-APP-USER-FEATURES"],
+            "the facilities are built in development"
         );
     }
 

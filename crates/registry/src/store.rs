@@ -71,9 +71,25 @@ pub struct ApplicationRow {
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
+    /// Users can correct what they entered (KT 16.5.a).
+    pub feature_correction: bool,
+    /// Users can cancel a command (KT 16.5.b).
+    pub feature_cancel: bool,
+    /// Users confirm or re-confirm (KT 16.5.c).
+    pub feature_confirmation: bool,
+    /// Users choose whether to see offers or advertisements (KT 16.5.d).
+    pub feature_offer_choice: bool,
 }
 
 impl ApplicationRow {
+    /// Whether it gives its users every facility KT 16.5 asks of a developer.
+    pub fn has_user_features(&self) -> bool {
+        self.feature_correction
+            && self.feature_cancel
+            && self.feature_confirmation
+            && self.feature_offer_choice
+    }
+
     /// The registration status.
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Draft)
@@ -163,6 +179,71 @@ pub fn app_list(
     Ok((rows, total))
 }
 
+/// The columns a draft sets, shared by insert and update so the two never drift apart.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = applications, treat_none_as_null = true)]
+struct AppColumns<'a> {
+    name: &'a str,
+    kind: &'a str,
+    purpose: &'a str,
+    users: &'a str,
+    funding_source: &'a str,
+    funding_amount: Option<i64>,
+    open_source: bool,
+    licence: Option<&'a str>,
+    source_repo: Option<&'a str>,
+    code_owned_by_region: bool,
+    licence_owned_by_region: bool,
+    web_based: bool,
+    production_url: Option<&'a str>,
+    sso_client_id: Option<&'a str>,
+    interfaces: &'a str,
+    security_level: &'a str,
+    hosting: &'a str,
+    lifecycle: &'a str,
+    master_plan_item_id: Option<&'a str>,
+    feature_correction: bool,
+    feature_cancel: bool,
+    feature_confirmation: bool,
+    feature_offer_choice: bool,
+    status: &'a str,
+    updated_at: NaiveDateTime,
+    updated_by: &'a str,
+}
+
+impl<'a> AppColumns<'a> {
+    fn of(d: &'a ApplicationDraft, status: Status, by: &'a str, now: NaiveDateTime) -> Self {
+        Self {
+            name: &d.name,
+            kind: &d.kind,
+            purpose: &d.purpose,
+            users: &d.users,
+            funding_source: &d.funding_source,
+            funding_amount: d.funding_amount,
+            open_source: d.open_source,
+            licence: d.licence.as_deref(),
+            source_repo: d.source_repo.as_deref(),
+            code_owned_by_region: d.code_owned_by_region,
+            licence_owned_by_region: d.licence_owned_by_region,
+            web_based: d.web_based,
+            production_url: d.production_url.as_deref(),
+            sso_client_id: d.sso_client_id.as_deref(),
+            interfaces: &d.interfaces,
+            security_level: &d.security_level,
+            hosting: &d.hosting,
+            lifecycle: &d.lifecycle,
+            master_plan_item_id: d.master_plan_item_id.as_deref(),
+            feature_correction: d.feature_correction,
+            feature_cancel: d.feature_cancel,
+            feature_confirmation: d.feature_confirmation,
+            feature_offer_choice: d.feature_offer_choice,
+            status: status.as_str(),
+            updated_at: now,
+            updated_by: by,
+        }
+    }
+}
+
 /// Inserts an application.
 pub fn app_insert(
     c: &mut DbConn,
@@ -174,36 +255,11 @@ pub fn app_insert(
     let now = db::now();
     diesel::insert_into(applications::table)
         .values((
-            (
-                applications::id.eq(&id),
-                applications::agency_id.eq(&d.agency_id),
-                applications::name.eq(&d.name),
-                applications::kind.eq(&d.kind),
-                applications::purpose.eq(&d.purpose),
-                applications::users.eq(&d.users),
-                applications::funding_source.eq(&d.funding_source),
-                applications::funding_amount.eq(d.funding_amount),
-                applications::open_source.eq(d.open_source),
-                applications::licence.eq(&d.licence),
-                applications::source_repo.eq(&d.source_repo),
-                applications::code_owned_by_region.eq(d.code_owned_by_region),
-                applications::licence_owned_by_region.eq(d.licence_owned_by_region),
-                applications::web_based.eq(d.web_based),
-            ),
-            (
-                applications::production_url.eq(&d.production_url),
-                applications::sso_client_id.eq(&d.sso_client_id),
-                applications::interfaces.eq(&d.interfaces),
-                applications::security_level.eq(&d.security_level),
-                applications::hosting.eq(&d.hosting),
-                applications::lifecycle.eq(&d.lifecycle),
-                applications::master_plan_item_id.eq(&d.master_plan_item_id),
-                applications::status.eq(status.as_str()),
-                applications::created_at.eq(now),
-                applications::created_by.eq(by),
-                applications::updated_at.eq(now),
-                applications::updated_by.eq(by),
-            ),
+            applications::id.eq(&id),
+            applications::agency_id.eq(&d.agency_id),
+            applications::created_at.eq(now),
+            applications::created_by.eq(by),
+            AppColumns::of(d, status, by, now),
         ))
         .execute(c)?;
     app_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
@@ -218,34 +274,7 @@ pub fn app_update(
     by: &str,
 ) -> QueryResult<usize> {
     diesel::update(applications::table.find(id))
-        .set((
-            (
-                applications::name.eq(&d.name),
-                applications::kind.eq(&d.kind),
-                applications::purpose.eq(&d.purpose),
-                applications::users.eq(&d.users),
-                applications::funding_source.eq(&d.funding_source),
-                applications::funding_amount.eq(d.funding_amount),
-                applications::open_source.eq(d.open_source),
-                applications::licence.eq(&d.licence),
-                applications::source_repo.eq(&d.source_repo),
-                applications::code_owned_by_region.eq(d.code_owned_by_region),
-                applications::licence_owned_by_region.eq(d.licence_owned_by_region),
-                applications::web_based.eq(d.web_based),
-            ),
-            (
-                applications::production_url.eq(&d.production_url),
-                applications::sso_client_id.eq(&d.sso_client_id),
-                applications::interfaces.eq(&d.interfaces),
-                applications::security_level.eq(&d.security_level),
-                applications::hosting.eq(&d.hosting),
-                applications::lifecycle.eq(&d.lifecycle),
-                applications::master_plan_item_id.eq(&d.master_plan_item_id),
-                applications::status.eq(status.as_str()),
-                applications::updated_at.eq(db::now()),
-                applications::updated_by.eq(by),
-            ),
-        ))
+        .set(AppColumns::of(d, status, by, db::now()))
         .execute(c)
 }
 

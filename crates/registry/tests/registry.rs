@@ -89,6 +89,7 @@ both! {
         let broken = rules_of(&app, &op, &id).await;
         assert!(broken.contains(&"REG-APP-DOCUMENTS".to_owned()) && broken.contains(&"REG-APP-SSO".to_owned()), "{broken:?}");
         assert!(broken.contains(&"REG-APP-MASTER-PLAN".to_owned()));
+        assert!(broken.contains(&"REG-APP-USER-FEATURES".to_owned()), "no KT 16.5 facilities declared: {broken:?}");
         assert!(!broken.contains(&"REG-APP-REGISTERED".to_owned()));
         let (_, findings) = api(Method::GET, app.url(&format!("/api/v1/compliance/findings?agency_id={dinkes}")), Some(&admin), None).await;
         let docs = findings.as_array().unwrap().iter().find(|f| f["record_id"] == id.as_str() && f["rule"] == "REG-APP-DOCUMENTS").unwrap();
@@ -101,8 +102,12 @@ both! {
         let (_, audit) = api(Method::GET, app.url("/api/v1/audit-events?action=application.approve"), Some(&admin), None).await;
         assert_eq!(audit["items"][0]["actor"], "admin.test");
         // A correction to a registered application goes back for review; withdrawing needs a reason.
-        let (_, a) = api(Method::PUT, app.url(&format!("/api/v1/applications/{id}")), Some(&op), Some(draft(dinkes, "Pendaftaran Pasien v2"))).await;
-        assert_eq!(a["status"], "submitted");
+        let mut v2 = draft(dinkes, "Pendaftaran Pasien v2");
+        for f in ["feature_correction", "feature_cancel", "feature_confirmation", "feature_offer_choice"] {
+            v2[f] = json!(true);
+        }
+        let (_, a) = api(Method::PUT, app.url(&format!("/api/v1/applications/{id}")), Some(&op), Some(v2)).await;
+        assert_eq!((a["status"].as_str(), a["feature_offer_choice"].as_bool()), (Some("submitted"), Some(true)), "{a}");
         assert_eq!(step(op.clone(), "withdraw", " ").await.0, 422);
         assert_eq!(step(op.clone(), "withdraw", "Diganti aplikasi provinsi").await.1["status"], "withdrawn");
         let (st, _) = api(Method::PUT, app.url(&format!("/api/v1/applications/{id}")), Some(&op), Some(draft(dinkes, "Y"))).await;

@@ -263,6 +263,8 @@ struct DemoApp {
     url: Option<&'static str>,
     hosting: &'static str,
     item: Option<&'static str>,
+    /// Gives its users every facility of KT 16.5.
+    user_features: bool,
 }
 
 const SUBMIT: (Action, &str) = (Action::Submit, "");
@@ -280,6 +282,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: Some("https://simpeg.sukamajukab.go.id"),
         hosting: "dinas_dc",
         item: Some("RI-02"),
+        user_features: true,
     },
     DemoApp {
         agency: "DINKES",
@@ -292,6 +295,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: Some("https://sikda-sukamaju.vendorkes.co.id"),
         hosting: "outside",
         item: None,
+        user_features: false,
     },
     DemoApp {
         agency: "DISKOMINFO",
@@ -304,6 +308,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: Some("https://eoffice.sukamajukab.go.id"),
         hosting: "dinas_dc",
         item: Some("RI-01"),
+        user_features: true,
     },
     DemoApp {
         agency: "DISDIKBUD",
@@ -316,6 +321,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: None,
         hosting: "dinas_dc",
         item: Some("RI-04"),
+        user_features: true,
     },
     DemoApp {
         agency: "DISDUKCAPIL",
@@ -328,6 +334,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: Some("https://antrian.dukcapil.sukamajukab.go.id"),
         hosting: "dinas_dc",
         item: Some("RI-03"),
+        user_features: true,
     },
     DemoApp {
         agency: "DISHUB",
@@ -346,6 +353,7 @@ const DEMO_APPS: [DemoApp; 6] = [
         url: None,
         hosting: "none",
         item: None,
+        user_features: false,
     },
 ];
 
@@ -404,6 +412,10 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
                 .item
                 .and_then(|c| items.iter().find(|(k, _)| *k == c))
                 .map(|(_, id)| id.clone()),
+            feature_correction: a.user_features,
+            feature_cancel: a.user_features,
+            feature_confirmation: a.user_features,
+            feature_offer_choice: a.user_features,
             ..Default::default()
         };
         let row = registry::service::create(conn, actor, &draft)?;

@@ -282,6 +282,10 @@ impl Entity for Applications {
             Input::Choice(&model::LIFECYCLE, "app-lifecycle-"),
         ),
         f("master_plan_item_id", Input::Text),
+        f("feature_correction", Input::Check),
+        f("feature_cancel", Input::Check),
+        f("feature_confirmation", Input::Check),
+        f("feature_offer_choice", Input::Check),
     ];
     const LIST: &'static [&'static str] = &["name", "kind", "lifecycle"];
     const EXTRA: &'static [&'static str] = &["status"];

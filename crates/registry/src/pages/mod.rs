@@ -59,6 +59,14 @@ pub struct AppForm {
     lifecycle: String,
     #[serde(default)]
     master_plan_item_id: String,
+    #[serde(default)]
+    feature_correction: Option<String>,
+    #[serde(default)]
+    feature_cancel: Option<String>,
+    #[serde(default)]
+    feature_confirmation: Option<String>,
+    #[serde(default)]
+    feature_offer_choice: Option<String>,
 }
 
 /// A ticked checkbox: a form sends `on`; an imported sheet may say `1`, `true`, `yes` or `ya`.
@@ -115,6 +123,10 @@ impl AppForm {
             hosting: self.hosting.clone(),
             lifecycle: self.lifecycle.clone(),
             master_plan_item_id: opt(&self.master_plan_item_id),
+            feature_correction: ticked(self.feature_correction.as_ref()),
+            feature_cancel: ticked(self.feature_cancel.as_ref()),
+            feature_confirmation: ticked(self.feature_confirmation.as_ref()),
+            feature_offer_choice: ticked(self.feature_offer_choice.as_ref()),
         })
     }
 
@@ -142,6 +154,10 @@ impl AppForm {
             hosting: r.hosting.clone(),
             lifecycle: r.lifecycle.clone(),
             master_plan_item_id: r.master_plan_item_id.clone().unwrap_or_default(),
+            feature_correction: on(r.feature_correction),
+            feature_cancel: on(r.feature_cancel),
+            feature_confirmation: on(r.feature_confirmation),
+            feature_offer_choice: on(r.feature_offer_choice),
         }
     }
 
