@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use kernel::compliance::{self, Active, Evaluation, Pack, Within};
 use kernel::i18n::Tr;
-use kernel::{AppError, AppResult, AppState};
+use kernel::ids::AgencyId;
+use kernel::permissions::{Access, Scope, Visible};
+use kernel::{AppError, AppResult, AppState, Ctx};
 
 /// A finding ready to show or send.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -174,4 +176,46 @@ pub async fn evaluate(
             .collect();
     let scores = score_views(&r);
     Ok((findings, scores))
+}
+
+/// What `ctx` may see: the findings and scores of one agency when `narrow` names one it may
+/// read (only that agency is evaluated, and only its own findings are kept: the Dinas's
+/// master-plan findings belong to the Dinas), else of every agency it may read.
+pub async fn for_reader(
+    state: &AppState,
+    ctx: &Ctx,
+    narrow: Option<&str>,
+) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
+    let tr = ctx.tr();
+    let one = |id: String| async move {
+        let (mut f, s) = evaluate(state, Within::Agency(id.clone()), tr).await?;
+        f.retain(|x| x.agency_id.as_deref() == Some(id.as_str()));
+        AppResult::Ok((
+            f,
+            s.into_iter()
+                .filter(|x| x.agency_id == id)
+                .collect::<Vec<_>>(),
+        ))
+    };
+    if let Some(a) = narrow {
+        let readable =
+            AgencyId::parse(a).is_some_and(|id| ctx.can(Access::Read, Scope::Agency(id)));
+        if !readable {
+            ctx.require()?;
+            return Ok((vec![], vec![]));
+        }
+        return one(a.to_owned()).await;
+    }
+    match ctx.visible()? {
+        Visible::All => evaluate(state, Within::Region, tr).await,
+        Visible::Only(ids) => {
+            let (mut f, mut s) = (vec![], vec![]);
+            for id in ids {
+                let (ff, ss) = one(id.to_string()).await?;
+                f.extend(ff);
+                s.extend(ss);
+            }
+            Ok((f, s))
+        }
+    }
 }

@@ -262,6 +262,15 @@ both! {
         app.sign_in(&dinas, "kominfo").await;
         let home = dinas.get(app.url("/")).send().await.unwrap().text().await.unwrap();
         assert!(home.contains("temuan terbuka") && home.contains("/compliance?agency_id="), "{home}");
+        // Narrowed to one agency, the Dinas's page lists that agency's findings only, beside
+        // the whole region's ranking.
+        let dinkes = agency(&app, "DINKES").await;
+        let page = dinas.get(app.url(&format!("/compliance?agency_id={dinkes}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("SIKDA Puskesmas") && !page.contains("Antrian Online Dukcapil"), "{page}");
+        assert!(page.contains("DISDUKCAPIL"), "the ranking still shows every agency");
+        // An operator cannot read another agency's findings by naming it.
+        let page = browser.get(app.url(&format!("/compliance?agency_id={dinkes}"))).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("SIKDA Puskesmas"), "{page}");
     }
 }
 

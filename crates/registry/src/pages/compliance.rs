@@ -58,24 +58,18 @@ pub async fn show(
     Query(q): Query<Narrow>,
 ) -> AppResult<Response> {
     let visible = ctx.visible()?;
-    let tr = ctx.tr();
-    let (mut found, scores) = match &visible {
-        Visible::All => findings::evaluate(&state, Within::Region, tr).await?,
-        Visible::Only(ids) => {
-            let (mut f, mut s) = (vec![], vec![]);
-            for id in ids {
-                let (ff, ss) =
-                    findings::evaluate(&state, Within::Agency(id.to_string()), tr).await?;
-                f.extend(ff);
-                s.extend(ss.into_iter().filter(|x| x.agency_id == id.to_string()));
-            }
-            (f, s)
-        }
-    };
     let agency = q.agency_id.unwrap_or_default();
-    if !agency.is_empty() {
-        found.retain(|f| f.agency_id.as_deref() == Some(agency.as_str()));
-    }
+    let narrow = Some(agency.as_str()).filter(|a| !a.is_empty());
+    let (found, scores) = match (&visible, narrow) {
+        // The Dinas narrowed to one agency: that agency's findings, beside the region's
+        // ranking (scores alone, without the region's findings).
+        (Visible::All, Some(_)) => {
+            let (found, _) = findings::for_reader(&state, &ctx, narrow).await?;
+            (found, findings::scores(&state, Within::Region).await?)
+        }
+        _ => findings::for_reader(&state, &ctx, narrow).await?,
+    };
+    let mut found = found;
     if let Some(format) = q.format.as_deref() {
         let lines = found.iter().map(|f| {
             vec![
