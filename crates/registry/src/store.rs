@@ -251,18 +251,17 @@ pub fn app_insert(
     status: Status,
     by: &str,
 ) -> QueryResult<ApplicationRow> {
-    let id = uuid::Uuid::now_v7().to_string();
     let now = db::now();
     diesel::insert_into(applications::table)
         .values((
-            applications::id.eq(&id),
+            applications::id.eq(uuid::Uuid::now_v7().to_string()),
             applications::agency_id.eq(&d.agency_id),
             applications::created_at.eq(now),
             applications::created_by.eq(by),
             AppColumns::of(d, status, by, now),
         ))
-        .execute(c)?;
-    app_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+        .returning(applications::all_columns)
+        .get_result(c)
 }
 
 /// Replaces an application's fields and status.

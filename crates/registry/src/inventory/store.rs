@@ -15,6 +15,29 @@ fn visible_ids(v: &Visible) -> Option<Vec<String>> {
     }
 }
 
+/// Updates the row `id` of `$table` with `$fields`, or inserts a new one with a fresh id and its
+/// creation stamp, and returns the stored row in the same statement. The row types are
+/// `Queryable` in the table's own column order, so `all_columns` reads them back.
+macro_rules! save_row {
+    ($c:expr, $table:ident, $id:expr, $fields:expr, $now:expr, $by:expr) => {
+        match $id {
+            Some(id) => diesel::update($table::table.find(id))
+                .set($fields)
+                .returning($table::all_columns)
+                .get_result($c),
+            None => diesel::insert_into($table::table)
+                .values((
+                    $table::id.eq(uuid::Uuid::now_v7().to_string()),
+                    $table::created_at.eq($now),
+                    $table::created_by.eq($by),
+                    $fields,
+                ))
+                .returning($table::all_columns)
+                .get_result($c),
+        }
+    };
+}
+
 /// A stored vendor.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = vendors)]
@@ -269,27 +292,7 @@ pub fn vendor_save(
         vendors::updated_at.eq(now),
         vendors::updated_by.eq(by),
     );
-    let id = match id {
-        Some(id) => {
-            diesel::update(vendors::table.find(id))
-                .set(fields)
-                .execute(c)?;
-            id.to_owned()
-        }
-        None => {
-            let id = uuid::Uuid::now_v7().to_string();
-            diesel::insert_into(vendors::table)
-                .values((
-                    vendors::id.eq(&id),
-                    vendors::created_at.eq(now),
-                    vendors::created_by.eq(by),
-                    fields,
-                ))
-                .execute(c)?;
-            id
-        }
-    };
-    vendor_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+    save_row!(c, vendors, id, fields, now, by)
 }
 
 /// Inserts or replaces a device.
@@ -314,27 +317,7 @@ pub fn device_save(
         devices::updated_at.eq(now),
         devices::updated_by.eq(by),
     );
-    let id = match id {
-        Some(id) => {
-            diesel::update(devices::table.find(id))
-                .set(fields)
-                .execute(c)?;
-            id.to_owned()
-        }
-        None => {
-            let id = uuid::Uuid::now_v7().to_string();
-            diesel::insert_into(devices::table)
-                .values((
-                    devices::id.eq(&id),
-                    devices::created_at.eq(now),
-                    devices::created_by.eq(by),
-                    fields,
-                ))
-                .execute(c)?;
-            id
-        }
-    };
-    device_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+    save_row!(c, devices, id, fields, now, by)
 }
 
 /// Inserts or replaces a server.
@@ -358,27 +341,7 @@ pub fn server_save(
         servers::updated_at.eq(now),
         servers::updated_by.eq(by),
     );
-    let id = match id {
-        Some(id) => {
-            diesel::update(servers::table.find(id))
-                .set(fields)
-                .execute(c)?;
-            id.to_owned()
-        }
-        None => {
-            let id = uuid::Uuid::now_v7().to_string();
-            diesel::insert_into(servers::table)
-                .values((
-                    servers::id.eq(&id),
-                    servers::created_at.eq(now),
-                    servers::created_by.eq(by),
-                    fields,
-                ))
-                .execute(c)?;
-            id
-        }
-    };
-    server_find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+    save_row!(c, servers, id, fields, now, by)
 }
 
 /// The applications running on a server (id, name).
