@@ -48,16 +48,25 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
     if !active.has(&CLIENT_REGISTERED) {
         return Ok(e);
     }
-    let linked: HashSet<String> = store::linked_sso_clients(c)?.into_iter().collect();
-    for client in sso::store::clients(c)? {
+    let clients: Vec<_> = sso::store::clients(c)?
+        .into_iter()
+        .filter(|client| match (within, client.owner_agency_id.as_deref()) {
+            (_, None) => false,
+            (Within::Agency(a), Some(owner)) => a == owner,
+            (Within::Region, Some(_)) => true,
+        })
+        .collect();
+    let among: Option<Vec<String>> = match within {
+        Within::Agency(_) => Some(clients.iter().map(|c| c.id.clone()).collect()),
+        Within::Region => None,
+    };
+    let linked: HashSet<String> = store::linked_sso_clients(c, among.as_deref())?
+        .into_iter()
+        .collect();
+    for client in &clients {
         let Some(agency) = client.owner_agency_id.as_deref() else {
             continue;
         };
-        if let Within::Agency(a) = within
-            && a != agency
-        {
-            continue;
-        }
         let broken = unregistered(
             client.disabled,
             client.external,

@@ -306,12 +306,17 @@ pub fn app_set_sso_client(c: &mut DbConn, id: &str, client: &str, by: &str) -> Q
         .execute(c)
 }
 
-/// The single sign-on clients that approved applications point at.
-pub fn linked_sso_clients(c: &mut DbConn) -> QueryResult<Vec<String>> {
-    applications::table
+/// The single sign-on clients that approved applications point at (of `among` only, when
+/// given: one agency's evaluation need not read the whole registry).
+pub fn linked_sso_clients(c: &mut DbConn, among: Option<&[String]>) -> QueryResult<Vec<String>> {
+    let mut q = applications::table
         .filter(applications::status.eq("approved"))
         .filter(applications::sso_client_id.is_not_null())
-        .select(applications::sso_client_id.assume_not_null())
+        .into_boxed();
+    if let Some(ids) = among {
+        q = q.filter(applications::sso_client_id.eq_any(ids.to_vec()));
+    }
+    q.select(applications::sso_client_id.assume_not_null())
         .load(c)
 }
 

@@ -52,6 +52,18 @@ fn audit_save<R: Serialize>(
     Ok(())
 }
 
+/// The record an update starts from: `None` for a new one, not found for an unknown id.
+fn existing<R>(
+    c: &mut DbConn,
+    id: Option<&str>,
+    find: fn(&mut DbConn, &str) -> diesel::QueryResult<Option<R>>,
+) -> AppResult<Option<R>> {
+    match id {
+        Some(id) => Ok(Some(find(c, id)?.ok_or(AppError::NotFound)?)),
+        None => Ok(None),
+    }
+}
+
 /// Records or corrects a vendor; the application it serves must be its agency's own.
 pub fn save_vendor(
     c: &mut DbConn,
@@ -59,10 +71,7 @@ pub fn save_vendor(
     id: Option<&str>,
     d: &VendorDraft,
 ) -> AppResult<VendorRow> {
-    let before = match id {
-        Some(id) => Some(store::vendor_find(c, id)?.ok_or(AppError::NotFound)?),
-        None => None,
-    };
+    let before = existing(c, id, store::vendor_find)?;
     let mut v = validate_vendor(d).map_err(AppError::Validation)?;
     v.agency_id = agency(
         c,
@@ -97,10 +106,7 @@ pub fn save_device(
     id: Option<&str>,
     d: &DeviceDraft,
 ) -> AppResult<DeviceRow> {
-    let before = match id {
-        Some(id) => Some(store::device_find(c, id)?.ok_or(AppError::NotFound)?),
-        None => None,
-    };
+    let before = existing(c, id, store::device_find)?;
     let mut v = validate_device(d).map_err(AppError::Validation)?;
     v.agency_id = agency(
         c,
@@ -127,10 +133,7 @@ pub fn save_server(
     id: Option<&str>,
     d: &ServerDraft,
 ) -> AppResult<ServerRow> {
-    let before = match id {
-        Some(id) => Some(store::server_find(c, id)?.ok_or(AppError::NotFound)?),
-        None => None,
-    };
+    let before = existing(c, id, store::server_find)?;
     let mut v = validate_server(d).map_err(AppError::Validation)?;
     v.agency_id = agency(
         c,
