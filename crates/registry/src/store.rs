@@ -310,11 +310,14 @@ pub fn app_set_sso_client(c: &mut DbConn, id: &str, client: &str, by: &str) -> Q
 /// given: one agency's evaluation need not read the whole registry).
 pub fn linked_sso_clients(c: &mut DbConn, among: Option<&[String]>) -> QueryResult<Vec<String>> {
     let mut q = applications::table
-        .filter(applications::status.eq("approved"))
         .filter(applications::sso_client_id.is_not_null())
+        .filter(applications::status.eq("approved"))
         .into_boxed();
-    if let Some(ids) = among {
-        q = q.filter(applications::sso_client_id.eq_any(ids.to_vec()));
+    match among {
+        // No clients to ask about: PostgreSQL's generic plan for an empty list scans the table.
+        Some([]) => return Ok(vec![]),
+        Some(ids) => q = q.filter(applications::sso_client_id.eq_any(ids.to_vec())),
+        None => {}
     }
     q.select(applications::sso_client_id.assume_not_null())
         .load(c)
