@@ -48,25 +48,23 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
     if !active.has(&CLIENT_REGISTERED) {
         return Ok(e);
     }
-    let clients: Vec<_> = sso::store::clients(c)?
+    // Clients without an owner agency are the Dinas's own business, not an agency's finding.
+    let owned: Vec<(String, sso::store::ClientRow)> = sso::store::clients(c)?
         .into_iter()
-        .filter(|client| match (within, client.owner_agency_id.as_deref()) {
-            (_, None) => false,
-            (Within::Agency(a), Some(owner)) => a == owner,
-            (Within::Region, Some(_)) => true,
+        .filter_map(|client| Some((client.owner_agency_id.clone()?, client)))
+        .filter(|(owner, _)| match within {
+            Within::Agency(a) => a == owner,
+            Within::Region => true,
         })
         .collect();
     let among: Option<Vec<String>> = match within {
-        Within::Agency(_) => Some(clients.iter().map(|c| c.id.clone()).collect()),
+        Within::Agency(_) => Some(owned.iter().map(|(_, c)| c.id.clone()).collect()),
         Within::Region => None,
     };
     let linked: HashSet<String> = store::linked_sso_clients(c, among.as_deref())?
         .into_iter()
         .collect();
-    for client in &clients {
-        let Some(agency) = client.owner_agency_id.as_deref() else {
-            continue;
-        };
+    for (agency, client) in &owned {
         let broken = unregistered(
             client.disabled,
             client.external,
@@ -74,7 +72,7 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
         );
         e.check(Some(agency), broken, || Finding {
             rule: CLIENT_REGISTERED.id,
-            agency_id: Some(agency.to_owned()),
+            agency_id: Some(agency.clone()),
             record_type: "sso_client",
             record_id: client.id.clone(),
             label: client.name.clone(),

@@ -314,7 +314,7 @@ pub fn linked_sso_clients(c: &mut DbConn, among: Option<&[String]>) -> QueryResu
         .filter(applications::status.eq("approved"))
         .into_boxed();
     match among {
-        // No clients to ask about: PostgreSQL's generic plan for an empty list scans the table.
+        // No clients to ask about, so nothing to read.
         Some([]) => return Ok(vec![]),
         Some(ids) => q = q.filter(applications::sso_client_id.eq_any(ids.to_vec())),
         None => {}

@@ -60,7 +60,7 @@ pub async fn show(
     let visible = ctx.visible()?;
     let agency = q.agency_id.unwrap_or_default();
     let narrow = Some(agency.as_str()).filter(|a| !a.is_empty());
-    let (found, scores) = match (&visible, narrow) {
+    let (mut found, scores) = match (&visible, narrow) {
         // The Dinas narrowed to one agency: that agency's findings, beside the region's
         // ranking (scores alone, without the region's findings).
         (Visible::All, Some(_)) => {
@@ -69,7 +69,6 @@ pub async fn show(
         }
         _ => findings::for_reader(&state, &ctx, narrow).await?,
     };
-    let mut found = found;
     if let Some(format) = q.format.as_deref() {
         let lines = found.iter().map(|f| {
             vec![
