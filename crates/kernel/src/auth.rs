@@ -242,31 +242,41 @@ pub fn principal_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<
     }
 }
 
-/// Resolves a bearer token issued by another part of Simpul (the provider's access tokens)
-/// to the id of the account it acts for, when it is live.
-pub type BearerResolver = fn(&mut DbConn, &str) -> QueryResult<Option<String>>;
-
-/// The principal behind a bearer token another context vouches for (see [`BearerResolver`]).
-pub fn principal_by_resolvers(
+/// The principal of an account another part of Simpul vouches for (the provider's access
+/// tokens name the account they act for), if it is enabled.
+pub fn principal_of_user(
     conn: &mut DbConn,
-    token: &str,
-    resolvers: &[BearerResolver],
+    user_id: &str,
+    via: Via,
 ) -> QueryResult<Option<Principal>> {
-    for resolve in resolvers {
-        if let Some(user_id) = resolve(conn, token)? {
-            let user: Option<UserRow> = users::table
-                .find(&user_id)
-                .filter(users::disabled.eq(false))
-                .select(UserRow::as_select())
-                .first(conn)
-                .optional()?;
-            return match user {
-                Some(u) => principal(conn, u, Via::Token),
-                None => Ok(None),
-            };
-        }
+    let user: Option<UserRow> = users::table
+        .find(user_id)
+        .filter(users::disabled.eq(false))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    match user {
+        Some(u) => principal(conn, u, via),
+        None => Ok(None),
     }
-    Ok(None)
+}
+
+/// Browser sessions and API tokens, as the request middleware resolves them.
+pub struct Sessions;
+
+impl crate::module::Resolver for Sessions {
+    fn session(
+        &self,
+        conn: &mut DbConn,
+        secret: &str,
+        hours: u32,
+    ) -> QueryResult<Option<Principal>> {
+        principal_by_session(conn, secret, hours)
+    }
+
+    fn bearer(&self, conn: &mut DbConn, token: &str) -> QueryResult<Option<Principal>> {
+        principal_by_token(conn, token)
+    }
 }
 
 /// Finds an account by login (logins are stored lower-case).

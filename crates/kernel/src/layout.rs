@@ -19,6 +19,9 @@ pub struct NavEntry {
     pub key: &'static str,
     /// Who sees it.
     pub show: fn(&Principal) -> bool,
+    /// Its place in the bar: lower comes first (home 0, the organisation 10–19, registry
+    /// 20–29, …, the kernel's own 90–99).
+    pub order: u16,
 }
 
 /// A navigation item as rendered.
@@ -56,7 +59,8 @@ impl Chrome {
         let nav = match ctx.principal.as_deref() {
             None => vec![],
             Some(p) => state
-                .nav
+                .modules
+                .nav()
                 .iter()
                 .filter(|e| (e.show)(p))
                 .map(|e| NavItem {
@@ -163,24 +167,4 @@ pub fn choices(tr: Tr, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
 /// Whether two texts are equal, whatever string types a template holds them in.
 pub fn same(a: &str, b: &str) -> bool {
     a == b
-}
-
-/// A block another context adds to the home page (for example an agency's open compliance
-/// findings): rendered HTML, or nothing for this visitor.
-pub type HomePanel = for<'a> fn(
-    &'a AppState,
-    &'a Ctx,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = AppResult<Option<String>>> + Send + 'a>,
->;
-
-/// Every panel's HTML for this visitor, in order.
-pub async fn home_panels(state: &AppState, ctx: &Ctx) -> AppResult<Vec<String>> {
-    let mut out = vec![];
-    for panel in state.home.iter() {
-        if let Some(html) = panel(state, ctx).await? {
-            out.push(html);
-        }
-    }
-    Ok(out)
 }

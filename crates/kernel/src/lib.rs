@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod layout;
 pub mod metrics;
 pub mod middleware;
+pub mod module;
 pub mod notify;
 pub mod pages;
 pub mod permissions;
@@ -36,10 +37,28 @@ use axum::routing::{get, post};
 
 pub use context::Ctx;
 pub use error::{AppError, AppResult, FieldError};
+pub use module::Module;
 pub use state::AppState;
 
+/// The kernel as a module: health, metrics, static assets, the account page, the audit trail,
+/// notifications, and (until identity has its own context) sessions and API tokens.
+pub const MODULE: Module = Module::new("kernel")
+    .routes(router)
+    .nav(&NAV)
+    .messages(i18n::KERNEL_MESSAGES)
+    .openapi(openapi)
+    .panels(&[module::Panel {
+        place: module::Place::Home,
+        render: pages::notifications::home_panel,
+    }])
+    .resolver(&auth::Sessions);
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    <KernelApi as utoipa::OpenApi>::openapi()
+}
+
 /// The kernel's routes (sign-in, account, audit, health, metrics, static assets).
-pub fn router() -> Router<AppState> {
+fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
@@ -56,26 +75,26 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The kernel's entries in the main navigation.
-pub fn nav() -> Vec<layout::NavEntry> {
-    vec![
-        layout::NavEntry {
-            href: "/notifications",
-            key: "nav-notifications",
-            show: |_| true,
+const NAV: [layout::NavEntry; 2] = [
+    layout::NavEntry {
+        href: "/notifications",
+        key: "nav-notifications",
+        show: |_| true,
+        order: 90,
+    },
+    layout::NavEntry {
+        href: "/audit",
+        key: "nav-audit",
+        show: |p| {
+            permissions::allows(
+                &p.grants,
+                permissions::Access::Read,
+                permissions::Scope::AuditTrail,
+            )
         },
-        layout::NavEntry {
-            href: "/audit",
-            key: "nav-audit",
-            show: |p| {
-                permissions::allows(
-                    &p.grants,
-                    permissions::Access::Read,
-                    permissions::Scope::AuditTrail,
-                )
-            },
-        },
-    ]
-}
+        order: 95,
+    },
+];
 
 /// The kernel's API operations, merged into the OpenAPI document.
 #[derive(utoipa::OpenApi)]

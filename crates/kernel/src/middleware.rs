@@ -62,20 +62,30 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
     let principal = match (&token, &session_cookie) {
         (Some(t), _) => {
             let t = t.clone();
-            let resolvers = state.bearers.clone();
+            let modules = state.modules.clone();
             state
                 .read(move |c| {
-                    Ok(match auth::principal_by_token(c, &t)? {
-                        Some(p) => Some(p),
-                        None => auth::principal_by_resolvers(c, &t, &resolvers)?,
-                    })
+                    for r in modules.resolvers() {
+                        if let Some(p) = r.bearer(c, &t)? {
+                            return Ok(Some(p));
+                        }
+                    }
+                    Ok(None)
                 })
                 .await
         }
         (None, Some(s)) => {
             let s = s.clone();
+            let modules = state.modules.clone();
             state
-                .read(move |c| Ok(auth::principal_by_session(c, &s, hours)?))
+                .read(move |c| {
+                    for r in modules.resolvers() {
+                        if let Some(p) = r.session(c, &s, hours)? {
+                            return Ok(Some(p));
+                        }
+                    }
+                    Ok(None)
+                })
                 .await
         }
         (None, None) => Ok(None),

@@ -10,8 +10,8 @@ use diesel::Connection;
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::layout::NavEntry;
 use crate::metrics::Metrics;
+use crate::module::Modules;
 
 /// Shared, cheaply cloned state.
 #[derive(Clone)]
@@ -20,8 +20,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Settings.
     pub config: Arc<Config>,
-    /// Navigation entries contributed by every context.
-    pub nav: Arc<Vec<NavEntry>>,
+    /// Every context plugged in, and what they contribute.
+    pub modules: Arc<Modules>,
     /// Request counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// When the process started.
@@ -30,12 +30,6 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::Limits>,
     /// Process-local caches, invalidated by every audited change.
     pub cache: Arc<crate::cache::Caches>,
-    /// Other kinds of bearer token accepted on the API besides API tokens.
-    pub bearers: Arc<Vec<crate::auth::BearerResolver>>,
-    /// Every context's compliance rules.
-    pub rules: Arc<Vec<crate::compliance::RuleSource>>,
-    /// Blocks other contexts add to the home page.
-    pub home: Arc<Vec<crate::layout::HomePanel>>,
     /// Long work in the background, with its progress.
     pub jobs: Arc<crate::jobs::Jobs>,
 }

@@ -2,6 +2,7 @@
 //! (Perangkat Daerah) with the Dinas flagged as coordinator, and their people.
 
 pub mod api;
+pub mod demo;
 pub mod import;
 pub mod model;
 pub mod pages;
@@ -15,14 +16,26 @@ use kernel::i18n::Messages;
 use kernel::layout::NavEntry;
 use kernel::permissions::Role;
 
+/// The organisation context, as the binary plugs it in.
+pub const MODULE: kernel::Module = kernel::Module::new("org")
+    .routes(router)
+    .nav(&NAV)
+    .messages(MESSAGES)
+    .openapi(openapi)
+    .demo(demo::load);
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    <OrgApi as utoipa::OpenApi>::openapi()
+}
+
 /// This context's message catalogues.
-pub const MESSAGES: Messages = Messages {
+const MESSAGES: Messages = Messages {
     id: include_str!("../i18n/id.ftl"),
     en: include_str!("../i18n/en.ftl"),
 };
 
 /// Pages and API routes.
-pub fn router() -> Router<AppState> {
+fn router() -> Router<AppState> {
     use pages as p;
     Router::new()
         .route("/", get(p::dashboard::handler))
@@ -98,30 +111,32 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Navigation entries.
-pub fn nav() -> Vec<NavEntry> {
-    vec![
-        NavEntry {
-            href: "/",
-            key: "nav-home",
-            show: |p| !p.grants.is_empty(),
-        },
-        NavEntry {
-            href: "/agencies",
-            key: "nav-agencies",
-            show: |p| !p.grants.is_empty(),
-        },
-        NavEntry {
-            href: "/people",
-            key: "nav-people",
-            show: |p| !p.grants.is_empty(),
-        },
-        NavEntry {
-            href: "/region",
-            key: "nav-region",
-            show: |p| p.has_role(Role::DinasAdmin) || p.has_role(Role::KepalaDinas),
-        },
-    ]
-}
+const NAV: [NavEntry; 4] = [
+    NavEntry {
+        href: "/",
+        key: "nav-home",
+        show: |p| !p.grants.is_empty(),
+        order: 0,
+    },
+    NavEntry {
+        href: "/agencies",
+        key: "nav-agencies",
+        show: |p| !p.grants.is_empty(),
+        order: 10,
+    },
+    NavEntry {
+        href: "/people",
+        key: "nav-people",
+        show: |p| !p.grants.is_empty(),
+        order: 11,
+    },
+    NavEntry {
+        href: "/region",
+        key: "nav-region",
+        show: |p| p.has_role(Role::DinasAdmin) || p.has_role(Role::KepalaDinas),
+        order: 12,
+    },
+];
 
 /// This context's API operations for the OpenAPI document.
 #[derive(utoipa::OpenApi)]

@@ -71,7 +71,8 @@ async fn run(state: &AppState, within: Within, detail: bool) -> AppResult<Run> {
     let active = Active { pack, detail };
     // Each context's rules run on their own connection, side by side.
     let tasks: Vec<_> = state
-        .rules
+        .modules
+        .rules()
         .iter()
         .map(|source| {
             let (source, within, state) = (*source, within.clone(), state.clone());
@@ -148,7 +149,7 @@ pub async fn evaluate(
                 let (statement, citation) = said
                     .entry(f.rule)
                     .or_insert_with(|| {
-                        let rule = compliance::rule(&state.rules, f.rule);
+                        let rule = compliance::rule(state.modules.rules(), f.rule);
                         (
                             rule.map(|r| tr.t(r.statement)).unwrap_or_default(),
                             rule.and_then(|x| x.article(r.pack))

@@ -4,6 +4,7 @@
 //! make up the rule packs of the four regulations.
 
 pub mod api;
+pub mod demo;
 pub mod findings;
 pub mod home;
 pub mod hosting;
@@ -20,15 +21,34 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use kernel::AppState;
 use kernel::i18n::Messages;
+use kernel::layout::NavEntry;
+use kernel::module::{Panel, Place};
+
+/// The registry, as the binary plugs it in.
+pub const MODULE: kernel::Module = kernel::Module::new("registry")
+    .routes(router)
+    .nav(&NAV)
+    .messages(MESSAGES)
+    .openapi(openapi)
+    .rules(&[rules::SOURCE, inventory::rules::SOURCE, sso_link::SOURCE])
+    .panels(&[Panel {
+        place: Place::Home,
+        render: home_panel,
+    }])
+    .demo(demo::load);
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    <RegistryApi as utoipa::OpenApi>::openapi()
+}
 
 /// This context's message catalogues.
-pub const MESSAGES: Messages = Messages {
+const MESSAGES: Messages = Messages {
     id: include_str!("../i18n/id.ftl"),
     en: include_str!("../i18n/en.ftl"),
 };
 
 /// The registry's pages and API.
-pub fn router() -> Router<AppState> {
+fn router() -> Router<AppState> {
     use pages as p;
     Router::new()
         .route("/registry/applications", get(p::app_list::handler))
@@ -110,33 +130,32 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Navigation entries.
-pub fn nav() -> Vec<kernel::layout::NavEntry> {
-    vec![
-        kernel::layout::NavEntry {
-            href: "/registry/applications",
-            key: "nav-applications",
-            show: |_| true,
-        },
-        kernel::layout::NavEntry {
-            href: "/registry/devices",
-            key: "nav-inventory",
-            show: |_| true,
-        },
-        kernel::layout::NavEntry {
-            href: "/compliance",
-            key: "nav-compliance",
-            show: |_| true,
-        },
-        kernel::layout::NavEntry {
-            href: "/registry/master-plan",
-            key: "nav-master-plan",
-            show: |_| true,
-        },
-    ]
-}
-
-/// The registry's compliance rules.
-pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
+const NAV: [NavEntry; 4] = [
+    NavEntry {
+        href: "/registry/applications",
+        key: "nav-applications",
+        show: |_| true,
+        order: 20,
+    },
+    NavEntry {
+        href: "/registry/devices",
+        key: "nav-inventory",
+        show: |_| true,
+        order: 21,
+    },
+    NavEntry {
+        href: "/compliance",
+        key: "nav-compliance",
+        show: |_| true,
+        order: 22,
+    },
+    NavEntry {
+        href: "/registry/master-plan",
+        key: "nav-master-plan",
+        show: |_| true,
+        order: 23,
+    },
+];
 
 /// This context's API operations for the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -175,11 +194,10 @@ pub const RULES: kernel::compliance::RuleSource = rules::SOURCE;
 pub struct RegistryApi;
 
 /// The registry's block on the home page.
-pub fn home_panel<'a>(
+fn home_panel<'a>(
     state: &'a AppState,
     ctx: &'a kernel::Ctx,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = kernel::AppResult<Option<String>>> + Send + 'a>,
-> {
+    _place: Place,
+) -> kernel::module::PanelFuture<'a> {
     Box::pin(home::panel(state, ctx))
 }

@@ -1,7 +1,5 @@
-//! Assembly of Simpul: every context's routes, navigation, messages and API document on one
-//! state. The binary (`main.rs`) and the test harness both build the app from here.
-
-pub mod demo;
+//! Assembly of Simpul: the one list of contexts, and the app built from it. The binary
+//! (`main.rs`) and the test harness both build the app from here.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,11 +9,21 @@ use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use kernel::config::Config;
 use kernel::metrics::Metrics;
-use kernel::{AppError, AppState};
+use kernel::module::Modules;
+use kernel::{AppError, AppState, Module};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
+
+/// Every context of Simpul. Adding a context is one line here (its crate, migrations and
+/// schema aside); the order is the order of demo loading and of panels on a page.
+pub const MODULES: &[Module] = &[kernel::MODULE, org::MODULE, sso::MODULE, registry::MODULE];
+
+/// The modules, gathered (a clash between them is a programming error caught by the tests).
+pub fn modules() -> Result<Modules, db::DbError> {
+    Modules::new(MODULES).map_err(db::DbError::Migration)
+}
 
 /// Largest request body (CSV imports included).
 const MAX_BODY: usize = 20 * 1024 * 1024;
@@ -30,7 +38,7 @@ fn prepare(config: &Config) -> Result<(), db::DbError> {
             })?;
         }
     }
-    kernel::i18n::init(&[org::MESSAGES, sso::MESSAGES, registry::MESSAGES]);
+    kernel::i18n::init(&modules()?.messages());
     Ok(())
 }
 
@@ -49,34 +57,36 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     prepare(&config)?;
     let pool = db::pool(&config.database_url)?;
     db::migrate(&mut *pool.get()?)?;
-    let mut nav = org::nav();
-    nav.extend(registry::nav());
-    nav.extend(sso::nav());
-    nav.extend(kernel::nav());
     Ok(AppState {
         pool,
         config: Arc::new(config),
-        nav: Arc::new(nav),
+        modules: Arc::new(modules()?),
         metrics: Arc::new(Metrics::default()),
         started: Instant::now(),
         limits: Arc::default(),
         cache: Arc::default(),
-        bearers: Arc::new(vec![sso::bearer_user]),
-        rules: Arc::new(vec![
-            registry::RULES,
-            registry::inventory::rules::SOURCE,
-            registry::sso_link::SOURCE,
-        ]),
-        home: Arc::new(vec![
-            kernel::pages::notifications::home_panel,
-            registry::home_panel,
-        ]),
         jobs: Arc::default(),
     })
 }
 
+/// Loads every context's part of the demo region in one transaction; whether anything was
+/// added (running it twice is harmless).
+pub fn load_demo(conn: &mut db::DbConn) -> Result<bool, AppError> {
+    let modules = modules()?;
+    kernel::state::write_tx(conn, |tx| modules.load_demo(tx))
+}
+
 /// The OpenAPI 3.1 document of every context's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
+    let root = openapi_root();
+    match modules() {
+        Ok(m) => m.openapi(root),
+        Err(_) => root,
+    }
+}
+
+/// The document's title, description and security scheme, before the contexts' paths.
+fn openapi_root() -> utoipa::openapi::OpenApi {
     #[derive(OpenApi)]
     #[openapi(
         info(title = "Simpul API", description = "The e-government platform of a regional ICT office (Dinas Kominfo). \
@@ -102,16 +112,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
             )]);
         }
     }
-    let mut doc = Root::openapi();
-    doc.merge(kernel::KernelApi::openapi());
-    doc.merge(org::OrgApi::openapi());
-    doc.merge(sso::SsoApi::openapi());
-    doc.merge(registry::RegistryApi::openapi());
-    doc
+    Root::openapi()
 }
 
-async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(openapi())
+async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(state.modules.openapi(openapi_root()))
 }
 
 async fn not_found() -> AppError {
@@ -129,11 +136,9 @@ pub fn app(state: AppState) -> Router {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         ),
     ];
-    let mut router = Router::new()
-        .merge(kernel::router())
-        .merge(org::router())
-        .merge(sso::router())
-        .merge(registry::router())
+    let mut router = state
+        .modules
+        .router()
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

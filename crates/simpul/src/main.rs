@@ -306,7 +306,7 @@ fn init_logging(json: bool) {
 }
 
 fn load_demo(conn: &mut db::DbConn) -> Result<(), Fail> {
-    let added = simpul::demo::load(conn).map_err(|e| runtime(format!("demo: {e}")))?;
+    let added = simpul::load_demo(conn).map_err(|e| runtime(format!("demo: {e}")))?;
     println!(
         "{}",
         if added {
@@ -317,9 +317,9 @@ fn load_demo(conn: &mut db::DbConn) -> Result<(), Fail> {
     );
     println!(
         "Demo accounts (password for all: {}):",
-        simpul::demo::DEMO_PASSWORD
+        org::demo::DEMO_PASSWORD
     );
-    for (login, name, role, agency) in simpul::demo::ACCOUNTS {
+    for (login, name, role, agency) in org::demo::ACCOUNTS {
         println!(
             "  {login:<16} {:<16} {:<12} {name}",
             role.as_str(),

@@ -19,14 +19,26 @@ use axum::routing::{get, post};
 use kernel::AppState;
 use kernel::i18n::Messages;
 
+/// Single sign-on, as the binary plugs it in.
+pub const MODULE: kernel::Module = kernel::Module::new("sso")
+    .routes(router)
+    .nav(&NAV)
+    .messages(MESSAGES)
+    .openapi(openapi)
+    .resolver(&AccessTokens);
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    <SsoApi as utoipa::OpenApi>::openapi()
+}
+
 /// This context's message catalogues.
-pub const MESSAGES: Messages = Messages {
+const MESSAGES: Messages = Messages {
     id: include_str!("../i18n/id.ftl"),
     en: include_str!("../i18n/en.ftl"),
 };
 
 /// The provider's endpoints.
-pub fn router() -> Router<AppState> {
+fn router() -> Router<AppState> {
     use oauth as o;
     Router::new()
         .route(
@@ -113,14 +125,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Navigation entries.
-pub fn nav() -> Vec<kernel::layout::NavEntry> {
-    use kernel::permissions::{self, Access, Scope};
-    vec![kernel::layout::NavEntry {
-        href: "/sso/clients",
-        key: "nav-sso",
-        show: |p| permissions::allows(&p.grants, Access::Read, Scope::Accounts),
-    }]
-}
+const NAV: [kernel::layout::NavEntry; 1] = [kernel::layout::NavEntry {
+    href: "/sso/clients",
+    key: "nav-sso",
+    show: |p| {
+        use kernel::permissions::{self, Access, Scope};
+        permissions::allows(&p.grants, Access::Read, Scope::Accounts)
+    },
+    order: 30,
+}];
 
 /// This context's API operations for the OpenAPI document.
 #[derive(utoipa::OpenApi)]
@@ -134,12 +147,23 @@ pub fn nav() -> Vec<kernel::layout::NavEntry> {
 ))]
 pub struct SsoApi;
 
-/// The account a live access token of the provider acts for, so applications can call
-/// Simpul's own API on a person's behalf with the token they got at sign-in.
-pub fn bearer_user(conn: &mut db::DbConn, token: &str) -> diesel::QueryResult<Option<String>> {
-    let Some(row) = store::token(conn, &kernel::auth::secret_hash(token))? else {
-        return Ok(None);
-    };
-    let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
-    Ok(row.user_id.filter(|_| live))
+/// The provider's access tokens, accepted on Simpul's own API so applications can call it on a
+/// person's behalf with the token they got at sign-in.
+struct AccessTokens;
+
+impl kernel::module::Resolver for AccessTokens {
+    fn bearer(
+        &self,
+        conn: &mut db::DbConn,
+        token: &str,
+    ) -> diesel::QueryResult<Option<kernel::auth::Principal>> {
+        let Some(row) = store::token(conn, &kernel::auth::secret_hash(token))? else {
+            return Ok(None);
+        };
+        let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
+        match row.user_id.filter(|_| live) {
+            Some(user) => kernel::auth::principal_of_user(conn, &user, kernel::auth::Via::Token),
+            None => Ok(None),
+        }
+    }
 }

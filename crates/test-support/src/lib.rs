@@ -6,6 +6,8 @@
 //! a new SQLite file or a new PostgreSQL schema — with request helpers. The [`both!`] macro
 //! instantiates a test once per backend, so every storage test runs on both.
 
+pub mod browser;
+
 use std::net::SocketAddr;
 
 use db::Backend;
@@ -165,7 +167,7 @@ impl TestApp {
 
     /// Loads the demo region.
     pub async fn demo(&self) {
-        self.db(|c| simpul::demo::load(c).expect("demo")).await;
+        self.db(|c| simpul::load_demo(c).expect("demo")).await;
     }
 
     /// Creates an agency directly (as the system) and returns its id.

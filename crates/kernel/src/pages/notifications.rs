@@ -92,7 +92,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 pub fn home_panel<'a>(
     state: &'a AppState,
     ctx: &'a Ctx,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<Option<String>>> + Send + 'a>> {
+    _place: crate::module::Place,
+) -> crate::module::PanelFuture<'a> {
     Box::pin(async move {
         if ctx.principal.is_none() {
             return Ok(None);

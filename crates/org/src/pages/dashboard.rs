@@ -62,7 +62,10 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         })
         .collect();
     rows.sort_by(|a, b| b.people.cmp(&a.people).then_with(|| a.code.cmp(&b.code)));
-    let panels = kernel::layout::home_panels(&state, &ctx).await?;
+    let panels = state
+        .modules
+        .panels(&state, &ctx, kernel::module::Place::Home)
+        .await?;
     let page = Dashboard {
         panels,
         chrome: Chrome::new(&state, &ctx, "dashboard-title"),

@@ -1,253 +1,40 @@
-//! `simpul demo`: loads the fictional Kabupaten Sukamaju (`sukamajukab.go.id`) — agencies,
-//! people and an account for every role. Running it twice changes nothing.
+//! The registry's part of the demo region: a master plan due for review, applications that
+//! show what the rules catch (an outside host, a closed licence, missing facilities, a
+//! registration sent back), and vendors, devices and servers with the problems a real
+//! inventory has. Running it twice changes nothing.
 
 use db::DbConn;
+use kernel::AppResult;
 use kernel::audit::Actor;
-use kernel::auth::{self, NewUser};
 use kernel::ids::AgencyId;
-use kernel::permissions::{Role, RoleGrant};
-use kernel::{AppResult, state::write_tx};
-use org::model::{AgencyDraft, PersonDraft, RegionDraft};
-use org::{service, store};
-use registry::model::Action;
 
-/// The password of every demo account.
-pub const DEMO_PASSWORD: &str = "Sukamaju-2026";
+use crate::model::Action;
 
-const AGENCIES: [(&str, &str, &str); 16] = [
-    ("DISKOMINFO", "Dinas Komunikasi dan Informatika", "dinas"),
-    ("SETDA", "Sekretariat Daerah", "sekretariat-daerah"),
-    ("SETWAN", "Sekretariat DPRD", "sekretariat-dprd"),
-    ("INSPEKTORAT", "Inspektorat Daerah", "inspektorat"),
-    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", "badan"),
-    (
-        "BKPSDM",
-        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
-        "badan",
-    ),
-    (
-        "BPKAD",
-        "Badan Pengelolaan Keuangan dan Aset Daerah",
-        "badan",
-    ),
-    ("DINKES", "Dinas Kesehatan", "dinas"),
-    ("DISDIKBUD", "Dinas Pendidikan dan Kebudayaan", "dinas"),
-    (
-        "DPMPTSP",
-        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
-        "dinas",
-    ),
-    (
-        "DISDUKCAPIL",
-        "Dinas Kependudukan dan Pencatatan Sipil",
-        "dinas",
-    ),
-    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "dinas"),
-    ("DISHUB", "Dinas Perhubungan", "dinas"),
-    ("SATPOLPP", "Satuan Polisi Pamong Praja", "satpol-pp"),
-    ("RSUD", "Rumah Sakit Umum Daerah Sukamaju", "rsud"),
-    ("KEC-SUKAMAJU", "Kecamatan Sukamaju Kota", "kecamatan"),
+/// The demo agencies this part refers to, by code.
+const CODES: [&str; 6] = [
+    "DISKOMINFO",
+    "BKPSDM",
+    "DINKES",
+    "DISDIKBUD",
+    "DISDUKCAPIL",
+    "DISHUB",
 ];
 
-const FIRST: [&str; 16] = [
-    "Agus", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Andi", "Sri", "Hendra", "Wulan", "Yusuf",
-    "Ratna", "Fajar", "Indah", "Rizky", "Lestari",
-];
-const LAST: [&str; 12] = [
-    "Saputra", "Wahyuni", "Hidayat", "Pratiwi", "Setiawan", "Rahayu", "Nugroho", "Kusuma",
-    "Siregar", "Lubis", "Hasibuan", "Ramadhan",
-];
-const POSITIONS: [&str; 4] = ["Kepala", "Sekretaris", "Kepala Bidang", "Pranata Komputer"];
-
-/// The demo accounts: login, name, role, agency code.
-pub const ACCOUNTS: [(&str, &str, Role, Option<&str>); 12] = [
-    (
-        "admin",
-        "Admin Diskominfo",
-        Role::DinasAdmin,
-        Some("DISKOMINFO"),
-    ),
-    (
-        "kadis",
-        "Kepala Dinas Kominfo",
-        Role::KepalaDinas,
-        Some("DISKOMINFO"),
-    ),
-    ("ppid", "PPID Utama", Role::Ppid, Some("DISKOMINFO")),
-    ("bupati", "Bupati Sukamaju", Role::Leader, None),
-    ("sekda", "Sekretaris Daerah", Role::Leader, Some("SETDA")),
-    (
-        "auditor",
-        "Auditor Inspektorat",
-        Role::Auditor,
-        Some("INSPEKTORAT"),
-    ),
-    (
-        "op.dinkes",
-        "Operator Dinas Kesehatan",
-        Role::AgencyOperator,
-        Some("DINKES"),
-    ),
-    (
-        "op.disdikbud",
-        "Operator Dinas Pendidikan",
-        Role::AgencyOperator,
-        Some("DISDIKBUD"),
-    ),
-    (
-        "op.dukcapil",
-        "Operator Disdukcapil",
-        Role::AgencyOperator,
-        Some("DISDUKCAPIL"),
-    ),
-    (
-        "web.dinkes",
-        "Admin Web Dinas Kesehatan",
-        Role::WebAdmin,
-        Some("DINKES"),
-    ),
-    (
-        "walidata.dinkes",
-        "Wali Data Dinas Kesehatan",
-        Role::WaliData,
-        Some("DINKES"),
-    ),
-    (
-        "ppid.dinkes",
-        "PPID Pembantu Dinas Kesehatan",
-        Role::PpidPembantu,
-        Some("DINKES"),
-    ),
-];
-
-/// A valid PNS NIP for the `n`-th demo person (birth 1970–1995, appointed at 25).
-fn demo_nip(n: usize) -> String {
-    let year = demo_birth_year(n);
-    format!(
-        "{}{:04}{:02}{}{:03}",
-        demo_birth(n),
-        year + 25,
-        1 + n % 12,
-        1 + n % 2,
-        1 + n % 999
-    )
-}
-
-fn demo_birth_year(n: usize) -> usize {
-    1970 + (n * 7) % 26
-}
-
-/// A birth date `YYYYMMDD` for the `n`-th demo person.
-fn demo_birth(n: usize) -> String {
-    format!(
-        "{:04}{:02}{:02}",
-        demo_birth_year(n),
-        1 + (n * 5) % 12,
-        1 + (n * 3) % 28
-    )
-}
-
-/// Loads the demo region; returns whether anything was added.
-pub fn load(conn: &mut DbConn) -> AppResult<bool> {
-    write_tx(conn, |conn| {
-        if store::agency_by_code(conn, "DISKOMINFO")?.is_some() {
-            return Ok(false);
+/// Loads the registry's demo records (inside the demo's transaction); false when a master plan
+/// exists already or the demo agencies are not there.
+pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
+    if crate::store::plan_latest(conn)?.is_some() {
+        return Ok(false);
+    }
+    let mut ids = vec![];
+    for code in CODES {
+        match org::store::agency_by_code(conn, code)? {
+            Some(a) => ids.push((code, AgencyId::parse(&a.id).unwrap_or_default())),
+            None => return Ok(false),
         }
-        let actor = Actor::system("demo");
-        let region = RegionDraft {
-            name: "Kabupaten Sukamaju".into(),
-            kind: "kabupaten".into(),
-            domain: "sukamajukab.go.id".into(),
-            regulation_pack: "KT".into(),
-            regulation_number: "6".into(),
-            regulation_year: 2018,
-            regulation_title:
-                "Peraturan Bupati Sukamaju Nomor 6 Tahun 2018 tentang Penyelenggaraan e-Government"
-                    .into(),
-            subdomain_authority: "kepala-dinas".into(),
-            reporting_chain: "agency-dinas-bupati".into(),
-        };
-        service::put_region(conn, &actor, &region)?;
-        let mut ids = vec![];
-        for (code, name, kind) in AGENCIES {
-            let draft = AgencyDraft {
-                name: name.into(),
-                code: code.into(),
-                kind: kind.into(),
-                is_dinas: code == "DISKOMINFO",
-                egov_unit: Some(if code == "DISKOMINFO" {
-                    "Bidang Aplikasi Informatika".into()
-                } else {
-                    "Subbagian Umum dan Kepegawaian".into()
-                }),
-            };
-            let row = service::create_agency(conn, &actor, &draft)?;
-            ids.push((code, AgencyId::parse(&row.id).unwrap_or_default()));
-        }
-        let mut n = 0;
-        for (code, agency) in &ids {
-            for slot in 0..4 {
-                n += 1;
-                let name = format!(
-                    "{} {}",
-                    FIRST.get(n % FIRST.len()).unwrap_or(&"Ani"),
-                    LAST.get((n * 5) % LAST.len()).unwrap_or(&"Putri")
-                );
-                let kind = match slot {
-                    3 => "non-asn",
-                    2 if n % 3 == 0 => "pppk",
-                    _ => "pns",
-                };
-                let nip = match kind {
-                    "pns" => Some(demo_nip(n)),
-                    "pppk" => Some(format!("{}202321{}{:03}", demo_birth(n), 1 + n % 2, n)),
-                    _ => None,
-                };
-                let login_part = code.to_lowercase().replace('-', "");
-                let draft = PersonDraft {
-                    name,
-                    kind: kind.into(),
-                    nip,
-                    nik: None,
-                    position: Some(format!(
-                        "{} {}",
-                        POSITIONS.get(slot).unwrap_or(&"Staf"),
-                        code
-                    )),
-                    email: Some(format!("pegawai{n}.{login_part}@sukamajukab.go.id")),
-                    phone: None,
-                };
-                service::create_person(conn, &actor, *agency, &draft)?;
-            }
-        }
-        for (login, name, role, code) in ACCOUNTS {
-            let agency = code.and_then(|c| ids.iter().find(|(k, _)| *k == c).map(|(_, id)| *id));
-            let person = service::create_person(
-                conn,
-                &actor,
-                agency
-                    .or_else(|| ids.iter().find(|(k, _)| *k == "SETDA").map(|(_, id)| *id))
-                    .unwrap_or_default(),
-                &PersonDraft {
-                    name: name.into(),
-                    kind: "non-asn".into(),
-                    email: Some(format!("{}@sukamajukab.go.id", login.replace('.', "-"))),
-                    position: Some(name.into()),
-                    ..Default::default()
-                },
-            )?;
-            let new = NewUser {
-                login,
-                name,
-                password: DEMO_PASSWORD,
-                person_id: Some(person.id),
-                grants: vec![RoleGrant { role, agency }],
-            };
-            auth::register_user(conn, &actor, &new)?;
-        }
-        load_registry(conn, &actor, &ids)?;
-        Ok(true)
-    })
+    }
+    load_registry(conn, actor, &ids)?;
+    Ok(true)
 }
 
 /// One demo application: agency code, name, kind, lifecycle, the workflow steps it has been
@@ -360,14 +147,14 @@ const DEMO_APPS: [DemoApp; 6] = [
 /// A master plan due for review, and applications that show what the rules catch.
 fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> AppResult<()> {
     let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-    let plan = registry::service::create_plan(
+    let plan = crate::service::create_plan(
         conn,
         actor,
         "Rencana Induk e-Government Kabupaten Sukamaju 2022–2026",
         2022,
         date(2022, 3, 1),
     )?;
-    registry::service::review_plan(conn, actor, &plan.id, date(2024, 2, 15))?;
+    crate::service::review_plan(conn, actor, &plan.id, date(2024, 2, 15))?;
     let mut items = vec![];
     for (code, title) in [
         (
@@ -382,7 +169,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
     ] {
         items.push((
             code,
-            registry::service::add_item(conn, actor, &plan.id, code, title)?.id,
+            crate::service::add_item(conn, actor, &plan.id, code, title)?.id,
         ));
     }
     let mut apps = vec![];
@@ -391,7 +178,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
             .iter()
             .find(|(k, _)| *k == a.agency)
             .map(|(_, id)| id.to_string());
-        let draft = registry::model::ApplicationDraft {
+        let draft = crate::model::ApplicationDraft {
             agency_id: agency.unwrap_or_default(),
             name: a.name.into(),
             kind: a.kind.into(),
@@ -418,9 +205,9 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
             feature_offer_choice: a.user_features,
             ..Default::default()
         };
-        let row = registry::service::create(conn, actor, &draft)?;
+        let row = crate::service::create(conn, actor, &draft)?;
         for (step, note) in a.steps {
-            registry::service::act(conn, actor, &row.id, *step, note)?;
+            crate::service::act(conn, actor, &row.id, *step, note)?;
         }
         apps.push((a.name, row.id));
     }
@@ -436,7 +223,7 @@ fn load_inventory(
     ids: &[(&str, AgencyId)],
     apps: &[(&str, String)],
 ) -> AppResult<()> {
-    use registry::inventory::{DeviceDraft, ServerDraft, VendorDraft, service};
+    use crate::inventory::{DeviceDraft, ServerDraft, VendorDraft, service};
     let agency = |code: &str| {
         ids.iter()
             .find(|(k, _)| *k == code)
@@ -642,21 +429,4 @@ fn load_inventory(
         service::save_device(conn, actor, None, &draft)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_nips_are_valid() {
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        for n in 1..=80 {
-            let nip = demo_nip(n);
-            assert!(
-                org::model::check_nip(&nip, org::model::AsnKind::Pns, today).is_ok(),
-                "{nip}"
-            );
-        }
-    }
 }

@@ -1,0 +1,273 @@
+//! How a context plugs into Simpul: it fills in one [`Module`] value — its routes, navigation,
+//! messages, API document, compliance rules, panels on other contexts' pages, the principals it
+//! can resolve, its demo data — and the binary keeps one list of them. The kernel gathers the
+//! list into [`Modules`] once at start; nothing else in the kernel names a context.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::Router;
+use db::DbConn;
+
+use crate::audit::Actor;
+use crate::auth::Principal;
+use crate::compliance::RuleSource;
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::i18n::Messages;
+use crate::ids::{AgencyId, PersonId};
+use crate::layout::NavEntry;
+use crate::state::AppState;
+
+/// A future rendering a panel: its HTML, or nothing for this visitor.
+pub type PanelFuture<'a> = Pin<Box<dyn Future<Output = AppResult<Option<String>>> + Send + 'a>>;
+
+/// The page a panel is asked for, and the record shown there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The home page.
+    Home,
+    /// A person's page.
+    Person(PersonId),
+    /// An agency's page.
+    Agency(AgencyId),
+}
+
+/// A block one context adds to another context's page (an agency's open findings on the home
+/// page, a person's account on the person's page), so the page's owner never names the
+/// contributor.
+#[derive(Clone, Copy)]
+pub struct Panel {
+    /// Which page (`Place::Home`; for `Person`/`Agency` the id is ignored here).
+    pub place: Place,
+    /// Renders it.
+    pub render: for<'a> fn(&'a AppState, &'a Ctx, Place) -> PanelFuture<'a>,
+}
+
+impl Panel {
+    /// Whether this panel belongs on `place`.
+    fn fits(&self, place: Place) -> bool {
+        std::mem::discriminant(&self.place) == std::mem::discriminant(&place)
+    }
+}
+
+/// Finds who is behind a request. The accounts context resolves sessions and API tokens; the
+/// provider resolves its own access tokens. The kernel only asks.
+pub trait Resolver: Send + Sync {
+    /// The principal behind a session cookie's secret, if the session is live (`hours`: its
+    /// idle lifetime, for sliding expiry).
+    fn session(
+        &self,
+        _conn: &mut DbConn,
+        _secret: &str,
+        _hours: u32,
+    ) -> diesel::QueryResult<Option<Principal>> {
+        Ok(None)
+    }
+
+    /// The principal behind a bearer token, if this resolver knows it and it is live.
+    fn bearer(&self, _conn: &mut DbConn, _token: &str) -> diesel::QueryResult<Option<Principal>> {
+        Ok(None)
+    }
+}
+
+/// Loads a context's part of the demo region inside the one demo transaction; returns whether
+/// it added anything (it must be harmless to run twice).
+pub type DemoLoader = fn(&mut DbConn, &Actor) -> AppResult<bool>;
+
+/// One context, as the binary sees it.
+#[derive(Clone, Copy)]
+pub struct Module {
+    /// The context's name (`registry`).
+    pub name: &'static str,
+    /// Its pages and API.
+    pub routes: fn() -> Router<AppState>,
+    /// Its entries in the main navigation.
+    pub nav: &'static [NavEntry],
+    /// Its message catalogues.
+    pub messages: Messages,
+    /// Its part of the OpenAPI document.
+    pub openapi: fn() -> utoipa::openapi::OpenApi,
+    /// Its compliance rules.
+    pub rules: &'static [RuleSource],
+    /// Panels it adds to other pages.
+    pub panels: &'static [Panel],
+    /// How it recognises sessions or tokens, if it issues any.
+    pub resolver: Option<&'static dyn Resolver>,
+    /// Its part of the demo region.
+    pub demo: Option<DemoLoader>,
+}
+
+fn no_routes() -> Router<AppState> {
+    Router::new()
+}
+
+fn no_openapi() -> utoipa::openapi::OpenApi {
+    utoipa::openapi::OpenApiBuilder::new().build()
+}
+
+impl Module {
+    /// A module with nothing yet; fill it in with the builder methods, in a `const`.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            routes: no_routes,
+            nav: &[],
+            messages: Messages { id: "", en: "" },
+            openapi: no_openapi,
+            rules: &[],
+            panels: &[],
+            resolver: None,
+            demo: None,
+        }
+    }
+
+    /// Sets the routes.
+    pub const fn routes(mut self, routes: fn() -> Router<AppState>) -> Self {
+        self.routes = routes;
+        self
+    }
+
+    /// Sets the navigation entries.
+    pub const fn nav(mut self, nav: &'static [NavEntry]) -> Self {
+        self.nav = nav;
+        self
+    }
+
+    /// Sets the message catalogues.
+    pub const fn messages(mut self, messages: Messages) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// Sets the OpenAPI document.
+    pub const fn openapi(mut self, openapi: fn() -> utoipa::openapi::OpenApi) -> Self {
+        self.openapi = openapi;
+        self
+    }
+
+    /// Sets the compliance rule sources.
+    pub const fn rules(mut self, rules: &'static [RuleSource]) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// Sets the panels.
+    pub const fn panels(mut self, panels: &'static [Panel]) -> Self {
+        self.panels = panels;
+        self
+    }
+
+    /// Sets the resolver of sessions or tokens.
+    pub const fn resolver(mut self, resolver: &'static dyn Resolver) -> Self {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// Sets the demo loader.
+    pub const fn demo(mut self, demo: DemoLoader) -> Self {
+        self.demo = Some(demo);
+        self
+    }
+}
+
+/// Every module of the running binary, gathered once at start.
+pub struct Modules {
+    list: Vec<Module>,
+    nav: Vec<NavEntry>,
+    rules: Vec<RuleSource>,
+}
+
+impl std::fmt::Debug for Modules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.list.iter().map(|m| m.name))
+            .finish()
+    }
+}
+
+impl Modules {
+    /// Gathers the list; fails naming the problem when two modules clash.
+    pub fn new(list: &[Module]) -> Result<Self, String> {
+        for (i, m) in list.iter().enumerate() {
+            if list.iter().skip(i + 1).any(|o| o.name == m.name) {
+                return Err(format!("module {} is listed twice", m.name));
+            }
+        }
+        let mut nav: Vec<NavEntry> = list.iter().flat_map(|m| m.nav.iter().copied()).collect();
+        nav.sort_by_key(|e| e.order);
+        Ok(Self {
+            list: list.to_vec(),
+            nav,
+            rules: list.iter().flat_map(|m| m.rules.iter().copied()).collect(),
+        })
+    }
+
+    /// The modules, in the binary's order.
+    pub fn iter(&self) -> impl Iterator<Item = &Module> {
+        self.list.iter()
+    }
+
+    /// Every navigation entry, in display order.
+    pub fn nav(&self) -> &[NavEntry] {
+        &self.nav
+    }
+
+    /// Every compliance rule source.
+    pub fn rules(&self) -> &[RuleSource] {
+        &self.rules
+    }
+
+    /// Every resolver of sessions and tokens.
+    pub fn resolvers(&self) -> impl Iterator<Item = &'static dyn Resolver> + '_ {
+        self.list.iter().filter_map(|m| m.resolver)
+    }
+
+    /// Every message catalogue.
+    pub fn messages(&self) -> Vec<Messages> {
+        self.list.iter().map(|m| m.messages).collect()
+    }
+
+    /// The panels for `place`, rendered for this visitor, in module order.
+    pub async fn panels(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        place: Place,
+    ) -> AppResult<Vec<String>> {
+        let mut out = vec![];
+        for panel in self.list.iter().flat_map(|m| m.panels.iter()) {
+            if panel.fits(place)
+                && let Some(html) = (panel.render)(state, ctx, place).await?
+            {
+                out.push(html);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Loads every module's demo data in one transaction (the caller's); whether any was added.
+    pub fn load_demo(&self, conn: &mut DbConn) -> AppResult<bool> {
+        let actor = Actor::system("demo");
+        let mut added = false;
+        for load in self.list.iter().filter_map(|m| m.demo) {
+            added |= load(conn, &actor)?;
+        }
+        Ok(added)
+    }
+
+    /// The modules' routes, merged.
+    pub fn router(&self) -> Router<AppState> {
+        self.list
+            .iter()
+            .fold(Router::new(), |r, m| r.merge((m.routes)()))
+    }
+
+    /// The modules' API documents, merged into `root`.
+    pub fn openapi(&self, mut root: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+        for m in &self.list {
+            root.merge((m.openapi)());
+        }
+        root
+    }
+}

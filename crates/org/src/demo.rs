@@ -1,0 +1,269 @@
+//! The organisation's part of the demo region, the fictional Kabupaten Sukamaju
+//! (`sukamajukab.go.id`): the region profile, sixteen agencies, their people and an account for
+//! every role. Running it twice changes nothing.
+
+use db::DbConn;
+use kernel::AppResult;
+use kernel::audit::Actor;
+use kernel::auth::{self, NewUser};
+use kernel::ids::AgencyId;
+use kernel::permissions::{Role, RoleGrant};
+
+use crate::model::{AgencyDraft, PersonDraft, RegionDraft};
+use crate::{service, store};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "Sukamaju-2026";
+
+const AGENCIES: [(&str, &str, &str); 16] = [
+    ("DISKOMINFO", "Dinas Komunikasi dan Informatika", "dinas"),
+    ("SETDA", "Sekretariat Daerah", "sekretariat-daerah"),
+    ("SETWAN", "Sekretariat DPRD", "sekretariat-dprd"),
+    ("INSPEKTORAT", "Inspektorat Daerah", "inspektorat"),
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", "badan"),
+    (
+        "BKPSDM",
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "badan",
+    ),
+    (
+        "BPKAD",
+        "Badan Pengelolaan Keuangan dan Aset Daerah",
+        "badan",
+    ),
+    ("DINKES", "Dinas Kesehatan", "dinas"),
+    ("DISDIKBUD", "Dinas Pendidikan dan Kebudayaan", "dinas"),
+    (
+        "DPMPTSP",
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+        "dinas",
+    ),
+    (
+        "DISDUKCAPIL",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "dinas",
+    ),
+    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "dinas"),
+    ("DISHUB", "Dinas Perhubungan", "dinas"),
+    ("SATPOLPP", "Satuan Polisi Pamong Praja", "satpol-pp"),
+    ("RSUD", "Rumah Sakit Umum Daerah Sukamaju", "rsud"),
+    ("KEC-SUKAMAJU", "Kecamatan Sukamaju Kota", "kecamatan"),
+];
+
+const FIRST: [&str; 16] = [
+    "Agus", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Andi", "Sri", "Hendra", "Wulan", "Yusuf",
+    "Ratna", "Fajar", "Indah", "Rizky", "Lestari",
+];
+const LAST: [&str; 12] = [
+    "Saputra", "Wahyuni", "Hidayat", "Pratiwi", "Setiawan", "Rahayu", "Nugroho", "Kusuma",
+    "Siregar", "Lubis", "Hasibuan", "Ramadhan",
+];
+const POSITIONS: [&str; 4] = ["Kepala", "Sekretaris", "Kepala Bidang", "Pranata Komputer"];
+
+/// The demo accounts: login, name, role, agency code.
+pub const ACCOUNTS: [(&str, &str, Role, Option<&str>); 12] = [
+    (
+        "admin",
+        "Admin Diskominfo",
+        Role::DinasAdmin,
+        Some("DISKOMINFO"),
+    ),
+    (
+        "kadis",
+        "Kepala Dinas Kominfo",
+        Role::KepalaDinas,
+        Some("DISKOMINFO"),
+    ),
+    ("ppid", "PPID Utama", Role::Ppid, Some("DISKOMINFO")),
+    ("bupati", "Bupati Sukamaju", Role::Leader, None),
+    ("sekda", "Sekretaris Daerah", Role::Leader, Some("SETDA")),
+    (
+        "auditor",
+        "Auditor Inspektorat",
+        Role::Auditor,
+        Some("INSPEKTORAT"),
+    ),
+    (
+        "op.dinkes",
+        "Operator Dinas Kesehatan",
+        Role::AgencyOperator,
+        Some("DINKES"),
+    ),
+    (
+        "op.disdikbud",
+        "Operator Dinas Pendidikan",
+        Role::AgencyOperator,
+        Some("DISDIKBUD"),
+    ),
+    (
+        "op.dukcapil",
+        "Operator Disdukcapil",
+        Role::AgencyOperator,
+        Some("DISDUKCAPIL"),
+    ),
+    (
+        "web.dinkes",
+        "Admin Web Dinas Kesehatan",
+        Role::WebAdmin,
+        Some("DINKES"),
+    ),
+    (
+        "walidata.dinkes",
+        "Wali Data Dinas Kesehatan",
+        Role::WaliData,
+        Some("DINKES"),
+    ),
+    (
+        "ppid.dinkes",
+        "PPID Pembantu Dinas Kesehatan",
+        Role::PpidPembantu,
+        Some("DINKES"),
+    ),
+];
+
+/// A valid PNS NIP for the `n`-th demo person (birth 1970–1995, appointed at 25).
+fn demo_nip(n: usize) -> String {
+    let year = demo_birth_year(n);
+    format!(
+        "{}{:04}{:02}{}{:03}",
+        demo_birth(n),
+        year + 25,
+        1 + n % 12,
+        1 + n % 2,
+        1 + n % 999
+    )
+}
+
+fn demo_birth_year(n: usize) -> usize {
+    1970 + (n * 7) % 26
+}
+
+/// A birth date `YYYYMMDD` for the `n`-th demo person.
+fn demo_birth(n: usize) -> String {
+    format!(
+        "{:04}{:02}{:02}",
+        demo_birth_year(n),
+        1 + (n * 5) % 12,
+        1 + (n * 3) % 28
+    )
+}
+
+/// Loads the region, agencies, people and accounts (inside the demo's transaction); false
+/// when they are there already.
+pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
+    {
+        if store::agency_by_code(conn, "DISKOMINFO")?.is_some() {
+            return Ok(false);
+        }
+        let actor = actor.clone();
+        let region = RegionDraft {
+            name: "Kabupaten Sukamaju".into(),
+            kind: "kabupaten".into(),
+            domain: "sukamajukab.go.id".into(),
+            regulation_pack: "KT".into(),
+            regulation_number: "6".into(),
+            regulation_year: 2018,
+            regulation_title:
+                "Peraturan Bupati Sukamaju Nomor 6 Tahun 2018 tentang Penyelenggaraan e-Government"
+                    .into(),
+            subdomain_authority: "kepala-dinas".into(),
+            reporting_chain: "agency-dinas-bupati".into(),
+        };
+        service::put_region(conn, &actor, &region)?;
+        let mut ids = vec![];
+        for (code, name, kind) in AGENCIES {
+            let draft = AgencyDraft {
+                name: name.into(),
+                code: code.into(),
+                kind: kind.into(),
+                is_dinas: code == "DISKOMINFO",
+                egov_unit: Some(if code == "DISKOMINFO" {
+                    "Bidang Aplikasi Informatika".into()
+                } else {
+                    "Subbagian Umum dan Kepegawaian".into()
+                }),
+            };
+            let row = service::create_agency(conn, &actor, &draft)?;
+            ids.push((code, AgencyId::parse(&row.id).unwrap_or_default()));
+        }
+        let mut n = 0;
+        for (code, agency) in &ids {
+            for slot in 0..4 {
+                n += 1;
+                let name = format!(
+                    "{} {}",
+                    FIRST.get(n % FIRST.len()).unwrap_or(&"Ani"),
+                    LAST.get((n * 5) % LAST.len()).unwrap_or(&"Putri")
+                );
+                let kind = match slot {
+                    3 => "non-asn",
+                    2 if n % 3 == 0 => "pppk",
+                    _ => "pns",
+                };
+                let nip = match kind {
+                    "pns" => Some(demo_nip(n)),
+                    "pppk" => Some(format!("{}202321{}{:03}", demo_birth(n), 1 + n % 2, n)),
+                    _ => None,
+                };
+                let login_part = code.to_lowercase().replace('-', "");
+                let draft = PersonDraft {
+                    name,
+                    kind: kind.into(),
+                    nip,
+                    nik: None,
+                    position: Some(format!(
+                        "{} {}",
+                        POSITIONS.get(slot).unwrap_or(&"Staf"),
+                        code
+                    )),
+                    email: Some(format!("pegawai{n}.{login_part}@sukamajukab.go.id")),
+                    phone: None,
+                };
+                service::create_person(conn, &actor, *agency, &draft)?;
+            }
+        }
+        for (login, name, role, code) in ACCOUNTS {
+            let agency = code.and_then(|c| ids.iter().find(|(k, _)| *k == c).map(|(_, id)| *id));
+            let person = service::create_person(
+                conn,
+                &actor,
+                agency
+                    .or_else(|| ids.iter().find(|(k, _)| *k == "SETDA").map(|(_, id)| *id))
+                    .unwrap_or_default(),
+                &PersonDraft {
+                    name: name.into(),
+                    kind: "non-asn".into(),
+                    email: Some(format!("{}@sukamajukab.go.id", login.replace('.', "-"))),
+                    position: Some(name.into()),
+                    ..Default::default()
+                },
+            )?;
+            let new = NewUser {
+                login,
+                name,
+                password: DEMO_PASSWORD,
+                person_id: Some(person.id),
+                grants: vec![RoleGrant { role, agency }],
+            };
+            auth::register_user(conn, &actor, &new)?;
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_nips_are_valid() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for n in 1..=80 {
+            let nip = demo_nip(n);
+            assert!(
+                crate::model::check_nip(&nip, crate::model::AsnKind::Pns, today).is_ok(),
+                "{nip}"
+            );
+        }
+    }
+}

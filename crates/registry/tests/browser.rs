@@ -1,0 +1,64 @@
+//! An agency operator registers an application in headless Chromium, the Dinas approves it,
+//! and the findings change from "not registered" to what a registered application still owes.
+
+use test_support::TestApp;
+use test_support::browser::{
+    chromium, click, error_summary, fill, heading_becomes, screenshot, sign_in, text_of,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_register_an_application_and_approve_it() {
+    let app = TestApp::sqlite().await;
+    app.demo().await;
+    let c = chromium().await;
+    let pw = org::demo::DEMO_PASSWORD;
+    sign_in(&c, &app, "op.dinkes", pw).await;
+    c.goto(&app.url("/registry/applications/new"))
+        .await
+        .unwrap();
+    heading_becomes(&c, "Registrasi aplikasi baru").await;
+    fill(&c, "name", "Pendaftaran Pasien Online").await;
+    fill(&c, "purpose", "Pendaftaran pasien puskesmas dari rumah").await;
+    fill(&c, "users", "Masyarakat dan puskesmas").await;
+    click(&c, "select#lifecycle option[value=production]").await;
+    click(&c, "#open_source").await;
+    fill(&c, "licence", "GPL-3.0").await;
+    fill(&c, "production_url", "https://pasien.sukamajukab.go.id").await;
+    click(&c, "main form button.button").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let before = text_of(&c, "ul.findings").await;
+    assert!(before.contains("tanpa registrasi"), "{before}");
+    // Submitting without confirming is refused with a message; confirmed, it goes to the Dinas.
+    click(&c, "form[action$='/action'] button.button").await;
+    let summary = error_summary(&c).await;
+    assert!(summary.contains("Centang pernyataan"), "{summary}");
+    click(&c, "#confirm").await;
+    click(&c, "form[action$='/action'] button.button").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let url = c.current_url().await.unwrap().to_string();
+    assert!(text_of(&c, "main").await.contains("Menunggu pemeriksaan"));
+    sign_in(&c, &app, "admin", pw).await;
+    c.goto(&url).await.unwrap();
+    click(&c, "button[value=approve]").await;
+    heading_becomes(&c, "Pendaftaran Pasien Online").await;
+    let main = text_of(&c, "main").await;
+    assert!(main.contains("Teregistrasi"), "{main}");
+    let after = text_of(&c, "ul.findings").await;
+    assert!(
+        !after.contains("tanpa registrasi") && after.contains("kesembilan dokumen teknis"),
+        "{after}"
+    );
+    assert!(
+        after.contains("Pasal 16 ayat (3) Peraturan Bupati Sukamaju"),
+        "{after}"
+    );
+    c.goto(&app.url("/compliance")).await.unwrap();
+    heading_becomes(&c, "Kepatuhan terhadap peraturan").await;
+    let table = text_of(&c, "main").await;
+    assert!(
+        table.contains("Pendaftaran Pasien Online") && table.contains("DINKES"),
+        "{table}"
+    );
+    screenshot(&c, env!("CARGO_TARGET_TMPDIR"), "compliance").await;
+    c.client.clone().close().await.unwrap();
+}
