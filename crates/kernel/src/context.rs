@@ -10,7 +10,8 @@ use axum::http::request::Parts;
 use crate::auth::{Principal, Via};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Tr};
-use crate::permissions::{self, Access, Scope, Visible};
+use crate::ids::AgencyId;
+use crate::permissions::{self, Access, Capability, Scope, Visible};
 
 /// Cookie holding the session secret.
 pub const SESSION_COOKIE: &str = "simpul_session";
@@ -47,10 +48,15 @@ impl Ctx {
         self.principal.as_deref().ok_or(AppError::Unauthorized)
     }
 
-    /// 401 when not signed in, 403 when the roles do not allow `access` to `scope`.
-    pub fn authorize(&self, access: Access, scope: Scope) -> AppResult<&Principal> {
+    /// 401 when not signed in, 403 when the roles do not allow `access` to `scope` of `cap`.
+    pub fn authorize(
+        &self,
+        cap: &Capability,
+        access: Access,
+        scope: Scope,
+    ) -> AppResult<&Principal> {
         let p = self.require()?;
-        if permissions::allows(&p.grants, access, scope) {
+        if permissions::allows(&p.grants, cap, access, scope) {
             Ok(p)
         } else {
             Err(AppError::Forbidden)
@@ -58,15 +64,42 @@ impl Ctx {
     }
 
     /// Whether the roles allow it (for showing or hiding buttons).
-    pub fn can(&self, access: Access, scope: Scope) -> bool {
+    pub fn can(&self, cap: &Capability, access: Access, scope: Scope) -> bool {
         self.principal
             .as_deref()
-            .is_some_and(|p| permissions::allows(&p.grants, access, scope))
+            .is_some_and(|p| permissions::allows(&p.grants, cap, access, scope))
     }
 
-    /// The agencies whose non-public records this request may list.
-    pub fn visible(&self) -> AppResult<Visible> {
-        Ok(permissions::visible_agencies(&self.require()?.grants))
+    /// Whether the roles allow writing `cap` in some agency or region-wide (to offer "add").
+    pub fn can_write_any(&self, cap: &Capability) -> bool {
+        self.principal.as_deref().is_some_and(|p| {
+            permissions::allows(&p.grants, cap, Access::Write, Scope::Region)
+                || p.grants
+                    .iter()
+                    .filter_map(|g| g.agency)
+                    .any(|a| permissions::allows(&p.grants, cap, Access::Write, Scope::Agency(a)))
+        })
+    }
+
+    /// The agencies whose records of `cap` this request may list (401 when not signed in).
+    pub fn visible(&self, cap: &Capability) -> AppResult<Visible> {
+        Ok(permissions::visible_agencies(&self.require()?.grants, cap))
+    }
+
+    /// The record of `agency` if this request may have `access` to it: 404 when it may not even
+    /// read it (someone outside an agency never learns what it holds), 403 when it may read
+    /// but not write.
+    pub fn authorize_record(
+        &self,
+        cap: &Capability,
+        access: Access,
+        agency: AgencyId,
+    ) -> AppResult<&Principal> {
+        let p = self.require()?;
+        if !permissions::allows(&p.grants, cap, Access::Read, Scope::Agency(agency)) {
+            return Err(AppError::NotFound);
+        }
+        self.authorize(cap, access, Scope::Agency(agency))
     }
 
     /// Whether the browser session passed a second factor.

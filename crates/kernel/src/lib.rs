@@ -51,7 +51,27 @@ pub const MODULE: Module = Module::new("kernel")
         place: module::Place::Home,
         render: pages::notifications::home_panel,
     }])
-    .resolver(&auth::Sessions);
+    .resolver(&auth::Sessions)
+    .capabilities(&[AUDIT_TRAIL, ACCOUNTS]);
+
+/// The audit trail: the Inspektorat and the Dinas read it; nobody edits it (only the platform
+/// appends to it).
+pub const AUDIT_TRAIL: permissions::Capability = permissions::Capability {
+    id: "kernel.audit_trail",
+    read: &[
+        (permissions::Role::Auditor, permissions::Reach::Region),
+        (permissions::Role::DinasAdmin, permissions::Reach::Region),
+    ],
+    write: &[],
+};
+
+/// Accounts and the roles they hold: the Dinas manages them; its head and the Inspektorat see
+/// them.
+pub const ACCOUNTS: permissions::Capability = permissions::Capability {
+    id: "kernel.accounts",
+    read: permissions::OVERSIGHT_READS,
+    write: permissions::DINAS_WRITES,
+};
 
 fn openapi() -> utoipa::openapi::OpenApi {
     <KernelApi as utoipa::OpenApi>::openapi()
@@ -88,8 +108,9 @@ const NAV: [layout::NavEntry; 2] = [
         show: |p| {
             permissions::allows(
                 &p.grants,
+                &AUDIT_TRAIL,
                 permissions::Access::Read,
-                permissions::Scope::AuditTrail,
+                permissions::Scope::Region,
             )
         },
         order: 95,

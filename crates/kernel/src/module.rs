@@ -17,6 +17,7 @@ use crate::error::AppResult;
 use crate::i18n::Messages;
 use crate::ids::{AgencyId, PersonId};
 use crate::layout::NavEntry;
+use crate::permissions::Capability;
 use crate::state::AppState;
 
 /// A future rendering a panel: its HTML, or nothing for this visitor.
@@ -96,6 +97,8 @@ pub struct Module {
     pub resolver: Option<&'static dyn Resolver>,
     /// Its part of the demo region.
     pub demo: Option<DemoLoader>,
+    /// The kinds of record it owns and who may read and write them.
+    pub capabilities: &'static [Capability],
 }
 
 fn no_routes() -> Router<AppState> {
@@ -119,6 +122,7 @@ impl Module {
             panels: &[],
             resolver: None,
             demo: None,
+            capabilities: &[],
         }
     }
 
@@ -164,6 +168,12 @@ impl Module {
         self
     }
 
+    /// Declares the capabilities.
+    pub const fn capabilities(mut self, capabilities: &'static [Capability]) -> Self {
+        self.capabilities = capabilities;
+        self
+    }
+
     /// Sets the demo loader.
     pub const fn demo(mut self, demo: DemoLoader) -> Self {
         self.demo = Some(demo);
@@ -187,13 +197,17 @@ impl std::fmt::Debug for Modules {
 }
 
 impl Modules {
-    /// Gathers the list; fails naming the problem when two modules clash.
+    /// Gathers the list; fails naming the problem when two modules clash or a module's
+    /// capabilities break the kernel's rules.
     pub fn new(list: &[Module]) -> Result<Self, String> {
         for (i, m) in list.iter().enumerate() {
             if list.iter().skip(i + 1).any(|o| o.name == m.name) {
                 return Err(format!("module {} is listed twice", m.name));
             }
         }
+        let declared: Vec<(&str, &[Capability])> =
+            list.iter().map(|m| (m.name, m.capabilities)).collect();
+        crate::permissions::check(&declared)?;
         let mut nav: Vec<NavEntry> = list.iter().flat_map(|m| m.nav.iter().copied()).collect();
         nav.sort_by_key(|e| e.order);
         Ok(Self {
@@ -216,6 +230,13 @@ impl Modules {
     /// Every compliance rule source.
     pub fn rules(&self) -> &[RuleSource] {
         &self.rules
+    }
+
+    /// Every declared capability, with its module's name.
+    pub fn capabilities(&self) -> impl Iterator<Item = (&'static str, &'static Capability)> + '_ {
+        self.list
+            .iter()
+            .flat_map(|m| m.capabilities.iter().map(move |c| (m.name, c)))
     }
 
     /// Every resolver of sessions and tokens.

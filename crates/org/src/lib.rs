@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use kernel::AppState;
 use kernel::i18n::Messages;
 use kernel::layout::NavEntry;
-use kernel::permissions::Role;
+use kernel::permissions::{Capability, Role};
 
 /// The organisation context, as the binary plugs it in.
 pub const MODULE: kernel::Module = kernel::Module::new("org")
@@ -22,7 +22,15 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
     .nav(&NAV)
     .messages(MESSAGES)
     .openapi(openapi)
-    .demo(demo::load);
+    .demo(demo::load)
+    .capabilities(&[REGION, AGENCIES, PEOPLE]);
+
+/// The region profile and the regulation in force: everyone reads, the Dinas keeps it.
+pub const REGION: Capability = Capability::region_records("org.region");
+/// The agency list: everyone reads, the Dinas keeps it.
+pub const AGENCIES: Capability = Capability::region_records("org.agencies");
+/// An agency's people: its staff and the overseers read, its operator and the Dinas keep them.
+pub const PEOPLE: Capability = Capability::agency_records("org.people");
 
 fn openapi() -> utoipa::openapi::OpenApi {
     <OrgApi as utoipa::OpenApi>::openapi()

@@ -199,15 +199,15 @@ pub async fn for_reader(
         ))
     };
     if let Some(a) = narrow {
-        let readable =
-            AgencyId::parse(a).is_some_and(|id| ctx.can(Access::Read, Scope::Agency(id)));
+        let readable = AgencyId::parse(a)
+            .is_some_and(|id| ctx.can(&crate::FINDINGS, Access::Read, Scope::Agency(id)));
         if !readable {
             ctx.require()?;
             return Ok((vec![], vec![]));
         }
         return one(a.to_owned()).await;
     }
-    match ctx.visible()? {
+    match ctx.visible(&crate::FINDINGS)? {
         Visible::All => evaluate(state, Within::Region, tr).await,
         Visible::Only(ids) => {
             let (mut f, mut s) = (vec![], vec![]);

@@ -25,7 +25,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
         return Ok(None);
     }
     let tr = ctx.tr();
-    let (found, scores, region_wide) = match ctx.visible()? {
+    let (found, scores, region_wide) = match ctx.visible(&crate::FINDINGS)? {
         Visible::All => {
             // The Dinas sees counts and the worst agencies: no need to prepare every finding.
             (vec![], findings::scores(state, Within::Region).await?, true)

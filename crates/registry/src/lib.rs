@@ -23,6 +23,7 @@ use kernel::AppState;
 use kernel::i18n::Messages;
 use kernel::layout::NavEntry;
 use kernel::module::{Panel, Place};
+use kernel::permissions::Capability;
 
 /// The registry, as the binary plugs it in.
 pub const MODULE: kernel::Module = kernel::Module::new("registry")
@@ -35,7 +36,24 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
         place: Place::Home,
         render: home_panel,
     }])
-    .demo(demo::load);
+    .demo(demo::load)
+    .capabilities(&[APPLICATIONS, INVENTORY, HOSTING, MASTER_PLAN, FINDINGS]);
+
+/// Applications and their documents: the agency's operator registers them, the Dinas reviews
+/// (a region-wide write).
+pub const APPLICATIONS: Capability = Capability::agency_records("registry.applications");
+/// Vendors, devices and servers.
+pub const INVENTORY: Capability = Capability::agency_records("registry.inventory");
+/// Requests for room in the Dinas's data center: the agency asks, the Dinas decides.
+pub const HOSTING: Capability = Capability::agency_records("registry.hosting");
+/// The master plan: everyone reads, the Dinas keeps it.
+pub const MASTER_PLAN: Capability = Capability::region_records("registry.master_plan");
+/// Compliance findings: read as the records they are about; nobody writes them.
+pub const FINDINGS: Capability = Capability {
+    id: "registry.findings",
+    read: kernel::permissions::AGENCY_STAFF_READ,
+    write: &[],
+};
 
 fn openapi() -> utoipa::openapi::OpenApi {
     <RegistryApi as utoipa::OpenApi>::openapi()

@@ -157,3 +157,13 @@ pub fn app(state: AppState) -> Router {
     }
     router.with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_module_keeps_the_kernels_rules() {
+        let modules = super::modules().unwrap();
+        assert!(modules.capabilities().count() >= 10);
+        assert!(!modules.nav().is_empty() && !modules.rules().is_empty());
+    }
+}

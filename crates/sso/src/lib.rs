@@ -18,6 +18,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use kernel::AppState;
 use kernel::i18n::Messages;
+use kernel::permissions::{self, Capability};
 
 /// Single sign-on, as the binary plugs it in.
 pub const MODULE: kernel::Module = kernel::Module::new("sso")
@@ -25,7 +26,22 @@ pub const MODULE: kernel::Module = kernel::Module::new("sso")
     .nav(&NAV)
     .messages(MESSAGES)
     .openapi(openapi)
-    .resolver(&AccessTokens);
+    .resolver(&AccessTokens)
+    .capabilities(&[CLIENTS, POLICY]);
+
+/// Registered applications (clients): the Dinas registers them; its head and the Inspektorat
+/// see them.
+pub const CLIENTS: Capability = Capability {
+    id: "sso.clients",
+    read: permissions::OVERSIGHT_READS,
+    write: permissions::DINAS_WRITES,
+};
+/// The second-factor policy: as clients.
+pub const POLICY: Capability = Capability {
+    id: "sso.policy",
+    read: permissions::OVERSIGHT_READS,
+    write: permissions::DINAS_WRITES,
+};
 
 fn openapi() -> utoipa::openapi::OpenApi {
     <SsoApi as utoipa::OpenApi>::openapi()
@@ -129,8 +145,8 @@ const NAV: [kernel::layout::NavEntry; 1] = [kernel::layout::NavEntry {
     href: "/sso/clients",
     key: "nav-sso",
     show: |p| {
-        use kernel::permissions::{self, Access, Scope};
-        permissions::allows(&p.grants, Access::Read, Scope::Accounts)
+        use kernel::permissions::{Access, Scope};
+        permissions::allows(&p.grants, &CLIENTS, Access::Read, Scope::Region)
     },
     order: 30,
 }];

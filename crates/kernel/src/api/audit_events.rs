@@ -37,7 +37,7 @@ pub async fn list(
     paging: Paging,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Json<AuditEventPage>> {
-    ctx.authorize(Access::Read, Scope::AuditTrail)?;
+    ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
     let (items, total) = state
         .read(move |conn| {
             Ok(audit::list(

@@ -31,7 +31,7 @@ pub async fn show(
     paging: Paging,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::AuditTrail)?;
+    ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
     let f = filter.clone();
     let (events, total) = state
         .read(move |conn| Ok(audit::list(conn, &f, paging.per_page, paging.offset())?))

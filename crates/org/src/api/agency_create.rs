@@ -18,7 +18,9 @@ pub async fn handler(
     ctx: Ctx,
     ApiJson(input): ApiJson<AgencyInput>,
 ) -> AppResult<(StatusCode, Json<Agency>)> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
+        .actor();
     let draft = input.into();
     let row = state
         .write(move |c| service::create_agency(c, &actor, &draft))

@@ -17,7 +17,7 @@ pub async fn handler(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<Agency>> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let id = super::agency_id(&id)?;
     let row = state
         .read(move |c| Ok(store::agency_find(c, id)?))

@@ -18,7 +18,9 @@ pub async fn handler(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Json<Imported>> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
+        .actor();
     let imported = state
         .write(move |c| import::import_agencies(c, &actor, &body))
         .await?;

@@ -21,7 +21,7 @@ pub async fn handler(
     paging: Paging,
     Query(filter): Query<AgencyFilter>,
 ) -> AppResult<Json<AgencyPage>> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let (rows, total) = state
         .read(move |c| {
             Ok(store::agency_list(

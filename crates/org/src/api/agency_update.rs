@@ -19,7 +19,9 @@ pub async fn handler(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AgencyInput>,
 ) -> AppResult<Json<Agency>> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
+        .actor();
     let id = super::agency_id(&id)?;
     let draft = input.into();
     let row = state

@@ -20,7 +20,9 @@ pub async fn handler(
 ) -> AppResult<(StatusCode, Json<Person>)> {
     ctx.require()?;
     let (agency, draft) = input.into_parts()?;
-    let actor = ctx.authorize(Access::Write, Scope::Agency(agency))?.actor();
+    let actor = ctx
+        .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?
+        .actor();
     let row = state
         .write(move |c| service::create_person(c, &actor, agency, &draft))
         .await?;

@@ -24,6 +24,6 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(Access::Read, Scope::Agency(agency))?;
+    ctx.authorize(&crate::PEOPLE, Access::Read, Scope::Agency(agency))?;
     Ok(Json(row.into()))
 }

@@ -24,7 +24,7 @@ pub async fn handler(
     let imported = state
         .write(move |c| {
             import::import_people(c, &actor, &body, |a| {
-                permissions::allows(&grants, Access::Write, Scope::Agency(a))
+                permissions::allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a))
             })
         })
         .await?;

@@ -21,7 +21,7 @@ pub async fn handler(
     paging: Paging,
     Query(filter): Query<PersonFilter>,
 ) -> AppResult<Json<PersonPage>> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::PEOPLE)?;
     let (rows, total) = state
         .read(move |c| {
             Ok(store::person_list(

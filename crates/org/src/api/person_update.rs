@@ -27,9 +27,11 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let from = AgencyId::parse(&current.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(Access::Write, Scope::Agency(from))?;
+    ctx.authorize(&crate::PEOPLE, Access::Write, Scope::Agency(from))?;
     let (to, draft) = input.into_parts()?;
-    let actor = ctx.authorize(Access::Write, Scope::Agency(to))?.actor();
+    let actor = ctx
+        .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?
+        .actor();
     let row = state
         .write(move |c| service::update_person(c, &actor, id, to, &draft))
         .await?;

@@ -12,7 +12,7 @@ use crate::store;
 #[utoipa::path(get, path = "/api/v1/region", tag = "organisation",
     responses((status = 200, body = RegionDraft), (status = 401), (status = 404)))]
 pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<RegionDraft>> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::REGION, Access::Read, Scope::Region)?;
     let r = state
         .read(|c| Ok(store::region_get(c)?))
         .await?

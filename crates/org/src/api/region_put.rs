@@ -17,7 +17,9 @@ pub async fn handler(
     ctx: Ctx,
     ApiJson(draft): ApiJson<RegionDraft>,
 ) -> AppResult<Json<RegionDraft>> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::REGION, Access::Write, Scope::Region)?
+        .actor();
     let row = state
         .write(move |c| service::put_region(c, &actor, &draft))
         .await?;

@@ -36,7 +36,9 @@ pub async fn handler(
     ctx: Ctx,
     ApiJson(body): ApiJson<NewAccount>,
 ) -> AppResult<(StatusCode, Json<Account>)> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let account = state
         .write(move |c| {
             crate::service::check_role_agencies(c, &body.roles)?;

@@ -8,7 +8,9 @@ use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 async fn set(state: AppState, ctx: Ctx, id: String, disabled: bool) -> AppResult<Json<Account>> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
     Ok(Json(
         state

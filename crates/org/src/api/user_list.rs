@@ -38,7 +38,7 @@ pub async fn handler(
     paging: Paging,
     Query(search): Query<Search>,
 ) -> AppResult<Json<AccountPage>> {
-    ctx.authorize(Access::Read, Scope::Accounts)?;
+    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
     let (items, total) = state
         .read(move |c| {
             Ok(auth::list_accounts(

@@ -26,7 +26,9 @@ pub async fn handler(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Roles>,
 ) -> AppResult<Json<Account>> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
     let account = state
         .write(move |c| {

@@ -19,7 +19,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Write, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Write, Scope::Region)?;
     let id = agency_id(&id)?;
     let row = state
         .read(move |c| Ok(store::agency_find(c, id)?))
@@ -42,7 +42,9 @@ pub async fn submit(
     Path(id): Path<String>,
     PageForm(form): PageForm<AgencyForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
+        .actor();
     let id = agency_id(&id)?;
     let draft = form.draft();
     match state

@@ -40,7 +40,7 @@ pub async fn handler(
     Query(filter): Query<AgencyFilter>,
     Query(format): Query<Format>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     if let Some(format) = format.format.clone() {
         let f = filter.clone();
         let (rows, _) = state
@@ -67,7 +67,7 @@ pub async fn handler(
         page: paging.page,
         pages: paging.pages(total),
         query,
-        can_write: ctx.can(Access::Write, Scope::Region),
+        can_write: ctx.can(&crate::AGENCIES, Access::Write, Scope::Region),
     };
     Ok(render(&page)?.into_response())
 }

@@ -30,7 +30,7 @@ pub struct AgencyFormPage {
 
 /// Shows an empty form.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.authorize(Access::Write, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Write, Scope::Region)?;
     let page = AgencyFormPage {
         kinds: super::agency_kinds(ctx.tr()),
         chrome: Chrome::new(&state, &ctx, "agency-new-title"),
@@ -47,7 +47,9 @@ pub async fn submit(
     ctx: Ctx,
     PageForm(form): PageForm<AgencyForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
+        .actor();
     let draft = form.draft();
     match state
         .write(move |c| service::create_agency(c, &actor, &draft))

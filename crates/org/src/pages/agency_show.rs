@@ -37,9 +37,9 @@ pub async fn handler(
     Path(id): Path<String>,
     Query(saved): Query<Saved>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let id = agency_id(&id)?;
-    let may_see_people = ctx.can(Access::Read, Scope::Agency(id));
+    let may_see_people = ctx.can(&crate::AGENCIES, Access::Read, Scope::Agency(id));
     let (agency, people) = state
         .read(move |c| {
             let agency = store::agency_find(c, id)?.ok_or(AppError::NotFound)?;
@@ -63,8 +63,8 @@ pub async fn handler(
         people_total: people.as_ref().map(|p| p.1).unwrap_or(0),
         people: people.map(|p| p.0),
         saved: saved.saved.is_some(),
-        can_edit: ctx.can(Access::Write, Scope::Region),
-        can_add_people: ctx.can(Access::Write, Scope::Agency(id)),
+        can_edit: ctx.can(&crate::AGENCIES, Access::Write, Scope::Region),
+        can_add_people: ctx.can(&crate::AGENCIES, Access::Write, Scope::Agency(id)),
     };
     Ok(render(&page)?.into_response())
 }

@@ -35,7 +35,7 @@ struct Dashboard {
 
 /// Shows the dashboard.
 pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let (region, agencies, counts) = state
         .read(|c| {
             Ok((

@@ -32,7 +32,7 @@ fn page(
         chrome: Chrome::new(state, ctx, "import-title"),
         errors,
         imported,
-        can_import_agencies: ctx.can(Access::Write, Scope::Region),
+        can_import_agencies: ctx.can(&crate::PEOPLE, Access::Write, Scope::Region),
         agency_columns: import::AGENCY_COLUMNS.join(","),
         person_columns: import::PERSON_COLUMNS.join(","),
     }
@@ -107,7 +107,9 @@ pub async fn agencies(
     ctx: Ctx,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::PEOPLE, Access::Write, Scope::Region)?
+        .actor();
     let result = match file_of(multipart).await {
         Ok(bytes) => {
             state
@@ -133,7 +135,12 @@ pub async fn people(
             state
                 .write(move |c| {
                     import::import_people(c, &actor, &bytes, |a| {
-                        permissions::allows(&grants, Access::Write, Scope::Agency(a))
+                        permissions::allows(
+                            &grants,
+                            &crate::PEOPLE,
+                            Access::Write,
+                            Scope::Agency(a),
+                        )
                     })
                 })
                 .await

@@ -72,7 +72,9 @@ pub async fn create(
     Path(id): Path<String>,
     PageForm(form): PageForm<AccountForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let id = person_id(&id)?;
     let result = state
         .write(move |c| {
@@ -117,7 +119,9 @@ async fn change_roles(
     form: RoleForm,
     add: bool,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let id = person_id(&id)?;
     let result = state
         .write(move |c| {
@@ -172,7 +176,9 @@ pub async fn set_status(
     Path(id): Path<String>,
     PageForm(form): PageForm<StatusForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let id = person_id(&id)?;
     let disabled = form.disabled == "1";
     let result = state

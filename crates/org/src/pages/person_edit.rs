@@ -23,7 +23,7 @@ async fn load(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PersonRow> {
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(Access::Write, Scope::Agency(agency))?;
+    ctx.authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?;
     Ok(row)
 }
 
@@ -58,7 +58,9 @@ pub async fn submit(
     let result = match AgencyId::parse(&form.agency_id) {
         None => Err(AppError::field("agency_id", "error-agency-unknown")),
         Some(to) => {
-            let actor = ctx.authorize(Access::Write, Scope::Agency(to))?.actor();
+            let actor = ctx
+                .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?
+                .actor();
             let draft = form.draft(row.nik.as_deref());
             state
                 .write(move |c| service::update_person(c, &actor, pid, to, &draft))

@@ -35,7 +35,7 @@ pub async fn handler(
     Query(filter): Query<PersonFilter>,
     Query(format): Query<Format>,
 ) -> AppResult<Response> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::PEOPLE)?;
     let file = format.format.clone();
     let (limit, offset) = if file.is_some() {
         (i64::MAX, 0)

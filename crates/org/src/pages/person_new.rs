@@ -52,8 +52,9 @@ pub async fn writable_agencies(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(St
     Ok(all
         .into_iter()
         .filter(|a| {
-            AgencyId::parse(&a.id)
-                .is_some_and(|id| permissions::allows(&grants, Access::Write, Scope::Agency(id)))
+            AgencyId::parse(&a.id).is_some_and(|id| {
+                permissions::allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(id))
+            })
         })
         .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
         .collect())
@@ -102,7 +103,9 @@ pub async fn submit(
     let result = match AgencyId::parse(&form.agency_id) {
         None => Err(AppError::field("agency_id", "error-agency-unknown")),
         Some(agency) => {
-            let actor = ctx.authorize(Access::Write, Scope::Agency(agency))?.actor();
+            let actor = ctx
+                .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?
+                .actor();
             let draft = form.draft(None);
             state
                 .write(move |c| service::create_person(c, &actor, agency, &draft))

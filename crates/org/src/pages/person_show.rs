@@ -66,7 +66,7 @@ pub async fn page(
     errors: FormErrors,
 ) -> AppResult<Response> {
     ctx.require()?;
-    let show_account = ctx.can(Access::Read, Scope::Accounts);
+    let show_account = ctx.can(&kernel::ACCOUNTS, Access::Read, Scope::Region);
     let (person, account, all) = state
         .read(move |c| {
             let person = store::person_find(c, id)?.ok_or(AppError::NotFound)?;
@@ -79,7 +79,7 @@ pub async fn page(
         })
         .await?;
     let agency_id = AgencyId::parse(&person.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(Access::Read, Scope::Agency(agency_id))?;
+    ctx.authorize(&crate::PEOPLE, Access::Read, Scope::Agency(agency_id))?;
     let agency = all
         .iter()
         .find(|a| a.id == person.agency_id)
@@ -99,9 +99,9 @@ pub async fn page(
         person,
         agency,
         saved,
-        can_edit: ctx.can(Access::Write, Scope::Agency(agency_id)),
+        can_edit: ctx.can(&crate::PEOPLE, Access::Write, Scope::Agency(agency_id)),
         show_account,
-        can_manage: ctx.can(Access::Write, Scope::Accounts),
+        can_manage: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
         account,
         errors,
         chrome,

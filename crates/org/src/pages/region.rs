@@ -65,7 +65,7 @@ fn page(
         chrome: Chrome::new(state, ctx, "region-title"),
         form,
         errors,
-        can_edit: ctx.can(Access::Write, Scope::Region),
+        can_edit: ctx.can(&crate::REGION, Access::Write, Scope::Region),
         saved,
         kinds: choices(tr, "region-kind-", &REGION_KINDS),
         packs: choices(tr, "region-pack-", &REGULATION_PACKS),
@@ -86,7 +86,7 @@ pub async fn show(
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<Saved>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::REGION, Access::Read, Scope::Region)?;
     let stored = state.read(|c| Ok(store::region_get(c)?)).await?;
     let form = stored
         .map(|r| RegionForm {
@@ -117,7 +117,9 @@ pub async fn submit(
     ctx: Ctx,
     PageForm(form): PageForm<RegionForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::REGION, Access::Write, Scope::Region)?
+        .actor();
     let year = form.regulation_year.trim().parse::<i32>();
     let draft = RegionDraft {
         name: form.name.clone(),

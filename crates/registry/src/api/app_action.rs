@@ -45,7 +45,7 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
     let scope = if action.by_dinas() {
@@ -53,7 +53,9 @@ pub async fn handler(
     } else {
         Scope::Agency(agency)
     };
-    let actor = ctx.authorize(Access::Write, scope)?.actor();
+    let actor = ctx
+        .authorize(&crate::APPLICATIONS, Access::Write, scope)?
+        .actor();
     Ok(Json(
         state
             .write(move |c| service::act(c, &actor, &id, action, &body.note))

@@ -22,7 +22,9 @@ pub async fn handler(
 ) -> AppResult<(StatusCode, Json<ApplicationRow>)> {
     let agency = AgencyId::parse(&body.agency_id)
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    let actor = ctx.authorize(Access::Write, Scope::Agency(agency))?.actor();
+    let actor = ctx
+        .authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(agency))?
+        .actor();
     let row = state
         .write(move |c| service::create(c, &actor, &body))
         .await?;

@@ -25,7 +25,7 @@ pub async fn handler(
         })
         .await?;
     let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
     let kinds = documents.iter().map(|d| d.kind.clone()).collect();

@@ -20,7 +20,7 @@ pub async fn handler(
     paging: Paging,
     Query(filter): Query<AppFilter>,
 ) -> AppResult<Json<ApplicationPage>> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::APPLICATIONS)?;
     let (rows, total) = state
         .read(move |c| {
             Ok(store::app_list(

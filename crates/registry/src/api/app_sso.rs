@@ -34,7 +34,9 @@ pub async fn handler(
     ApiJson(body): ApiJson<Connect>,
 ) -> AppResult<(StatusCode, Json<Connected>)> {
     find_for(&state, &ctx, &id, Access::Read).await?;
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?
+        .actor();
     let (client, secret) = state
         .write(move |c| sso_link::connect(c, &actor, &id, &body))
         .await?;

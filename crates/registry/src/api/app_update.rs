@@ -28,10 +28,12 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
-    let actor = ctx.authorize(Access::Write, Scope::Agency(agency))?.actor();
+    let actor = ctx
+        .authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(agency))?
+        .actor();
     Ok(Json(
         state
             .write(move |c| service::update(c, &actor, &id, &body))

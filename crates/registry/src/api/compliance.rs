@@ -38,7 +38,7 @@ pub async fn findings(
 #[utoipa::path(get, path = "/api/v1/compliance/scores", tag = "registry",
     responses((status = 200, body = Vec<ScoreView>), (status = 401)))]
 pub async fn scores(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<ScoreView>>> {
-    match ctx.visible()? {
+    match ctx.visible(&crate::FINDINGS)? {
         Visible::All => Ok(Json(findings::scores(&state, Within::Region).await?)),
         Visible::Only(_) => Ok(Json(findings::for_reader(&state, &ctx, None).await?.1)),
     }

@@ -21,7 +21,7 @@ pub struct MasterPlan {
 #[utoipa::path(get, path = "/api/v1/master-plan", tag = "registry",
     responses((status = 200, body = MasterPlan), (status = 401)))]
 pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<MasterPlan>> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::MASTER_PLAN, Access::Read, Scope::Region)?;
     let (plan, items) = state
         .read(|c| {
             let plan = store::plan_latest(c)?;

@@ -23,7 +23,7 @@ pub async fn list(
     paging: Paging,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<Page<HostingRow>>> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::HOSTING)?;
     let (rows, total) = state
         .read(move |c| {
             Ok(store::list(
@@ -56,7 +56,12 @@ pub async fn create(
     let row = state
         .write(move |c| {
             service::request(c, &actor, &body, |a| {
-                kernel::permissions::allows(&grants, Access::Write, Scope::Agency(a))
+                kernel::permissions::allows(
+                    &grants,
+                    &crate::HOSTING,
+                    Access::Write,
+                    Scope::Agency(a),
+                )
             })
         })
         .await?;

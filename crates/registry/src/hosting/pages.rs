@@ -66,7 +66,7 @@ pub async fn list(
     paging: Paging,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::HOSTING)?;
     let status = q.status.unwrap_or_default();
     let s = status.clone();
     let (rows, total) = state
@@ -103,7 +103,7 @@ async fn own_apps(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String, String)
         .grants
         .iter()
         .filter_map(|g| g.agency)
-        .filter(|a| ctx.can(Access::Write, Scope::Agency(*a)))
+        .filter(|a| ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(*a)))
         .map(|a| a.to_string())
         .collect();
     state
@@ -173,7 +173,12 @@ pub async fn create(
     let result = state
         .write(move |c| {
             service::request(c, &actor, &draft, |a| {
-                kernel::permissions::allows(&grants, Access::Write, Scope::Agency(a))
+                kernel::permissions::allows(
+                    &grants,
+                    &crate::HOSTING,
+                    Access::Write,
+                    Scope::Agency(a),
+                )
             })
         })
         .await;
@@ -198,7 +203,7 @@ pub(crate) async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::HOSTING, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
     Ok(row)
@@ -228,9 +233,9 @@ async fn show_page(
             Ok((app, agency, server, store::dinas_servers(c)?))
         })
         .await?;
-    let dinas = ctx.can(Access::Write, Scope::Region);
-    let may_withdraw =
-        AgencyId::parse(&row.agency_id).is_some_and(|a| ctx.can(Access::Write, Scope::Agency(a)));
+    let dinas = ctx.can(&crate::HOSTING, Access::Write, Scope::Region);
+    let may_withdraw = AgencyId::parse(&row.agency_id)
+        .is_some_and(|a| ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(a)));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -285,9 +290,11 @@ pub(crate) async fn take(
 ) -> AppResult<HostingRow> {
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
     let actor = if d.by_dinas() {
-        ctx.authorize(Access::Write, Scope::Region)?.actor()
+        ctx.authorize(&crate::HOSTING, Access::Write, Scope::Region)?
+            .actor()
     } else {
-        ctx.authorize(Access::Write, Scope::Agency(agency))?.actor()
+        ctx.authorize(&crate::HOSTING, Access::Write, Scope::Agency(agency))?
+            .actor()
     };
     let id = row.id.clone();
     state

@@ -35,7 +35,7 @@ pub async fn list<E: Entity>(
     paging: Paging,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<Page<E::Row>>> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::INVENTORY)?;
     let (rows, total) = state
         .read(move |c| {
             Ok(E::list(
@@ -63,7 +63,9 @@ pub async fn create<E: Entity>(
 ) -> AppResult<(StatusCode, Json<E::Row>)> {
     let agency = AgencyId::parse(E::draft_agency(&body).trim())
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    let actor = ctx.authorize(Access::Write, Scope::Agency(agency))?.actor();
+    let actor = ctx
+        .authorize(&crate::INVENTORY, Access::Write, Scope::Agency(agency))?
+        .actor();
     let row = state
         .write(move |c| E::save(c, &actor, None, &body))
         .await?;
@@ -82,10 +84,10 @@ async fn readable<E: Entity>(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(E::agency(&row)).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::INVENTORY, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
-    ctx.authorize(access, Scope::Agency(agency))?;
+    ctx.authorize(&crate::INVENTORY, access, Scope::Agency(agency))?;
     Ok(row)
 }
 

@@ -76,7 +76,7 @@ fn run_kind(
     grants: &[Grant],
     job: Option<&Job>,
 ) -> AppResult<usize> {
-    let may = |a: AgencyId| allows(grants, Access::Write, Scope::Agency(a));
+    let may = |a: AgencyId| allows(grants, &crate::INVENTORY, Access::Write, Scope::Agency(a));
     match kind {
         "applications" => import::run::<Applications>(c, actor, t, &may, job),
         "vendors" => import::run::<Vendors>(c, actor, t, &may, job),

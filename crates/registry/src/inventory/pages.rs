@@ -105,11 +105,11 @@ fn cell(tr: Tr, input: Input, value: &str) -> String {
 }
 
 fn can_write_somewhere(ctx: &Ctx) -> bool {
-    ctx.can(Access::Write, Scope::Region)
+    ctx.can(&crate::INVENTORY, Access::Write, Scope::Region)
         || ctx.principal.as_ref().is_some_and(|p| {
             p.grants.iter().any(|g| {
                 g.agency
-                    .is_some_and(|a| ctx.can(Access::Write, Scope::Agency(a)))
+                    .is_some_and(|a| ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(a)))
             })
         })
 }
@@ -121,7 +121,7 @@ pub async fn list<E: Entity>(
     paging: Paging,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::INVENTORY)?;
     if let Some(format) = lq.format.as_deref() {
         let q = lq.q.clone();
         let (rows, _) = state
@@ -217,7 +217,8 @@ async fn form_page<E: Entity>(state: &AppState, ctx: &Ctx, form: Form<'_>) -> Ap
     let agencies = agencies
         .into_iter()
         .filter(|a| {
-            AgencyId::parse(&a.id).is_some_and(|id| ctx.can(Access::Write, Scope::Agency(id)))
+            AgencyId::parse(&a.id)
+                .is_some_and(|id| ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(id)))
         })
         .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
         .collect();
@@ -342,9 +343,9 @@ pub async fn create<E: Entity>(
     let agency = values.get("agency_id").map(String::as_str).unwrap_or("");
     match AgencyId::parse(agency) {
         Some(a) => {
-            ctx.authorize(Access::Write, Scope::Agency(a))?;
+            ctx.authorize(&crate::INVENTORY, Access::Write, Scope::Agency(a))?;
         }
-        None if ctx.can(Access::Write, Scope::Region) => {}
+        None if ctx.can(&crate::INVENTORY, Access::Write, Scope::Region) => {}
         None => return Err(AppError::Forbidden),
     }
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
@@ -379,10 +380,13 @@ async fn readable<E: Entity>(state: &AppState, ctx: &Ctx, id: &str) -> AppResult
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(E::agency(&row)).ok_or(AppError::NotFound)?;
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::INVENTORY, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
-    Ok((row, ctx.can(Access::Write, Scope::Agency(agency))))
+    Ok((
+        row,
+        ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(agency)),
+    ))
 }
 
 /// One record with its findings; a form when the reader may change it.

@@ -33,7 +33,8 @@ struct FormPage {
 fn writable_agencies(ctx: &Ctx, all: Vec<org::store::AgencyRow>) -> Vec<(String, String)> {
     all.into_iter()
         .filter(|a| {
-            AgencyId::parse(&a.id).is_some_and(|id| ctx.can(Access::Write, Scope::Agency(id)))
+            AgencyId::parse(&a.id)
+                .is_some_and(|id| ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Agency(id)))
         })
         .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
         .collect()
@@ -146,8 +147,8 @@ pub async fn create(
         }
     };
     match AgencyId::parse(&draft.agency_id) {
-        Some(a) => ctx.authorize(Access::Write, Scope::Agency(a))?,
-        None if ctx.can(Access::Write, Scope::Region) => p,
+        Some(a) => ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?,
+        None if ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region) => p,
         None => return Err(AppError::Forbidden),
     };
     match state
@@ -186,10 +187,10 @@ async fn owned(
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
     // Someone who may not even read it learns nothing of its existence.
-    if !ctx.can(Access::Read, Scope::Agency(agency)) {
+    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
         return Err(AppError::NotFound);
     }
-    ctx.authorize(access, Scope::Agency(agency))?;
+    ctx.authorize(&crate::APPLICATIONS, access, Scope::Agency(agency))?;
     Ok(row)
 }
 

@@ -47,20 +47,8 @@ pub async fn handler(
     Query(filter): Query<AppFilter>,
     Query(format): Query<Format>,
 ) -> AppResult<Response> {
-    let visible = ctx.visible()?;
-    let p = ctx.require()?;
-    let can_register = p.grants.iter().any(|g| {
-        g.agency.is_some_and(|a| {
-            kernel::permissions::allows(
-                &p.grants,
-                kernel::permissions::Access::Write,
-                kernel::permissions::Scope::Agency(a),
-            )
-        })
-    }) || ctx.can(
-        kernel::permissions::Access::Write,
-        kernel::permissions::Scope::Region,
-    );
+    let visible = ctx.visible(&crate::APPLICATIONS)?;
+    let can_register = ctx.can_write_any(&crate::APPLICATIONS);
     if let Some(format) = format.format.as_deref() {
         let (f, v) = (filter.clone(), visible.clone());
         let (rows, _) = state

@@ -96,7 +96,11 @@ async fn page(
         findings::evaluate(state, Within::Agency(app.agency_id.clone()), ctx.tr()).await?;
     let findings = all.into_iter().filter(|f| f.record_id == app.id).collect();
     let agency_id = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    let writes = ctx.can(Access::Write, Scope::Agency(agency_id));
+    let writes = ctx.can(
+        &crate::APPLICATIONS,
+        Access::Write,
+        Scope::Agency(agency_id),
+    );
     let status = app.status();
     let mut chrome = Chrome::new(state, ctx, "apps-title");
     chrome.title = app.name.clone();
@@ -117,8 +121,9 @@ async fn page(
         can_edit: writes && status.editable(),
         can_submit: writes && matches!(status, Status::Draft | Status::Returned),
         can_withdraw: writes && !matches!(status, Status::Withdrawn | Status::Rejected),
-        can_review: ctx.can(Access::Write, Scope::Region) && status == Status::Submitted,
-        can_connect_sso: ctx.can(Access::Write, Scope::Region)
+        can_review: ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region)
+            && status == Status::Submitted,
+        can_connect_sso: ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region)
             && status == Status::Approved
             && app.sso_client_id.is_none(),
         saved,
@@ -163,10 +168,10 @@ pub async fn step(
         .ok_or_else(|| AppError::BadRequest(FieldError::new("action", "error-form")))?;
     let app = find_for(&state, &ctx, &id, Access::Read).await?;
     if action.by_dinas() {
-        ctx.authorize(Access::Write, Scope::Region)?;
+        ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?;
     } else {
         let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-        ctx.authorize(Access::Write, Scope::Agency(agency))?;
+        ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(agency))?;
     }
     if matches!(action, Action::Submit | Action::Withdraw) && form.confirm.is_none() {
         let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
@@ -241,7 +246,9 @@ pub async fn connect_sso(
     kernel::extract::PageForm(form): kernel::extract::PageForm<ConnectForm>,
 ) -> AppResult<Response> {
     find_for(&state, &ctx, &id, Access::Read).await?;
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?
+        .actor();
     let d = crate::sso_link::Connect {
         redirect_uris: lines(&form.redirect_uris),
         post_logout_redirect_uris: lines(&form.post_logout_redirect_uris),

@@ -57,7 +57,7 @@ pub async fn show(
     ctx: Ctx,
     Query(q): Query<Narrow>,
 ) -> AppResult<Response> {
-    let visible = ctx.visible()?;
+    let visible = ctx.visible(&crate::FINDINGS)?;
     let agency = q.agency_id.unwrap_or_default();
     let narrow = Some(agency.as_str()).filter(|a| !a.is_empty());
     let (mut found, scores) = match (&visible, narrow) {

@@ -79,7 +79,7 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let app = find_for(&state, &ctx, &doc.application_id, Access::Read).await?;
     let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(Access::Read, Scope::Agency(agency))?;
+    ctx.authorize(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency))?;
     let dir = state.config.data_dir.clone();
     let sha = doc.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))

@@ -28,7 +28,7 @@ struct PlanPage {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::MASTER_PLAN, Access::Read, Scope::Region)?;
     let (plan, items) = state
         .read(|c| {
             let plan = store::plan_latest(c)?;
@@ -57,7 +57,7 @@ async fn page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Resp
         plan,
         standing,
         items,
-        can_write: ctx.can(Access::Write, Scope::Region),
+        can_write: ctx.can(&crate::MASTER_PLAN, Access::Write, Scope::Region),
         errors,
     };
     Ok((status, render(&page)?).into_response())
@@ -77,7 +77,9 @@ async fn run<F>(state: &AppState, ctx: &Ctx, f: F) -> AppResult<Response>
 where
     F: FnOnce(&mut db::DbConn, &kernel::audit::Actor) -> AppResult<()> + Send + 'static,
 {
-    let actor = ctx.authorize(Access::Write, Scope::Region)?.actor();
+    let actor = ctx
+        .authorize(&crate::MASTER_PLAN, Access::Write, Scope::Region)?
+        .actor();
     match state.write(move |c| f(c, &actor)).await {
         Ok(()) => Ok(Redirect::to("/registry/master-plan").into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {

@@ -59,7 +59,9 @@ pub async fn handler(
     ctx: Ctx,
     ApiJson(body): ApiJson<NewClient>,
 ) -> AppResult<(StatusCode, Json<Registered>)> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let owner = match body.owner_agency_id.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(id) => Some(

@@ -25,7 +25,9 @@ pub async fn handler(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<NewSecret>> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let client_id = id.clone();
     let client_secret = state
         .write(move |c| service::rotate_secret(c, &actor, &id))

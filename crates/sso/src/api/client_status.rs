@@ -9,7 +9,9 @@ use super::Client;
 use crate::service;
 
 async fn set(state: AppState, ctx: Ctx, id: String, disabled: bool) -> AppResult<Json<Client>> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     Ok(Json(
         state
             .write(move |c| service::set_client_disabled(c, &actor, &id, disabled))

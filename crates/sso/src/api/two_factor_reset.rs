@@ -27,7 +27,9 @@ pub async fn handler(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<Reset>> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let user = UserId::parse(&id).ok_or(AppError::NotFound)?;
     let removed = state
         .write(move |c| service::reset_second_factor(c, &actor, user))

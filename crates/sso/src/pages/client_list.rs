@@ -61,7 +61,7 @@ async fn page(
     form: ClientForm,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Accounts)?;
+    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
     let (clients, agencies) = state
         .read(|c| Ok((store::clients(c)?, org::store::agency_all(c)?)))
         .await?;
@@ -80,7 +80,7 @@ async fn page(
         levels: super::client_show::levels(ctx),
         form,
         errors,
-        can_write: ctx.can(Access::Write, Scope::Accounts),
+        can_write: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -96,7 +96,9 @@ pub async fn submit(
     ctx: Ctx,
     PageForm(form): PageForm<ClientForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let draft = ClientDraft {
         name: form.name.clone(),
         redirect_uris: lines(&form.redirect_uris),

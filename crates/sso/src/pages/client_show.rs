@@ -41,7 +41,7 @@ pub async fn page(
     id: &str,
     secret: Option<String>,
 ) -> AppResult<Response> {
-    ctx.authorize(Access::Read, Scope::Accounts)?;
+    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
     let id = id.to_owned();
     let client = state
         .read(move |c| Ok(store::client(c, &id)?))
@@ -60,7 +60,7 @@ pub async fn page(
             "{}/.well-known/openid-configuration",
             state.config.public_url
         ),
-        can_write: ctx.can(Access::Write, Scope::Accounts),
+        can_write: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
     };
     Ok(render(&page)?.into_response())
 }
@@ -80,7 +80,9 @@ pub async fn rotate(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let client = id.clone();
     let secret = state
         .write(move |c| service::rotate_secret(c, &actor, &client))
@@ -102,7 +104,9 @@ pub async fn status(
     Path(id): Path<String>,
     PageForm(form): PageForm<StatusForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let client = id.clone();
     let disabled = form.disabled == "1";
     state
@@ -127,7 +131,9 @@ pub async fn assurance(
     Path(id): Path<String>,
     PageForm(form): PageForm<AssuranceForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.authorize(Access::Write, Scope::Accounts)?.actor();
+    let actor = ctx
+        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
     let client = id.clone();
     let external = form.external.is_some();
     state
