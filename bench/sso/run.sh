@@ -13,7 +13,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
 (cd bench/sso/peer && npm ci --silent --no-audit --no-fund)
 cargo build --release -q
-cargo build --release -q -p kernel --example argon2_rate
+cargo build --release -q -p accounts --example argon2_rate
 bin=$PWD/target/release/simpul
 lua=$PWD/bench/sso
 sport=18080; pport=18090

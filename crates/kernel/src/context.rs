@@ -7,11 +7,11 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::auth::{Principal, Via};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Tr};
 use crate::ids::AgencyId;
 use crate::permissions::{self, Access, Capability, Scope, Visible};
+use crate::principal::{Principal, Via};
 
 /// Cookie holding the session secret.
 pub const SESSION_COOKIE: &str = "simpul_session";

@@ -4,10 +4,10 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::auth::Principal;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use crate::principal::Principal;
 use crate::state::AppState;
 
 /// One item of the main navigation, contributed by a context.

@@ -12,11 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-use crate::auth;
 use crate::context::{CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{AppError, ErrorPayload};
 use crate::i18n::Lang;
 use crate::layout;
+use crate::principal;
 use crate::state::AppState;
 
 /// Largest form body read for the anti-forgery check (file uploads carry the token in the URL).
@@ -97,10 +97,10 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
 
     let (pre_csrf, new_csrf_cookie) = match jar.get(CSRF_COOKIE) {
         Some(c) if c.value().len() >= 20 => (c.value().to_owned(), false),
-        _ => (auth::random_secret(), true),
+        _ => (principal::random_secret(), true),
     };
     let csrf = match principal.as_deref().map(|p| &p.via) {
-        Some(auth::Via::Session { csrf, .. }) => csrf.clone(),
+        Some(principal::Via::Session { csrf, .. }) => csrf.clone(),
         _ => pre_csrf.clone(),
     };
     let ctx = base_ctx(&req, &jar, principal.clone(), csrf.clone());
@@ -142,7 +142,7 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
 fn base_ctx(
     req: &Request,
     jar: &CookieJar,
-    principal: Option<Arc<auth::Principal>>,
+    principal: Option<Arc<principal::Principal>>,
     csrf: String,
 ) -> Ctx {
     let accept = req
@@ -152,7 +152,7 @@ fn base_ctx(
         .and_then(Lang::from_accept_language);
     // A browser user's saved choice wins; a script with a token says what it wants per call.
     let lang = match principal.as_deref() {
-        Some(p) if p.via == auth::Via::Token => accept.unwrap_or(p.lang),
+        Some(p) if p.via == principal::Via::Token => accept.unwrap_or(p.lang),
         Some(p) => p.lang,
         None => jar
             .get(LANG_COOKIE)

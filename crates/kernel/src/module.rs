@@ -10,7 +10,6 @@ use axum::Router;
 use db::DbConn;
 
 use crate::audit::Actor;
-use crate::auth::Principal;
 use crate::compliance::RuleSource;
 use crate::context::Ctx;
 use crate::error::AppResult;
@@ -18,6 +17,7 @@ use crate::i18n::Messages;
 use crate::ids::{AgencyId, PersonId};
 use crate::layout::NavEntry;
 use crate::permissions::Capability;
+use crate::principal::Principal;
 use crate::state::AppState;
 
 /// A future rendering a panel: its HTML, or nothing for this visitor.
@@ -34,22 +34,37 @@ pub enum Place {
     Agency(AgencyId),
 }
 
+impl Place {
+    /// The kind of page.
+    pub fn slot(self) -> Slot {
+        match self {
+            Place::Home => Slot::Home,
+            Place::Person(_) => Slot::Person,
+            Place::Agency(_) => Slot::Agency,
+        }
+    }
+}
+
+/// A kind of page that shows other contexts' panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The home page.
+    Home,
+    /// Every person's page.
+    Person,
+    /// Every agency's page.
+    Agency,
+}
+
 /// A block one context adds to another context's page (an agency's open findings on the home
 /// page, a person's account on the person's page), so the page's owner never names the
 /// contributor.
 #[derive(Clone, Copy)]
 pub struct Panel {
-    /// Which page (`Place::Home`; for `Person`/`Agency` the id is ignored here).
-    pub place: Place,
-    /// Renders it.
+    /// Which kind of page.
+    pub slot: Slot,
+    /// Renders it for the record the page shows.
     pub render: for<'a> fn(&'a AppState, &'a Ctx, Place) -> PanelFuture<'a>,
-}
-
-impl Panel {
-    /// Whether this panel belongs on `place`.
-    fn fits(&self, place: Place) -> bool {
-        std::mem::discriminant(&self.place) == std::mem::discriminant(&place)
-    }
 }
 
 /// Finds who is behind a request. The accounts context resolves sessions and API tokens; the
@@ -258,7 +273,7 @@ impl Modules {
     ) -> AppResult<Vec<String>> {
         let mut out = vec![];
         for panel in self.list.iter().flat_map(|m| m.panels.iter()) {
-            if panel.fits(place)
+            if panel.slot == place.slot()
                 && let Some(html) = (panel.render)(state, ctx, place).await?
             {
                 out.push(html);

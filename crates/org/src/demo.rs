@@ -1,19 +1,14 @@
 //! The organisation's part of the demo region, the fictional Kabupaten Sukamaju
-//! (`sukamajukab.go.id`): the region profile, sixteen agencies, their people and an account for
-//! every role. Running it twice changes nothing.
+//! (`sukamajukab.go.id`): the region profile, sixteen agencies and their people. Running it
+//! twice changes nothing.
 
 use db::DbConn;
 use kernel::AppResult;
 use kernel::audit::Actor;
-use kernel::auth::{self, NewUser};
 use kernel::ids::AgencyId;
-use kernel::permissions::{Role, RoleGrant};
 
 use crate::model::{AgencyDraft, PersonDraft, RegionDraft};
 use crate::{service, store};
-
-/// The password of every demo account.
-pub const DEMO_PASSWORD: &str = "Sukamaju-2026";
 
 const AGENCIES: [(&str, &str, &str); 16] = [
     ("DISKOMINFO", "Dinas Komunikasi dan Informatika", "dinas"),
@@ -60,67 +55,6 @@ const LAST: [&str; 12] = [
 ];
 const POSITIONS: [&str; 4] = ["Kepala", "Sekretaris", "Kepala Bidang", "Pranata Komputer"];
 
-/// The demo accounts: login, name, role, agency code.
-pub const ACCOUNTS: [(&str, &str, Role, Option<&str>); 12] = [
-    (
-        "admin",
-        "Admin Diskominfo",
-        Role::DinasAdmin,
-        Some("DISKOMINFO"),
-    ),
-    (
-        "kadis",
-        "Kepala Dinas Kominfo",
-        Role::KepalaDinas,
-        Some("DISKOMINFO"),
-    ),
-    ("ppid", "PPID Utama", Role::Ppid, Some("DISKOMINFO")),
-    ("bupati", "Bupati Sukamaju", Role::Leader, None),
-    ("sekda", "Sekretaris Daerah", Role::Leader, Some("SETDA")),
-    (
-        "auditor",
-        "Auditor Inspektorat",
-        Role::Auditor,
-        Some("INSPEKTORAT"),
-    ),
-    (
-        "op.dinkes",
-        "Operator Dinas Kesehatan",
-        Role::AgencyOperator,
-        Some("DINKES"),
-    ),
-    (
-        "op.disdikbud",
-        "Operator Dinas Pendidikan",
-        Role::AgencyOperator,
-        Some("DISDIKBUD"),
-    ),
-    (
-        "op.dukcapil",
-        "Operator Disdukcapil",
-        Role::AgencyOperator,
-        Some("DISDUKCAPIL"),
-    ),
-    (
-        "web.dinkes",
-        "Admin Web Dinas Kesehatan",
-        Role::WebAdmin,
-        Some("DINKES"),
-    ),
-    (
-        "walidata.dinkes",
-        "Wali Data Dinas Kesehatan",
-        Role::WaliData,
-        Some("DINKES"),
-    ),
-    (
-        "ppid.dinkes",
-        "PPID Pembantu Dinas Kesehatan",
-        Role::PpidPembantu,
-        Some("DINKES"),
-    ),
-];
-
 /// A valid PNS NIP for the `n`-th demo person (birth 1970–1995, appointed at 25).
 fn demo_nip(n: usize) -> String {
     let year = demo_birth_year(n);
@@ -148,7 +82,7 @@ fn demo_birth(n: usize) -> String {
     )
 }
 
-/// Loads the region, agencies, people and accounts (inside the demo's transaction); false
+/// Loads the region, agencies and people (inside the demo's transaction); false
 /// when they are there already.
 pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
     {
@@ -221,31 +155,6 @@ pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
                 };
                 service::create_person(conn, &actor, *agency, &draft)?;
             }
-        }
-        for (login, name, role, code) in ACCOUNTS {
-            let agency = code.and_then(|c| ids.iter().find(|(k, _)| *k == c).map(|(_, id)| *id));
-            let person = service::create_person(
-                conn,
-                &actor,
-                agency
-                    .or_else(|| ids.iter().find(|(k, _)| *k == "SETDA").map(|(_, id)| *id))
-                    .unwrap_or_default(),
-                &PersonDraft {
-                    name: name.into(),
-                    kind: "non-asn".into(),
-                    email: Some(format!("{}@sukamajukab.go.id", login.replace('.', "-"))),
-                    position: Some(name.into()),
-                    ..Default::default()
-                },
-            )?;
-            let new = NewUser {
-                login,
-                name,
-                password: DEMO_PASSWORD,
-                person_id: Some(person.id),
-                grants: vec![RoleGrant { role, agency }],
-            };
-            auth::register_user(conn, &actor, &new)?;
         }
         Ok(true)
     }

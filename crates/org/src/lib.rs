@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod directory;
 pub mod import;
 pub mod model;
 pub mod pages;
@@ -93,29 +94,6 @@ fn router() -> Router<AppState> {
             "/api/v1/people/{id}",
             get(api::person_get::handler).put(api::person_update::handler),
         )
-        .route(
-            "/api/v1/users",
-            get(api::user_list::handler).post(api::user_create::handler),
-        )
-        .route(
-            "/api/v1/users/{id}/roles",
-            axum::routing::put(api::user_roles::handler),
-        )
-        .route(
-            "/api/v1/users/{id}/disable",
-            post(api::user_disable::disable),
-        )
-        .route("/api/v1/users/{id}/enable", post(api::user_disable::enable))
-        .route("/people/{id}/account", post(p::person_account::create))
-        .route("/people/{id}/roles", post(p::person_account::add_role))
-        .route(
-            "/people/{id}/roles/remove",
-            post(p::person_account::remove_role),
-        )
-        .route(
-            "/people/{id}/account/status",
-            post(p::person_account::set_status),
-        )
 }
 
 /// Navigation entries.
@@ -161,10 +139,5 @@ const NAV: [NavEntry; 4] = [
     api::person_create::handler,
     api::person_update::handler,
     api::person_import::handler,
-    api::user_list::handler,
-    api::user_create::handler,
-    api::user_roles::handler,
-    api::user_disable::disable,
-    api::user_disable::enable,
 ))]
 pub struct OrgApi;

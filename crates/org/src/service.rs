@@ -207,18 +207,3 @@ pub fn update_person(
     )?;
     Ok(after)
 }
-
-/// Every agency a role grant names must exist.
-pub fn check_role_agencies(
-    conn: &mut DbConn,
-    grants: &[kernel::permissions::RoleGrant],
-) -> AppResult<()> {
-    for g in grants {
-        if let Some(a) = g.agency
-            && store::agency_find(conn, a)?.is_none()
-        {
-            return Err(AppError::field("roles", "error-agency-unknown"));
-        }
-    }
-    Ok(())
-}

@@ -33,7 +33,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
     .openapi(openapi)
     .rules(&[rules::SOURCE, inventory::rules::SOURCE, sso_link::SOURCE])
     .panels(&[Panel {
-        place: Place::Home,
+        slot: kernel::module::Slot::Home,
         render: home_panel,
     }])
     .demo(demo::load)

@@ -11,7 +11,7 @@ async fn browser_register_an_application_and_approve_it() {
     let app = TestApp::sqlite().await;
     app.demo().await;
     let c = chromium().await;
-    let pw = org::demo::DEMO_PASSWORD;
+    let pw = accounts::demo::DEMO_PASSWORD;
     sign_in(&c, &app, "op.dinkes", pw).await;
     c.goto(&app.url("/registry/applications/new"))
         .await

@@ -18,7 +18,13 @@ use utoipa::OpenApi;
 
 /// Every context of Simpul. Adding a context is one line here (its crate, migrations and
 /// schema aside); the order is the order of demo loading and of panels on a page.
-pub const MODULES: &[Module] = &[kernel::MODULE, org::MODULE, sso::MODULE, registry::MODULE];
+pub const MODULES: &[Module] = &[
+    kernel::MODULE,
+    org::MODULE,
+    accounts::MODULE,
+    sso::MODULE,
+    registry::MODULE,
+];
 
 /// The modules, gathered (a clash between them is a programming error caught by the tests).
 pub fn modules() -> Result<Modules, db::DbError> {

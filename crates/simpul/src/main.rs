@@ -4,9 +4,9 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use accounts::NewUser;
 use clap::{Parser, Subcommand};
 use kernel::audit::Actor;
-use kernel::auth::{self, NewUser};
 use kernel::config::Config;
 use kernel::ids::AgencyId;
 use kernel::permissions::{Role, RoleGrant};
@@ -158,20 +158,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }) => create_user(config, &login, &name, &role, agency),
         Command::Admin(Admin::CreateToken { login, name }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
-            let user = auth::find_user_by_login(&mut conn, &login)
+            let user = accounts::find_user(&mut conn, &login)
                 .map_err(runtime)?
                 .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
             let token = write_tx(&mut conn, |c| {
-                let token = auth::create_token(c, &user.id, &name)?;
-                let change = kernel::audit::Change {
-                    action: "token.create",
-                    record_type: "user",
-                    record_id: user.id.clone(),
-                    agency: None,
-                    summary: serde_json::json!({"name": name}),
-                };
-                kernel::audit::record(c, &Actor::system("cli"), change)?;
-                Ok(token)
+                accounts::issue_token(c, &Actor::system("cli"), user.id, &name)
             })
             .map_err(|e| runtime(format!("{e}")))?;
             println!("{token}");
@@ -211,9 +202,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Command::Admin(Admin::ResetTwoFactor { login }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
-            let user = auth::find_user_by_login(&mut conn, &login)
+            let user = accounts::find_user(&mut conn, &login)
                 .map_err(runtime)?
-                .and_then(|u| kernel::ids::UserId::parse(&u.id))
+                .map(|u| u.id)
                 .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
             let removed = write_tx(&mut conn, |c| {
                 sso::service::reset_second_factor(c, &Actor::system("cli"), user)
@@ -269,10 +260,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
 /// The agency a `--agency CODE` option names; an unknown code is a usage error.
 fn agency_by_code(conn: &mut db::DbConn, code: Option<&str>) -> Result<Option<AgencyId>, Fail> {
     let Some(code) = code else { return Ok(None) };
-    let row = org::store::agency_by_code(conn, &code.to_uppercase())
+    let agency = org::directory::agency_by_code(conn, code)
         .map_err(runtime)?
         .ok_or_else(|| usage(format!("no agency with code {code:?}")))?;
-    Ok(AgencyId::parse(&row.id))
+    Ok(Some(agency.id))
 }
 
 /// Bad input is a usage error (exit 2) naming each field; anything else is a runtime failure.
@@ -317,9 +308,9 @@ fn load_demo(conn: &mut db::DbConn) -> Result<(), Fail> {
     );
     println!(
         "Demo accounts (password for all: {}):",
-        org::demo::DEMO_PASSWORD
+        accounts::demo::DEMO_PASSWORD
     );
-    for (login, name, role, agency) in org::demo::ACCOUNTS {
+    for (login, name, role, agency) in accounts::demo::ACCOUNTS {
         println!(
             "  {login:<16} {:<16} {:<12} {name}",
             role.as_str(),
@@ -364,7 +355,7 @@ fn create_user(
         }],
     };
     let id = write_tx(&mut conn, |c| {
-        auth::register_user(c, &Actor::system("cli"), &new)
+        accounts::register_user(c, &Actor::system("cli"), &new)
     })
     .map_err(explain)?;
     println!("created account {} ({id})", login.trim().to_lowercase());

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use kernel::permissions::Role;
 use reqwest::Method;
-use test_support::{PASSWORD, TestApp, Value, api, both, csrf_of};
+use test_support::{PASSWORD, TestApp, api, both};
 
 fn simpul(app: &TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_simpul"));
@@ -22,39 +22,6 @@ fn simpul(app: &TestApp) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
-}
-
-both! {
-    async fn sign_in_session_and_sign_out(app) {
-        app.account("admin", Role::DinasAdmin, None).await;
-        let browser = app.browser();
-        // Anonymous pages send the visitor to sign in, and come back afterwards.
-        let resp = browser.get(app.url("/agencies")).send().await.unwrap();
-        assert_eq!(resp.status(), 303);
-        assert_eq!(resp.headers()["location"], "/sign-in?next=%2Fagencies");
-        let page = browser.get(app.url("/sign-in?next=/agencies")).send().await.unwrap().text().await.unwrap();
-        let csrf = csrf_of(&page);
-        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "ADMIN"), ("password", PASSWORD), ("next", "/agencies")]).send().await.unwrap();
-        assert_eq!(resp.status(), 303);
-        assert_eq!(resp.headers()["location"], "/agencies");
-        let cookie = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("simpul_session=")).unwrap();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-        let home = browser.get(app.url("/")).send().await.unwrap();
-        assert_eq!(home.status(), 200);
-        let csrf = csrf_of(&home.text().await.unwrap());
-        // The session also works for the API, with the anti-forgery header on writes.
-        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().json::<Value>().await.unwrap()["login"], "admin");
-        let body = serde_json::json!({"name": "Dinas A", "code": "DA", "kind": "dinas"});
-        assert_eq!(browser.post(app.url("/api/v1/agencies")).json(&body).send().await.unwrap().status(), 403);
-        assert_eq!(browser.post(app.url("/api/v1/agencies")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().status(), 201);
-        // Sign-out ends the session for good.
-        let resp = browser.post(app.url("/sign-out")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-        assert_eq!(resp.status(), 303);
-        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
-        // Sign-in and sign-out are in the audit trail.
-        let actions = app.db(|c| kernel::audit::list(c, &Default::default(), 50, 0).unwrap().0.into_iter().map(|e| e.action).collect::<Vec<_>>()).await;
-        assert!(actions.contains(&"auth.sign_in".to_owned()) && actions.contains(&"auth.sign_out".to_owned()), "{actions:?}");
-    }
 }
 
 both! {
@@ -74,66 +41,6 @@ both! {
         assert_eq!(none["total"], 0, "refused forms wrote nothing");
         let resp = browser.post(app.url("/agencies/new")).form(&form(&csrf)).send().await.unwrap();
         assert_eq!(resp.status(), 303);
-    }
-}
-
-both! {
-    async fn repeated_failures_lock_the_account(app) {
-        app.account("target", Role::Leader, None).await;
-        let browser = app.browser();
-        let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
-        let csrf = csrf_of(&page);
-        for _ in 0..5 {
-            let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", "wrong-password")]).send().await.unwrap();
-            assert_eq!(resp.status(), 401);
-        }
-        let resp = browser.post(app.url("/sign-in")).header("accept-language", "en").form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", PASSWORD)]).send().await.unwrap();
-        assert_eq!(resp.status(), 429, "the right password does not help while locked");
-        assert!(resp.text().await.unwrap().contains("locked"));
-        let failures = app.db(|c| kernel::audit::list(c, &kernel::audit::AuditFilter { action: Some("auth.sign_in_failed".into()), ..Default::default() }, 50, 0).unwrap().1).await;
-        assert_eq!(failures, 6);
-    }
-}
-
-both! {
-    async fn password_change_checks_and_ends_other_sessions(app) {
-        app.account("siti", Role::Leader, None).await;
-        let (one, two) = (app.browser(), app.browser());
-        let csrf = app.sign_in(&one, "siti").await;
-        app.sign_in(&two, "siti").await;
-        let post = |current: &str, new: &str, confirm: &str| {
-            one.post(app.url("/account/password")).form(&[("_csrf", csrf.clone()), ("current", current.into()), ("new", new.into()), ("confirm", confirm.into())]).send()
-        };
-        let resp = post("wrong", "new-password-1", "new-password-2").await.unwrap();
-        assert_eq!(resp.status(), 422);
-        let html = resp.text().await.unwrap();
-        assert!(html.contains("href=\"#current\"") && html.contains("href=\"#confirm\""), "error summary links to each field");
-        assert_eq!(post(PASSWORD, "short", "short").await.unwrap().status(), 422);
-        assert_eq!(post(PASSWORD, "new-password-1", "new-password-1").await.unwrap().status(), 200);
-        assert_eq!(two.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "the other session is over");
-        assert_eq!(one.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200, "this one goes on");
-    }
-}
-
-both! {
-    async fn language_follows_accept_language_then_the_users_choice(app) {
-        app.account("budi", Role::Leader, None).await;
-        let browser = app.browser();
-        let id_page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
-        assert!(id_page.contains("<html lang=\"id\">") && id_page.contains("Kata sandi"));
-        let en_page = browser.get(app.url("/sign-in")).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
-        assert!(en_page.contains("<html lang=\"en\">") && en_page.contains("Password"));
-        let csrf = app.sign_in(&browser, "budi").await;
-        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", "/account")]).send().await.unwrap();
-        assert_eq!(resp.headers()["location"], "/account");
-        let account = browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
-        assert!(account.contains("My account"), "saved on the account");
-        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "fr")]).send().await.unwrap();
-        assert_eq!(resp.status(), 422);
-        // Next time, on another device, the account still speaks English.
-        let other = app.browser();
-        app.sign_in(&other, "budi").await;
-        assert!(other.get(app.url("/")).send().await.unwrap().text().await.unwrap().contains("Dashboard"));
     }
 }
 

@@ -172,13 +172,18 @@ impl kernel::module::Resolver for AccessTokens {
         &self,
         conn: &mut db::DbConn,
         token: &str,
-    ) -> diesel::QueryResult<Option<kernel::auth::Principal>> {
-        let Some(row) = store::token(conn, &kernel::auth::secret_hash(token))? else {
+    ) -> diesel::QueryResult<Option<kernel::principal::Principal>> {
+        let Some(row) = store::token(conn, &kernel::principal::secret_hash(token))? else {
             return Ok(None);
         };
         let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
-        match row.user_id.filter(|_| live) {
-            Some(user) => kernel::auth::principal_of_user(conn, &user, kernel::auth::Via::Token),
+        match row
+            .user_id
+            .filter(|_| live)
+            .as_deref()
+            .and_then(kernel::ids::UserId::parse)
+        {
+            Some(user) => accounts::principal_of(conn, user, kernel::principal::Via::Token),
             None => Ok(None),
         }
     }

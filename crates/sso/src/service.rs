@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use db::DbConn;
 use hmac::{Hmac, Mac};
 use kernel::audit::{self, Actor, Change};
-use kernel::auth::{self, random_secret, secret_hash};
-use kernel::ids::{AgencyId, PersonId, UserId};
+use kernel::ids::{AgencyId, UserId};
+use kernel::principal::{random_secret, secret_hash};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -242,11 +242,11 @@ pub fn user_claims(
     let Some(id) = UserId::parse(user_id) else {
         return Ok(None);
     };
-    let Some(account) = auth::find_account(conn, id)?.filter(|a| !a.disabled) else {
+    let Some(account) = accounts::find_account(conn, id)?.filter(|a| !a.disabled) else {
         return Ok(None);
     };
-    let person = match account.person_id.as_deref().and_then(PersonId::parse) {
-        Some(pid) => org::store::person_find(conn, pid)?,
+    let person = match account.person_id {
+        Some(pid) => org::directory::person(conn, pid)?,
         None => None,
     };
     let mut claims = Map::new();
@@ -265,8 +265,8 @@ pub fn user_claims(
         claims.insert("email".into(), json!(email));
     }
     if model::has_scope(scope, "profile") || model::has_scope(scope, "roles") {
-        let agency = match person.as_ref().and_then(|p| AgencyId::parse(&p.agency_id)) {
-            Some(a) => org::store::agency_find(conn, a)?.map(|a| a.code),
+        let agency = match person.as_ref().map(|p| p.agency) {
+            Some(a) => org::directory::agency(conn, a)?.map(|a| a.code),
             None => None,
         };
         claims.insert("agency".into(), json!(agency));
@@ -285,7 +285,7 @@ pub fn user_active(conn: &mut DbConn, user_id: &str) -> AppResult<bool> {
     let Some(id) = UserId::parse(user_id) else {
         return Ok(false);
     };
-    Ok(auth::find_account(conn, id)?.is_some_and(|a| !a.disabled))
+    Ok(accounts::find_account(conn, id)?.is_some_and(|a| !a.disabled))
 }
 
 /// Issues an opaque token of `kind`, stored by hash; returns the token.
@@ -485,15 +485,15 @@ pub fn set_client_assurance(
 /// who is asking first); their next sign-in sets up a new one if a role or client needs it.
 /// Returns whether there was one.
 pub fn reset_second_factor(conn: &mut DbConn, actor: &Actor, user_id: UserId) -> AppResult<bool> {
-    let account = kernel::auth::find_account(conn, user_id)?.ok_or(AppError::NotFound)?;
-    let removed = crate::mfa::store::remove(conn, &account.id)? > 0;
+    let account = accounts::find_account(conn, user_id)?.ok_or(AppError::NotFound)?;
+    let removed = crate::mfa::store::remove(conn, &account.id.to_string())? > 0;
     audit::record(
         conn,
         actor,
         Change {
             action: "mfa.reset",
             record_type: "user",
-            record_id: account.id.clone(),
+            record_id: account.id.to_string(),
             agency: account.roles.iter().find_map(|g| g.agency),
             summary: json!({"login": account.login, "had_second_factor": removed}),
         },

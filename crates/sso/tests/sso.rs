@@ -831,7 +831,7 @@ both! {
         enrol(&app, &browser, "").await;
         let (_, to) = password_step(&app, "siti", "/account").await;
         assert!(to.starts_with("/sign-in/two-factor"));
-        let id = app.db(|c| kernel::auth::find_user_by_login(c, "siti").unwrap().unwrap().id).await;
+        let id = app.db(|c| accounts::find_user(c, "siti").unwrap().unwrap().id).await;
         let url = app.url(&format!("/api/v1/users/{id}/two-factor/reset"));
         let agency = app.agency("DISDIK").await;
         let operator = app.token("operator", Role::AgencyOperator, Some(agency)).await;

@@ -10,11 +10,11 @@ pub mod browser;
 
 use std::net::SocketAddr;
 
+use accounts::NewUser;
 use db::Backend;
 use diesel::Connection;
 use kernel::AppState;
 use kernel::audit::Actor;
-use kernel::auth::{self, NewUser};
 use kernel::config::Config;
 use kernel::ids::AgencyId;
 use kernel::permissions::{Role, RoleGrant};
@@ -207,10 +207,10 @@ impl TestApp {
         self.account(login, role, agency).await;
         let login = login.to_owned();
         self.db(move |c| {
-            let user = auth::find_user_by_login(c, &login)
+            let user = accounts::find_user(c, &login)
                 .expect("query")
                 .expect("user");
-            auth::create_token(c, &user.id, "test").expect("token")
+            accounts::create_token(c, user.id, "test").expect("token")
         })
         .await
     }
@@ -227,7 +227,7 @@ impl TestApp {
                 grants: vec![RoleGrant { role, agency }],
             };
             write_tx(c, |tx| {
-                auth::register_user(tx, &Actor::system("test"), &new)
+                accounts::register_user(tx, &Actor::system("test"), &new)
             })
             .expect("account");
         })

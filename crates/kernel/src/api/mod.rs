@@ -1,4 +1,3 @@
 //! The kernel's own API endpoints.
 
 pub mod audit_events;
-pub mod me;

@@ -1,10 +1,7 @@
-//! The kernel's own pages: sign-out, language, the account page, the audit trail.
+//! The kernel's own pages: the audit trail and notifications.
 
-pub mod account;
 pub mod audit;
-pub mod lang;
 pub mod notifications;
-pub mod sign_out;
 
 /// Only local paths are followed after sign-in or a language switch (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {

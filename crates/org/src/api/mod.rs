@@ -12,10 +12,6 @@ pub mod person_list;
 pub mod person_update;
 pub mod region_get;
 pub mod region_put;
-pub mod user_create;
-pub mod user_disable;
-pub mod user_list;
-pub mod user_roles;
 
 use chrono::NaiveDateTime;
 use kernel::ids::{AgencyId, PersonId};

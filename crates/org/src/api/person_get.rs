@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use kernel::ids::AgencyId;
-use kernel::permissions::{Access, Scope};
+use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use super::Person;
@@ -24,6 +24,6 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(&crate::PEOPLE, Access::Read, Scope::Agency(agency))?;
+    ctx.authorize_record(&crate::PEOPLE, Access::Read, agency)?;
     Ok(Json(row.into()))
 }

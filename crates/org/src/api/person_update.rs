@@ -27,7 +27,7 @@ pub async fn handler(
         .await?
         .ok_or(AppError::NotFound)?;
     let from = AgencyId::parse(&current.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(&crate::PEOPLE, Access::Write, Scope::Agency(from))?;
+    ctx.authorize_record(&crate::PEOPLE, Access::Write, from)?;
     let (to, draft) = input.into_parts()?;
     let actor = ctx
         .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?

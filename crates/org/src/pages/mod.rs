@@ -6,7 +6,6 @@ pub mod agency_new;
 pub mod agency_show;
 pub mod dashboard;
 pub mod import;
-pub mod person_account;
 pub mod person_edit;
 pub mod person_list;
 pub mod person_new;

@@ -23,7 +23,7 @@ async fn load(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PersonRow> {
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?;
+    ctx.authorize_record(&crate::PEOPLE, Access::Write, agency)?;
     Ok(row)
 }
 

@@ -60,7 +60,7 @@ pub async fn handler(
     ApiJson(body): ApiJson<NewClient>,
 ) -> AppResult<(StatusCode, Json<Registered>)> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let owner = match body.owner_agency_id.as_deref().filter(|s| !s.is_empty()) {
         None => None,

@@ -12,7 +12,7 @@ use crate::store;
 #[utoipa::path(get, path = "/api/v1/sso/clients", tag = "single sign-on",
     responses((status = 200, body = Vec<Client>), (status = 401), (status = 403)))]
 pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<Client>>> {
-    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
     let rows = state.read(|c| Ok(store::clients(c)?)).await?;
     Ok(Json(rows.into_iter().map(Client::from).collect()))
 }

@@ -26,7 +26,7 @@ pub async fn handler(
     Path(id): Path<String>,
 ) -> AppResult<Json<NewSecret>> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let client_id = id.clone();
     let client_secret = state

@@ -10,7 +10,7 @@ use crate::service;
 
 async fn set(state: AppState, ctx: Ctx, id: String, disabled: bool) -> AppResult<Json<Client>> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     Ok(Json(
         state

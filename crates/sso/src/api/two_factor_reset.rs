@@ -28,7 +28,7 @@ pub async fn handler(
     Path(id): Path<String>,
 ) -> AppResult<Json<Reset>> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&accounts::ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let user = UserId::parse(&id).ok_or(AppError::NotFound)?;
     let removed = state

@@ -4,8 +4,8 @@ use chrono::{NaiveDateTime, TimeDelta};
 use db::DbConn;
 use db::schema::{mfa_recovery_codes, mfa_totp, sign_in_challenges};
 use diesel::prelude::*;
-use kernel::auth::{random_secret, secret_hash};
 use kernel::permissions::Role;
+use kernel::principal::{random_secret, secret_hash};
 
 use super::{CHALLENGE_MINUTES, normalise_recovery};
 

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
-use kernel::auth::{self, Via, random_secret, secret_hash};
+use kernel::principal::{Via, random_secret, secret_hash};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use crate::model::{self, CODE_SECONDS};
@@ -163,7 +163,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
         let (client_id, scope) = (client.id.clone(), scope.clone());
         state
             .read(move |c| {
-                let at = auth::session_started(c, &sid)?.unwrap_or_else(db::now);
+                let at = accounts::session_started(c, &sid)?.unwrap_or_else(db::now);
                 let ok = store::consented(c, &uid, &client_id, &scope)?;
                 Ok((at, ok))
             })

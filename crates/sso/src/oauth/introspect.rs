@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use kernel::auth::secret_hash;
+use kernel::principal::secret_hash;
 use kernel::{AppResult, AppState};
 use serde_json::json;
 

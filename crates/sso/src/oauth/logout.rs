@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::audit::{self, Change};
-use kernel::{AppError, AppResult, AppState, Ctx, FieldError, auth};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use crate::{keys, store};
 
@@ -68,7 +68,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
                 (None, _) => None,
             };
             if let (Some(sid), Some(p)) = (session, principal) {
-                auth::end_session(c, &sid)?;
+                accounts::end_session(c, &sid)?;
                 let change = Change {
                     action: "auth.sign_out",
                     record_type: "user",

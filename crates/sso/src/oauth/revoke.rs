@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kernel::audit::{self, Actor, Change};
-use kernel::auth::secret_hash;
+use kernel::principal::secret_hash;
 use kernel::{AppResult, AppState};
 
 use crate::error::OAuthError;

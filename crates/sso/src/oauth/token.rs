@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use diesel::Connection;
-use kernel::auth::secret_hash;
+use kernel::principal::secret_hash;
 use kernel::{AppResult, AppState};
 use serde_json::json;
 

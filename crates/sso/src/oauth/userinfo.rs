@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use kernel::AppState;
-use kernel::auth::secret_hash;
+use kernel::principal::secret_hash;
 
 use crate::cache;
 use crate::error::OAuthError;

@@ -61,7 +61,7 @@ async fn page(
     form: ClientForm,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
     let (clients, agencies) = state
         .read(|c| Ok((store::clients(c)?, org::store::agency_all(c)?)))
         .await?;
@@ -80,7 +80,7 @@ async fn page(
         levels: super::client_show::levels(ctx),
         form,
         errors,
-        can_write: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
+        can_write: ctx.can(&crate::CLIENTS, Access::Write, Scope::Region),
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -97,7 +97,7 @@ pub async fn submit(
     PageForm(form): PageForm<ClientForm>,
 ) -> AppResult<Response> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let draft = ClientDraft {
         name: form.name.clone(),

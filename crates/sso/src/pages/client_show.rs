@@ -41,7 +41,7 @@ pub async fn page(
     id: &str,
     secret: Option<String>,
 ) -> AppResult<Response> {
-    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
     let id = id.to_owned();
     let client = state
         .read(move |c| Ok(store::client(c, &id)?))
@@ -60,7 +60,7 @@ pub async fn page(
             "{}/.well-known/openid-configuration",
             state.config.public_url
         ),
-        can_write: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
+        can_write: ctx.can(&crate::CLIENTS, Access::Write, Scope::Region),
     };
     Ok(render(&page)?.into_response())
 }
@@ -81,7 +81,7 @@ pub async fn rotate(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let client = id.clone();
     let secret = state
@@ -105,7 +105,7 @@ pub async fn status(
     PageForm(form): PageForm<StatusForm>,
 ) -> AppResult<Response> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let client = id.clone();
     let disabled = form.disabled == "1";
@@ -132,7 +132,7 @@ pub async fn assurance(
     PageForm(form): PageForm<AssuranceForm>,
 ) -> AppResult<Response> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let client = id.clone();
     let external = form.external.is_some();

@@ -25,7 +25,7 @@ struct PolicyPage {
 
 /// Shows the policy.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::POLICY, Access::Read, Scope::Region)?;
     let required = state.read(|c| Ok(mfa_store::required_roles(c)?)).await?;
     let tr = ctx.tr();
     let page = PolicyPage {
@@ -41,7 +41,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
             .iter()
             .map(|l| (tr.tp("sso-level-", l.as_str()), l.requires_second_factor()))
             .collect(),
-        can_write: ctx.can(&kernel::ACCOUNTS, Access::Write, Scope::Region),
+        can_write: ctx.can(&crate::POLICY, Access::Write, Scope::Region),
     };
     Ok(render(&page)?.into_response())
 }
@@ -49,7 +49,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 /// Saves the roles that require a second factor (`role=…` once per ticked box).
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::POLICY, Access::Write, Scope::Region)?
         .actor();
     let mut roles = Vec::new();
     for (k, v) in form_urlencoded::parse(&body) {

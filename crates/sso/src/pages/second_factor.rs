@@ -4,13 +4,13 @@
 //! /account/two-factor/verify` steps an existing session up for an application whose
 //! security level requires a second factor.
 
+use accounts::SignInFailure;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use kernel::audit::{self, Actor, Change};
-use kernel::auth::{self, SignInFailure};
 use kernel::extract::PageForm;
 use kernel::layout::{Chrome, render};
 use kernel::pages::safe_next;
@@ -172,7 +172,7 @@ fn pending(
         return Ok(None);
     };
     let Some(account) = kernel::ids::UserId::parse(&ch.user_id)
-        .map(|id| auth::find_account(c, id))
+        .map(|id| accounts::find_account(c, id))
         .transpose()?
         .flatten()
     else {
@@ -265,7 +265,7 @@ pub async fn challenge_submit(
                 return Ok(Outcome::StartOver(None));
             };
             let enrolling = enrol.is_some();
-            let user = auth::find_user_by_login(c, &login)?.ok_or(AppError::NotFound)?;
+            let user = accounts::find_user(c, &login)?.ok_or(AppError::NotFound)?;
             match check_code(c, &ch.user_id, &typed, enrolling)? {
                 Some(how) => {
                     mfa_store::end_challenge(c, &ch.id)?;
@@ -273,15 +273,12 @@ pub async fn challenge_submit(
                     let session =
                         sign_in::start_session(c, &user, hours, agent.as_deref(), method)?;
                     if enrolling {
-                        let codes = mfa_store::new_recovery_codes(c, &user.id)?;
-                        let actor = Actor {
-                            id: kernel::ids::UserId::parse(&user.id),
-                            label: user.login.clone(),
-                        };
+                        let codes = mfa_store::new_recovery_codes(c, &user.id.to_string())?;
+                        let actor = user.actor();
                         record_mfa(
                             c,
                             &actor,
-                            &user.id,
+                            &user.id.to_string(),
                             "mfa.enrol",
                             serde_json::json!({"method": "totp", "during": "sign_in"}),
                         )?;
@@ -302,7 +299,7 @@ pub async fn challenge_submit(
                     if attempts >= CHALLENGE_ATTEMPTS {
                         mfa_store::end_challenge(c, &ch.id)?;
                         // Counts toward the account's lockout like a wrong password.
-                        let result = auth::record_sign_in(c, &login, false)?;
+                        let result = accounts::record_sign_in(c, &login, false)?;
                         return Ok(Outcome::StartOver(result.err()));
                     }
                     Ok(Outcome::Wrong { login, enrol })
@@ -388,7 +385,7 @@ pub async fn step_up_submit(
             let how = check_code(c, &uid, &form.code, false)?;
             match how {
                 Some(how) => {
-                    auth::mark_session_mfa(c, &session)?;
+                    accounts::mark_session_mfa(c, &session)?;
                     record_mfa(
                         c,
                         &p.actor(),

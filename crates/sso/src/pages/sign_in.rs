@@ -3,12 +3,12 @@
 //! session or, when the account uses (or must use) a second factor, a pending sign-in that
 //! `second_factor` completes.
 
+use accounts::{SignInFailure, User};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::audit::{self, Actor, Change};
-use kernel::auth::{self, SignInFailure, UserRow};
 use kernel::context::session_cookie;
 use kernel::extract::PageForm;
 use kernel::layout::{Chrome, render};
@@ -134,28 +134,23 @@ pub async fn submit(
         );
     }
     let agent = user_agent(&headers);
-    let lookup = form.login.clone();
     // The password check is slow on purpose; it runs before, not inside, the write transaction.
-    let user = state
-        .read(move |c| Ok(auth::find_user_by_login(c, &lookup)?))
-        .await?;
-    let known_id = user.as_ref().map(|u| u.id.clone());
-    let ok = match user.as_ref().and_then(auth::locked_now) {
-        Some(_) => false,
-        None => auth::password_ok_bounded(user, form.password.clone()).await?,
-    };
+    let (known_id, ok) =
+        accounts::check_password(&state, &form.login, form.password.clone()).await?;
+    let known_id = known_id.map(|id| id.to_string());
     let login = form.login.clone();
     let hours = state.config.session_hours;
     let replaced = ctx.session_id().map(str::to_owned);
     let outcome = state
-        .write(move |c| match auth::record_sign_in(c, &login, ok)? {
+        .write(move |c| match accounts::record_sign_in(c, &login, ok)? {
             Ok(user) => {
                 if needs_second_factor(c, &user)? {
-                    let secret = mfa_store::create_challenge(c, &user.id, agent.as_deref())?;
+                    let secret =
+                        mfa_store::create_challenge(c, &user.id.to_string(), agent.as_deref())?;
                     return Ok(Ok(Step::SecondFactor(secret)));
                 }
                 if let Some(old) = replaced {
-                    auth::end_session(c, &old)?;
+                    accounts::end_session(c, &old)?;
                 }
                 let secret = start_session(c, &user, hours, agent.as_deref(), "password")?;
                 Ok(Ok(Step::Session(secret)))
@@ -188,11 +183,11 @@ pub async fn submit(
 }
 
 /// Whether this account must pass a second factor: it has one, or a role it holds needs one.
-fn needs_second_factor(c: &mut db::DbConn, user: &UserRow) -> AppResult<bool> {
-    if mfa_store::confirmed_totp(c, &user.id)?.is_some() {
+fn needs_second_factor(c: &mut db::DbConn, user: &User) -> AppResult<bool> {
+    if mfa_store::confirmed_totp(c, &user.id.to_string())?.is_some() {
         return Ok(true);
     }
-    let grants = auth::grants_for_user(c, &user.id)?;
+    let grants = accounts::grants(c, user.id)?;
     Ok(mfa::role_requires_second_factor(
         &grants,
         &mfa_store::required_roles(c)?,
@@ -202,25 +197,21 @@ fn needs_second_factor(c: &mut db::DbConn, user: &UserRow) -> AppResult<bool> {
 /// Starts a session and records the sign-in; returns the cookie secret.
 pub(crate) fn start_session(
     c: &mut db::DbConn,
-    user: &UserRow,
+    user: &User,
     hours: u32,
     agent: Option<&str>,
     method: &str,
 ) -> AppResult<String> {
     let second = method != "password";
-    let secret = auth::create_session(c, &user.id, hours, agent, second)?;
-    let actor = Actor {
-        id: kernel::ids::UserId::parse(&user.id),
-        label: user.login.clone(),
-    };
+    let secret = accounts::start_session(c, user.id, hours, agent, second)?;
     let change = Change {
         action: "auth.sign_in",
         record_type: "user",
-        record_id: user.id.clone(),
+        record_id: user.id.to_string(),
         agency: None,
         summary: serde_json::json!({"method": method, "user_agent": agent}),
     };
-    audit::record(c, &actor, change)?;
+    audit::record(c, &user.actor(), change)?;
     Ok(secret)
 }
 

@@ -118,7 +118,7 @@ pub async fn confirm(
                 return Ok(Done::Wrong);
             }
             if let Some(s) = &session {
-                kernel::auth::mark_session_mfa(c, s)?;
+                accounts::mark_session_mfa(c, s)?;
             }
             let codes = mfa_store::new_recovery_codes(c, &uid)?;
             record_mfa(

@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 fn rate(threads: usize, seconds: f64) -> f64 {
-    let hash = kernel::auth::hash_password("bench-password-123").expect("hash");
+    let hash = accounts::hash_password("bench-password-123").expect("hash");
     let start = Instant::now();
     let counts: Vec<u64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -17,7 +17,7 @@ fn rate(threads: usize, seconds: f64) -> f64 {
                 s.spawn(move || {
                     let mut n = 0u64;
                     while start.elapsed().as_secs_f64() < seconds {
-                        assert!(kernel::auth::verify_password("bench-password-123", &hash));
+                        assert!(accounts::verify_password("bench-password-123", &hash));
                         n += 1;
                     }
                     n

@@ -2,19 +2,20 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kernel::auth::{self, Account};
 use kernel::ids::UserId;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
+use crate::service::{self, Account};
+
 async fn set(state: AppState, ctx: Ctx, id: String, disabled: bool) -> AppResult<Json<Account>> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
     Ok(Json(
         state
-            .write(move |c| auth::set_disabled(c, &actor, id, disabled))
+            .write(move |c| service::set_disabled(c, &actor, id, disabled))
             .await?,
     ))
 }

@@ -4,18 +4,17 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::audit::{self, Change};
-use crate::auth;
-use crate::context::Ctx;
-use crate::error::AppResult;
-use crate::state::AppState;
+use kernel::audit::{self, Change};
+use kernel::{AppResult, AppState, Ctx};
+
+use crate::store;
 
 /// Ends the session, records it, clears the cookie.
 pub async fn submit(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     if let (Some(p), Some(sid)) = (ctx.principal.clone(), ctx.session_id().map(str::to_owned)) {
         state
             .write(move |conn| {
-                auth::end_session(conn, &sid)?;
+                store::end_session(conn, &sid)?;
                 let change = Change {
                     action: "auth.sign_out",
                     record_type: "user",
@@ -29,7 +28,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
             .await?;
     }
     let mut response = Redirect::to("/sign-in").into_response();
-    if let Some(v) = crate::context::clear_session_cookie() {
+    if let Some(v) = kernel::context::clear_session_cookie() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)

@@ -3,9 +3,8 @@
 use axum::Json;
 use serde::Serialize;
 
-use crate::context::Ctx;
-use crate::error::AppResult;
-use crate::permissions::RoleGrant;
+use kernel::permissions::RoleGrant;
+use kernel::{AppResult, Ctx};
 
 /// The signed-in account.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -3,13 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kernel::auth::{self, Account, NewUser};
 use kernel::extract::ApiJson;
+use kernel::ids::PersonId;
 use kernel::permissions::{Access, RoleGrant, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use crate::store;
+use crate::service::{self, Account, NewUser};
 
 /// The body of a new account.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -23,7 +23,7 @@ pub struct NewAccount {
     pub password: String,
     /// The person the account belongs to.
     #[serde(default)]
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     /// Roles, each with its agency where the role needs one.
     pub roles: Vec<RoleGrant>,
 }
@@ -37,17 +37,15 @@ pub async fn handler(
     ApiJson(body): ApiJson<NewAccount>,
 ) -> AppResult<(StatusCode, Json<Account>)> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let account = state
         .write(move |c| {
-            crate::service::check_role_agencies(c, &body.roles)?;
-            if let Some(pid) = &body.person_id {
-                let id = kernel::ids::PersonId::parse(pid)
+            super::check_role_agencies(c, &body.roles)?;
+            if let Some(pid) = body.person_id {
+                org::directory::person(c, pid)?
                     .ok_or_else(|| AppError::field("person_id", "error-person-unknown"))?;
-                store::person_find(c, id)?
-                    .ok_or_else(|| AppError::field("person_id", "error-person-unknown"))?;
-                if auth::account_of_person(c, pid)?.is_some() {
+                if service::account_of_person(c, pid)?.is_some() {
                     return Err(AppError::Conflict(kernel::FieldError::new(
                         "person_id",
                         "error-person-has-account",
@@ -58,11 +56,11 @@ pub async fn handler(
                 login: &body.login,
                 name: &body.name,
                 password: &body.password,
-                person_id: body.person_id.clone(),
+                person_id: body.person_id,
                 grants: body.roles.clone(),
             };
-            let id = auth::register_user(c, &actor, &new)?;
-            auth::find_account(c, id)?.ok_or(AppError::NotFound)
+            let id = service::register_user(c, &actor, &new)?;
+            service::find_account(c, id)?.ok_or(AppError::NotFound)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(account)))

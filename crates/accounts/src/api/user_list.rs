@@ -2,11 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use kernel::auth::{self, Account};
 use kernel::extract::Paging;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
+
+use crate::service::{self, Account};
 
 /// A page of accounts.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -38,10 +39,10 @@ pub async fn handler(
     paging: Paging,
     Query(search): Query<Search>,
 ) -> AppResult<Json<AccountPage>> {
-    ctx.authorize(&kernel::ACCOUNTS, Access::Read, Scope::Region)?;
+    ctx.authorize(&crate::ACCOUNTS, Access::Read, Scope::Region)?;
     let (items, total) = state
         .read(move |c| {
-            Ok(auth::list_accounts(
+            Ok(service::list_accounts(
                 c,
                 search.q.as_deref(),
                 paging.per_page,

@@ -2,12 +2,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kernel::auth::{self, Account};
 use kernel::extract::ApiJson;
 use kernel::ids::UserId;
 use kernel::permissions::{Access, RoleGrant, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
+
+use crate::service::{self, Account};
 
 /// The roles to hold from now on.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -27,13 +28,13 @@ pub async fn handler(
     ApiJson(body): ApiJson<Roles>,
 ) -> AppResult<Json<Account>> {
     let actor = ctx
-        .authorize(&kernel::ACCOUNTS, Access::Write, Scope::Region)?
+        .authorize(&crate::ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
     let account = state
         .write(move |c| {
-            crate::service::check_role_agencies(c, &body.roles)?;
-            auth::set_grants(c, &actor, id, &body.roles)
+            super::check_role_agencies(c, &body.roles)?;
+            service::set_grants(c, &actor, id, &body.roles)
         })
         .await?;
     Ok(Json(account))

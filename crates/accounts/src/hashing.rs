@@ -1,13 +1,40 @@
-//! Password checks on a fixed pool of threads, one per core, each reusing its own argon2
-//! memory. A sign-in storm then costs cores × 19 MiB, held once — not a fresh 19 MiB per
+//! Passwords: argon2id hashes, and checks on a fixed pool of threads, one per core, each
+//! reusing its own argon2 memory. A sign-in storm then costs cores × 19 MiB, held once — not a fresh 19 MiB per
 //! request on whichever blocking thread runs it (which the allocator keeps per thread: a
 //! 32-connection load test left 650 MB resident).
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use argon2::password_hash::PasswordHash;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use kernel::{AppError, AppResult};
+
+/// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes, 1 lane, as
+/// OWASP recommends).
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hash: {e}")))
+}
+
+/// Whether `password` matches the stored hash (on the calling thread; sign-ins use
+/// [`verify`], on the pool).
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// An argon2id hash of a random string, checked against when the login does not exist, so an
+/// unknown login costs as much as a known one.
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2ltcHVsZHVtbXlzYWx0$WZ1Bq6r5T5rJ0cjpKQ2mXeGr7bTg7+Y9x1y0c9bZq1M";
 
 struct Job {
     password: String,
@@ -51,11 +78,9 @@ fn start() -> Option<SyncSender<Job>> {
 pub async fn verify(password: String, stored: String) -> bool {
     let Some(tx) = POOL.get_or_init(start) else {
         // No threads could be started: check on a blocking thread instead.
-        return tokio::task::spawn_blocking(move || {
-            crate::auth::verify_password(&password, &stored)
-        })
-        .await
-        .unwrap_or(false);
+        return tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+            .await
+            .unwrap_or(false);
     };
     let (reply, answer) = tokio::sync::oneshot::channel();
     let tx = tx.clone();
@@ -126,7 +151,7 @@ mod tests {
 
     #[test]
     fn pooled_verification_agrees_with_the_crate() {
-        let stored = crate::auth::hash_password("pool-password-123").unwrap();
+        let stored = hash_password("pool-password-123").unwrap();
         let mut blocks = Vec::new();
         assert!(verify_with(&mut blocks, "pool-password-123", &stored));
         assert!(!verify_with(&mut blocks, "pool-password-124", &stored));
@@ -134,9 +159,23 @@ mod tests {
         assert_eq!(blocks.len(), 19456, "memory is kept for the next check");
     }
 
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn dummy_hash_parses_so_unknown_logins_cost_a_real_check() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
     #[tokio::test]
     async fn the_pool_answers() {
-        let stored = crate::auth::hash_password("pool-password-123").unwrap();
+        let stored = hash_password("pool-password-123").unwrap();
         assert!(verify("pool-password-123".into(), stored.clone()).await);
         assert!(!verify("wrong".into(), stored).await);
     }

@@ -6,12 +6,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
-use crate::auth;
-use crate::context::{Ctx, LANG_COOKIE};
-use crate::error::{AppError, AppResult};
-use crate::extract::PageForm;
-use crate::i18n::Lang;
-use crate::state::AppState;
+use kernel::context::LANG_COOKIE;
+use kernel::extract::PageForm;
+use kernel::i18n::Lang;
+use kernel::{AppError, AppResult, AppState, Ctx};
+
+use crate::store;
 
 /// The submitted choice.
 #[derive(Debug, Deserialize)]
@@ -33,7 +33,7 @@ pub async fn submit(
     if let Some(p) = ctx.principal.clone() {
         // A preference, not an obligation record: saved without an audit event.
         state
-            .read(move |conn| Ok(auth::set_lang(conn, &p.user_id.to_string(), lang)?))
+            .read(move |conn| Ok(store::set_lang(conn, &p.user_id.to_string(), lang)?))
             .await?;
     }
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
@@ -41,7 +41,8 @@ pub async fn submit(
         .same_site(SameSite::Lax)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let mut response = Redirect::to(&super::safe_next(form.next.as_deref())).into_response();
+    let mut response =
+        Redirect::to(&kernel::pages::safe_next(form.next.as_deref())).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -6,13 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::audit::{self, Change};
-use crate::auth;
-use crate::context::Ctx;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::PageForm;
-use crate::layout::{Chrome, render};
-use crate::state::AppState;
+use kernel::audit::{self, Change};
+use kernel::extract::PageForm;
+use kernel::layout::{Chrome, render};
+use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+
+use crate::{hashing, model, store};
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -22,7 +21,7 @@ struct AccountPage {
     roles: Vec<String>,
     errors: Vec<(String, String)>,
     done: bool,
-    sessions: Vec<auth::SessionInfo>,
+    sessions: Vec<store::SessionInfo>,
     current: String,
 }
 
@@ -44,7 +43,7 @@ async fn page(
     let p = ctx.require()?;
     let uid = p.user_id.to_string();
     let sessions = state
-        .read(move |c| Ok(auth::list_sessions(c, &uid)?))
+        .read(move |c| Ok(store::list_sessions(c, &uid)?))
         .await?;
     let tr = ctx.tr();
     Ok(AccountPage {
@@ -90,35 +89,45 @@ pub async fn change_password(
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
     let mut errors = vec![];
-    if let Err(e) = auth::check_new_password("new", &form.new) {
+    if let Err(e) = model::check_new_password("new", &form.new) {
         errors.push(e);
     }
     if form.new != form.confirm {
         errors.push(FieldError::new("confirm", "error-password-mismatch"));
     }
     let keep = ctx.session_id().map(str::to_owned);
-    let result = state
-        .write(move |conn| {
-            let user = auth::find_user_by_login(conn, &p.login)?.ok_or(AppError::Unauthorized)?;
-            if !auth::verify_password(&form.current, &user.password_hash) {
-                errors.insert(0, FieldError::new("current", "error-password-wrong"));
-            }
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            auth::set_password(conn, &user.id, &form.new)?;
-            auth::end_all_sessions(conn, &user.id, keep.as_deref())?;
-            let change = Change {
-                action: "user.password_change",
-                record_type: "user",
-                record_id: user.id.clone(),
-                agency: None,
-                summary: serde_json::json!({"other_sessions_ended": true}),
-            };
-            audit::record(conn, &p.actor(), change)?;
-            Ok(())
-        })
-        .await;
+    // The slow check runs on the hashing pool, before (never inside) the write transaction.
+    let login = p.login.clone();
+    let user = state
+        .read(move |conn| Ok(store::find_user_by_login(conn, &login)?))
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !hashing::verify(form.current.clone(), user.password_hash.clone()).await {
+        errors.insert(0, FieldError::new("current", "error-password-wrong"));
+    }
+    let result = if errors.is_empty() {
+        let new = form.new.clone();
+        let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+        state
+            .write(move |conn| {
+                store::set_password_hash(conn, &user.id, &hash)?;
+                store::end_all_sessions(conn, &user.id, keep.as_deref())?;
+                let change = Change {
+                    action: "user.password_change",
+                    record_type: "user",
+                    record_id: user.id.clone(),
+                    agency: None,
+                    summary: serde_json::json!({"other_sessions_ended": true}),
+                };
+                audit::record(conn, &p.actor(), change)?;
+                Ok(())
+            })
+            .await
+    } else {
+        Err(AppError::Validation(errors))
+    };
     match result {
         Ok(()) => Ok(render(&page(&state, &ctx, vec![], true).await?)?.into_response()),
         Err(AppError::Validation(errors)) => Ok((
@@ -147,7 +156,7 @@ pub async fn end_session(
     let p = ctx.require()?.clone();
     state
         .write(move |conn| {
-            if !auth::end_own_session(conn, &p.user_id.to_string(), &form.session)? {
+            if !store::end_own_session(conn, &p.user_id.to_string(), &form.session)? {
                 return Err(AppError::NotFound);
             }
             let change = Change {

@@ -1,0 +1,7 @@
+//! The accounts pages: one's own account, sign-out, the language switch, and a person's account
+//! as the Dinas manages it.
+
+pub mod account;
+pub mod lang;
+pub mod person_account;
+pub mod sign_out;

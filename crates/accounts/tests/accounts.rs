@@ -1,0 +1,193 @@
+//! Accounts over HTTP, on SQLite and PostgreSQL: sign-in and sessions, lockout, password change,
+//! the language choice, and the Dinas's management of accounts and roles through the API and a
+//! person's page.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{PASSWORD, Value, api, both, csrf_of, json};
+
+fn person_body(agency: &str, nip: &str) -> Value {
+    json!({"agency_id": agency, "name": "Siti Rahayu", "kind": "pns", "nip": nip, "email": "siti@sukamajukab.go.id"})
+}
+
+both! {
+    async fn sign_in_session_and_sign_out(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        // Anonymous pages send the visitor to sign in, and come back afterwards.
+        let resp = browser.get(app.url("/agencies")).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/sign-in?next=%2Fagencies");
+        let page = browser.get(app.url("/sign-in?next=/agencies")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "ADMIN"), ("password", PASSWORD), ("next", "/agencies")]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/agencies");
+        let cookie = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("simpul_session=")).unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let home = browser.get(app.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        let csrf = csrf_of(&home.text().await.unwrap());
+        // The session also works for the API, with the anti-forgery header on writes.
+        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().json::<Value>().await.unwrap()["login"], "admin");
+        let body = serde_json::json!({"name": "Dinas A", "code": "DA", "kind": "dinas"});
+        assert_eq!(browser.post(app.url("/api/v1/agencies")).json(&body).send().await.unwrap().status(), 403);
+        assert_eq!(browser.post(app.url("/api/v1/agencies")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().status(), 201);
+        // Sign-out ends the session for good.
+        let resp = browser.post(app.url("/sign-out")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
+        // Sign-in and sign-out are in the audit trail.
+        let actions = app.db(|c| kernel::audit::list(c, &Default::default(), 50, 0).unwrap().0.into_iter().map(|e| e.action).collect::<Vec<_>>()).await;
+        assert!(actions.contains(&"auth.sign_in".to_owned()) && actions.contains(&"auth.sign_out".to_owned()), "{actions:?}");
+    }
+}
+
+both! {
+    async fn repeated_failures_lock_the_account(app) {
+        app.account("target", Role::Leader, None).await;
+        let browser = app.browser();
+        let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        for _ in 0..5 {
+            let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", "wrong-password")]).send().await.unwrap();
+            assert_eq!(resp.status(), 401);
+        }
+        let resp = browser.post(app.url("/sign-in")).header("accept-language", "en").form(&[("_csrf", csrf.as_str()), ("login", "target"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(resp.status(), 429, "the right password does not help while locked");
+        assert!(resp.text().await.unwrap().contains("locked"));
+        let failures = app.db(|c| kernel::audit::list(c, &kernel::audit::AuditFilter { action: Some("auth.sign_in_failed".into()), ..Default::default() }, 50, 0).unwrap().1).await;
+        assert_eq!(failures, 6);
+    }
+}
+
+both! {
+    async fn password_change_checks_and_ends_other_sessions(app) {
+        app.account("siti", Role::Leader, None).await;
+        let (one, two) = (app.browser(), app.browser());
+        let csrf = app.sign_in(&one, "siti").await;
+        app.sign_in(&two, "siti").await;
+        let post = |current: &str, new: &str, confirm: &str| {
+            one.post(app.url("/account/password")).form(&[("_csrf", csrf.clone()), ("current", current.into()), ("new", new.into()), ("confirm", confirm.into())]).send()
+        };
+        let resp = post("wrong", "new-password-1", "new-password-2").await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("href=\"#current\"") && html.contains("href=\"#confirm\""), "error summary links to each field");
+        assert_eq!(post(PASSWORD, "short", "short").await.unwrap().status(), 422);
+        assert_eq!(post(PASSWORD, "new-password-1", "new-password-1").await.unwrap().status(), 200);
+        assert_eq!(two.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "the other session is over");
+        assert_eq!(one.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200, "this one goes on");
+    }
+}
+
+both! {
+    async fn language_follows_accept_language_then_the_users_choice(app) {
+        app.account("budi", Role::Leader, None).await;
+        let browser = app.browser();
+        let id_page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        assert!(id_page.contains("<html lang=\"id\">") && id_page.contains("Kata sandi"));
+        let en_page = browser.get(app.url("/sign-in")).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
+        assert!(en_page.contains("<html lang=\"en\">") && en_page.contains("Password"));
+        let csrf = app.sign_in(&browser, "budi").await;
+        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", "/account")]).send().await.unwrap();
+        assert_eq!(resp.headers()["location"], "/account");
+        let account = browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+        assert!(account.contains("My account"), "saved on the account");
+        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "fr")]).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        // Next time, on another device, the account still speaks English.
+        let other = app.browser();
+        app.sign_in(&other, "budi").await;
+        assert!(other.get(app.url("/")).send().await.unwrap().text().await.unwrap().contains("Dashboard"));
+    }
+}
+
+both! {
+    async fn the_dinas_manages_accounts_and_roles_through_the_api(app) {
+        let a = app.agency("AAA").await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let op = app.token("op.aaa", Role::AgencyOperator, Some(a)).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&a.to_string(), "198503122010011001"))).await;
+        let body = json!({"login": "siti.r", "name": "Siti Rahayu", "password": "a-long-password", "person_id": person["id"],
+                          "roles": [{"role": "wali-data", "agency": a.to_string()}]});
+        assert_eq!(api(Method::POST, app.url("/api/v1/users"), Some(&op), Some(body.clone())).await.0, 403);
+        assert_eq!(api(Method::POST, app.url("/api/v1/users"), Some(&auditor), Some(body.clone())).await.0, 403);
+        let (s, acc) = api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(body.clone())).await;
+        assert_eq!(s, 201, "{acc}");
+        assert_eq!(acc["roles"][0]["role"], "wali-data");
+        let (s, e) = api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 409, "{e}");
+        // Agency roles need an agency that exists.
+        let bad = json!({"login": "x.y.z", "name": "X", "password": "a-long-password", "roles": [{"role": "agency-operator"}]});
+        assert_eq!(api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(bad)).await.0, 422);
+        let ghost = json!({"login": "x.y.z", "name": "X", "password": "a-long-password", "roles": [{"role": "agency-operator", "agency": kernel::ids::AgencyId::new()}]});
+        assert_eq!(api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(ghost)).await.0, 422);
+        let (s, list) = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&auditor), None).await;
+        assert_eq!((s, list["total"].as_i64()), (200, Some(1)));
+        assert_eq!(api(Method::GET, app.url("/api/v1/users"), Some(&op), None).await.0, 403);
+
+        // Roles change; the new role takes effect on the next request.
+        let id = acc["id"].as_str().unwrap();
+        let roles = json!({"roles": [{"role": "agency-operator", "agency": a.to_string()}]});
+        let (s, changed) = api(Method::PUT, app.url(&format!("/api/v1/users/{id}/roles")), Some(&admin), Some(roles)).await;
+        assert_eq!((s, changed["roles"][0]["role"].as_str()), (200, Some("agency-operator")));
+        let siti = app.db({ let id = id.to_owned(); move |c| accounts::create_token(c, kernel::ids::UserId::parse(&id).unwrap(), "t").unwrap() }).await;
+        assert_eq!(api(Method::GET, app.url("/api/v1/people"), Some(&siti), None).await.1["total"], 1);
+        // Disabled: the token stops at once.
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{id}/disable")), Some(&admin), None).await.0, 200);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&siti), None).await.0, 401);
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{id}/enable")), Some(&admin), None).await.0, 200);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&siti), None).await.0, 200);
+        // The last Dinas administrator stays.
+        let (_, me) = api(Method::GET, app.url("/api/v1/me"), Some(&admin), None).await;
+        let admin_id = me["id"].as_str().unwrap();
+        let (s, e) = api(Method::POST, app.url(&format!("/api/v1/users/{admin_id}/disable")), Some(&admin), None).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (409, Some("conflict")));
+        assert_eq!(api(Method::PUT, app.url(&format!("/api/v1/users/{admin_id}/roles")), Some(&admin), Some(json!({"roles": []}))).await.0, 409);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&admin), None).await.0, 200);
+        let (_, trail) = api(Method::GET, app.url(&format!("/api/v1/audit-events?record_id={id}")), Some(&auditor), None).await;
+        let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["user.enable", "user.disable", "user.roles", "user.create"]);
+    }
+}
+
+both! {
+    async fn the_dinas_gives_a_person_an_account_from_their_page(app) {
+        let a = app.agency("AAA").await;
+        let admin = app.token("admin.api", Role::DinasAdmin, None).await;
+        app.account("admin", Role::DinasAdmin, None).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&a.to_string(), "198503122010011001"))).await;
+        let page_url = app.url(&format!("/people/{}", person["id"].as_str().unwrap()));
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+        let short = [("_csrf", csrf.as_str()), ("login", "siti"), ("password", "short"), ("role", "agency-operator")];
+        let resp = browser.post(format!("{page_url}/account")).form(&short).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        assert!(resp.text().await.unwrap().contains("href=\"#password\""));
+        let good = [("_csrf", csrf.as_str()), ("login", "siti"), ("password", "a-long-password"), ("role", "agency-operator")];
+        assert_eq!(browser.post(format!("{page_url}/account")).form(&good).send().await.unwrap().status(), 303);
+        let html = browser.get(page_url.clone()).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Operator Perangkat Daerah") && html.contains("AAA"), "role scoped to the person's agency");
+        let add = [("_csrf", csrf.as_str()), ("role", "wali-data"), ("agency_id", "")];
+        assert_eq!(browser.post(format!("{page_url}/roles")).form(&add).send().await.unwrap().status(), 303);
+        let off = [("_csrf", csrf.as_str()), ("disabled", "1")];
+        assert_eq!(browser.post(format!("{page_url}/account/status")).form(&off).send().await.unwrap().status(), 303);
+        let (_, list) = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&admin), None).await;
+        assert_eq!(list["items"][0]["disabled"], true);
+        assert_eq!(list["items"][0]["roles"].as_array().unwrap().len(), 2);
+        // An operator sees the person but not the account controls.
+        app.account("op.aaa", Role::AgencyOperator, Some(a)).await;
+        let op = app.browser();
+        let op_csrf = app.sign_in(&op, "op.aaa").await;
+        let html = op.get(page_url.clone()).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("id=\"account\""));
+        assert_eq!(op.post(format!("{page_url}/account/status")).form(&[("_csrf", op_csrf.as_str()), ("disabled", "0")]).send().await.unwrap().status(), 403);
+    }
+}

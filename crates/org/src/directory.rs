@@ -1,0 +1,162 @@
+//! The organisation's facade for other contexts: agencies, people and the region profile as
+//! small typed values, looked up by id, ids or code, and lists for pickers. Other contexts never
+//! read the organisation's tables; where a list needs agency names, it asks here once for all
+//! the ids on the page.
+
+use std::collections::HashMap;
+
+use db::DbConn;
+use diesel::QueryResult;
+use kernel::audit::Actor;
+use kernel::compliance::Pack;
+use kernel::ids::{AgencyId, PersonId};
+use kernel::{AppError, AppResult};
+
+use crate::model::PersonDraft;
+use crate::store::{self, AgencyRow, PersonRow, RegionRow};
+
+/// An agency as other contexts name it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AgencyRef {
+    /// Id.
+    pub id: AgencyId,
+    /// Short code (`DINKES`).
+    pub code: String,
+    /// Full name.
+    pub name: String,
+    /// Whether it is the Dinas (the e-government coordinator).
+    pub is_dinas: bool,
+}
+
+impl AgencyRef {
+    /// "CODE — Name", as pickers show it.
+    pub fn label(&self) -> String {
+        format!("{} — {}", self.code, self.name)
+    }
+}
+
+fn agency_ref(r: AgencyRow) -> Option<AgencyRef> {
+    Some(AgencyRef {
+        id: AgencyId::parse(&r.id)?,
+        code: r.code,
+        name: r.name,
+        is_dinas: r.is_dinas,
+    })
+}
+
+/// A person as other contexts need them (an account's owner, the claims of a sign-in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRef {
+    /// Id.
+    pub id: PersonId,
+    /// Their agency.
+    pub agency: AgencyId,
+    /// Full name.
+    pub name: String,
+    /// ASN number, for ASN staff.
+    pub nip: Option<String>,
+    /// Official e-mail address.
+    pub email: Option<String>,
+}
+
+fn person_ref(r: PersonRow) -> Option<PersonRef> {
+    Some(PersonRef {
+        id: PersonId::parse(&r.id)?,
+        agency: AgencyId::parse(&r.agency_id)?,
+        name: r.name,
+        nip: r.nip,
+        email: r.email,
+    })
+}
+
+/// The region profile as other contexts use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRef {
+    /// "Kabupaten Sukamaju".
+    pub name: String,
+    /// The region's domain (`sukamajukab.go.id`).
+    pub domain: String,
+    /// The rule pack of the regulation in force.
+    pub pack: Pack,
+    /// The regulation's full title, as findings cite it.
+    pub regulation_title: String,
+    /// Who grants subdomains (`kepala-dinas`, `bupati`, `dinas`).
+    pub subdomain_authority: String,
+}
+
+fn region_ref(r: RegionRow) -> RegionRef {
+    RegionRef {
+        pack: Pack::parse(&r.regulation_pack).unwrap_or(Pack::KT),
+        name: r.name,
+        domain: r.domain,
+        regulation_title: r.regulation_title,
+        subdomain_authority: r.subdomain_authority,
+    }
+}
+
+/// The region profile, once the Dinas has set it.
+pub fn region(conn: &mut DbConn) -> QueryResult<Option<RegionRef>> {
+    Ok(store::region_get(conn)?.map(region_ref))
+}
+
+/// One agency.
+pub fn agency(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<AgencyRef>> {
+    Ok(store::agency_find(conn, id)?.and_then(agency_ref))
+}
+
+/// One agency by its code (any case).
+pub fn agency_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<AgencyRef>> {
+    Ok(store::agency_by_code(conn, &code.trim().to_uppercase())?.and_then(agency_ref))
+}
+
+/// The agencies with these ids, by id (unknown ids are simply absent): one query for a whole
+/// page of records.
+pub fn agencies(conn: &mut DbConn, ids: &[AgencyId]) -> QueryResult<HashMap<AgencyId, AgencyRef>> {
+    let mut keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    keys.sort();
+    keys.dedup();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    Ok(store::agencies_by_ids(conn, &keys)?
+        .into_iter()
+        .filter_map(agency_ref)
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// Every agency by name (for pickers: see [`agency_count`] before listing thousands).
+pub fn all_agencies(conn: &mut DbConn) -> QueryResult<Vec<AgencyRef>> {
+    Ok(store::agency_all(conn)?
+        .into_iter()
+        .filter_map(agency_ref)
+        .collect())
+}
+
+/// How many agencies there are.
+pub fn agency_count(conn: &mut DbConn) -> QueryResult<i64> {
+    store::agency_count(conn)
+}
+
+/// The agency flagged as the Dinas.
+pub fn dinas(conn: &mut DbConn) -> QueryResult<Option<AgencyRef>> {
+    match store::dinas_id(conn)?.as_deref().and_then(AgencyId::parse) {
+        Some(id) => agency(conn, id),
+        None => Ok(None),
+    }
+}
+
+/// One person.
+pub fn person(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<PersonRef>> {
+    Ok(store::person_find(conn, id)?.and_then(person_ref))
+}
+
+/// Records a person in an agency (the demo's account holders, a future staff import); the
+/// person is validated and the change audited as any other.
+pub fn add_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    agency: AgencyId,
+    draft: &PersonDraft,
+) -> AppResult<PersonId> {
+    let row = crate::service::create_person(conn, actor, agency, draft)?;
+    PersonId::parse(&row.id).ok_or(AppError::NotFound)
+}
