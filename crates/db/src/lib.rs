@@ -12,7 +12,12 @@ use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-// Private, so the items the derive generates stay out of the public surface.
+// Private, so the items the derive generates stay out of the public surface (but the backend,
+// which custom column types name).
+#[expect(
+    missing_docs,
+    reason = "the backend type the MultiConnection derive generates carries no docs"
+)]
 mod conn {
     use diesel::{PgConnection, SqliteConnection};
 
@@ -25,7 +30,91 @@ mod conn {
         Sqlite(SqliteConnection),
     }
 }
-pub use conn::DbConn;
+pub use conn::{DbConn, MultiBackend};
+/// Re-exported for the [`text_sql!`] macro.
+pub use diesel;
+
+/// A value stored in a text column: an ID (UUID as text) or a status or kind (its name). A
+/// stored text that does not read back is an error naming the column's type — never a silent
+/// default.
+pub trait TextValue: Sized {
+    /// What the value is, for the error when a stored text does not read back.
+    const WHAT: &'static str;
+    /// The stored text.
+    fn to_text(&self) -> String;
+    /// The value of a stored text, if it is one.
+    fn from_text(text: &str) -> Option<Self>;
+}
+
+/// Reads a stored text as `T`, or the error that says what it is not.
+pub fn read_text<T: TextValue>(text: &str) -> diesel::deserialize::Result<T> {
+    T::from_text(text).ok_or_else(|| format!("stored {} {text:?} is not valid", T::WHAT).into())
+}
+
+/// Maps a [`TextValue`] type to `Text` columns on SQLite, PostgreSQL and the connection over
+/// both. The type also derives `diesel::AsExpression` and `diesel::FromSqlRow` with
+/// `#[diesel(sql_type = diesel::sql_types::Text)]`.
+#[macro_export]
+macro_rules! text_sql {
+    ($t:ty) => {
+        impl $crate::diesel::serialize::ToSql<$crate::diesel::sql_types::Text, $crate::diesel::sqlite::Sqlite> for $t {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut $crate::diesel::serialize::Output<'b, '_, $crate::diesel::sqlite::Sqlite>,
+            ) -> $crate::diesel::serialize::Result {
+                out.set_value($crate::TextValue::to_text(self));
+                Ok($crate::diesel::serialize::IsNull::No)
+            }
+        }
+        impl $crate::diesel::serialize::ToSql<$crate::diesel::sql_types::Text, $crate::diesel::pg::Pg> for $t {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut $crate::diesel::serialize::Output<'b, '_, $crate::diesel::pg::Pg>,
+            ) -> $crate::diesel::serialize::Result {
+                ::std::io::Write::write_all(out, $crate::TextValue::to_text(self).as_bytes())?;
+                Ok($crate::diesel::serialize::IsNull::No)
+            }
+        }
+        impl $crate::diesel::serialize::ToSql<$crate::diesel::sql_types::Text, $crate::MultiBackend> for $t {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut $crate::diesel::serialize::Output<'b, '_, $crate::MultiBackend>,
+            ) -> $crate::diesel::serialize::Result {
+                out.set_value(($crate::diesel::sql_types::Text, self));
+                Ok($crate::diesel::serialize::IsNull::No)
+            }
+        }
+        impl $crate::diesel::deserialize::FromSql<$crate::diesel::sql_types::Text, $crate::diesel::sqlite::Sqlite> for $t {
+            fn from_sql(
+                bytes: <$crate::diesel::sqlite::Sqlite as $crate::diesel::backend::Backend>::RawValue<'_>,
+            ) -> $crate::diesel::deserialize::Result<Self> {
+                let text = <String as $crate::diesel::deserialize::FromSql<
+                    $crate::diesel::sql_types::Text,
+                    $crate::diesel::sqlite::Sqlite,
+                >>::from_sql(bytes)?;
+                $crate::read_text(&text)
+            }
+        }
+        impl $crate::diesel::deserialize::FromSql<$crate::diesel::sql_types::Text, $crate::diesel::pg::Pg> for $t {
+            fn from_sql(
+                bytes: <$crate::diesel::pg::Pg as $crate::diesel::backend::Backend>::RawValue<'_>,
+            ) -> $crate::diesel::deserialize::Result<Self> {
+                let text = <String as $crate::diesel::deserialize::FromSql<
+                    $crate::diesel::sql_types::Text,
+                    $crate::diesel::pg::Pg,
+                >>::from_sql(bytes)?;
+                $crate::read_text(&text)
+            }
+        }
+        impl $crate::diesel::deserialize::FromSql<$crate::diesel::sql_types::Text, $crate::MultiBackend> for $t {
+            fn from_sql(
+                bytes: <$crate::MultiBackend as $crate::diesel::backend::Backend>::RawValue<'_>,
+            ) -> $crate::diesel::deserialize::Result<Self> {
+                bytes.from_sql::<Self, $crate::diesel::sql_types::Text>()
+            }
+        }
+    };
+}
 
 /// The two database kinds Simpul runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -68,3 +68,5 @@ notifications-none = No notifications yet.
 notifications-new = New
 notifications-unread = { $count } new
 notifications-all = All notifications
+error-choice = Choose one of: { $choices }.
+error-choose = Choose one.

@@ -65,3 +65,5 @@ notifications-none = Belum ada pemberitahuan.
 notifications-new = Baru
 notifications-unread = { $count } baru
 notifications-all = Semua pemberitahuan
+error-choice = Pilih salah satu: { $choices }.
+error-choose = Pilih salah satu.

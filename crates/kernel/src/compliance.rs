@@ -10,29 +10,19 @@ use std::collections::BTreeMap;
 use db::DbConn;
 use diesel::QueryResult;
 
-/// The four regulations whose rule packs ship with Simpul.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
-pub enum Pack {
-    /// Peraturan Bupati Kutai Timur No. 6 Tahun 2018.
-    KT,
-    /// Peraturan Bupati Enrekang No. 51.
-    EN,
-    /// Peraturan Bupati Mahakam Ulu No. 32 Tahun 2018.
-    MU,
-    /// Peraturan Walikota Bontang (2017).
-    BT,
-}
+use crate::ids::AgencyId;
 
-impl Pack {
-    /// Parses `KT`, `EN`, `MU` or `BT` (any case).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_uppercase().as_str() {
-            "KT" => Some(Self::KT),
-            "EN" => Some(Self::EN),
-            "MU" => Some(Self::MU),
-            "BT" => Some(Self::BT),
-            _ => None,
-        }
+crate::text_enum! {
+    /// The four regulations whose rule packs ship with Simpul.
+    pub enum Pack {
+        /// Peraturan Bupati Kutai Timur No. 6 Tahun 2018.
+        KT = "KT",
+        /// Peraturan Bupati Enrekang No. 51.
+        EN = "EN",
+        /// Peraturan Bupati Mahakam Ulu No. 32 Tahun 2018.
+        MU = "MU",
+        /// Peraturan Walikota Bontang (2017).
+        BT = "BT",
     }
 }
 
@@ -63,7 +53,7 @@ pub struct Finding {
     /// The rule broken.
     pub rule: &'static str,
     /// The agency that must act (none: the Dinas's own region-wide duty).
-    pub agency_id: Option<String>,
+    pub agency_id: Option<AgencyId>,
     /// What kind of record (`application`, `master_plan`…).
     pub record_type: &'static str,
     /// Its id.
@@ -81,21 +71,15 @@ pub struct Evaluation {
     /// Records that break rules (empty when only scores were asked for).
     pub findings: Vec<Finding>,
     /// Checks run per agency id.
-    pub checked: BTreeMap<String, u32>,
+    pub checked: BTreeMap<AgencyId, u32>,
     /// Checks failed per agency id.
-    pub failed: BTreeMap<String, u32>,
+    pub failed: BTreeMap<AgencyId, u32>,
     /// Whether findings are kept, or only counted.
     pub detail: bool,
 }
 
-fn bump(map: &mut BTreeMap<String, u32>, agency: &str) {
-    // Most checks land on an agency already counted: no allocation for those.
-    match map.get_mut(agency) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(agency.to_owned(), 1);
-        }
-    }
+fn bump(map: &mut BTreeMap<AgencyId, u32>, agency: AgencyId) {
+    *map.entry(agency).or_default() += 1;
 }
 
 impl Evaluation {
@@ -109,7 +93,7 @@ impl Evaluation {
 
     /// Records one check of one record for `agency`; when `broken`, the finding `what` makes
     /// is kept (it is only made when findings are wanted: a region may have a million checks).
-    pub fn check(&mut self, agency: Option<&str>, broken: bool, what: impl FnOnce() -> Finding) {
+    pub fn check(&mut self, agency: Option<AgencyId>, broken: bool, what: impl FnOnce() -> Finding) {
         if let Some(a) = agency {
             bump(&mut self.checked, a);
             if broken {
@@ -123,17 +107,12 @@ impl Evaluation {
 
     /// Records `n` checks for `agency` whose failures are reported with [`Evaluation::fail`]
     /// (for a source that counts its checks in the database rather than one by one).
-    pub fn count(&mut self, agency: &str, n: u32) {
-        match self.checked.get_mut(agency) {
-            Some(c) => *c += n,
-            None => {
-                self.checked.insert(agency.to_owned(), n);
-            }
-        }
+    pub fn count(&mut self, agency: AgencyId, n: u32) {
+        *self.checked.entry(agency).or_default() += n;
     }
 
     /// Records a failed check already counted with [`Evaluation::count`].
-    pub fn fail(&mut self, agency: &str, what: impl FnOnce() -> Finding) {
+    pub fn fail(&mut self, agency: AgencyId, what: impl FnOnce() -> Finding) {
         bump(&mut self.failed, agency);
         if self.detail {
             self.findings.push(what());
@@ -158,7 +137,7 @@ pub enum Within {
     /// The whole region.
     Region,
     /// One agency's records.
-    Agency(String),
+    Agency(AgencyId),
 }
 
 /// A context's contribution: its rules and the function that loads facts and checks them
@@ -231,14 +210,14 @@ pub fn score(checked: u32, failed: u32) -> u32 {
 }
 
 /// Scores per agency id from an evaluation, worst first.
-pub fn scores(e: &Evaluation) -> Vec<(String, u32, u32, u32)> {
+pub fn scores(e: &Evaluation) -> Vec<(AgencyId, u32, u32, u32)> {
     let failed = &e.failed;
-    let mut out: Vec<(String, u32, u32, u32)> = e
+    let mut out: Vec<(AgencyId, u32, u32, u32)> = e
         .checked
         .iter()
         .map(|(a, n)| {
-            let bad = failed.get(a.as_str()).copied().unwrap_or(0);
-            (a.clone(), score(*n, bad), *n, bad)
+            let bad = failed.get(a).copied().unwrap_or(0);
+            (*a, score(*n, bad), *n, bad)
         })
         .collect();
     out.sort_by(|x, y| x.1.cmp(&y.1).then_with(|| x.0.cmp(&y.0)));
@@ -265,7 +244,7 @@ mod tests {
         let active = |pack| Active { pack, detail: true };
         assert!(active(Pack::BT).has(&R));
         assert!(!active(Pack::MU).has(&R));
-        assert_eq!(Pack::parse(" kt "), Some(Pack::KT));
+        assert_eq!(Pack::parse_typed(" kt "), Some(Pack::KT));
         assert_eq!(Pack::parse("XX"), None);
     }
 
@@ -285,9 +264,10 @@ mod tests {
         assert_eq!(score(0, 0), 100);
         assert_eq!(score(4, 1), 75);
         assert_eq!(score(3, 3), 0);
-        let f = |a: &str| Finding {
+        let (a, b) = (AgencyId::new(), AgencyId::new());
+        let f = |a: AgencyId| Finding {
             rule: "X",
-            agency_id: Some(a.into()),
+            agency_id: Some(a),
             record_type: "application",
             record_id: "1".into(),
             label: "l".into(),
@@ -299,16 +279,13 @@ mod tests {
                 detail,
             };
             let mut e = Evaluation::new(&active);
-            e.check(Some("a"), false, || f("a"));
-            e.check(Some("a"), true, || f("a"));
-            e.check(Some("b"), false, || f("b"));
+            e.check(Some(a), false, || f(a));
+            e.check(Some(a), true, || f(a));
+            e.check(Some(b), false, || f(b));
             let mut other = Evaluation::new(&active);
-            other.check(Some("b"), false, || f("b"));
+            other.check(Some(b), false, || f(b));
             e.merge(other);
-            assert_eq!(
-                scores(&e),
-                vec![("a".into(), 50, 2, 1), ("b".into(), 100, 2, 0)]
-            );
+            assert_eq!(scores(&e), vec![(a, 50, 2, 1), (b, 100, 2, 0)]);
             assert_eq!(
                 e.findings.len(),
                 usize::from(detail),

@@ -164,7 +164,7 @@ impl Tr {
     }
 
     /// The message `prefix` + `value`, for translated codes (`agency-kind-` + `dinas`).
-    pub fn tp(&self, prefix: &str, value: &str) -> String {
+    pub fn tp(&self, prefix: &str, value: impl std::fmt::Display) -> String {
         message(self.lang, &format!("{prefix}{value}"), &[])
     }
 

@@ -164,7 +164,15 @@ pub fn choices(tr: Tr, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Choices for a `<select>` of every value of a closed set, labelled by `prefix` + name.
+pub fn choices_of<E: crate::ids::Choice>(tr: Tr, prefix: &str) -> Vec<(String, String)> {
+    E::all()
+        .iter()
+        .map(|v| (v.name().to_owned(), tr.t(&format!("{prefix}{}", v.name()))))
+        .collect()
+}
+
 /// Whether two texts are equal, whatever string types a template holds them in.
-pub fn same(a: &str, b: &str) -> bool {
-    a == b
+pub fn same(a: impl std::fmt::Display, b: impl std::fmt::Display) -> bool {
+    a.to_string() == b.to_string()
 }

@@ -32,6 +32,21 @@ impl Checker {
         Some(v.to_owned())
     }
 
+    /// A required choice among a closed set: blank asks to choose, anything else not in the set
+    /// names the choices.
+    pub fn choice<E: crate::ids::Choice>(&mut self, field: &str, value: &str) -> Option<E> {
+        if value.trim().is_empty() {
+            self.errors.push(FieldError::new(field, "error-choose"));
+            return None;
+        }
+        let v = E::typed(value);
+        if v.is_none() {
+            self.errors
+                .push(FieldError::new(field, "error-choice").arg("choices", E::names()));
+        }
+        v
+    }
+
     /// Records the outcome of a domain check.
     pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
         match result {

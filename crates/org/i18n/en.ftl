@@ -14,7 +14,6 @@ form-saved = Your changes are saved and recorded in the audit trail.
 record-updated = Last changed
 list-search = Search
 list-sort = Sort by
-error-choice = Choose one of: { $choices }.
 error-year = The year must be between 2000 and { $max }.
 error-region-domain = The domain must be the region's name followed by { $suffix } (for example sukamaju{ $suffix }).
 error-agency-code = Codes are 2–20 upper-case letters, digits or hyphens (for example DISKOMINFO).

@@ -14,7 +14,6 @@ form-saved = Perubahan sudah disimpan dan dicatat dalam jejak audit.
 record-updated = Terakhir diubah
 list-search = Cari
 list-sort = Urutkan
-error-choice = Pilih salah satu: { $choices }.
 error-year = Tahun harus antara 2000 dan { $max }.
 error-region-domain = Domain harus berupa nama daerah diikuti { $suffix } (contoh: sukamaju{ $suffix }).
 error-agency-code = Kode 2–20 karakter: huruf besar, angka atau tanda hubung (contoh: DISKOMINFO).

@@ -5,7 +5,6 @@
 use db::DbConn;
 use kernel::AppResult;
 use kernel::audit::Actor;
-use kernel::ids::AgencyId;
 
 use crate::model::{AgencyDraft, PersonDraft, RegionDraft};
 use crate::{service, store};
@@ -118,7 +117,7 @@ pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
                 }),
             };
             let row = service::create_agency(conn, &actor, &draft)?;
-            ids.push((code, AgencyId::parse(&row.id).unwrap_or_default()));
+            ids.push((code, row.id));
         }
         let mut n = 0;
         for (code, agency) in &ids {

@@ -10,9 +10,9 @@ use diesel::QueryResult;
 use kernel::audit::Actor;
 use kernel::compliance::Pack;
 use kernel::ids::{AgencyId, PersonId};
-use kernel::{AppError, AppResult};
+use kernel::AppResult;
 
-use crate::model::PersonDraft;
+use crate::model::{PersonDraft, SubdomainAuthority};
 use crate::store::{self, AgencyRow, PersonRow, RegionRow};
 
 /// An agency as other contexts name it.
@@ -35,13 +35,13 @@ impl AgencyRef {
     }
 }
 
-fn agency_ref(r: AgencyRow) -> Option<AgencyRef> {
-    Some(AgencyRef {
-        id: AgencyId::parse(&r.id)?,
+fn agency_ref(r: AgencyRow) -> AgencyRef {
+    AgencyRef {
+        id: r.id,
         code: r.code,
         name: r.name,
         is_dinas: r.is_dinas,
-    })
+    }
 }
 
 /// A person as other contexts need them (an account's owner, the claims of a sign-in).
@@ -59,14 +59,14 @@ pub struct PersonRef {
     pub email: Option<String>,
 }
 
-fn person_ref(r: PersonRow) -> Option<PersonRef> {
-    Some(PersonRef {
-        id: PersonId::parse(&r.id)?,
-        agency: AgencyId::parse(&r.agency_id)?,
+fn person_ref(r: PersonRow) -> PersonRef {
+    PersonRef {
+        id: r.id,
+        agency: r.agency_id,
         name: r.name,
         nip: r.nip,
         email: r.email,
-    })
+    }
 }
 
 /// The region profile as other contexts use it.
@@ -80,13 +80,13 @@ pub struct RegionRef {
     pub pack: Pack,
     /// The regulation's full title, as findings cite it.
     pub regulation_title: String,
-    /// Who grants subdomains (`kepala-dinas`, `bupati`, `dinas`).
-    pub subdomain_authority: String,
+    /// Who grants subdomains.
+    pub subdomain_authority: SubdomainAuthority,
 }
 
 fn region_ref(r: RegionRow) -> RegionRef {
     RegionRef {
-        pack: Pack::parse(&r.regulation_pack).unwrap_or(Pack::KT),
+        pack: r.regulation_pack,
         name: r.name,
         domain: r.domain,
         regulation_title: r.regulation_title,
@@ -101,24 +101,23 @@ pub fn region(conn: &mut DbConn) -> QueryResult<Option<RegionRef>> {
 
 /// One agency.
 pub fn agency(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<AgencyRef>> {
-    Ok(store::agency_find(conn, id)?.and_then(agency_ref))
+    Ok(store::agency_find(conn, id)?.map(agency_ref))
 }
 
 /// One agency by its code (any case).
 pub fn agency_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<AgencyRef>> {
-    Ok(store::agency_by_code(conn, &code.trim().to_uppercase())?.and_then(agency_ref))
+    Ok(store::agency_by_code(conn, &code.trim().to_uppercase())?.map(agency_ref))
 }
 
 /// The agencies with these ids, by id (unknown ids are simply absent): one query for a whole
 /// page of records.
 pub fn agencies(conn: &mut DbConn, ids: &[AgencyId]) -> QueryResult<HashMap<AgencyId, AgencyRef>> {
-    let mut keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let mut keys = ids.to_vec();
     keys.sort();
     keys.dedup();
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     Ok(store::agencies_by_ids(conn, &keys)?
         .into_iter()
-        .filter_map(agency_ref)
+        .map(agency_ref)
         .map(|a| (a.id, a))
         .collect())
 }
@@ -127,7 +126,7 @@ pub fn agencies(conn: &mut DbConn, ids: &[AgencyId]) -> QueryResult<HashMap<Agen
 pub fn all_agencies(conn: &mut DbConn) -> QueryResult<Vec<AgencyRef>> {
     Ok(store::agency_all(conn)?
         .into_iter()
-        .filter_map(agency_ref)
+        .map(agency_ref)
         .collect())
 }
 
@@ -138,7 +137,7 @@ pub fn agency_count(conn: &mut DbConn) -> QueryResult<i64> {
 
 /// The agency flagged as the Dinas.
 pub fn dinas(conn: &mut DbConn) -> QueryResult<Option<AgencyRef>> {
-    match store::dinas_id(conn)?.as_deref().and_then(AgencyId::parse) {
+    match store::dinas_id(conn)? {
         Some(id) => agency(conn, id),
         None => Ok(None),
     }
@@ -146,7 +145,7 @@ pub fn dinas(conn: &mut DbConn) -> QueryResult<Option<AgencyRef>> {
 
 /// One person.
 pub fn person(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<PersonRef>> {
-    Ok(store::person_find(conn, id)?.and_then(person_ref))
+    Ok(store::person_find(conn, id)?.map(person_ref))
 }
 
 /// Records a person in an agency (the demo's account holders, a future staff import); the
@@ -157,6 +156,5 @@ pub fn add_person(
     agency: AgencyId,
     draft: &PersonDraft,
 ) -> AppResult<PersonId> {
-    let row = crate::service::create_person(conn, actor, agency, draft)?;
-    PersonId::parse(&row.id).ok_or(AppError::NotFound)
+    Ok(crate::service::create_person(conn, actor, agency, draft)?.id)
 }

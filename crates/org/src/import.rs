@@ -192,7 +192,7 @@ pub fn import_agencies(conn: &mut DbConn, actor: &Actor, bytes: &[u8]) -> AppRes
         return Err(AppError::Validation(errors));
     }
     for (_, d) in &drafts {
-        service::create_agency(conn, actor, d)?;
+        service::add_agency(conn, actor, d)?;
     }
     Ok(drafts.len())
 }
@@ -218,7 +218,7 @@ pub fn import_people(
             Some(a) => *a,
             None => {
                 let found =
-                    store::agency_by_code(conn, &code)?.and_then(|a| AgencyId::parse(&a.id));
+                    store::agency_by_code(conn, &code)?.map(|a| a.id);
                 agencies.insert(code.clone(), found);
                 found
             }
@@ -280,7 +280,7 @@ pub fn import_people(
         return Err(AppError::Validation(errors));
     }
     for (_, agency, d) in &drafts {
-        service::create_person(conn, actor, *agency, d)?;
+        service::add_person(conn, actor, *agency, d)?;
     }
     Ok(drafts.len())
 }

@@ -8,7 +8,7 @@ pub mod import;
 pub mod model;
 pub mod pages;
 pub mod service;
-pub mod store;
+mod store;
 
 use axum::Router;
 use axum::routing::{get, post};

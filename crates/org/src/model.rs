@@ -3,32 +3,80 @@
 
 use chrono::{Datelike, NaiveDate};
 use kernel::FieldError;
+use kernel::compliance::Pack;
 use kernel::validate::{Checker, check_email};
 use serde::{Deserialize, Serialize};
 
-/// Kabupaten (regency) or Kota (city).
-pub const REGION_KINDS: [&str; 2] = ["kabupaten", "kota"];
-/// The four regulations whose rule packs ship with Simpul.
-pub const REGULATION_PACKS: [&str; 4] = ["KT", "EN", "MU", "BT"];
-/// Who grants subdomains: the Kepala Dinas (MU 10.4), the Bupati (EN 9.4) or the Dinas (BT 29.3).
-pub const SUBDOMAIN_AUTHORITIES: [&str; 3] = ["kepala-dinas", "bupati", "dinas"];
-/// Reporting chains: agency→Dinas→Bupati (MU 24) or agency→Bupati via the Dinas (EN 26).
-pub const REPORTING_CHAINS: [&str; 2] = ["agency-dinas-bupati", "agency-bupati-via-dinas"];
-/// Kinds of agency.
-pub const AGENCY_KINDS: [&str; 10] = [
-    "sekretariat-daerah",
-    "sekretariat-dprd",
-    "inspektorat",
-    "dinas",
-    "badan",
-    "satpol-pp",
-    "kecamatan",
-    "kelurahan",
-    "rsud",
-    "lainnya",
-];
-/// Kinds of staff: PNS and PPPK are ASN (with an 18-digit number); the rest are non-ASN.
-pub const PERSON_KINDS: [&str; 3] = ["pns", "pppk", "non-asn"];
+kernel::text_enum! {
+    /// Kabupaten (regency) or Kota (city).
+    pub enum RegionKind {
+        /// A regency.
+        Kabupaten = "kabupaten",
+        /// A city.
+        Kota = "kota",
+    }
+}
+
+kernel::text_enum! {
+    /// Who grants subdomains: the Kepala Dinas (MU 10.4), the Bupati (EN 9.4) or the Dinas
+    /// (BT 29.3).
+    pub enum SubdomainAuthority {
+        /// The head of the Dinas.
+        KepalaDinas = "kepala-dinas",
+        /// The Bupati or Walikota.
+        Bupati = "bupati",
+        /// The Dinas itself.
+        Dinas = "dinas",
+    }
+}
+
+kernel::text_enum! {
+    /// Reporting chains: agency→Dinas→Bupati (MU 24) or agency→Bupati via the Dinas (EN 26).
+    pub enum ReportingChain {
+        /// Agency to the Dinas, the Dinas to the Bupati.
+        AgencyDinasBupati = "agency-dinas-bupati",
+        /// Agency to the Bupati through the Dinas.
+        AgencyBupatiViaDinas = "agency-bupati-via-dinas",
+    }
+}
+
+kernel::text_enum! {
+    /// Kinds of agency.
+    pub enum AgencyKind {
+        /// Sekretariat Daerah.
+        SekretariatDaerah = "sekretariat-daerah",
+        /// Sekretariat DPRD.
+        SekretariatDprd = "sekretariat-dprd",
+        /// Inspektorat.
+        Inspektorat = "inspektorat",
+        /// A Dinas.
+        Dinas = "dinas",
+        /// A Badan.
+        Badan = "badan",
+        /// Satuan Polisi Pamong Praja.
+        SatpolPp = "satpol-pp",
+        /// A Kecamatan.
+        Kecamatan = "kecamatan",
+        /// A Kelurahan.
+        Kelurahan = "kelurahan",
+        /// The regional hospital.
+        Rsud = "rsud",
+        /// Anything else.
+        Lainnya = "lainnya",
+    }
+}
+
+kernel::text_enum! {
+    /// Kinds of staff: PNS and PPPK are ASN (with an 18-digit number); the rest are non-ASN.
+    pub enum PersonKind {
+        /// Civil servant.
+        Pns = "pns",
+        /// Government employee on contract.
+        Pppk = "pppk",
+        /// Not a civil servant.
+        NonAsn = "non-asn",
+    }
+}
 
 /// The region profile as entered (before validation).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -54,22 +102,37 @@ pub struct RegionDraft {
     pub reporting_chain: String,
 }
 
-fn one_of(c: &mut Checker, field: &str, value: &str, allowed: &[&str]) -> String {
-    let v = value.trim().to_lowercase();
-    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&v)) {
-        c.push(FieldError::new(field, "error-choice").arg("choices", allowed.join(", ")));
-    }
-    v
+/// The region profile, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// Name.
+    pub name: String,
+    /// Regency or city.
+    pub kind: RegionKind,
+    /// The main domain, lower-case, without a trailing dot.
+    pub domain: String,
+    /// The rule pack.
+    pub regulation_pack: Pack,
+    /// The regulation's number.
+    pub regulation_number: String,
+    /// The regulation's year.
+    pub regulation_year: i32,
+    /// Its full title.
+    pub regulation_title: String,
+    /// Who grants subdomains.
+    pub subdomain_authority: SubdomainAuthority,
+    /// The reporting chain.
+    pub reporting_chain: ReportingChain,
 }
 
 /// Checks a region profile; the domain must follow the national rule
 /// (`<name>kab.go.id` for a regency, `<name>kota.go.id` for a city).
-pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<RegionDraft, Vec<FieldError>> {
+pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<Region, Vec<FieldError>> {
     let mut c = Checker::default();
     let name = c.text("name", &d.name, 120);
-    let kind = one_of(&mut c, "kind", &d.kind, &REGION_KINDS);
+    let kind = c.choice::<RegionKind>("kind", &d.kind);
     let domain = d.domain.trim().trim_end_matches('.').to_lowercase();
-    let suffix = if kind == "kota" {
+    let suffix = if kind == Some(RegionKind::Kota) {
         "kota.go.id"
     } else {
         "kab.go.id"
@@ -83,44 +146,30 @@ pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<RegionDraft, V
     {
         c.push(FieldError::new("domain", "error-region-domain").arg("suffix", suffix));
     }
-    let pack = d.regulation_pack.trim().to_uppercase();
-    if !REGULATION_PACKS.contains(&pack.as_str()) {
-        c.push(
-            FieldError::new("regulation_pack", "error-choice")
-                .arg("choices", REGULATION_PACKS.join(", ")),
-        );
-    }
+    let pack = c.choice::<Pack>("regulation_pack", &d.regulation_pack);
     let number = c.text("regulation_number", &d.regulation_number, 20);
     if !(2000..=this_year).contains(&d.regulation_year) {
         c.push(FieldError::new("regulation_year", "error-year").arg("max", this_year));
     }
     let title = c.text("regulation_title", &d.regulation_title, 300);
-    let authority = one_of(
-        &mut c,
-        "subdomain_authority",
-        &d.subdomain_authority,
-        &SUBDOMAIN_AUTHORITIES,
-    );
-    let chain = one_of(
-        &mut c,
-        "reporting_chain",
-        &d.reporting_chain,
-        &REPORTING_CHAINS,
-    );
-    if !c.errors.is_empty() {
-        return Err(c.errors);
+    let authority = c.choice::<SubdomainAuthority>("subdomain_authority", &d.subdomain_authority);
+    let chain = c.choice::<ReportingChain>("reporting_chain", &d.reporting_chain);
+    match (c.errors.is_empty(), kind, pack, authority, chain) {
+        (true, Some(kind), Some(regulation_pack), Some(subdomain_authority), Some(reporting_chain)) => {
+            Ok(Region {
+                name,
+                kind,
+                domain,
+                regulation_pack,
+                regulation_number: number,
+                regulation_year: d.regulation_year,
+                regulation_title: title,
+                subdomain_authority,
+                reporting_chain,
+            })
+        }
+        _ => Err(c.errors),
     }
-    Ok(RegionDraft {
-        name,
-        kind,
-        domain,
-        regulation_pack: pack,
-        regulation_number: number,
-        regulation_year: d.regulation_year,
-        regulation_title: title,
-        subdomain_authority: authority,
-        reporting_chain: chain,
-    })
 }
 
 /// An agency as entered.
@@ -130,7 +179,7 @@ pub struct AgencyDraft {
     pub name: String,
     /// Short code, e.g. `DISKOMINFO`.
     pub code: String,
-    /// One of [`AGENCY_KINDS`].
+    /// One of the [`AgencyKind`] names.
     pub kind: String,
     /// Whether this is the Dinas (the e-government coordinator).
     pub is_dinas: bool,
@@ -138,8 +187,23 @@ pub struct AgencyDraft {
     pub egov_unit: Option<String>,
 }
 
+/// An agency, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    /// Full name.
+    pub name: String,
+    /// Code, upper-case.
+    pub code: String,
+    /// Kind.
+    pub kind: AgencyKind,
+    /// Whether it is the Dinas.
+    pub is_dinas: bool,
+    /// Its e-government unit.
+    pub egov_unit: Option<String>,
+}
+
 /// Checks an agency; codes are upper-case letters, digits and hyphens.
-pub fn validate_agency(d: &AgencyDraft) -> Result<AgencyDraft, Vec<FieldError>> {
+pub fn validate_agency(d: &AgencyDraft) -> Result<Agency, Vec<FieldError>> {
     let mut c = Checker::default();
     let name = c.text("name", &d.name, 200);
     let code = d.code.trim().to_uppercase();
@@ -151,18 +215,18 @@ pub fn validate_agency(d: &AgencyDraft) -> Result<AgencyDraft, Vec<FieldError>> 
     {
         c.push(FieldError::new("code", "error-agency-code"));
     }
-    let kind = one_of(&mut c, "kind", &d.kind, &AGENCY_KINDS);
+    let kind = c.choice::<AgencyKind>("kind", &d.kind);
     let egov_unit = c.optional("egov_unit", d.egov_unit.as_deref(), 200);
-    if !c.errors.is_empty() {
-        return Err(c.errors);
+    match (c.errors.is_empty(), kind) {
+        (true, Some(kind)) => Ok(Agency {
+            name,
+            code,
+            kind,
+            is_dinas: d.is_dinas,
+            egov_unit,
+        }),
+        _ => Err(c.errors),
     }
-    Ok(AgencyDraft {
-        name,
-        code,
-        kind,
-        is_dinas: d.is_dinas,
-        egov_unit,
-    })
 }
 
 /// A person as entered; the agency is named by id (forms, API) or code (CSV), resolved by the caller.
@@ -170,7 +234,7 @@ pub fn validate_agency(d: &AgencyDraft) -> Result<AgencyDraft, Vec<FieldError>> 
 pub struct PersonDraft {
     /// Full name with titles.
     pub name: String,
-    /// One of [`PERSON_KINDS`].
+    /// One of the [`PersonKind`] names.
     pub kind: String,
     /// The 18-digit ASN number (PNS NIP or PPPK number), required for ASN.
     pub nip: Option<String>,
@@ -184,29 +248,50 @@ pub struct PersonDraft {
     pub phone: Option<String>,
 }
 
+/// A person, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// Kind of staff.
+    pub kind: PersonKind,
+    /// ASN number.
+    pub nip: Option<String>,
+    /// NIK.
+    pub nik: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// E-mail, lower-case.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
 /// Checks a person against the rules for their kind.
-pub fn validate_person(d: &PersonDraft, today: NaiveDate) -> Result<PersonDraft, Vec<FieldError>> {
+pub fn validate_person(d: &PersonDraft, today: NaiveDate) -> Result<Person, Vec<FieldError>> {
     let mut c = Checker::default();
     let name = c.text("name", &d.name, 200);
-    let kind = one_of(&mut c, "kind", &d.kind, &PERSON_KINDS);
+    let kind = c.choice::<PersonKind>("kind", &d.kind);
     let nip = d
         .nip
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    let nip = match (kind.as_str(), nip) {
-        ("pns", Some(n)) => c.check(check_nip(&n, AsnKind::Pns, today)).map(|_| n),
-        ("pppk", Some(n)) => c.check(check_nip(&n, AsnKind::Pppk, today)).map(|_| n),
-        ("pns" | "pppk", None) => {
+    let nip = match (kind, nip) {
+        (Some(PersonKind::Pns), Some(n)) => c.check(check_nip(&n, AsnKind::Pns, today)).map(|_| n),
+        (Some(PersonKind::Pppk), Some(n)) => {
+            c.check(check_nip(&n, AsnKind::Pppk, today)).map(|_| n)
+        }
+        (Some(PersonKind::Pns | PersonKind::Pppk), None) => {
             c.push(FieldError::new("nip", "error-nip-required"));
             None
         }
-        (_, Some(_)) => {
+        (Some(PersonKind::NonAsn), Some(_)) => {
             c.push(FieldError::new("nip", "error-nip-non-asn"));
             None
         }
-        (_, None) => None,
+        (_, _) => None,
     };
     let nik = match d.nik.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) => c.check(check_nik(n)).map(|_| n.to_owned()),
@@ -225,18 +310,18 @@ pub fn validate_person(d: &PersonDraft, today: NaiveDate) -> Result<PersonDraft,
     {
         c.push(FieldError::new("phone", "error-phone"));
     }
-    if !c.errors.is_empty() {
-        return Err(c.errors);
+    match (c.errors.is_empty(), kind) {
+        (true, Some(kind)) => Ok(Person {
+            name,
+            kind,
+            nip,
+            nik,
+            position,
+            email,
+            phone,
+        }),
+        _ => Err(c.errors),
     }
-    Ok(PersonDraft {
-        name,
-        kind,
-        nip,
-        nik,
-        position,
-        email,
-        phone,
-    })
 }
 
 /// Which kind of ASN number to expect.
@@ -445,6 +530,8 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["name", "code", "kind"]);
+        let blank = validate_agency(&AgencyDraft::default()).unwrap_err();
+        assert_eq!(blank[2].key, "error-choose", "a blank choice asks to choose");
 
         let mut r = RegionDraft {
             name: "Kabupaten Sukamaju".into(),
@@ -457,7 +544,7 @@ mod tests {
             subdomain_authority: "kepala-dinas".into(),
             reporting_chain: "agency-dinas-bupati".into(),
         };
-        assert_eq!(validate_region(&r, 2026).unwrap().regulation_pack, "KT");
+        assert_eq!(validate_region(&r, 2026).unwrap().regulation_pack, Pack::KT);
         r.domain = "sukamaju.go.id".into();
         assert_eq!(validate_region(&r, 2026).unwrap_err()[0].field, "domain");
         r.kind = "kota".into();

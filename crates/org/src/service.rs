@@ -44,8 +44,8 @@ pub fn put_region(conn: &mut DbConn, actor: &Actor, draft: &RegionDraft) -> AppR
 fn record_flag_moves(
     conn: &mut DbConn,
     actor: &Actor,
-    unflagged: &[String],
-    to: &str,
+    unflagged: &[AgencyId],
+    to: AgencyId,
 ) -> AppResult<()> {
     for from in unflagged {
         audit::record(
@@ -54,8 +54,8 @@ fn record_flag_moves(
             Change {
                 action: "agency.dinas_flag_moved",
                 record_type: "agency",
-                record_id: from.clone(),
-                agency: AgencyId::parse(from),
+                record_id: from.to_string(),
+                agency: Some(*from),
                 summary: json!({"before": {"is_dinas": true}, "after": {"is_dinas": false}, "moved_to": to}),
             },
         )?;
@@ -70,21 +70,26 @@ pub fn create_agency(
     draft: &AgencyDraft,
 ) -> AppResult<AgencyRow> {
     let d = model::validate_agency(draft).map_err(AppError::Validation)?;
+    add_agency(conn, actor, &d)
+}
+
+/// Creates an agency already checked (an import checks every line before adding any).
+pub(crate) fn add_agency(conn: &mut DbConn, actor: &Actor, d: &model::Agency) -> AppResult<AgencyRow> {
     if store::agency_by_code(conn, &d.code)?.is_some() {
         return Err(AppError::Conflict(
             FieldError::new("code", "error-agency-code-taken").arg("code", &d.code),
         ));
     }
-    let (row, unflagged) = store::agency_create(conn, &d, &actor.label)?;
-    record_flag_moves(conn, actor, &unflagged, &row.id)?;
+    let (row, unflagged) = store::agency_create(conn, d, &actor.label)?;
+    record_flag_moves(conn, actor, &unflagged, row.id)?;
     audit::record(
         conn,
         actor,
         Change {
             action: "agency.create",
             record_type: "agency",
-            record_id: row.id.clone(),
-            agency: AgencyId::parse(&row.id),
+            record_id: row.id.to_string(),
+            agency: Some(row.id),
             summary: json!({"after": agency_summary(&row)}),
         },
     )?;
@@ -107,15 +112,15 @@ pub fn update_agency(
             FieldError::new("code", "error-agency-code-taken").arg("code", &d.code),
         ));
     }
-    let (after, unflagged) = store::agency_update(conn, &before.id, &d, &actor.label)?;
-    record_flag_moves(conn, actor, &unflagged, &after.id)?;
+    let (after, unflagged) = store::agency_update(conn, before.id, &d, &actor.label)?;
+    record_flag_moves(conn, actor, &unflagged, after.id)?;
     audit::record(
         conn,
         actor,
         Change {
             action: "agency.update",
             record_type: "agency",
-            record_id: after.id.clone(),
+            record_id: after.id.to_string(),
             agency: Some(id),
             summary: json!({"before": agency_summary(&before), "after": agency_summary(&after)}),
         },
@@ -123,12 +128,16 @@ pub fn update_agency(
     Ok(after)
 }
 
-fn check_numbers_free(conn: &mut DbConn, d: &PersonDraft, except: Option<&str>) -> AppResult<()> {
+fn check_numbers_free(
+    conn: &mut DbConn,
+    d: &model::Person,
+    except: Option<PersonId>,
+) -> AppResult<()> {
     let nips: Vec<String> = d.nip.iter().cloned().collect();
     let niks: Vec<String> = d.nik.iter().cloned().collect();
     let (nip_taken, nik_taken) = store::person_numbers_taken(conn, &nips, &niks)?;
     let mine = match except {
-        Some(id) => store::person_find(conn, PersonId::parse(id).ok_or(AppError::NotFound)?)?,
+        Some(id) => store::person_find(conn, id)?,
         None => None,
     };
     let is_mine =
@@ -162,17 +171,27 @@ pub fn create_person(
     draft: &PersonDraft,
 ) -> AppResult<PersonRow> {
     let d = model::validate_person(draft, today()).map_err(AppError::Validation)?;
+    add_person(conn, actor, agency, &d)
+}
+
+/// Creates a person already checked (an import checks every line before adding any).
+pub(crate) fn add_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    agency: AgencyId,
+    d: &model::Person,
+) -> AppResult<PersonRow> {
     store::agency_find(conn, agency)?
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    check_numbers_free(conn, &d, None)?;
-    let row = store::person_create(conn, agency, &d, &actor.label)?;
+    check_numbers_free(conn, d, None)?;
+    let row = store::person_create(conn, agency, d, &actor.label)?;
     audit::record(
         conn,
         actor,
         Change {
             action: "person.create",
             record_type: "person",
-            record_id: row.id.clone(),
+            record_id: row.id.to_string(),
             agency: Some(agency),
             summary: json!({"after": person_summary(&row)}),
         },
@@ -192,15 +211,15 @@ pub fn update_person(
     let before = store::person_find(conn, id)?.ok_or(AppError::NotFound)?;
     store::agency_find(conn, agency)?
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    check_numbers_free(conn, &d, Some(&before.id))?;
-    let after = store::person_update(conn, &before.id, agency, &d, &actor.label)?;
+    check_numbers_free(conn, &d, Some(before.id))?;
+    let after = store::person_update(conn, before.id, agency, &d, &actor.label)?;
     audit::record(
         conn,
         actor,
         Change {
             action: "person.update",
             record_type: "person",
-            record_id: after.id.clone(),
+            record_id: after.id.to_string(),
             agency: Some(agency),
             summary: json!({"before": person_summary(&before), "after": person_summary(&after)}),
         },

@@ -1,4 +1,5 @@
-//! All of the organisation context's SQL.
+//! All of the organisation context's SQL. Private to the crate: other contexts use
+//! [`crate::directory`].
 
 use chrono::NaiveDateTime;
 use db::DbConn;
@@ -8,7 +9,8 @@ use diesel::prelude::*;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::permissions::Visible;
 
-use crate::model::{AgencyDraft, PersonDraft, RegionDraft};
+use crate::model::{Agency, AgencyKind, Person, PersonKind, Region, RegionKind, ReportingChain, SubdomainAuthority};
+use kernel::compliance::Pack;
 
 /// The stored region profile.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -18,12 +20,12 @@ pub struct RegionRow {
     pub id: i32,
     /// Name.
     pub name: String,
-    /// `kabupaten` or `kota`.
-    pub kind: String,
+    /// Regency or city.
+    pub kind: RegionKind,
     /// Main domain.
     pub domain: String,
     /// Rule pack.
-    pub regulation_pack: String,
+    pub regulation_pack: Pack,
     /// Regulation number.
     pub regulation_number: String,
     /// Regulation year.
@@ -31,9 +33,9 @@ pub struct RegionRow {
     /// Regulation title.
     pub regulation_title: String,
     /// Who grants subdomains.
-    pub subdomain_authority: String,
+    pub subdomain_authority: SubdomainAuthority,
     /// Reporting chain.
-    pub reporting_chain: String,
+    pub reporting_chain: ReportingChain,
     /// Last change.
     pub updated_at: NaiveDateTime,
     /// Changed by.
@@ -45,13 +47,13 @@ pub struct RegionRow {
 #[diesel(table_name = agencies)]
 pub struct AgencyRow {
     /// Id.
-    pub id: String,
+    pub id: AgencyId,
     /// Name.
     pub name: String,
     /// Code.
     pub code: String,
     /// Kind.
-    pub kind: String,
+    pub kind: AgencyKind,
     /// The Dinas flag.
     pub is_dinas: bool,
     /// E-government unit.
@@ -71,13 +73,13 @@ pub struct AgencyRow {
 #[diesel(table_name = people)]
 pub struct PersonRow {
     /// Id.
-    pub id: String,
+    pub id: PersonId,
     /// Agency id.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Name.
     pub name: String,
     /// Kind.
-    pub kind: String,
+    pub kind: PersonKind,
     /// ASN number.
     pub nip: Option<String>,
     /// NIK (never shown unmasked).
@@ -112,17 +114,17 @@ pub fn region_get(conn: &mut DbConn) -> QueryResult<Option<RegionRow>> {
 }
 
 /// Sets the region profile.
-pub fn region_put(conn: &mut DbConn, d: &RegionDraft, by: &str) -> QueryResult<RegionRow> {
+pub fn region_put(conn: &mut DbConn, d: &Region, by: &str) -> QueryResult<RegionRow> {
     let values = (
         region::name.eq(&d.name),
-        region::kind.eq(&d.kind),
+        region::kind.eq(d.kind),
         region::domain.eq(&d.domain),
-        region::regulation_pack.eq(&d.regulation_pack),
+        region::regulation_pack.eq(d.regulation_pack),
         region::regulation_number.eq(&d.regulation_number),
         region::regulation_year.eq(d.regulation_year),
         region::regulation_title.eq(&d.regulation_title),
-        region::subdomain_authority.eq(&d.subdomain_authority),
-        region::reporting_chain.eq(&d.reporting_chain),
+        region::subdomain_authority.eq(d.subdomain_authority),
+        region::reporting_chain.eq(d.reporting_chain),
         region::updated_at.eq(now()),
         region::updated_by.eq(by),
     );
@@ -144,7 +146,7 @@ pub fn region_put(conn: &mut DbConn, d: &RegionDraft, by: &str) -> QueryResult<R
 /// One agency.
 pub fn agency_find(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<AgencyRow>> {
     agencies::table
-        .find(id.to_string())
+        .find(id)
         .select(AgencyRow::as_select())
         .first(conn)
         .optional()
@@ -168,7 +170,7 @@ pub fn agency_all(conn: &mut DbConn) -> QueryResult<Vec<AgencyRow>> {
 }
 
 /// The agencies with these ids.
-pub fn agencies_by_ids(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<AgencyRow>> {
+pub fn agencies_by_ids(conn: &mut DbConn, ids: &[AgencyId]) -> QueryResult<Vec<AgencyRow>> {
     let mut out = vec![];
     for chunk in ids.chunks(500) {
         out.extend(
@@ -181,17 +183,8 @@ pub fn agencies_by_ids(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<Agenc
     Ok(out)
 }
 
-/// An agency's code, by id.
-pub fn agency_find_code(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
-    agencies::table
-        .find(id)
-        .select(agencies::code)
-        .first(conn)
-        .optional()
-}
-
 /// The agency flagged as the Dinas, if any.
-pub fn dinas_id(conn: &mut DbConn) -> QueryResult<Option<String>> {
+pub fn dinas_id(conn: &mut DbConn) -> QueryResult<Option<AgencyId>> {
     agencies::table
         .filter(agencies::is_dinas.eq(true))
         .select(agencies::id)
@@ -233,8 +226,8 @@ pub fn agency_list(
                     .or(lower(agencies::code).like(pat).escape('\\')),
             );
         }
-        if let Some(kind) = f.kind.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(agencies::kind.eq(kind.to_owned()));
+        if let Some(kind) = f.kind.as_deref().and_then(AgencyKind::parse) {
+            q = q.filter(agencies::kind.eq(kind));
         }
         q
     };
@@ -253,8 +246,8 @@ pub fn agency_list(
 }
 
 /// Clears the Dinas flag from every agency but `keep` (the flag moves, it never doubles).
-fn unflag_other_dinas(conn: &mut DbConn, keep: &str) -> QueryResult<Vec<String>> {
-    let others: Vec<String> = agencies::table
+fn unflag_other_dinas(conn: &mut DbConn, keep: AgencyId) -> QueryResult<Vec<AgencyId>> {
+    let others: Vec<AgencyId> = agencies::table
         .filter(agencies::is_dinas.eq(true))
         .filter(agencies::id.ne(keep))
         .select(agencies::id)
@@ -270,22 +263,22 @@ fn unflag_other_dinas(conn: &mut DbConn, keep: &str) -> QueryResult<Vec<String>>
 /// Inserts an agency; returns it and the agencies that lost the Dinas flag.
 pub fn agency_create(
     conn: &mut DbConn,
-    d: &AgencyDraft,
+    d: &Agency,
     by: &str,
-) -> QueryResult<(AgencyRow, Vec<String>)> {
-    let id = AgencyId::new().to_string();
+) -> QueryResult<(AgencyRow, Vec<AgencyId>)> {
+    let id = AgencyId::new();
     let unflagged = if d.is_dinas {
-        unflag_other_dinas(conn, &id)?
+        unflag_other_dinas(conn, id)?
     } else {
         vec![]
     };
     let t = now();
     diesel::insert_into(agencies::table)
         .values((
-            agencies::id.eq(&id),
+            agencies::id.eq(id),
             agencies::name.eq(&d.name),
             agencies::code.eq(&d.code),
-            agencies::kind.eq(&d.kind),
+            agencies::kind.eq(d.kind),
             agencies::is_dinas.eq(d.is_dinas),
             agencies::egov_unit.eq(&d.egov_unit),
             agencies::created_at.eq(t),
@@ -295,7 +288,7 @@ pub fn agency_create(
         ))
         .execute(conn)?;
     let row = agencies::table
-        .find(&id)
+        .find(id)
         .select(AgencyRow::as_select())
         .first(conn)?;
     Ok((row, unflagged))
@@ -304,10 +297,10 @@ pub fn agency_create(
 /// Updates an agency; returns the new row and the agencies that lost the Dinas flag.
 pub fn agency_update(
     conn: &mut DbConn,
-    id: &str,
-    d: &AgencyDraft,
+    id: AgencyId,
+    d: &Agency,
     by: &str,
-) -> QueryResult<(AgencyRow, Vec<String>)> {
+) -> QueryResult<(AgencyRow, Vec<AgencyId>)> {
     let unflagged = if d.is_dinas {
         unflag_other_dinas(conn, id)?
     } else {
@@ -317,7 +310,7 @@ pub fn agency_update(
         .set((
             agencies::name.eq(&d.name),
             agencies::code.eq(&d.code),
-            agencies::kind.eq(&d.kind),
+            agencies::kind.eq(d.kind),
             agencies::is_dinas.eq(d.is_dinas),
             agencies::egov_unit.eq(&d.egov_unit),
             agencies::updated_at.eq(now()),
@@ -340,7 +333,7 @@ pub fn agency_codes_taken(conn: &mut DbConn, codes: &[String]) -> QueryResult<Ve
 }
 
 /// People per agency id.
-pub fn people_per_agency(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+pub fn people_per_agency(conn: &mut DbConn) -> QueryResult<Vec<(AgencyId, i64)>> {
     people::table
         .group_by(people::agency_id)
         .select((people::agency_id, diesel::dsl::count_star()))
@@ -350,7 +343,7 @@ pub fn people_per_agency(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
 /// One person.
 pub fn person_find(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<PersonRow>> {
     people::table
-        .find(id.to_string())
+        .find(id)
         .select(PersonRow::as_select())
         .first(conn)
         .optional()
@@ -375,9 +368,9 @@ pub fn person_list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<PersonRow>, i64)> {
-    let allowed: Option<Vec<String>> = match visible {
+    let allowed: Option<Vec<AgencyId>> = match visible {
         Visible::All => None,
-        Visible::Only(ids) => Some(ids.iter().map(ToString::to_string).collect()),
+        Visible::Only(ids) => Some(ids.clone()),
     };
     let build = || {
         let mut q = people::table.into_boxed();
@@ -385,10 +378,14 @@ pub fn person_list(
             q = q.filter(people::agency_id.eq_any(ids.clone()));
         }
         if let Some(a) = f.agency.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(people::agency_id.eq(a.to_owned()));
+            match AgencyId::parse(a) {
+                Some(a) => q = q.filter(people::agency_id.eq(a)),
+                // An agency id that is not one matches nobody.
+                None => q = q.filter(people::id.is_null()),
+            }
         }
-        if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(people::kind.eq(k.to_owned()));
+        if let Some(k) = f.kind.as_deref().and_then(PersonKind::parse) {
+            q = q.filter(people::kind.eq(k));
         }
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let pat = contains_pattern(text);
@@ -416,17 +413,17 @@ pub fn person_list(
 pub fn person_create(
     conn: &mut DbConn,
     agency: AgencyId,
-    d: &PersonDraft,
+    d: &Person,
     by: &str,
 ) -> QueryResult<PersonRow> {
-    let id = PersonId::new().to_string();
+    let id = PersonId::new();
     let t = now();
     diesel::insert_into(people::table)
         .values((
-            people::id.eq(&id),
-            people::agency_id.eq(agency.to_string()),
+            people::id.eq(id),
+            people::agency_id.eq(agency),
             people::name.eq(&d.name),
-            people::kind.eq(&d.kind),
+            people::kind.eq(d.kind),
             people::nip.eq(&d.nip),
             people::nik.eq(&d.nik),
             people::position.eq(&d.position),
@@ -439,7 +436,7 @@ pub fn person_create(
         ))
         .execute(conn)?;
     people::table
-        .find(&id)
+        .find(id)
         .select(PersonRow::as_select())
         .first(conn)
 }
@@ -447,16 +444,16 @@ pub fn person_create(
 /// Updates a person.
 pub fn person_update(
     conn: &mut DbConn,
-    id: &str,
+    id: PersonId,
     agency: AgencyId,
-    d: &PersonDraft,
+    d: &Person,
     by: &str,
 ) -> QueryResult<PersonRow> {
     diesel::update(people::table.find(id))
         .set((
-            people::agency_id.eq(agency.to_string()),
+            people::agency_id.eq(agency),
             people::name.eq(&d.name),
-            people::kind.eq(&d.kind),
+            people::kind.eq(d.kind),
             people::nip.eq(&d.nip),
             people::nik.eq(&d.nik),
             people::position.eq(&d.position),
@@ -492,18 +489,18 @@ pub fn person_numbers_taken(
     ))
 }
 
-impl From<RegionRow> for RegionDraft {
+impl From<RegionRow> for crate::model::RegionDraft {
     fn from(r: RegionRow) -> Self {
         Self {
             name: r.name,
-            kind: r.kind,
+            kind: r.kind.as_str().to_owned(),
             domain: r.domain,
-            regulation_pack: r.regulation_pack,
+            regulation_pack: r.regulation_pack.as_str().to_owned(),
             regulation_number: r.regulation_number,
             regulation_year: r.regulation_year,
             regulation_title: r.regulation_title,
-            subdomain_authority: r.subdomain_authority,
-            reporting_chain: r.reporting_chain,
+            subdomain_authority: r.subdomain_authority.as_str().to_owned(),
+            reporting_chain: r.reporting_chain.as_str().to_owned(),
         }
     }
 }

@@ -28,8 +28,8 @@ pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
     }
     let mut ids = vec![];
     for code in CODES {
-        match org::store::agency_by_code(conn, code)? {
-            Some(a) => ids.push((code, AgencyId::parse(&a.id).unwrap_or_default())),
+        match org::directory::agency_by_code(conn, code)? {
+            Some(a) => ids.push((code, a.id)),
             None => return Ok(false),
         }
     }
@@ -154,7 +154,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
         2022,
         date(2022, 3, 1),
     )?;
-    crate::service::review_plan(conn, actor, &plan.id, date(2024, 2, 15))?;
+    crate::service::review_plan(conn, actor, plan.id, date(2024, 2, 15))?;
     let mut items = vec![];
     for (code, title) in [
         (
@@ -169,7 +169,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
     ] {
         items.push((
             code,
-            crate::service::add_item(conn, actor, &plan.id, code, title)?.id,
+            crate::service::add_item(conn, actor, plan.id, code, title)?.id,
         ));
     }
     let mut apps = vec![];
@@ -198,7 +198,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
             master_plan_item_id: a
                 .item
                 .and_then(|c| items.iter().find(|(k, _)| *k == c))
-                .map(|(_, id)| id.clone()),
+                .map(|(_, id)| id.to_string()),
             feature_correction: a.user_features,
             feature_cancel: a.user_features,
             feature_confirmation: a.user_features,
@@ -207,7 +207,7 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
         };
         let row = crate::service::create(conn, actor, &draft)?;
         for (step, note) in a.steps {
-            crate::service::act(conn, actor, &row.id, *step, note)?;
+            crate::service::act(conn, actor, row.id, *step, note)?;
         }
         apps.push((a.name, row.id));
     }
@@ -221,7 +221,7 @@ fn load_inventory(
     conn: &mut DbConn,
     actor: &Actor,
     ids: &[(&str, AgencyId)],
-    apps: &[(&str, String)],
+    apps: &[(&str, crate::model::ApplicationId)],
 ) -> AppResult<()> {
     use crate::inventory::{DeviceDraft, ServerDraft, VendorDraft, service};
     let agency = |code: &str| {
@@ -233,7 +233,7 @@ fn load_inventory(
     let app = |name: &str| {
         apps.iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, id)| id.clone())
+            .map(|(_, id)| *id)
     };
     for (code, name, contract, app_name, nda, trained, warranty) in [
         (
@@ -270,7 +270,7 @@ fn load_inventory(
             contract_number: contract.into(),
             contract_start: "2024-01-15".into(),
             contract_end: "2024-12-31".into(),
-            application_id: app(app_name),
+            application_id: app(app_name).map(|a| a.to_string()),
             confidentiality_signed: nda,
             training_given: trained,
             warranty_until: warranty.into(),
@@ -349,7 +349,7 @@ fn load_inventory(
     ] {
         if let (Some((_, s)), Some(a)) = (servers.iter().find(|(n, _)| *n == server), app(app_name))
         {
-            service::set_applications(conn, actor, s, &[a])?;
+            service::set_applications(conn, actor, *s, &[a])?;
         }
     }
     for (code, kind, name, serial, acquired, months, last, location) in [

@@ -8,6 +8,7 @@ use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
 use kernel::permissions::{Access, Scope, Visible};
 use kernel::{AppError, AppResult, AppState, Ctx};
+use org::directory::AgencyRef;
 
 /// A finding ready to show or send.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -19,7 +20,7 @@ pub struct FindingView {
     /// The article of the region's regulation (`Pasal 10 ayat (3) Peraturan Bupati …`).
     pub citation: String,
     /// The agency that must act.
-    pub agency_id: Option<String>,
+    pub agency_id: Option<AgencyId>,
     /// Its code.
     pub agency_code: Option<String>,
     /// Kind of record.
@@ -36,7 +37,7 @@ pub struct FindingView {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ScoreView {
     /// Agency id.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Code.
     pub code: String,
     /// Name.
@@ -54,17 +55,14 @@ struct Run {
     e: Evaluation,
     pack: Pack,
     title: String,
-    agencies: Vec<org::store::AgencyRow>,
+    agencies: HashMap<AgencyId, AgencyRef>,
 }
 
 async fn run(state: &AppState, within: Within, detail: bool) -> AppResult<Run> {
     let (pack, title) = state
         .read(|c| {
-            let region = org::store::region_get(c)?;
-            let pack = region
-                .as_ref()
-                .and_then(|r| Pack::parse(&r.regulation_pack))
-                .unwrap_or(Pack::KT);
+            let region = org::directory::region(c)?;
+            let pack = region.as_ref().map_or(Pack::KT, |r| r.pack);
             Ok((pack, region.map(|r| r.regulation_title).unwrap_or_default()))
         })
         .await?;
@@ -90,15 +88,15 @@ async fn run(state: &AppState, within: Within, detail: bool) -> AppResult<Run> {
                 .map_err(|err| AppError::Internal(err.to_string()))??,
         );
     }
-    let ids: Vec<String> = e.checked.keys().cloned().collect();
+    let ids: Vec<AgencyId> = e.checked.keys().copied().collect();
     let agencies = state
         .read(move |c| match &within {
-            Within::Region => Ok(org::store::agency_all(c)?),
+            Within::Region => Ok(org::directory::all_agencies(c)?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect()),
             // Only the agencies the evaluation touched, not every agency in the country.
-            Within::Agency(_) => {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                Ok(org::store::agencies_by_ids(c, &ids)?)
-            }
+            Within::Agency(_) => Ok(org::directory::agencies(c, &ids)?),
         })
         .await?;
     Ok(Run {
@@ -110,11 +108,10 @@ async fn run(state: &AppState, within: Within, detail: bool) -> AppResult<Run> {
 }
 
 fn score_views(r: &Run) -> Vec<ScoreView> {
-    let by_id: HashMap<&str, _> = r.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
     compliance::scores(&r.e)
         .into_iter()
         .filter_map(|(id, score, checked, bad)| {
-            let a = by_id.get(id.as_str())?;
+            let a = r.agencies.get(&id)?;
             Some(ScoreView {
                 agency_id: id,
                 code: a.code.clone(),
@@ -139,7 +136,6 @@ pub async fn evaluate(
     tr: Tr,
 ) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
     let r = run(state, within, true).await?;
-    let by_id: HashMap<&str, _> = r.agencies.iter().map(|a| (a.id.as_str(), a)).collect();
     // Each rule's statement and citation are written once, not once per finding.
     let mut said: HashMap<&str, (String, String)> = HashMap::new();
     let findings =
@@ -164,10 +160,9 @@ pub async fn evaluate(
                     citation,
                     agency_code: f
                         .agency_id
-                        .as_deref()
-                        .and_then(|a| by_id.get(a))
+                        .and_then(|a| r.agencies.get(&a))
                         .map(|a| a.code.clone()),
-                    agency_id: f.agency_id.clone(),
+                    agency_id: f.agency_id,
                     record_type: f.record_type.to_owned(),
                     record_id: f.record_id.clone(),
                     label: f.label.clone(),
@@ -188,9 +183,9 @@ pub async fn for_reader(
     narrow: Option<&str>,
 ) -> AppResult<(Vec<FindingView>, Vec<ScoreView>)> {
     let tr = ctx.tr();
-    let one = |id: String| async move {
-        let (mut f, s) = evaluate(state, Within::Agency(id.clone()), tr).await?;
-        f.retain(|x| x.agency_id.as_deref() == Some(id.as_str()));
+    let one = |id: AgencyId| async move {
+        let (mut f, s) = evaluate(state, Within::Agency(id), tr).await?;
+        f.retain(|x| x.agency_id == Some(id));
         AppResult::Ok((
             f,
             s.into_iter()
@@ -200,19 +195,19 @@ pub async fn for_reader(
     };
     if let Some(a) = narrow {
         let readable = AgencyId::parse(a)
-            .is_some_and(|id| ctx.can(&crate::FINDINGS, Access::Read, Scope::Agency(id)));
-        if !readable {
+            .filter(|id| ctx.can(&crate::FINDINGS, Access::Read, Scope::Agency(*id)));
+        let Some(id) = readable else {
             ctx.require()?;
             return Ok((vec![], vec![]));
-        }
-        return one(a.to_owned()).await;
+        };
+        return one(id).await;
     }
     match ctx.visible(&crate::FINDINGS)? {
         Visible::All => evaluate(state, Within::Region, tr).await,
         Visible::Only(ids) => {
             let (mut f, mut s) = (vec![], vec![]);
             for id in ids {
-                let (ff, ss) = one(id.to_string()).await?;
+                let (ff, ss) = one(id).await?;
                 f.extend(ff);
                 s.extend(ss);
             }

@@ -35,7 +35,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
             let mut f = vec![];
             for id in ids {
                 f.extend(
-                    findings::evaluate(state, Within::Agency(id.to_string()), tr)
+                    findings::evaluate(state, Within::Agency(id), tr)
                         .await?
                         .0,
                 );

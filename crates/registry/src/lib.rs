@@ -3,6 +3,7 @@
 //! registration, and the compliance rules over all of it — which, with other contexts' rules,
 //! make up the rule packs of the four regulations.
 
+mod agencies;
 pub mod api;
 pub mod demo;
 pub mod findings;
@@ -14,7 +15,7 @@ pub mod pages;
 pub mod rules;
 pub mod service;
 pub mod sso_link;
-pub mod store;
+mod store;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -3,40 +3,114 @@
 
 use chrono::NaiveDate;
 use kernel::FieldError;
+use kernel::ids::AgencyId;
 use kernel::validate::Checker;
+use sso::{ClientId, SecurityLevel};
 
-/// General applications (*Aplikasi Umum*, provided by the Dinas, MU 8) or special ones
-/// (*Aplikasi Khusus*, built by an agency for its duties, KT 15, MU 9).
-pub const KINDS: [&str; 2] = ["umum", "khusus"];
-/// Funding sources.
-pub const FUNDING: [&str; 6] = [
-    "apbd",
-    "apbd_provinsi",
-    "apbn",
-    "hibah",
-    "pinjaman",
-    "lainnya",
-];
-/// Sources that make it public money (code and licence must then belong to the region).
-pub const PUBLIC_FUNDING: [&str; 3] = ["apbd", "apbd_provinsi", "apbn"];
-/// Where it runs: the Dinas's data center, its disaster-recovery site, elsewhere, or not yet.
-pub const HOSTING: [&str; 4] = ["dinas_dc", "dinas_dr", "outside", "none"];
-/// Lifecycle, in order.
-pub const LIFECYCLE: [&str; 4] = ["planned", "development", "production", "retired"];
-/// Security levels (KT 8.1), as single sign-on uses them.
-pub const SECURITY_LEVELS: [&str; 3] = ["rendah", "tinggi", "strategis"];
-/// The nine technical documents to hand to the Dinas (KT 16.3, MU 13.3, BT 18.3).
-pub const DOCUMENT_KINDS: [&str; 9] = [
-    "source_code",
-    "user_requirements",
-    "design",
-    "test_results",
-    "installation_manual",
-    "user_manual",
-    "admin_manual",
-    "metadata",
-    "troubleshooting",
-];
+kernel::id_type!(
+    /// A registered application.
+    ApplicationId
+);
+kernel::id_type!(
+    /// One version of one of an application's technical documents.
+    DocumentId
+);
+kernel::id_type!(
+    /// A master plan (Rencana Induk).
+    PlanId
+);
+kernel::id_type!(
+    /// An item of the master plan.
+    PlanItemId
+);
+
+kernel::text_enum! {
+    /// General applications (*Aplikasi Umum*, provided by the Dinas, MU 8) or special ones
+    /// (*Aplikasi Khusus*, built by an agency for its duties, KT 15, MU 9).
+    pub enum AppKind {
+        /// General.
+        Umum = "umum",
+        /// Special.
+        Khusus = "khusus",
+    }
+}
+
+kernel::text_enum! {
+    /// Where the money came from.
+    pub enum Funding {
+        /// The region's budget.
+        Apbd = "apbd",
+        /// The province's budget.
+        ApbdProvinsi = "apbd_provinsi",
+        /// The national budget.
+        Apbn = "apbn",
+        /// A grant.
+        Hibah = "hibah",
+        /// A loan.
+        Pinjaman = "pinjaman",
+        /// Anything else.
+        Lainnya = "lainnya",
+    }
+}
+
+impl Funding {
+    /// Public money: code and licence must then belong to the region.
+    pub fn is_public(self) -> bool {
+        matches!(self, Self::Apbd | Self::ApbdProvinsi | Self::Apbn)
+    }
+}
+
+kernel::text_enum! {
+    /// Where an application runs.
+    pub enum Placement {
+        /// The Dinas's data center.
+        DinasDc = "dinas_dc",
+        /// The Dinas's disaster-recovery site.
+        DinasDr = "dinas_dr",
+        /// Elsewhere.
+        Outside = "outside",
+        /// Nowhere yet.
+        None = "none",
+    }
+}
+
+kernel::text_enum! {
+    /// An application's lifecycle, in order.
+    pub enum Lifecycle {
+        /// Planned.
+        Planned = "planned",
+        /// Being built.
+        Development = "development",
+        /// In use.
+        Production = "production",
+        /// No longer in use.
+        Retired = "retired",
+    }
+}
+
+kernel::text_enum! {
+    /// The nine technical documents to hand to the Dinas (KT 16.3, MU 13.3, BT 18.3).
+    pub enum DocumentKind {
+        /// Source code.
+        SourceCode = "source_code",
+        /// User requirements.
+        UserRequirements = "user_requirements",
+        /// Design.
+        Design = "design",
+        /// Test results.
+        TestResults = "test_results",
+        /// Installation manual.
+        InstallationManual = "installation_manual",
+        /// User manual.
+        UserManual = "user_manual",
+        /// Administrator manual.
+        AdminManual = "admin_manual",
+        /// Metadata.
+        Metadata = "metadata",
+        /// Troubleshooting guide.
+        Troubleshooting = "troubleshooting",
+    }
+}
 
 /// An application as typed in a form or sent to the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -116,14 +190,6 @@ pub struct ApplicationDraft {
     pub feature_offer_choice: bool,
 }
 
-fn one_of(c: &mut Checker, field: &str, value: &str, choices: &[&str]) -> String {
-    let v = value.trim().to_lowercase();
-    if !choices.contains(&v.as_str()) {
-        c.push(FieldError::new(field, "error-choice").arg("choices", choices.join(", ")));
-    }
-    v
-}
-
 /// An `http(s)` URL, or a field error.
 pub fn check_url(field: &str, value: &str) -> Result<String, FieldError> {
     let v = value.trim();
@@ -135,14 +201,97 @@ pub fn check_url(field: &str, value: &str) -> Result<String, FieldError> {
     }
 }
 
+/// An application, checked: what is stored (beside its status and history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// Owner agency.
+    pub agency_id: AgencyId,
+    /// Name.
+    pub name: String,
+    /// General or special.
+    pub kind: AppKind,
+    /// What it is for.
+    pub purpose: String,
+    /// Who uses it.
+    pub users: String,
+    /// Funding source.
+    pub funding_source: Funding,
+    /// Amount in rupiah.
+    pub funding_amount: Option<i64>,
+    /// Open source.
+    pub open_source: bool,
+    /// Licence.
+    pub licence: Option<String>,
+    /// Source repository.
+    pub source_repo: Option<String>,
+    /// The region owns the code.
+    pub code_owned_by_region: bool,
+    /// The region owns the licence.
+    pub licence_owned_by_region: bool,
+    /// Web-based.
+    pub web_based: bool,
+    /// Production address.
+    pub production_url: Option<String>,
+    /// Its single sign-on client.
+    pub sso_client_id: Option<ClientId>,
+    /// Interfaces offered.
+    pub interfaces: String,
+    /// Security level.
+    pub security_level: SecurityLevel,
+    /// Where it runs.
+    pub hosting: Placement,
+    /// Lifecycle.
+    pub lifecycle: Lifecycle,
+    /// Master-plan item.
+    pub master_plan_item_id: Option<PlanItemId>,
+    /// The four facilities of KT 16.5.
+    pub features: UserFeatures,
+}
+
+/// The facilities a special application's developer must give its users (KT 16.5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserFeatures {
+    /// Correct what they entered (a).
+    pub correction: bool,
+    /// Cancel a command (b).
+    pub cancel: bool,
+    /// Confirm or re-confirm (c).
+    pub confirmation: bool,
+    /// Choose whether to see offers or advertisements (d).
+    pub offer_choice: bool,
+}
+
+impl UserFeatures {
+    /// Whether all four are there.
+    pub fn all(self) -> bool {
+        self.correction && self.cancel && self.confirmation && self.offer_choice
+    }
+}
+
+/// An agency chosen in a form or named in the API: blank asks to choose; text that is not an
+/// agency id names the problem.
+pub fn check_agency(c: &mut Checker, field: &str, value: &str) -> Option<AgencyId> {
+    let v = value.trim();
+    if v.is_empty() {
+        c.push(FieldError::new(field, "error-choose"));
+        return None;
+    }
+    let id = AgencyId::parse(v);
+    if id.is_none() {
+        c.push(FieldError::new(field, "error-agency-unknown"));
+    }
+    id
+}
+
 /// Checks an application, returning it cleaned or every problem.
-pub fn validate_application(d: &ApplicationDraft) -> Result<ApplicationDraft, Vec<FieldError>> {
+pub fn validate_application(d: &ApplicationDraft) -> Result<Application, Vec<FieldError>> {
     let mut c = Checker::default();
+    let agency_id = check_agency(&mut c, "agency_id", &d.agency_id);
     let name = c.text("name", &d.name, 200);
-    let kind = one_of(&mut c, "kind", &d.kind, &KINDS);
+    let kind = c.choice::<AppKind>("kind", &d.kind);
     let purpose = c.text("purpose", &d.purpose, 2000);
     let users = c.text("users", &d.users, 500);
-    let funding_source = one_of(&mut c, "funding_source", &d.funding_source, &FUNDING);
+    let funding_source = c.choice::<Funding>("funding_source", &d.funding_source);
     if d.funding_amount.is_some_and(|a| a < 0) {
         c.push(FieldError::new("funding_amount", "error-amount"));
     }
@@ -164,97 +313,93 @@ pub fn validate_application(d: &ApplicationDraft) -> Result<ApplicationDraft, Ve
     if interfaces.chars().count() > 2000 {
         c.push(FieldError::new("interfaces", "error-field-too-long").arg("max", 2000));
     }
-    let security_level = one_of(
-        &mut c,
-        "security_level",
-        &d.security_level,
-        &SECURITY_LEVELS,
-    );
-    let hosting = one_of(&mut c, "hosting", &d.hosting, &HOSTING);
-    let lifecycle = one_of(&mut c, "lifecycle", &d.lifecycle, &LIFECYCLE);
-    if !c.errors.is_empty() {
-        return Err(c.errors);
-    }
+    let security_level = c.choice::<SecurityLevel>("security_level", &d.security_level);
+    let hosting = c.choice::<Placement>("hosting", &d.hosting);
+    let lifecycle = c.choice::<Lifecycle>("lifecycle", &d.lifecycle);
     let blank = |o: &Option<String>| {
         o.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    Ok(ApplicationDraft {
-        agency_id: d.agency_id.trim().to_owned(),
-        name,
+    let master_plan_item_id = match blank(&d.master_plan_item_id) {
+        Some(text) => {
+            let id = PlanItemId::parse(&text);
+            if id.is_none() {
+                c.push(FieldError::new("master_plan_item_id", "error-plan-item-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    match (
+        c.errors.is_empty(),
+        agency_id,
         kind,
-        purpose,
-        users,
         funding_source,
-        funding_amount: d.funding_amount,
-        open_source: d.open_source,
-        licence,
-        source_repo,
-        code_owned_by_region: d.code_owned_by_region,
-        licence_owned_by_region: d.licence_owned_by_region,
-        web_based: d.web_based,
-        production_url,
-        sso_client_id: blank(&d.sso_client_id),
-        interfaces,
         security_level,
         hosting,
         lifecycle,
-        master_plan_item_id: blank(&d.master_plan_item_id),
-        feature_correction: d.feature_correction,
-        feature_cancel: d.feature_cancel,
-        feature_confirmation: d.feature_confirmation,
-        feature_offer_choice: d.feature_offer_choice,
-    })
+    ) {
+        (
+            true,
+            Some(agency_id),
+            Some(kind),
+            Some(funding_source),
+            Some(security_level),
+            Some(hosting),
+            Some(lifecycle),
+        ) => Ok(Application {
+            agency_id,
+            name,
+            kind,
+            purpose,
+            users,
+            funding_source,
+            funding_amount: d.funding_amount,
+            open_source: d.open_source,
+            licence,
+            source_repo,
+            code_owned_by_region: d.code_owned_by_region,
+            licence_owned_by_region: d.licence_owned_by_region,
+            web_based: d.web_based,
+            production_url,
+            sso_client_id: blank(&d.sso_client_id).map(|t| ClientId::sent(&t)),
+            interfaces,
+            security_level,
+            hosting,
+            lifecycle,
+            master_plan_item_id,
+            features: UserFeatures {
+                correction: d.feature_correction,
+                cancel: d.feature_cancel,
+                confirmation: d.feature_confirmation,
+                offer_choice: d.feature_offer_choice,
+            },
+        }),
+        _ => Err(c.errors),
+    }
 }
 
-/// Where a registration stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Being written by the agency.
-    Draft,
-    /// Waiting for the Dinas.
-    Submitted,
-    /// Sent back to the agency with notes.
-    Returned,
-    /// Registered.
-    Approved,
-    /// Refused, with reasons.
-    Rejected,
-    /// Withdrawn by the agency, with a reason (kept, never deleted).
-    Withdrawn,
+kernel::text_enum! {
+    /// Where a registration stands.
+    pub enum Status {
+        /// Being written by the agency.
+        Draft = "draft",
+        /// Waiting for the Dinas.
+        Submitted = "submitted",
+        /// Sent back to the agency with notes.
+        Returned = "returned",
+        /// Registered.
+        Approved = "approved",
+        /// Refused, with reasons.
+        Rejected = "rejected",
+        /// Withdrawn by the agency, with a reason (kept, never deleted).
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl Status {
-    /// Every status.
-    pub const ALL: [Status; 6] = [
-        Self::Draft,
-        Self::Submitted,
-        Self::Returned,
-        Self::Approved,
-        Self::Rejected,
-        Self::Withdrawn,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Returned => "returned",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// Whether the agency may still change the record (a change to an approved record goes
     /// back to the Dinas for review).
     pub fn editable(self) -> bool {
@@ -262,45 +407,23 @@ impl Status {
     }
 }
 
-/// A step of the registration workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// The agency sends it to the Dinas.
-    Submit,
-    /// The Dinas registers it.
-    Approve,
-    /// The Dinas sends it back with notes.
-    Return,
-    /// The Dinas refuses it with reasons.
-    Reject,
-    /// The agency withdraws it with a reason.
-    Withdraw,
+kernel::text_enum! {
+    /// A step of the registration workflow.
+    pub enum Action {
+        /// The agency sends it to the Dinas.
+        Submit = "submit",
+        /// The Dinas registers it.
+        Approve = "approve",
+        /// The Dinas sends it back with notes.
+        Return = "return",
+        /// The Dinas refuses it with reasons.
+        Reject = "reject",
+        /// The agency withdraws it with a reason.
+        Withdraw = "withdraw",
+    }
 }
 
 impl Action {
-    /// Parses the name used in URLs and the API.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "submit" => Self::Submit,
-            "approve" => Self::Approve,
-            "return" => Self::Return,
-            "reject" => Self::Reject,
-            "withdraw" => Self::Withdraw,
-            _ => return None,
-        })
-    }
-
-    /// The name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submit => "submit",
-            Self::Approve => "approve",
-            Self::Return => "return",
-            Self::Reject => "reject",
-            Self::Withdraw => "withdraw",
-        }
-    }
-
     /// Whether only the Dinas may take it.
     pub fn by_dinas(self) -> bool {
         matches!(self, Self::Approve | Self::Return | Self::Reject)
@@ -391,7 +514,7 @@ mod tests {
 
     fn good() -> ApplicationDraft {
         ApplicationDraft {
-            agency_id: "a".into(),
+            agency_id: AgencyId::new().to_string(),
             name: " SIMPEG ".into(),
             kind: "Khusus".into(),
             purpose: "Kepegawaian".into(),
@@ -413,7 +536,7 @@ mod tests {
     #[test]
     fn a_good_application_is_cleaned() {
         let v = validate_application(&good()).unwrap();
-        assert_eq!((v.name.as_str(), v.kind.as_str()), ("SIMPEG", "khusus"));
+        assert_eq!((v.name.as_str(), v.kind), ("SIMPEG", AppKind::Khusus));
     }
 
     #[test]
@@ -430,6 +553,7 @@ mod tests {
             .map(|e| e.field)
             .collect();
         for f in [
+            "agency_id",
             "name",
             "kind",
             "purpose",

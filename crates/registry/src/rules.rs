@@ -9,7 +9,10 @@ use db::DbConn;
 use diesel::QueryResult;
 use kernel::compliance::{Active, Evaluation, Finding, Pack, Rule, RuleSource, Within};
 
-use crate::model::{self, DOCUMENT_KINDS, PUBLIC_FUNDING, PlanStanding};
+use crate::model::{
+    self, AppKind, ApplicationId, DocumentKind, Lifecycle, PlanStanding, Placement, Status,
+};
+use kernel::ids::AgencyId;
 use crate::store::{self, ApplicationRow, PlanRow};
 
 /// In use without being registered with the Dinas (KT 6.1).
@@ -143,51 +146,51 @@ pub struct AppFacts<'a> {
     /// The record.
     pub app: &'a ApplicationRow,
     /// Document kinds handed over.
-    pub documents: &'a HashSet<String>,
+    pub documents: &'a HashSet<DocumentKind>,
     /// The region's domain.
     pub region_domain: &'a str,
 }
 
 impl AppFacts<'_> {
     fn registered(&self) -> bool {
-        self.app.status == "approved"
+        self.app.status == Status::Approved
     }
 
     fn in_production(&self) -> bool {
-        self.app.lifecycle == "production"
+        self.app.lifecycle == Lifecycle::Production
     }
 }
 
 /// The nine documents an application still owes (none for general applications).
-pub fn missing_documents(kind: &str, handed: &HashSet<String>) -> Vec<&'static str> {
-    if kind != "khusus" {
+pub fn missing_documents(kind: AppKind, handed: &HashSet<DocumentKind>) -> Vec<DocumentKind> {
+    if kind != AppKind::Khusus {
         return vec![];
     }
-    DOCUMENT_KINDS
+    DocumentKind::ALL
         .iter()
         .copied()
-        .filter(|k| !handed.contains(*k))
+        .filter(|k| !handed.contains(k))
         .collect()
 }
 
 /// Whether the rule applies to this application at all (its check counts toward the score).
 pub fn applies(rule: &Rule, f: &AppFacts<'_>) -> bool {
-    if f.app.lifecycle == "retired" {
+    if f.app.lifecycle == Lifecycle::Retired {
         return false;
     }
     match rule.id {
         "REG-APP-REGISTERED" => f.in_production(),
-        "REG-APP-DOCUMENTS" => f.registered() && f.app.kind == "khusus" && f.in_production(),
+        "REG-APP-DOCUMENTS" => f.registered() && f.app.kind == AppKind::Khusus && f.in_production(),
         "REG-APP-HOSTING" | "REG-APP-SSO" => f.registered() && f.in_production(),
         "REG-APP-DOMAIN" => f.registered() && f.app.production_url.is_some(),
         "REG-APP-OWNERSHIP" => {
-            f.registered() && PUBLIC_FUNDING.contains(&f.app.funding_source.as_str())
+            f.registered() && f.app.funding_source.is_public()
         }
         "REG-APP-OPEN-SOURCE" | "REG-APP-MASTER-PLAN" | "REG-APP-WEB" => f.registered(),
         "REG-APP-USER-FEATURES" => {
             f.registered()
-                && f.app.kind == "khusus"
-                && matches!(f.app.lifecycle.as_str(), "development" | "production")
+                && f.app.kind == AppKind::Khusus
+                && matches!(f.app.lifecycle, Lifecycle::Development | Lifecycle::Production)
         }
         _ => false,
     }
@@ -198,10 +201,10 @@ pub fn breaks(rule: &Rule, f: &AppFacts<'_>) -> bool {
     let a = f.app;
     match rule.id {
         "REG-APP-REGISTERED" => !f.registered(),
-        "REG-APP-DOCUMENTS" => !missing_documents(&a.kind, f.documents).is_empty(),
+        "REG-APP-DOCUMENTS" => !missing_documents(a.kind, f.documents).is_empty(),
         "REG-APP-OPEN-SOURCE" => !a.open_source,
         "REG-APP-OWNERSHIP" => !(a.code_owned_by_region && a.licence_owned_by_region),
-        "REG-APP-HOSTING" => a.hosting == "outside",
+        "REG-APP-HOSTING" => a.hosting == Placement::Outside,
         "REG-APP-DOMAIN" => a
             .production_url
             .as_deref()
@@ -230,15 +233,15 @@ pub fn plan_breaks(plan: Option<&PlanRow>, today: NaiveDate) -> Option<&'static 
 fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Evaluation> {
     let agency = match within {
         Within::Region => None,
-        Within::Agency(a) => Some(a.as_str()),
+        Within::Agency(a) => Some(*a),
     };
-    let domain = org::store::region_get(c)?
+    let domain = org::directory::region(c)?
         .map(|r| r.domain)
         .unwrap_or_default();
     let apps = store::apps_for_rules(c, agency)?;
     let docs = match agency {
         Some(_) => {
-            let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
+            let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id).collect();
             store::doc_kinds(c, &ids)?
         }
         // Region-wide: one pass over every document, not one query per 500 applications.
@@ -253,27 +256,27 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
             region_domain: &domain,
         };
         for rule in RULES.iter().filter(|r| active.has(r) && applies(r, &facts)) {
-            e.check(Some(&app.agency_id), breaks(rule, &facts), || Finding {
+            e.check(Some(app.agency_id), breaks(rule, &facts), || Finding {
                 rule: rule.id,
-                agency_id: Some(app.agency_id.clone()),
+                agency_id: Some(app.agency_id),
                 record_type: "application",
-                record_id: app.id.clone(),
+                record_id: app.id.to_string(),
                 label: app.name.clone(),
                 href: format!("/registry/applications/{}", app.id),
             });
         }
     }
     // The master plan is the Dinas's own duty.
-    let dinas = org::store::dinas_id(c)?;
-    let dinas_in_scope = agency.is_none() || agency == dinas.as_deref();
+    let dinas: Option<AgencyId> = org::directory::dinas(c)?.map(|d| d.id);
+    let dinas_in_scope = agency.is_none() || agency == dinas;
     if dinas_in_scope && (active.has(&PLAN_CURRENT) || active.has(&PLAN_REVIEW)) {
         let plan = store::plan_latest(c)?;
         let broken = plan_breaks(plan.as_ref(), db::now().date()).filter(|r| active.has(r));
-        e.check(dinas.as_deref(), broken.is_some(), || Finding {
+        e.check(dinas, broken.is_some(), || Finding {
             rule: broken.map_or("", |r| r.id),
-            agency_id: dinas.clone(),
+            agency_id: dinas,
             record_type: "master_plan",
-            record_id: plan.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+            record_id: plan.as_ref().map(|p| p.id.to_string()).unwrap_or_default(),
             label: plan
                 .as_ref()
                 .map(|p| p.title.clone())
@@ -287,17 +290,18 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PlanId;
 
     fn app() -> ApplicationRow {
         let now = chrono::NaiveDateTime::default();
         ApplicationRow {
-            id: "1".into(),
-            agency_id: "a".into(),
+            id: ApplicationId::new(),
+            agency_id: AgencyId::new(),
             name: "SIMPEG".into(),
-            kind: "khusus".into(),
+            kind: AppKind::Khusus,
             purpose: "p".into(),
             users: "u".into(),
-            funding_source: "apbd".into(),
+            funding_source: model::Funding::Apbd,
             funding_amount: None,
             open_source: true,
             licence: Some("GPL-3.0".into()),
@@ -306,13 +310,13 @@ mod tests {
             licence_owned_by_region: true,
             web_based: true,
             production_url: Some("https://simpeg.sukamajukab.go.id".into()),
-            sso_client_id: Some("c".into()),
+            sso_client_id: Some(sso::ClientId::sent("c")),
             interfaces: String::new(),
-            security_level: "tinggi".into(),
-            hosting: "dinas_dc".into(),
-            lifecycle: "production".into(),
-            master_plan_item_id: Some("i".into()),
-            status: "approved".into(),
+            security_level: sso::SecurityLevel::Tinggi,
+            hosting: Placement::DinasDc,
+            lifecycle: Lifecycle::Production,
+            master_plan_item_id: Some(model::PlanItemId::new()),
+            status: Status::Approved,
             review_note: None,
             created_at: now,
             created_by: "x".into(),
@@ -325,7 +329,7 @@ mod tests {
         }
     }
 
-    fn broken(a: &ApplicationRow, docs: &HashSet<String>) -> Vec<&'static str> {
+    fn broken(a: &ApplicationRow, docs: &HashSet<DocumentKind>) -> Vec<&'static str> {
         let f = AppFacts {
             app: a,
             documents: docs,
@@ -338,8 +342,8 @@ mod tests {
             .collect()
     }
 
-    fn all_docs() -> HashSet<String> {
-        DOCUMENT_KINDS.iter().map(|k| (*k).to_owned()).collect()
+    fn all_docs() -> HashSet<DocumentKind> {
+        DocumentKind::ALL.iter().copied().collect()
     }
 
     #[test]
@@ -353,7 +357,7 @@ mod tests {
         let cases: Vec<(&str, Change)> = vec![
             (
                 "REG-APP-REGISTERED",
-                Box::new(|a| a.status = "submitted".into()),
+                Box::new(|a| a.status = Status::Submitted),
             ),
             ("REG-APP-OPEN-SOURCE", Box::new(|a| a.open_source = false)),
             (
@@ -362,7 +366,7 @@ mod tests {
             ),
             (
                 "REG-APP-HOSTING",
-                Box::new(|a| a.hosting = "outside".into()),
+                Box::new(|a| a.hosting = Placement::Outside),
             ),
             (
                 "REG-APP-DOMAIN",
@@ -377,7 +381,7 @@ mod tests {
                 "REG-APP-WEB",
                 Box::new(|a| {
                     a.web_based = false;
-                    a.sso_client_id = Some("c".into())
+                    a.sso_client_id = Some(sso::ClientId::sent("c"))
                 }),
             ),
             (
@@ -395,25 +399,28 @@ mod tests {
             assert_eq!(broken(&a, &all_docs()), vec![rule], "{rule}");
         }
         let mut partial = all_docs();
-        partial.remove("admin_manual");
+        partial.remove(&DocumentKind::AdminManual);
         assert_eq!(broken(&app(), &partial), vec!["REG-APP-DOCUMENTS"]);
-        assert_eq!(missing_documents("khusus", &partial), vec!["admin_manual"]);
+        assert_eq!(
+            missing_documents(AppKind::Khusus, &partial),
+            vec![DocumentKind::AdminManual]
+        );
         let mut general = app();
-        general.kind = "umum".into();
+        general.kind = AppKind::Umum;
         general.feature_correction = false;
         assert!(
             broken(&general, &HashSet::new()).is_empty(),
             "general apps owe no documents, and the Dinas's own are not bound by KT 16.5"
         );
         let mut planned = app();
-        planned.lifecycle = "planned".into();
+        planned.lifecycle = Lifecycle::Planned;
         planned.feature_confirmation = false;
         assert!(
             !broken(&planned, &all_docs()).contains(&"REG-APP-USER-FEATURES"),
             "a planned application has no users yet"
         );
         let mut building = planned.clone();
-        building.lifecycle = "development".into();
+        building.lifecycle = Lifecycle::Development;
         assert_eq!(
             broken(&building, &all_docs()),
             vec!["REG-APP-USER-FEATURES"],
@@ -424,11 +431,11 @@ mod tests {
     #[test]
     fn grants_and_retired_applications_are_spared() {
         let mut grant = app();
-        grant.funding_source = "hibah".into();
+        grant.funding_source = model::Funding::Hibah;
         grant.code_owned_by_region = false;
         assert!(broken(&grant, &all_docs()).is_empty());
         let mut retired = app();
-        retired.lifecycle = "retired".into();
+        retired.lifecycle = Lifecycle::Retired;
         retired.open_source = false;
         assert!(broken(&retired, &all_docs()).is_empty());
     }
@@ -443,7 +450,7 @@ mod tests {
         );
         let now = chrono::NaiveDateTime::default();
         let mut p = PlanRow {
-            id: "p".into(),
+            id: PlanId::new(),
             title: "RITIK".into(),
             period_start: 2022,
             period_end: 2026,

@@ -10,7 +10,9 @@ use kernel::notify::{self, Audience};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
 
-use crate::model::{self, Action, ApplicationDraft, DOCUMENT_KINDS, Status};
+use crate::model::{
+    self, Action, Application, ApplicationDraft, ApplicationId, DocumentKind, PlanId, Status,
+};
 use crate::store::{self, ApplicationRow, DocumentRow, ItemRow, NewDocument, PlanRow};
 
 fn record(
@@ -18,8 +20,8 @@ fn record(
     actor: &Actor,
     action: &str,
     record_type: &str,
-    id: &str,
-    agency: Option<&str>,
+    id: impl ToString,
+    agency: Option<AgencyId>,
     summary: serde_json::Value,
 ) -> AppResult<()> {
     audit::record(
@@ -28,8 +30,8 @@ fn record(
         Change {
             action,
             record_type,
-            record_id: id.to_owned(),
-            agency: agency.and_then(AgencyId::parse),
+            record_id: id.to_string(),
+            agency,
             summary,
         },
     )?;
@@ -37,14 +39,13 @@ fn record(
 }
 
 /// Validates a draft and the records it points at (agency, master-plan item, SSO client).
-fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<ApplicationDraft> {
+fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<Application> {
     let v = model::validate_application(d).map_err(AppError::Validation)?;
     let mut errors = vec![];
-    match AgencyId::parse(&v.agency_id) {
-        Some(a) if org::store::agency_find(c, a)?.is_some() => {}
-        _ => errors.push(FieldError::new("agency_id", "error-agency-unknown")),
+    if org::directory::agency(c, v.agency_id)?.is_none() {
+        errors.push(FieldError::new("agency_id", "error-agency-unknown"));
     }
-    if let Some(item) = &v.master_plan_item_id
+    if let Some(item) = v.master_plan_item_id
         && store::item_find(c, item)?.is_none()
     {
         errors.push(FieldError::new(
@@ -54,8 +55,7 @@ fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<ApplicationDraft> 
     }
     // The client must be one registered for this same agency.
     if let Some(client) = &v.sso_client_id
-        && sso::store::client(c, client)?
-            .is_none_or(|cl| cl.owner_agency_id.as_deref() != Some(v.agency_id.as_str()))
+        && sso::clients::client(c, client)?.is_none_or(|cl| cl.owner != Some(v.agency_id))
     {
         errors.push(FieldError::new("sso_client_id", "error-sso-client-unknown"));
     }
@@ -70,14 +70,14 @@ fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<ApplicationDraft> 
 pub fn create(c: &mut DbConn, actor: &Actor, d: &ApplicationDraft) -> AppResult<ApplicationRow> {
     let v = checked(c, d)?;
     let row = store::app_insert(c, &v, Status::Draft, &actor.label)?;
-    store::event_insert(c, &row.id, &actor.label, "create", Status::Draft, None)?;
+    store::event_insert(c, row.id, &actor.label, "create", Status::Draft, None)?;
     record(
         c,
         actor,
         "application.create",
         "application",
-        &row.id,
-        Some(&row.agency_id),
+        row.id,
+        Some(row.agency_id),
         json!({"after": row}),
     )?;
     Ok(row)
@@ -88,18 +88,18 @@ pub fn create(c: &mut DbConn, actor: &Actor, d: &ApplicationDraft) -> AppResult<
 pub fn update(
     c: &mut DbConn,
     actor: &Actor,
-    id: &str,
+    id: ApplicationId,
     d: &ApplicationDraft,
 ) -> AppResult<ApplicationRow> {
     let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
-    let status = before.status();
+    let status = before.status;
     if !status.editable() {
         return Err(AppError::Conflict(
             FieldError::new("status", "error-not-editable").arg("status", status.as_str()),
         ));
     }
     let mut d = d.clone();
-    d.agency_id = before.agency_id.clone();
+    d.agency_id = before.agency_id.to_string();
     let v = checked(c, &d)?;
     let next = if status == Status::Approved {
         Status::Submitted
@@ -115,7 +115,7 @@ pub fn update(
         "application.update",
         "application",
         id,
-        Some(&after.agency_id),
+        Some(after.agency_id),
         json!({"before": before, "after": after}),
     )?;
     Ok(after)
@@ -125,12 +125,12 @@ pub fn update(
 pub fn act(
     c: &mut DbConn,
     actor: &Actor,
-    id: &str,
+    id: ApplicationId,
     action: Action,
     note: &str,
 ) -> AppResult<ApplicationRow> {
     let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
-    let to = model::transition(before.status(), action, note).map_err(|e| {
+    let to = model::transition(before.status, action, note).map_err(|e| {
         if e.key == "error-transition" {
             AppError::Conflict(e)
         } else {
@@ -148,19 +148,19 @@ pub fn act(
         &name,
         "application",
         id,
-        Some(&before.agency_id),
-        json!({"before": before.status, "after": to.as_str(), "note": note}),
+        Some(before.agency_id),
+        json!({"before": before.status, "after": to, "note": note}),
     )?;
     // Whoever must act next hears of it: the Dinas of a submission or withdrawal, the agency
     // of the Dinas's decision.
     let to = match action {
         Action::Submit | Action::Withdraw => Some(Audience::Dinas),
-        Action::Approve | Action::Return | Action::Reject => {
-            AgencyId::parse(&before.agency_id).map(Audience::Agency)
-        }
+        Action::Approve | Action::Return | Action::Reject => Some(Audience::Agency(before.agency_id)),
     };
     if let Some(to) = to {
-        let agency = org::store::agency_find_code(c, &before.agency_id)?.unwrap_or_default();
+        let agency = org::directory::agency(c, before.agency_id)?
+            .map(|a| a.code)
+            .unwrap_or_default();
         notify::notify(
             c,
             to,
@@ -182,18 +182,15 @@ pub fn act(
 pub fn add_document(
     c: &mut DbConn,
     actor: &Actor,
-    id: &str,
-    kind: &str,
+    id: ApplicationId,
+    kind: DocumentKind,
     file: (&str, &str, &str, i64),
 ) -> AppResult<DocumentRow> {
     let (sha256, filename, media_type, size) = file;
-    if !DOCUMENT_KINDS.contains(&kind) {
-        return Err(AppError::field("kind", "error-document-kind"));
-    }
     let app = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
-    if matches!(app.status(), Status::Withdrawn | Status::Rejected) {
+    if matches!(app.status, Status::Withdrawn | Status::Rejected) {
         return Err(AppError::Conflict(
-            FieldError::new("status", "error-not-editable").arg("status", app.status.as_str()),
+            FieldError::new("status", "error-not-editable").arg("status", app.status),
         ));
     }
     let doc = store::doc_insert(
@@ -209,14 +206,14 @@ pub fn add_document(
         &actor.label,
     )?;
     let note = format!("{kind} v{} ({filename})", doc.version);
-    store::event_insert(c, id, &actor.label, "document", app.status(), Some(&note))?;
+    store::event_insert(c, id, &actor.label, "document", app.status, Some(&note))?;
     record(
         c,
         actor,
         "application.document",
         "application",
         id,
-        Some(&app.agency_id),
+        Some(app.agency_id),
         json!({"kind": kind, "version": doc.version, "sha256": sha256, "filename": filename, "size": size}),
     )?;
     Ok(doc)
@@ -247,7 +244,7 @@ pub fn create_plan(
         actor,
         "master_plan.create",
         "master_plan",
-        &plan.id,
+        plan.id,
         None,
         json!({"after": plan}),
     )?;
@@ -255,7 +252,7 @@ pub fn create_plan(
 }
 
 /// Records that the Dinas reviewed the plan on `on`.
-pub fn review_plan(c: &mut DbConn, actor: &Actor, id: &str, on: NaiveDate) -> AppResult<()> {
+pub fn review_plan(c: &mut DbConn, actor: &Actor, id: PlanId, on: NaiveDate) -> AppResult<()> {
     let plan = store::plan_latest(c)?
         .filter(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
@@ -279,7 +276,7 @@ pub fn review_plan(c: &mut DbConn, actor: &Actor, id: &str, on: NaiveDate) -> Ap
 pub fn add_item(
     c: &mut DbConn,
     actor: &Actor,
-    plan: &str,
+    plan: PlanId,
     code: &str,
     title: &str,
 ) -> AppResult<ItemRow> {

@@ -15,7 +15,8 @@ use kernel::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::model::Status;
+use crate::model::{ApplicationId, Status};
+use sso::ClientId;
 use crate::store;
 
 /// A single sign-on client not tied to an approved registration.
@@ -49,19 +50,19 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
         return Ok(e);
     }
     // Clients without an owner agency are the Dinas's own business, not an agency's finding.
-    let owned: Vec<(String, sso::store::ClientRow)> = sso::store::clients(c)?
+    let owned: Vec<(AgencyId, sso::ClientRef)> = sso::clients::all(c)?
         .into_iter()
-        .filter_map(|client| Some((client.owner_agency_id.clone()?, client)))
+        .filter_map(|client| Some((client.owner?, client)))
         .filter(|(owner, _)| match within {
             Within::Agency(a) => a == owner,
             Within::Region => true,
         })
         .collect();
-    let among: Option<Vec<String>> = match within {
+    let among: Option<Vec<ClientId>> = match within {
         Within::Agency(_) => Some(owned.iter().map(|(_, c)| c.id.clone()).collect()),
         Within::Region => None,
     };
-    let linked: HashSet<String> = store::linked_sso_clients(c, among.as_deref())?
+    let linked: HashSet<ClientId> = store::linked_sso_clients(c, among.as_deref())?
         .into_iter()
         .collect();
     for (agency, client) in &owned {
@@ -70,11 +71,11 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
             client.external,
             linked.contains(&client.id),
         );
-        e.check(Some(agency), broken, || Finding {
+        e.check(Some(*agency), broken, || Finding {
             rule: CLIENT_REGISTERED.id,
-            agency_id: Some(agency.clone()),
+            agency_id: Some(*agency),
             record_type: "sso_client",
-            record_id: client.id.clone(),
+            record_id: client.id.to_string(),
             label: client.name.clone(),
             href: format!("/sso/clients/{}", client.id),
         });
@@ -102,14 +103,13 @@ pub struct Connect {
 pub fn connect(
     c: &mut DbConn,
     actor: &Actor,
-    app_id: &str,
+    app_id: ApplicationId,
     d: &Connect,
-) -> AppResult<(sso::store::ClientRow, Option<String>)> {
+) -> AppResult<(sso::ClientRef, Option<String>)> {
     let app = store::app_find(c, app_id)?.ok_or(AppError::NotFound)?;
-    if app.status() != Status::Approved {
+    if app.status != Status::Approved {
         return Err(AppError::Conflict(
-            FieldError::new("status", "error-sso-needs-registration")
-                .arg("status", app.status.as_str()),
+            FieldError::new("status", "error-sso-needs-registration").arg("status", app.status),
         ));
     }
     if app.sso_client_id.is_some() {
@@ -118,17 +118,15 @@ pub fn connect(
             "error-sso-already",
         )));
     }
-    let draft = sso::service::ClientDraft {
+    let new = sso::clients::NewClient {
         name: app.name.clone(),
         redirect_uris: d.redirect_uris.clone(),
         post_logout_redirect_uris: d.post_logout_redirect_uris.clone(),
         public: d.public,
-        owner_agency_id: AgencyId::parse(&app.agency_id),
-        id_token_alg: None,
-        security_level: Some(app.security_level.clone()),
-        external: false,
+        owner: app.agency_id,
+        security_level: app.security_level,
     };
-    let (client, secret) = sso::service::register_client(c, actor, &draft)?;
+    let (client, secret) = sso::clients::register(c, actor, &new)?;
     store::app_set_sso_client(c, app_id, &client.id, &actor.label)?;
     audit::record(
         c,
@@ -136,8 +134,8 @@ pub fn connect(
         Change {
             action: "application.sso",
             record_type: "application",
-            record_id: app_id.to_owned(),
-            agency: AgencyId::parse(&app.agency_id),
+            record_id: app_id.to_string(),
+            agency: Some(app.agency_id),
             summary: json!({"sso_client_id": client.id}),
         },
     )?;

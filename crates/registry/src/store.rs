@@ -1,36 +1,41 @@
-//! All of the registry's SQL: applications, their history and documents, the master plan.
+//! The registry's SQL for applications, their history and documents, and the master plan.
+//! Private to the crate; other contexts see none of it.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use db::DbConn;
 use db::schema::{
-    agencies, application_documents, application_events, applications, master_plan_items,
-    master_plans,
+    application_documents, application_events, applications, master_plan_items, master_plans,
 };
 use diesel::prelude::*;
+use kernel::ids::AgencyId;
 use kernel::permissions::Visible;
+use sso::{ClientId, SecurityLevel};
 
-use crate::model::{ApplicationDraft, Status};
+use crate::model::{
+    AppKind, Application, ApplicationId, DocumentId, DocumentKind, Funding, Lifecycle, Placement,
+    PlanId, PlanItemId, Status, UserFeatures,
+};
 
 /// A stored application.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = applications)]
 pub struct ApplicationRow {
     /// Id.
-    pub id: String,
+    pub id: ApplicationId,
     /// Owner agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Name.
     pub name: String,
-    /// `umum` or `khusus`.
-    pub kind: String,
+    /// General or special.
+    pub kind: AppKind,
     /// Purpose.
     pub purpose: String,
     /// Users.
     pub users: String,
     /// Funding source.
-    pub funding_source: String,
+    pub funding_source: Funding,
     /// Amount (rupiah).
     pub funding_amount: Option<i64>,
     /// Open source.
@@ -48,19 +53,19 @@ pub struct ApplicationRow {
     /// Production address.
     pub production_url: Option<String>,
     /// Single sign-on client.
-    pub sso_client_id: Option<String>,
+    pub sso_client_id: Option<ClientId>,
     /// Interfaces offered.
     pub interfaces: String,
     /// Security level.
-    pub security_level: String,
+    pub security_level: SecurityLevel,
     /// Where it runs.
-    pub hosting: String,
+    pub hosting: Placement,
     /// Lifecycle.
-    pub lifecycle: String,
+    pub lifecycle: Lifecycle,
     /// Master-plan item.
-    pub master_plan_item_id: Option<String>,
+    pub master_plan_item_id: Option<PlanItemId>,
     /// Registration status.
-    pub status: String,
+    pub status: Status,
     /// The Dinas's last note.
     pub review_note: Option<String>,
     /// Created.
@@ -82,22 +87,24 @@ pub struct ApplicationRow {
 }
 
 impl ApplicationRow {
-    /// Whether it gives its users every facility KT 16.5 asks of a developer.
-    pub fn has_user_features(&self) -> bool {
-        self.feature_correction
-            && self.feature_cancel
-            && self.feature_confirmation
-            && self.feature_offer_choice
+    /// The four facilities of KT 16.5 it gives its users.
+    pub fn features(&self) -> UserFeatures {
+        UserFeatures {
+            correction: self.feature_correction,
+            cancel: self.feature_cancel,
+            confirmation: self.feature_confirmation,
+            offer_choice: self.feature_offer_choice,
+        }
     }
 
-    /// The registration status.
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
+    /// Whether it gives its users every facility KT 16.5 asks of a developer.
+    pub fn has_user_features(&self) -> bool {
+        self.features().all()
     }
 }
 
 /// One application by id.
-pub fn app_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>> {
+pub fn app_find(c: &mut DbConn, id: ApplicationId) -> QueryResult<Option<ApplicationRow>> {
     applications::table
         .find(id)
         .select(ApplicationRow::as_select())
@@ -106,7 +113,7 @@ pub fn app_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>>
 }
 
 /// An agency's applications as `(id, name)`, for choosing one.
-pub fn app_names(c: &mut DbConn, agency: &str) -> QueryResult<Vec<(String, String)>> {
+pub fn app_names(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(ApplicationId, String)>> {
     applications::table
         .filter(applications::agency_id.eq(agency))
         .order(applications::name.asc())
@@ -129,19 +136,21 @@ pub struct AppFilter {
     pub lifecycle: Option<String>,
 }
 
-/// A page of applications the principal may see, with their agency's code, and the total.
+/// A page of the applications the principal may see, and the total. `agency` is the owner the
+/// filter resolved to (an agency code becomes an id before asking here); `Some(None)` means the
+/// filter named an agency that does not exist, which matches nothing.
 pub fn app_list(
     c: &mut DbConn,
     visible: &Visible,
     f: &AppFilter,
+    agency: Option<Option<AgencyId>>,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<(ApplicationRow, String)>, i64)> {
+) -> QueryResult<(Vec<ApplicationRow>, i64)> {
     let build = || {
-        let mut q = applications::table.inner_join(agencies::table).into_boxed();
+        let mut q = applications::table.into_boxed();
         if let Visible::Only(ids) = visible {
-            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            q = q.filter(applications::agency_id.eq_any(ids));
+            q = q.filter(applications::agency_id.eq_any(ids.clone()));
         }
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             q = q.filter(
@@ -150,31 +159,25 @@ pub fn app_list(
                     .escape('\\'),
             );
         }
-        if let Some(a) = f.agency_id.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(applications::agency_id.eq(a.to_owned()));
+        match agency {
+            Some(Some(a)) => q = q.filter(applications::agency_id.eq(a)),
+            Some(None) => q = q.filter(applications::id.is_null()),
+            None => {}
         }
-        if let Some(code) = f
-            .agency_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            q = q.filter(agencies::code.eq(code.to_uppercase()));
+        if let Some(s) = f.status.as_deref().and_then(Status::parse) {
+            q = q.filter(applications::status.eq(s));
         }
-        if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(applications::status.eq(s.to_owned()));
-        }
-        if let Some(l) = f.lifecycle.as_deref().filter(|s| !s.is_empty()) {
-            q = q.filter(applications::lifecycle.eq(l.to_owned()));
+        if let Some(l) = f.lifecycle.as_deref().and_then(Lifecycle::parse) {
+            q = q.filter(applications::lifecycle.eq(l));
         }
         q
     };
     let total = build().count().get_result(c)?;
     let rows = build()
-        .order((agencies::code.asc(), applications::name.asc()))
+        .order((applications::name.asc(), applications::id.asc()))
         .limit(limit)
         .offset(offset)
-        .select((ApplicationRow::as_select(), agencies::code))
+        .select(ApplicationRow::as_select())
         .load(c)?;
     Ok((rows, total))
 }
@@ -184,10 +187,10 @@ pub fn app_list(
 #[diesel(table_name = applications, treat_none_as_null = true)]
 struct AppColumns<'a> {
     name: &'a str,
-    kind: &'a str,
+    kind: AppKind,
     purpose: &'a str,
     users: &'a str,
-    funding_source: &'a str,
+    funding_source: Funding,
     funding_amount: Option<i64>,
     open_source: bool,
     licence: Option<&'a str>,
@@ -196,29 +199,29 @@ struct AppColumns<'a> {
     licence_owned_by_region: bool,
     web_based: bool,
     production_url: Option<&'a str>,
-    sso_client_id: Option<&'a str>,
+    sso_client_id: Option<&'a ClientId>,
     interfaces: &'a str,
-    security_level: &'a str,
-    hosting: &'a str,
-    lifecycle: &'a str,
-    master_plan_item_id: Option<&'a str>,
+    security_level: SecurityLevel,
+    hosting: Placement,
+    lifecycle: Lifecycle,
+    master_plan_item_id: Option<PlanItemId>,
     feature_correction: bool,
     feature_cancel: bool,
     feature_confirmation: bool,
     feature_offer_choice: bool,
-    status: &'a str,
+    status: Status,
     updated_at: NaiveDateTime,
     updated_by: &'a str,
 }
 
 impl<'a> AppColumns<'a> {
-    fn of(d: &'a ApplicationDraft, status: Status, by: &'a str, now: NaiveDateTime) -> Self {
+    fn of(d: &'a Application, status: Status, by: &'a str, now: NaiveDateTime) -> Self {
         Self {
             name: &d.name,
-            kind: &d.kind,
+            kind: d.kind,
             purpose: &d.purpose,
             users: &d.users,
-            funding_source: &d.funding_source,
+            funding_source: d.funding_source,
             funding_amount: d.funding_amount,
             open_source: d.open_source,
             licence: d.licence.as_deref(),
@@ -227,17 +230,17 @@ impl<'a> AppColumns<'a> {
             licence_owned_by_region: d.licence_owned_by_region,
             web_based: d.web_based,
             production_url: d.production_url.as_deref(),
-            sso_client_id: d.sso_client_id.as_deref(),
+            sso_client_id: d.sso_client_id.as_ref(),
             interfaces: &d.interfaces,
-            security_level: &d.security_level,
-            hosting: &d.hosting,
-            lifecycle: &d.lifecycle,
-            master_plan_item_id: d.master_plan_item_id.as_deref(),
-            feature_correction: d.feature_correction,
-            feature_cancel: d.feature_cancel,
-            feature_confirmation: d.feature_confirmation,
-            feature_offer_choice: d.feature_offer_choice,
-            status: status.as_str(),
+            security_level: d.security_level,
+            hosting: d.hosting,
+            lifecycle: d.lifecycle,
+            master_plan_item_id: d.master_plan_item_id,
+            feature_correction: d.features.correction,
+            feature_cancel: d.features.cancel,
+            feature_confirmation: d.features.confirmation,
+            feature_offer_choice: d.features.offer_choice,
+            status,
             updated_at: now,
             updated_by: by,
         }
@@ -247,15 +250,15 @@ impl<'a> AppColumns<'a> {
 /// Inserts an application.
 pub fn app_insert(
     c: &mut DbConn,
-    d: &ApplicationDraft,
+    d: &Application,
     status: Status,
     by: &str,
 ) -> QueryResult<ApplicationRow> {
     let now = db::now();
     diesel::insert_into(applications::table)
         .values((
-            applications::id.eq(uuid::Uuid::now_v7().to_string()),
-            applications::agency_id.eq(&d.agency_id),
+            applications::id.eq(ApplicationId::new()),
+            applications::agency_id.eq(d.agency_id),
             applications::created_at.eq(now),
             applications::created_by.eq(by),
             AppColumns::of(d, status, by, now),
@@ -267,8 +270,8 @@ pub fn app_insert(
 /// Replaces an application's fields and status.
 pub fn app_update(
     c: &mut DbConn,
-    id: &str,
-    d: &ApplicationDraft,
+    id: ApplicationId,
+    d: &Application,
     status: Status,
     by: &str,
 ) -> QueryResult<usize> {
@@ -280,14 +283,14 @@ pub fn app_update(
 /// Sets the registration status and the note that came with it.
 pub fn app_set_status(
     c: &mut DbConn,
-    id: &str,
+    id: ApplicationId,
     status: Status,
     note: Option<&str>,
     by: &str,
 ) -> QueryResult<usize> {
     diesel::update(applications::table.find(id))
         .set((
-            applications::status.eq(status.as_str()),
+            applications::status.eq(status),
             applications::review_note.eq(note),
             applications::updated_at.eq(db::now()),
             applications::updated_by.eq(by),
@@ -296,7 +299,12 @@ pub fn app_set_status(
 }
 
 /// Links an application to its single sign-on client.
-pub fn app_set_sso_client(c: &mut DbConn, id: &str, client: &str, by: &str) -> QueryResult<usize> {
+pub fn app_set_sso_client(
+    c: &mut DbConn,
+    id: ApplicationId,
+    client: &ClientId,
+    by: &str,
+) -> QueryResult<usize> {
     diesel::update(applications::table.find(id))
         .set((
             applications::sso_client_id.eq(client),
@@ -308,10 +316,13 @@ pub fn app_set_sso_client(c: &mut DbConn, id: &str, client: &str, by: &str) -> Q
 
 /// The single sign-on clients that approved applications point at (of `among` only, when
 /// given: one agency's evaluation need not read the whole registry).
-pub fn linked_sso_clients(c: &mut DbConn, among: Option<&[String]>) -> QueryResult<Vec<String>> {
+pub fn linked_sso_clients(
+    c: &mut DbConn,
+    among: Option<&[ClientId]>,
+) -> QueryResult<Vec<ClientId>> {
     let mut q = applications::table
         .filter(applications::sso_client_id.is_not_null())
-        .filter(applications::status.eq("approved"))
+        .filter(applications::status.eq(Status::Approved))
         .into_boxed();
     match among {
         // No clients to ask about, so nothing to read.
@@ -330,7 +341,7 @@ pub struct EventRow {
     /// Id.
     pub id: String,
     /// Application.
-    pub application_id: String,
+    pub application_id: ApplicationId,
     /// When.
     pub at: NaiveDateTime,
     /// Who.
@@ -338,7 +349,7 @@ pub struct EventRow {
     /// `create`, `update`, `submit`, `approve`, `return`, `reject`, `withdraw`, `document`.
     pub action: String,
     /// The status after it.
-    pub status: String,
+    pub status: Status,
     /// Its note.
     pub note: Option<String>,
 }
@@ -346,7 +357,7 @@ pub struct EventRow {
 /// Records a step.
 pub fn event_insert(
     c: &mut DbConn,
-    app: &str,
+    app: ApplicationId,
     actor: &str,
     action: &str,
     status: Status,
@@ -359,14 +370,14 @@ pub fn event_insert(
             application_events::at.eq(db::now()),
             application_events::actor.eq(actor),
             application_events::action.eq(action),
-            application_events::status.eq(status.as_str()),
+            application_events::status.eq(status),
             application_events::note.eq(note),
         ))
         .execute(c)
 }
 
 /// An application's history, oldest first.
-pub fn events(c: &mut DbConn, app: &str) -> QueryResult<Vec<EventRow>> {
+pub fn events(c: &mut DbConn, app: ApplicationId) -> QueryResult<Vec<EventRow>> {
     application_events::table
         .filter(application_events::application_id.eq(app))
         .order((application_events::at.asc(), application_events::id.asc()))
@@ -379,11 +390,11 @@ pub fn events(c: &mut DbConn, app: &str) -> QueryResult<Vec<EventRow>> {
 #[diesel(table_name = application_documents)]
 pub struct DocumentRow {
     /// Id.
-    pub id: String,
+    pub id: DocumentId,
     /// Application.
-    pub application_id: String,
+    pub application_id: ApplicationId,
     /// One of the nine kinds.
-    pub kind: String,
+    pub kind: DocumentKind,
     /// 1, 2, …
     pub version: i32,
     /// Blob address.
@@ -404,9 +415,9 @@ pub struct DocumentRow {
 #[derive(Debug, Clone)]
 pub struct NewDocument<'a> {
     /// Application.
-    pub application_id: &'a str,
+    pub application_id: ApplicationId,
     /// Kind.
-    pub kind: &'a str,
+    pub kind: DocumentKind,
     /// Blob address.
     pub sha256: &'a str,
     /// File name.
@@ -424,10 +435,10 @@ pub fn doc_insert(c: &mut DbConn, d: &NewDocument<'_>, by: &str) -> QueryResult<
         .filter(application_documents::kind.eq(d.kind))
         .select(diesel::dsl::max(application_documents::version))
         .first(c)?;
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = DocumentId::new();
     diesel::insert_into(application_documents::table)
         .values((
-            application_documents::id.eq(&id),
+            application_documents::id.eq(id),
             application_documents::application_id.eq(d.application_id),
             application_documents::kind.eq(d.kind),
             application_documents::version.eq(last.unwrap_or(0) + 1),
@@ -440,13 +451,13 @@ pub fn doc_insert(c: &mut DbConn, d: &NewDocument<'_>, by: &str) -> QueryResult<
         ))
         .execute(c)?;
     application_documents::table
-        .find(&id)
+        .find(id)
         .select(DocumentRow::as_select())
         .first(c)
 }
 
 /// Every version of an application's documents, newest first within each kind.
-pub fn docs_of(c: &mut DbConn, app: &str) -> QueryResult<Vec<DocumentRow>> {
+pub fn docs_of(c: &mut DbConn, app: ApplicationId) -> QueryResult<Vec<DocumentRow>> {
     application_documents::table
         .filter(application_documents::application_id.eq(app))
         .order((
@@ -458,7 +469,7 @@ pub fn docs_of(c: &mut DbConn, app: &str) -> QueryResult<Vec<DocumentRow>> {
 }
 
 /// One document version.
-pub fn doc_find(c: &mut DbConn, id: &str) -> QueryResult<Option<DocumentRow>> {
+pub fn doc_find(c: &mut DbConn, id: DocumentId) -> QueryResult<Option<DocumentRow>> {
     application_documents::table
         .find(id)
         .select(DocumentRow::as_select())
@@ -467,10 +478,13 @@ pub fn doc_find(c: &mut DbConn, id: &str) -> QueryResult<Option<DocumentRow>> {
 }
 
 /// The document kinds each application has handed over.
-pub fn doc_kinds(c: &mut DbConn, apps: &[String]) -> QueryResult<HashMap<String, HashSet<String>>> {
-    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+pub fn doc_kinds(
+    c: &mut DbConn,
+    apps: &[ApplicationId],
+) -> QueryResult<HashMap<ApplicationId, HashSet<DocumentKind>>> {
+    let mut out: HashMap<ApplicationId, HashSet<DocumentKind>> = HashMap::new();
     for chunk in apps.chunks(500) {
-        let rows: Vec<(String, String)> = application_documents::table
+        let rows: Vec<(ApplicationId, DocumentKind)> = application_documents::table
             .filter(application_documents::application_id.eq_any(chunk))
             .select((
                 application_documents::application_id,
@@ -486,9 +500,9 @@ pub fn doc_kinds(c: &mut DbConn, apps: &[String]) -> QueryResult<HashMap<String,
 }
 
 /// The kinds of document handed over, for every application.
-pub fn doc_kinds_all(c: &mut DbConn) -> QueryResult<HashMap<String, HashSet<String>>> {
-    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = application_documents::table
+pub fn doc_kinds_all(c: &mut DbConn) -> QueryResult<HashMap<ApplicationId, HashSet<DocumentKind>>> {
+    let mut out: HashMap<ApplicationId, HashSet<DocumentKind>> = HashMap::new();
+    let rows: Vec<(ApplicationId, DocumentKind)> = application_documents::table
         .select((
             application_documents::application_id,
             application_documents::kind,
@@ -503,12 +517,15 @@ pub fn doc_kinds_all(c: &mut DbConn) -> QueryResult<HashMap<String, HashSet<Stri
 
 /// The applications the compliance rules look at: everything not withdrawn or rejected,
 /// within one agency or the whole region.
-pub fn apps_for_rules(c: &mut DbConn, agency: Option<&str>) -> QueryResult<Vec<ApplicationRow>> {
+pub fn apps_for_rules(
+    c: &mut DbConn,
+    agency: Option<AgencyId>,
+) -> QueryResult<Vec<ApplicationRow>> {
     let mut q = applications::table
-        .filter(applications::status.ne_all(["withdrawn", "rejected"]))
+        .filter(applications::status.ne_all([Status::Withdrawn, Status::Rejected]))
         .into_boxed();
     if let Some(a) = agency {
-        q = q.filter(applications::agency_id.eq(a.to_owned()));
+        q = q.filter(applications::agency_id.eq(a));
     }
     q.select(ApplicationRow::as_select()).load(c)
 }
@@ -518,7 +535,7 @@ pub fn apps_for_rules(c: &mut DbConn, agency: Option<&str>) -> QueryResult<Vec<A
 #[diesel(table_name = master_plans)]
 pub struct PlanRow {
     /// Id.
-    pub id: String,
+    pub id: PlanId,
     /// Title.
     pub title: String,
     /// First year.
@@ -556,11 +573,11 @@ pub fn plan_insert(
     adopted: NaiveDate,
     by: &str,
 ) -> QueryResult<PlanRow> {
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = PlanId::new();
     let now = db::now();
     diesel::insert_into(master_plans::table)
         .values((
-            master_plans::id.eq(&id),
+            master_plans::id.eq(id),
             master_plans::title.eq(title),
             master_plans::period_start.eq(start),
             master_plans::period_end.eq(start + 4),
@@ -572,13 +589,13 @@ pub fn plan_insert(
         ))
         .execute(c)?;
     master_plans::table
-        .find(&id)
+        .find(id)
         .select(PlanRow::as_select())
         .first(c)
 }
 
 /// Records a review of the plan.
-pub fn plan_reviewed(c: &mut DbConn, id: &str, on: NaiveDate, by: &str) -> QueryResult<usize> {
+pub fn plan_reviewed(c: &mut DbConn, id: PlanId, on: NaiveDate, by: &str) -> QueryResult<usize> {
     diesel::update(master_plans::table.find(id))
         .set((
             master_plans::last_reviewed_on.eq(on),
@@ -593,9 +610,9 @@ pub fn plan_reviewed(c: &mut DbConn, id: &str, on: NaiveDate, by: &str) -> Query
 #[diesel(table_name = master_plan_items)]
 pub struct ItemRow {
     /// Id.
-    pub id: String,
+    pub id: PlanItemId,
     /// Plan.
-    pub plan_id: String,
+    pub plan_id: PlanId,
     /// Code (`RI-3.2`).
     pub code: String,
     /// Title.
@@ -607,7 +624,7 @@ pub struct ItemRow {
 }
 
 /// A plan's items by code.
-pub fn items(c: &mut DbConn, plan: &str) -> QueryResult<Vec<ItemRow>> {
+pub fn items(c: &mut DbConn, plan: PlanId) -> QueryResult<Vec<ItemRow>> {
     master_plan_items::table
         .filter(master_plan_items::plan_id.eq(plan))
         .order(master_plan_items::code.asc())
@@ -616,7 +633,7 @@ pub fn items(c: &mut DbConn, plan: &str) -> QueryResult<Vec<ItemRow>> {
 }
 
 /// One item.
-pub fn item_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ItemRow>> {
+pub fn item_find(c: &mut DbConn, id: PlanItemId) -> QueryResult<Option<ItemRow>> {
     master_plan_items::table
         .find(id)
         .select(ItemRow::as_select())
@@ -627,7 +644,7 @@ pub fn item_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ItemRow>> {
 /// Adds an item; `None` when the code is taken in that plan.
 pub fn item_insert(
     c: &mut DbConn,
-    plan: &str,
+    plan: PlanId,
     code: &str,
     title: &str,
     by: &str,
@@ -640,10 +657,10 @@ pub fn item_insert(
     if taken > 0 {
         return Ok(None);
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = PlanItemId::new();
     diesel::insert_into(master_plan_items::table)
         .values((
-            master_plan_items::id.eq(&id),
+            master_plan_items::id.eq(id),
             master_plan_items::plan_id.eq(plan),
             master_plan_items::code.eq(code),
             master_plan_items::title.eq(title),
@@ -651,5 +668,5 @@ pub fn item_insert(
             master_plan_items::created_by.eq(by),
         ))
         .execute(c)?;
-    item_find(c, &id)
+    item_find(c, id)
 }

@@ -85,8 +85,8 @@ both! {
         assert_eq!(done.status(), 303);
         let (_, r) = api(Method::GET, app.url(&format!("/api/v1/hosting-requests/{id}")), Some(&op), None).await;
         assert_eq!((r["status"].as_str(), r["server_id"].as_str()), (Some("approved"), Some(vm.as_str())));
-        let on = app.db({ let vm = vm.clone(); move |c| registry::inventory::store::apps_on(c, &vm).unwrap() }).await;
-        assert!(on.iter().any(|(a, _)| *a == sikda), "{on:?}");
+        let server_page = dinas.get(app.url(&format!("/registry/servers/{vm}"))).send().await.unwrap().text().await.unwrap();
+        assert!(server_page.contains(&format!("value=\"{sikda}\" checked")), "the application runs on the server");
         assert_eq!(step(&admin, "reject", json!({"note": "terlambat"})).await.0, 409, "decided once");
         // The agency hears of the decision.
         app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;

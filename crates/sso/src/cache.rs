@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use kernel::cache::Memo;
+use kernel::ids::UserId;
 use kernel::{AppResult, AppState};
 use serde_json::{Map, Value};
 
@@ -20,7 +21,7 @@ pub struct SsoCache {
     key: OnceLock<String>,
     clients: Memo<String, ClientRow>,
     tokens: Memo<String, TokenRow>,
-    claims: Memo<(String, String), Map<String, Value>>,
+    claims: Memo<(UserId, String), Map<String, Value>>,
 }
 
 impl Default for SsoCache {
@@ -81,17 +82,17 @@ pub async fn token(state: &AppState, hash: &str) -> AppResult<Option<TokenRow>> 
 /// The claims `scope` releases about an account; `None` when it is gone or disabled.
 pub async fn claims(
     state: &AppState,
-    user: &str,
+    user: UserId,
     scope: &str,
 ) -> AppResult<Option<Map<String, Value>>> {
     let (cache, epoch) = (of(state), state.cache.epoch());
-    let key = (user.to_owned(), scope.to_owned());
+    let key = (user, scope.to_owned());
     if let Some(c) = cache.claims.get(epoch, &key) {
         return Ok(Some(c));
     }
     let (u, s) = key.clone();
     let found = state
-        .read(move |c| crate::service::user_claims(c, &u, &s))
+        .read(move |c| crate::service::user_claims(c, u, &s))
         .await?;
     if let Some(c) = &found {
         cache.claims.put(epoch, key, c.clone());

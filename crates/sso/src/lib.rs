@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cache;
+pub mod clients;
 pub mod error;
 pub mod keys;
 pub mod mfa;
@@ -12,7 +13,10 @@ pub mod oauth;
 pub mod pages;
 pub mod service;
 pub mod stateless;
-pub mod store;
+mod store;
+
+pub use clients::{ClientId, ClientRef};
+pub use mfa::SecurityLevel;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -177,12 +181,7 @@ impl kernel::module::Resolver for AccessTokens {
             return Ok(None);
         };
         let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
-        match row
-            .user_id
-            .filter(|_| live)
-            .as_deref()
-            .and_then(kernel::ids::UserId::parse)
-        {
+        match row.user_id.filter(|_| live) {
             Some(user) => accounts::principal_of(conn, user, kernel::principal::Via::Token),
             None => Ok(None),
         }

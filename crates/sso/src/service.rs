@@ -15,6 +15,7 @@ use sha2::Sha256;
 use crate::error::OAuthError;
 use crate::keys;
 use crate::model::{self, ACCESS_SECONDS, ID_TOKEN_SECONDS, REFRESH_SECONDS};
+use crate::mfa::SecurityLevel;
 use crate::store::{self, ClientRow, NewClient, NewToken};
 
 /// The keyed hash of a client secret. Secrets are 256 random bits, so a fast hash is safe;
@@ -99,13 +100,13 @@ pub fn register_client(
             FieldError::new("id_token_alg", "error-choice").arg("choices", keys::ALGS.join(", ")),
         );
     }
-    let level = d.security_level.clone().unwrap_or_else(|| "rendah".into());
-    if let Err(e) = check_level(&level) {
-        errors.push(e);
-    }
-    if !errors.is_empty() {
+    let level = match d.security_level.as_deref() {
+        None => Some(SecurityLevel::Rendah),
+        Some(l) => check_level(l).map_err(|e| errors.push(e)).ok(),
+    };
+    let Some(level) = level.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
-    }
+    };
     let secret = (!d.public).then(random_secret);
     let secret_hash = match &secret {
         Some(s) => Some(client_secret_hash(conn, s)?),
@@ -117,7 +118,7 @@ pub fn register_client(
         public: d.public,
         redirect_uris: d.redirect_uris.clone(),
         post_logout_redirect_uris: d.post_logout_redirect_uris.clone(),
-        owner_agency_id: d.owner_agency_id.map(|a| a.to_string()),
+        owner_agency_id: d.owner_agency_id,
         id_token_alg: alg,
         security_level: level,
         external: d.external,
@@ -129,7 +130,7 @@ pub fn register_client(
         Change {
             action: "sso.client_create",
             record_type: "sso_client",
-            record_id: row.id.clone(),
+            record_id: row.id.to_string(),
             agency: d.owner_agency_id,
             summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris,
                                        "security_level": row.security_level, "external": row.external}}),
@@ -236,12 +237,9 @@ pub fn check_client(
 /// `None` when the account no longer exists or has been disabled.
 pub fn user_claims(
     conn: &mut DbConn,
-    user_id: &str,
+    id: UserId,
     scope: &str,
 ) -> AppResult<Option<Map<String, Value>>> {
-    let Some(id) = UserId::parse(user_id) else {
-        return Ok(None);
-    };
     let Some(account) = accounts::find_account(conn, id)?.filter(|a| !a.disabled) else {
         return Ok(None);
     };
@@ -281,10 +279,7 @@ pub fn user_claims(
 }
 
 /// Whether the account behind a token may still act (it may have been disabled since).
-pub fn user_active(conn: &mut DbConn, user_id: &str) -> AppResult<bool> {
-    let Some(id) = UserId::parse(user_id) else {
-        return Ok(false);
-    };
+pub fn user_active(conn: &mut DbConn, id: UserId) -> AppResult<bool> {
     Ok(accounts::find_account(conn, id)?.is_some_and(|a| !a.disabled))
 }
 
@@ -294,7 +289,7 @@ pub fn issue(
     kind: &str,
     family: &str,
     client: &str,
-    user: Option<&str>,
+    user: Option<UserId>,
     scope: &str,
     auth_time: Option<NaiveDateTime>,
 ) -> AppResult<String> {
@@ -328,7 +323,7 @@ pub struct IdToken<'a> {
     /// The audience.
     pub client: &'a ClientRow,
     /// The subject.
-    pub user_id: &'a str,
+    pub user_id: UserId,
     /// The granted scope (decides the claims).
     pub scope: &'a str,
     /// The client's nonce from the authorization request.
@@ -435,7 +430,7 @@ pub fn set_client_disabled(
             },
             record_type: "sso_client",
             record_id: id.to_owned(),
-            agency: before.owner_agency_id.as_deref().and_then(AgencyId::parse),
+            agency: before.owner_agency_id,
             summary: json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "tokens_revoked": revoked}),
         },
     )?;
@@ -443,16 +438,13 @@ pub fn set_client_disabled(
 }
 
 /// A security level must be one of the three.
-fn check_level(level: &str) -> Result<(), FieldError> {
-    match crate::mfa::SecurityLevel::parse(level) {
-        Some(_) => Ok(()),
-        None => Err(FieldError::new("security_level", "error-choice").arg(
+fn check_level(level: &str) -> Result<SecurityLevel, FieldError> {
+    SecurityLevel::parse_typed(level).ok_or_else(|| {
+        FieldError::new("security_level", "error-choice").arg(
             "choices",
-            crate::mfa::SecurityLevel::ALL
-                .map(|l| l.as_str())
-                .join(", "),
-        )),
-    }
+            <SecurityLevel as kernel::ids::Choice>::names(),
+        )
+    })
 }
 
 /// Changes a client's security level and whether it is outside the government.
@@ -463,7 +455,7 @@ pub fn set_client_assurance(
     level: &str,
     external: bool,
 ) -> AppResult<ClientRow> {
-    check_level(level).map_err(|e| AppError::Validation(vec![e]))?;
+    let level = check_level(level).map_err(|e| AppError::Validation(vec![e]))?;
     let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
     store::set_client_assurance(conn, id, level, external, &actor.label)?;
     audit::record(
@@ -473,7 +465,7 @@ pub fn set_client_assurance(
             action: "sso.client_assurance",
             record_type: "sso_client",
             record_id: id.to_owned(),
-            agency: before.owner_agency_id.as_deref().and_then(AgencyId::parse),
+            agency: before.owner_agency_id,
             summary: json!({"before": {"security_level": before.security_level, "external": before.external},
                             "after": {"security_level": level, "external": external}}),
         },

@@ -1,16 +1,21 @@
-//! All of the provider's SQL: settings, clients, codes and tokens.
+//! All of the provider's SQL: settings, clients, codes and tokens. Private to the crate: other
+//! contexts use [`crate::clients`].
 
 use chrono::NaiveDateTime;
 use db::DbConn;
 use db::schema::{sso_clients, sso_codes, sso_settings, sso_tokens};
 use diesel::prelude::*;
+use kernel::ids::{AgencyId, UserId};
+
+use crate::clients::ClientId;
+use crate::mfa::SecurityLevel;
 
 /// A registered client.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = sso_clients)]
 pub struct ClientRow {
     /// The `client_id`.
-    pub id: String,
+    pub id: ClientId,
     /// Display name (shown on the sign-in page).
     pub name: String,
     /// Keyed hash of the secret; none for public clients.
@@ -23,7 +28,7 @@ pub struct ClientRow {
     /// JSON array of URIs allowed after logout.
     pub post_logout_redirect_uris: String,
     /// The agency that owns the application.
-    pub owner_agency_id: Option<String>,
+    pub owner_agency_id: Option<AgencyId>,
     /// `RS256` or `ES256`.
     pub id_token_alg: String,
     /// Disabled clients can do nothing.
@@ -36,8 +41,8 @@ pub struct ClientRow {
     pub updated_at: NaiveDateTime,
     /// Updated by.
     pub updated_by: Option<String>,
-    /// Security level (KT 8.1): `rendah`, `tinggi` or `strategis`.
-    pub security_level: String,
+    /// Security level (KT 8.1).
+    pub security_level: SecurityLevel,
     /// Run outside the government: people are asked to consent before it gets their data.
     pub external: bool,
 }
@@ -45,8 +50,7 @@ pub struct ClientRow {
 impl ClientRow {
     /// Whether signing in to this client needs a second factor.
     pub fn requires_second_factor(&self) -> bool {
-        crate::mfa::SecurityLevel::parse(&self.security_level)
-            .is_none_or(crate::mfa::SecurityLevel::requires_second_factor)
+        self.security_level.requires_second_factor()
     }
 
     /// The registered redirect URIs.
@@ -67,9 +71,9 @@ pub struct CodeRow {
     /// Hash of the code.
     pub code_hash: String,
     /// Client.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Account.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The redirect URI it was issued for.
     pub redirect_uri: String,
     /// Granted scope.
@@ -85,6 +89,7 @@ pub struct CodeRow {
     /// Expiry.
     pub expires_at: NaiveDateTime,
     /// When it was exchanged.
+    #[expect(dead_code, reason = "selected with the row; use_code checks it in SQL")]
     pub used_at: Option<NaiveDateTime>,
     /// How the person authenticated (`pwd`, or with a second factor `pwd otp mfa`).
     pub amr: String,
@@ -101,9 +106,9 @@ pub struct TokenRow {
     /// The family.
     pub family_id: String,
     /// Client.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Account (none for client credentials).
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// Scope.
     pub scope: String,
     /// When the person signed in.
@@ -165,18 +170,18 @@ pub struct NewClient {
     /// Post-logout redirect URIs.
     pub post_logout_redirect_uris: Vec<String>,
     /// Owner agency.
-    pub owner_agency_id: Option<String>,
+    pub owner_agency_id: Option<AgencyId>,
     /// ID token algorithm.
     pub id_token_alg: String,
     /// Security level.
-    pub security_level: String,
+    pub security_level: SecurityLevel,
     /// Outside the government.
     pub external: bool,
 }
 
 /// Inserts a client with a new id.
 pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<ClientRow> {
-    let id = uuid::Uuid::now_v7().simple().to_string();
+    let id = ClientId::new();
     let now = db::now();
     diesel::insert_into(sso_clients::table)
         .values((
@@ -189,7 +194,7 @@ pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<
                 .eq(serde_json::json!(c.post_logout_redirect_uris).to_string()),
             sso_clients::owner_agency_id.eq(&c.owner_agency_id),
             sso_clients::id_token_alg.eq(&c.id_token_alg),
-            sso_clients::security_level.eq(&c.security_level),
+            sso_clients::security_level.eq(c.security_level),
             sso_clients::external.eq(c.external),
             sso_clients::disabled.eq(false),
             sso_clients::created_at.eq(now),
@@ -272,7 +277,7 @@ pub struct NewToken<'a> {
     /// Client.
     pub client_id: &'a str,
     /// Account.
-    pub user_id: Option<&'a str>,
+    pub user_id: Option<UserId>,
     /// Scope.
     pub scope: &'a str,
     /// Sign-in time.
@@ -342,17 +347,6 @@ pub fn revoke_family(conn: &mut DbConn, family: &str) -> QueryResult<usize> {
     .execute(conn)
 }
 
-/// Revokes every token of an account (disabled, or signed out everywhere).
-pub fn revoke_user(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
-    diesel::update(
-        sso_tokens::table
-            .filter(sso_tokens::user_id.eq(user_id))
-            .filter(sso_tokens::revoked_at.is_null()),
-    )
-    .set(sso_tokens::revoked_at.eq(db::now()))
-    .execute(conn)
-}
-
 /// Replaces a client's secret hash.
 pub fn set_client_secret(conn: &mut DbConn, id: &str, hash: &str, by: &str) -> QueryResult<usize> {
     diesel::update(sso_clients::table.find(id))
@@ -412,7 +406,7 @@ pub fn revoke_user_client(conn: &mut DbConn, user_id: &str, client_id: &str) -> 
 pub fn set_client_assurance(
     conn: &mut DbConn,
     id: &str,
-    level: &str,
+    level: SecurityLevel,
     external: bool,
     by: &str,
 ) -> QueryResult<usize> {

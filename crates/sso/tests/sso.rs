@@ -76,9 +76,9 @@ async fn setup(app: &TestApp) -> Setup {
         })
         .unwrap();
         Setup {
-            client_id: c1.id,
+            client_id: c1.id.to_string(),
             secret: secret.unwrap(),
-            public_id: c2.id,
+            public_id: c2.id.to_string(),
             redirect: String::new(),
             post_logout: String::new(),
         }
@@ -200,7 +200,7 @@ both! {
         }
         // A disabled client is unknown from then on.
         let id = s.client_id.clone();
-        app.db(move |c| sso::store::set_client_disabled(c, &id, true, "test").unwrap()).await;
+        app.db(move |c| kernel::state::write_tx(c, |tx| sso::service::set_client_disabled(tx, &kernel::audit::Actor::system("test"), &id, true)).unwrap()).await;
         assert_eq!(browser.get(authorize_url(&app, &s.client_id, &s.redirect, "")).send().await.unwrap().status(), 400);
     }
 }

@@ -185,7 +185,7 @@ impl TestApp {
                 org::service::create_agency(tx, &Actor::system("test"), &draft)
             })
             .expect("agency");
-            AgencyId::parse(&row.id).expect("id")
+            row.id
         })
         .await
     }
@@ -194,10 +194,10 @@ impl TestApp {
     pub async fn agency_id(&self, code: &str) -> AgencyId {
         let code = code.to_owned();
         self.db(move |c| {
-            let row = org::store::agency_by_code(c, &code)
+            org::directory::agency_by_code(c, &code)
                 .expect("query")
-                .expect("agency exists");
-            AgencyId::parse(&row.id).expect("id")
+                .expect("agency exists")
+                .id
         })
         .await
     }

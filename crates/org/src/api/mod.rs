@@ -18,20 +18,20 @@ use kernel::ids::{AgencyId, PersonId};
 use kernel::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{self, AgencyDraft, PersonDraft};
+use crate::model::{self, AgencyDraft, AgencyKind, PersonDraft, PersonKind};
 use crate::store::{AgencyRow, PersonRow};
 
 /// An agency as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Agency {
     /// Id (UUIDv7).
-    pub id: String,
+    pub id: AgencyId,
     /// Full name.
     pub name: String,
     /// Short code.
     pub code: String,
     /// Kind.
-    pub kind: String,
+    pub kind: AgencyKind,
     /// Whether this is the Dinas.
     pub is_dinas: bool,
     /// E-government unit.
@@ -104,13 +104,13 @@ pub struct AgencyPage {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Person {
     /// Id.
-    pub id: String,
+    pub id: PersonId,
     /// Agency id.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Full name.
     pub name: String,
-    /// `pns`, `pppk` or `non-asn`.
-    pub kind: String,
+    /// Kind of staff.
+    pub kind: PersonKind,
     /// ASN number.
     pub nip: Option<String>,
     /// NIK with all but the province and regency codes hidden.

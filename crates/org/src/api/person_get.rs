@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kernel::ids::AgencyId;
 use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx};
 
@@ -23,7 +22,7 @@ pub async fn handler(
         .read(move |c| Ok(store::person_find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    let agency = row.agency_id;
     ctx.authorize_record(&crate::PEOPLE, Access::Read, agency)?;
     Ok(Json(row.into()))
 }

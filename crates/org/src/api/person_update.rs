@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use kernel::extract::ApiJson;
-use kernel::ids::AgencyId;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
@@ -26,7 +25,7 @@ pub async fn handler(
         .read(move |c| Ok(store::person_find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let from = AgencyId::parse(&current.agency_id).ok_or(AppError::NotFound)?;
+    let from = current.agency_id;
     ctx.authorize_record(&crate::PEOPLE, Access::Write, from)?;
     let (to, draft) = input.into_parts()?;
     let actor = ctx

@@ -78,7 +78,7 @@ fn file_response(format: &str, rows: &[AgencyRow]) -> AppResult<Response> {
         vec![
             r.name.as_str(),
             &r.code,
-            &r.kind,
+            r.kind.as_str(),
             dinas,
             r.egov_unit.as_deref().unwrap_or(""),
         ]

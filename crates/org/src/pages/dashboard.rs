@@ -45,7 +45,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
             ))
         })
         .await?;
-    let counts: HashMap<String, i64> = counts.into_iter().collect();
+    let counts: HashMap<kernel::ids::AgencyId, i64> = counts.into_iter().collect();
     let max = counts.values().copied().max().unwrap_or(0).max(1);
     let mut rows: Vec<Row> = agencies
         .into_iter()
@@ -53,7 +53,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
             let people = counts.get(&a.id).copied().unwrap_or(0);
             Row {
                 bar: people * 480 / max,
-                id: a.id,
+                id: a.id.to_string(),
                 code: a.code,
                 name: a.name,
                 is_dinas: a.is_dinas,

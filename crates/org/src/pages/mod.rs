@@ -13,10 +13,10 @@ pub mod person_show;
 pub mod region;
 
 use kernel::i18n::Tr;
-use kernel::layout::choices;
+use kernel::layout::choices_of;
 use serde::Deserialize;
 
-use crate::model::{AGENCY_KINDS, AgencyDraft, PERSON_KINDS, PersonDraft};
+use crate::model::{AgencyDraft, AgencyKind, PersonDraft, PersonKind};
 use crate::store::{AgencyRow, PersonRow};
 
 /// The agency form as typed (every field text, so a bad value can be shown back).
@@ -57,7 +57,7 @@ impl AgencyForm {
         Self {
             name: r.name.clone(),
             code: r.code.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind.as_str().to_owned(),
             is_dinas: r.is_dinas.then(|| "on".to_owned()),
             egov_unit: r.egov_unit.clone().unwrap_or_default(),
         }
@@ -114,9 +114,9 @@ impl PersonForm {
     /// The form filled from a stored person (without the NIK).
     pub fn from_row(r: &PersonRow) -> Self {
         Self {
-            agency_id: r.agency_id.clone(),
+            agency_id: r.agency_id.to_string(),
             name: r.name.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind.as_str().to_owned(),
             nip: r.nip.clone().unwrap_or_default(),
             nik: String::new(),
             position: r.position.clone().unwrap_or_default(),
@@ -133,10 +133,10 @@ pub fn no_errors() -> kernel::layout::FormErrors {
 
 /// Agency kinds for a select.
 pub fn agency_kinds(tr: Tr) -> Vec<(String, String)> {
-    choices(tr, "agency-kind-", &AGENCY_KINDS)
+    choices_of::<AgencyKind>(tr, "agency-kind-")
 }
 
 /// Person kinds for a select.
 pub fn person_kinds(tr: Tr) -> Vec<(String, String)> {
-    choices(tr, "person-kind-", &PERSON_KINDS)
+    choices_of::<PersonKind>(tr, "person-kind-")
 }

@@ -22,7 +22,7 @@ async fn load(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PersonRow> {
         .read(move |c| Ok(store::person_find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
+    let agency = row.agency_id;
     ctx.authorize_record(&crate::PEOPLE, Access::Write, agency)?;
     Ok(row)
 }
@@ -54,7 +54,7 @@ pub async fn submit(
     PageForm(form): PageForm<PersonForm>,
 ) -> AppResult<Response> {
     let row = load(&state, &ctx, &id).await?;
-    let pid = person_id(&row.id)?;
+    let pid = row.id;
     let result = match AgencyId::parse(&form.agency_id) {
         None => Err(AppError::field("agency_id", "error-agency-unknown")),
         Some(to) => {

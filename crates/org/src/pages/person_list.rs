@@ -51,10 +51,10 @@ pub async fn handler(
             ))
         })
         .await?;
-    let code_of = |id: &str| {
+    let code_of = |id: &kernel::ids::AgencyId| {
         agencies
             .iter()
-            .find(|a| a.id == id)
+            .find(|a| a.id == *id)
             .map(|a| a.code.clone())
             .unwrap_or_default()
     };
@@ -65,7 +65,7 @@ pub async fn handler(
         Visible::All => agencies.clone(),
         Visible::Only(ids) => agencies
             .iter()
-            .filter(|a| ids.iter().any(|i| i.to_string() == a.id))
+            .filter(|a| ids.contains(&a.id))
             .cloned()
             .collect(),
     };
@@ -91,7 +91,7 @@ pub async fn handler(
             .collect(),
         agencies: shown
             .into_iter()
-            .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+            .map(|a| (a.id.to_string(), format!("{} — {}", a.code, a.name)))
             .collect(),
         kinds: super::person_kinds(ctx.tr()),
         chrome: Chrome::new(&state, &ctx, "people-title"),
@@ -108,7 +108,7 @@ pub async fn handler(
 fn file_response(
     format: &str,
     rows: &[PersonRow],
-    code_of: impl Fn(&str) -> String,
+    code_of: impl Fn(&kernel::ids::AgencyId) -> String,
 ) -> AppResult<Response> {
     let lines = rows.iter().map(|p| {
         // The export is for staff, but a file travels: the NIK leaves only masked.
@@ -117,7 +117,7 @@ fn file_response(
         vec![
             code_of(&p.agency_id),
             p.name.clone(),
-            p.kind.clone(),
+            p.kind.as_str().to_owned(),
             opt(&p.nip),
             nik,
             opt(&p.position),

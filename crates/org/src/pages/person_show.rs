@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use kernel::ids::{AgencyId, PersonId};
+use kernel::ids::PersonId;
 use kernel::layout::{Chrome, render};
 use kernel::module::Place;
 use kernel::permissions::Access;
@@ -33,7 +33,7 @@ async fn page(state: &AppState, ctx: &Ctx, id: PersonId, saved: bool) -> AppResu
         .read(move |c| Ok(store::person_find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency_id = AgencyId::parse(&person.agency_id).ok_or(AppError::NotFound)?;
+    let agency_id = person.agency_id;
     ctx.authorize_record(&crate::PEOPLE, Access::Read, agency_id)?;
     let agency = state
         .read(move |c| Ok(store::agency_find(c, agency_id)?))

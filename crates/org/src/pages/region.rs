@@ -5,14 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::layout::{Chrome, FormErrors, choices, render};
+use kernel::layout::{Chrome, FormErrors, choices_of, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use crate::model::{
-    REGION_KINDS, REGULATION_PACKS, REPORTING_CHAINS, RegionDraft, SUBDOMAIN_AUTHORITIES,
-};
+use crate::model::{RegionDraft, RegionKind, ReportingChain, SubdomainAuthority};
+use kernel::compliance::Pack;
 use crate::{service, store};
 
 /// The region form as typed.
@@ -67,10 +66,10 @@ fn page(
         errors,
         can_edit: ctx.can(&crate::REGION, Access::Write, Scope::Region),
         saved,
-        kinds: choices(tr, "region-kind-", &REGION_KINDS),
-        packs: choices(tr, "region-pack-", &REGULATION_PACKS),
-        authorities: choices(tr, "region-authority-", &SUBDOMAIN_AUTHORITIES),
-        chains: choices(tr, "region-chain-", &REPORTING_CHAINS),
+        kinds: choices_of::<RegionKind>(tr, "region-kind-"),
+        packs: choices_of::<Pack>(tr, "region-pack-"),
+        authorities: choices_of::<SubdomainAuthority>(tr, "region-authority-"),
+        chains: choices_of::<ReportingChain>(tr, "region-chain-"),
     }
 }
 
@@ -91,14 +90,14 @@ pub async fn show(
     let form = stored
         .map(|r| RegionForm {
             name: r.name,
-            kind: r.kind,
+            kind: r.kind.as_str().to_owned(),
             domain: r.domain,
-            regulation_pack: r.regulation_pack,
+            regulation_pack: r.regulation_pack.as_str().to_owned(),
             regulation_number: r.regulation_number,
             regulation_year: r.regulation_year.to_string(),
             regulation_title: r.regulation_title,
-            subdomain_authority: r.subdomain_authority,
-            reporting_chain: r.reporting_chain,
+            subdomain_authority: r.subdomain_authority.as_str().to_owned(),
+            reporting_chain: r.reporting_chain.as_str().to_owned(),
         })
         .unwrap_or_default();
     Ok(render(&page(

@@ -4,14 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use kernel::extract::ApiJson;
-use kernel::ids::AgencyId;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 use serde::Deserialize;
 
+use super::ApplicationRecord;
 use crate::model::Action;
+use crate::pages::app_form::find_for;
 use crate::service;
-use crate::store::{self, ApplicationRow};
 
 /// The note of a step (required to return, reject or withdraw).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -26,39 +26,30 @@ pub struct Step {
 #[utoipa::path(post, path = "/api/v1/applications/{id}/{action}", tag = "registry",
     params(("id" = String, Path), ("action" = String, Path, description = "submit, approve, return, reject or withdraw")),
     request_body = Step,
-    responses((status = 200, body = ApplicationRow), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = ApplicationRecord), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, action)): Path<(String, String)>,
     ApiJson(body): ApiJson<Step>,
-) -> AppResult<Json<ApplicationRow>> {
+) -> AppResult<Json<ApplicationRecord>> {
     let action = Action::parse(&action).ok_or_else(|| {
         AppError::BadRequest(
             FieldError::new("action", "error-choice")
-                .arg("choices", "submit, approve, return, reject, withdraw"),
+                .arg("choices", <Action as kernel::ids::Choice>::names()),
         )
     })?;
-    let lookup = id.clone();
-    let app = state
-        .read(move |c| Ok(store::app_find(c, &lookup)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
+    let app = find_for(&state, &ctx, &id, Access::Read).await?;
     let scope = if action.by_dinas() {
         Scope::Region
     } else {
-        Scope::Agency(agency)
+        Scope::Agency(app.agency_id)
     };
     let actor = ctx
         .authorize(&crate::APPLICATIONS, Access::Write, scope)?
         .actor();
-    Ok(Json(
-        state
-            .write(move |c| service::act(c, &actor, &id, action, &body.note))
-            .await?,
-    ))
+    let row = state
+        .write(move |c| service::act(c, &actor, app.id, action, &body.note))
+        .await?;
+    Ok(Json(row.into()))
 }

@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kernel::ids::AgencyId;
-use kernel::permissions::{Access, Scope};
-use kernel::{AppError, AppResult, AppState, Ctx};
+use kernel::permissions::Access;
+use kernel::{AppResult, AppState, Ctx};
 
 use super::ApplicationDetail;
+use crate::pages::app_form::find_for;
 use crate::{rules, store};
 
 /// Shows an application (404 for one the caller may not read).
@@ -17,26 +17,17 @@ pub async fn handler(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<ApplicationDetail>> {
-    ctx.require()?;
-    let (app, documents, history) = state
-        .read(move |c| {
-            let app = store::app_find(c, &id)?.ok_or(AppError::NotFound)?;
-            Ok((app, store::docs_of(c, &id)?, store::events(c, &id)?))
-        })
+    let app = find_for(&state, &ctx, &id, Access::Read).await?;
+    let lookup = app.id;
+    let (documents, history) = state
+        .read(move |c| Ok((store::docs_of(c, lookup)?, store::events(c, lookup)?)))
         .await?;
-    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
-    let kinds = documents.iter().map(|d| d.kind.clone()).collect();
-    let documents_missing = rules::missing_documents(&app.kind, &kinds)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let kinds = documents.iter().map(|d| d.kind).collect();
+    let documents_missing = rules::missing_documents(app.kind, &kinds);
     Ok(Json(ApplicationDetail {
-        application: app,
-        documents,
+        application: app.into(),
+        documents: documents.into_iter().map(Into::into).collect(),
         documents_missing,
-        history,
+        history: history.into_iter().map(Into::into).collect(),
     }))
 }

@@ -23,17 +23,23 @@ pub async fn handler(
     let visible = ctx.visible(&crate::APPLICATIONS)?;
     let (rows, total) = state
         .read(move |c| {
+            let agency = crate::agencies::filter(
+                c,
+                filter.agency_id.as_deref(),
+                filter.agency_code.as_deref(),
+            )?;
             Ok(store::app_list(
                 c,
                 &visible,
                 &filter,
+                agency,
                 paging.per_page,
                 paging.offset(),
             )?)
         })
         .await?;
     Ok(Json(ApplicationPage {
-        items: rows.into_iter().map(|(a, _)| a).collect(),
+        items: rows.into_iter().map(Into::into).collect(),
         total,
         page: paging.page,
         per_page: paging.per_page,

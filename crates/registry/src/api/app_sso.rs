@@ -33,17 +33,17 @@ pub async fn handler(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Connect>,
 ) -> AppResult<(StatusCode, Json<Connected>)> {
-    find_for(&state, &ctx, &id, Access::Read).await?;
+    let app = find_for(&state, &ctx, &id, Access::Read).await?;
     let actor = ctx
         .authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?
         .actor();
     let (client, secret) = state
-        .write(move |c| sso_link::connect(c, &actor, &id, &body))
+        .write(move |c| sso_link::connect(c, &actor, app.id, &body))
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(Connected {
-            client_id: client.id,
+            client_id: client.id.to_string(),
             client_secret: secret,
             discovery_url: format!(
                 "{}/.well-known/openid-configuration",

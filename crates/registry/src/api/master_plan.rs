@@ -6,15 +6,16 @@ use kernel::permissions::{Access, Scope};
 use kernel::{AppResult, AppState, Ctx};
 use serde::Serialize;
 
-use crate::store::{self, ItemRow, PlanRow};
+use super::{PlanItemRecord, PlanRecord};
+use crate::store;
 
 /// The plan with its items.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MasterPlan {
     /// The plan, if one was adopted.
-    pub plan: Option<PlanRow>,
+    pub plan: Option<PlanRecord>,
     /// Its items.
-    pub items: Vec<ItemRow>,
+    pub items: Vec<PlanItemRecord>,
 }
 
 /// Shows the master plan.
@@ -26,11 +27,14 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<
         .read(|c| {
             let plan = store::plan_latest(c)?;
             let items = match &plan {
-                Some(p) => store::items(c, &p.id)?,
+                Some(p) => store::items(c, p.id)?,
                 None => vec![],
             };
             Ok((plan, items))
         })
         .await?;
-    Ok(Json(MasterPlan { plan, items }))
+    Ok(Json(MasterPlan {
+        plan: plan.map(Into::into),
+        items: items.into_iter().map(Into::into).collect(),
+    }))
 }

@@ -9,20 +9,80 @@ use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use super::pages::{DecisionForm, ListQuery, readable, take};
+use chrono::NaiveDateTime;
+use kernel::ids::AgencyId;
+
 use super::store::{self, HostingRow};
-use super::{Decision, HostingDraft, service};
+use super::{Decision, HostingDraft, HostingRequestId, Status, service};
+use crate::inventory::ServerId;
 use crate::inventory::api::Page;
+use crate::model::ApplicationId;
+
+/// A hosting request as the API shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = HostingRequest)]
+pub struct HostingRecord {
+    /// Id.
+    pub id: HostingRequestId,
+    /// The requesting agency.
+    pub agency_id: AgencyId,
+    /// The application to host.
+    pub application_id: ApplicationId,
+    /// CPU cores.
+    pub cpu_cores: i32,
+    /// Memory (GB).
+    pub memory_gb: i32,
+    /// Storage (GB).
+    pub storage_gb: i32,
+    /// What it is for.
+    pub note: String,
+    /// Where it stands.
+    pub status: Status,
+    /// The server it was placed on.
+    pub server_id: Option<ServerId>,
+    /// The reason given with a rejection or withdrawal, or the Dinas's note with an approval.
+    pub decision_note: Option<String>,
+    /// Asked.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Decided.
+    pub decided_at: Option<NaiveDateTime>,
+    /// By.
+    pub decided_by: Option<String>,
+}
+
+impl From<HostingRow> for HostingRecord {
+    fn from(r: HostingRow) -> Self {
+        Self {
+            id: r.id,
+            agency_id: r.agency_id,
+            application_id: r.application_id,
+            cpu_cores: r.cpu_cores,
+            memory_gb: r.memory_gb,
+            storage_gb: r.storage_gb,
+            note: r.note,
+            status: r.status,
+            server_id: r.server_id,
+            decision_note: r.decision_note,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            decided_at: r.decided_at,
+            decided_by: r.decided_by,
+        }
+    }
+}
 
 /// Lists the requests the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/hosting-requests", tag = "registry",
     params(("status" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
-    responses((status = 200, body = Page<HostingRow>), (status = 401)))]
+    responses((status = 200, body = Page<HostingRecord>), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     paging: Paging,
     Query(q): Query<ListQuery>,
-) -> AppResult<Json<Page<HostingRow>>> {
+) -> AppResult<Json<Page<HostingRecord>>> {
     let visible = ctx.visible(&crate::HOSTING)?;
     let (rows, total) = state
         .read(move |c| {
@@ -36,7 +96,7 @@ pub async fn list(
         })
         .await?;
     Ok(Json(Page {
-        items: rows.into_iter().map(|(r, ..)| r).collect(),
+        items: rows.into_iter().map(|(r, ..)| r.into()).collect(),
         total,
         page: paging.page,
         per_page: paging.per_page,
@@ -45,12 +105,12 @@ pub async fn list(
 
 /// Asks for hosting in the Dinas's data center for one of the caller's applications.
 #[utoipa::path(post, path = "/api/v1/hosting-requests", tag = "registry", request_body = HostingDraft,
-    responses((status = 201, body = HostingRow), (status = 401), (status = 422)))]
+    responses((status = 201, body = HostingRecord), (status = 401), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiJson(body): ApiJson<HostingDraft>,
-) -> AppResult<(StatusCode, Json<HostingRow>)> {
+) -> AppResult<(StatusCode, Json<HostingRecord>)> {
     let p = ctx.require()?;
     let (actor, grants) = (p.actor(), p.grants.clone());
     let row = state
@@ -65,32 +125,32 @@ pub async fn create(
             })
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(row)))
+    Ok((StatusCode::CREATED, Json(row.into())))
 }
 
 /// One request (404 for one the caller may not read).
 #[utoipa::path(get, path = "/api/v1/hosting-requests/{id}", tag = "registry", params(("id" = String, Path)),
-    responses((status = 200, body = HostingRow), (status = 401), (status = 404)))]
+    responses((status = 200, body = HostingRecord), (status = 401), (status = 404)))]
 pub async fn get(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> AppResult<Json<HostingRow>> {
-    Ok(Json(readable(&state, &ctx, &id).await?))
+) -> AppResult<Json<HostingRecord>> {
+    Ok(Json(readable(&state, &ctx, &id).await?.into()))
 }
 
 /// Approves (with `server_id`), rejects or withdraws (with a `note`) a pending request.
 #[utoipa::path(post, path = "/api/v1/hosting-requests/{id}/{action}", tag = "registry",
     params(("id" = String, Path), ("action" = String, Path, description = "approve, reject or withdraw")),
     request_body = DecisionForm,
-    responses((status = 200, body = HostingRow), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = HostingRecord), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn decide(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, action)): Path<(String, String)>,
     ApiJson(body): ApiJson<DecisionForm>,
-) -> AppResult<Json<HostingRow>> {
+) -> AppResult<Json<HostingRecord>> {
     let row = readable(&state, &ctx, &id).await?;
     let d = Decision::parse(&action).ok_or(AppError::NotFound)?;
-    Ok(Json(take(&state, &ctx, &row, d, body).await?))
+    Ok(Json(take(&state, &ctx, &row, d, body).await?.into()))
 }

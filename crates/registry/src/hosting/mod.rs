@@ -6,81 +6,47 @@
 pub mod api;
 pub mod pages;
 pub mod service;
-pub mod store;
+pub(crate) mod store;
 
 use kernel::FieldError;
 use kernel::validate::Checker;
 use serde::Deserialize;
 
-/// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Waiting for the Dinas.
-    Submitted,
-    /// Placed on a server.
-    Approved,
-    /// Refused, with a reason.
-    Rejected,
-    /// Taken back by the agency.
-    Withdrawn,
-}
+use crate::inventory::ServerId;
+use crate::model::ApplicationId;
 
-impl Status {
-    /// Every status.
-    pub const ALL: [Status; 4] = [
-        Self::Submitted,
-        Self::Approved,
-        Self::Rejected,
-        Self::Withdrawn,
-    ];
+kernel::id_type!(
+    /// A request for room in the Dinas's data center.
+    HostingRequestId
+);
 
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+kernel::text_enum! {
+    /// Where a request stands.
+    pub enum Status {
+        /// Waiting for the Dinas.
+        Submitted = "submitted",
+        /// Placed on a server.
+        Approved = "approved",
+        /// Refused, with a reason.
+        Rejected = "rejected",
+        /// Taken back by the agency.
+        Withdrawn = "withdrawn",
     }
 }
 
-/// A step on a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// The Dinas places it on a server.
-    Approve,
-    /// The Dinas refuses it.
-    Reject,
-    /// The agency takes it back.
-    Withdraw,
+kernel::text_enum! {
+    /// A step on a request.
+    pub enum Decision {
+        /// The Dinas places it on a server.
+        Approve = "approve",
+        /// The Dinas refuses it.
+        Reject = "reject",
+        /// The agency takes it back.
+        Withdraw = "withdraw",
+    }
 }
 
 impl Decision {
-    /// Parses the name used in URLs and the API.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "approve" => Some(Self::Approve),
-            "reject" => Some(Self::Reject),
-            "withdraw" => Some(Self::Withdraw),
-            _ => None,
-        }
-    }
-
-    /// The name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Reject => "reject",
-            Self::Withdraw => "withdraw",
-        }
-    }
-
     /// Whether the Dinas takes this step (else the agency).
     pub fn by_dinas(self) -> bool {
         matches!(self, Self::Approve | Self::Reject)
@@ -93,7 +59,7 @@ pub fn decide(
     from: Status,
     d: Decision,
     note: &str,
-    server: Option<&str>,
+    server: Option<ServerId>,
 ) -> Result<Status, FieldError> {
     if from != Status::Submitted {
         return Err(FieldError::new("action", "error-transition")
@@ -101,9 +67,7 @@ pub fn decide(
             .arg("action", d.as_str()));
     }
     match d {
-        Decision::Approve if server.is_none_or(|s| s.trim().is_empty()) => {
-            Err(FieldError::new("server_id", "error-required"))
-        }
+        Decision::Approve if server.is_none() => Err(FieldError::new("server_id", "error-choose")),
         Decision::Approve => Ok(Status::Approved),
         Decision::Reject | Decision::Withdraw if note.trim().is_empty() => {
             Err(FieldError::new("note", "error-note-needed"))
@@ -138,7 +102,7 @@ pub struct HostingDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hosting {
     /// Application.
-    pub application_id: String,
+    pub application_id: ApplicationId,
     /// Cores.
     pub cpu_cores: i32,
     /// Memory.
@@ -152,9 +116,16 @@ pub struct Hosting {
 /// Checks a request's resources: whole numbers within what one data center can give.
 pub fn validate(d: &HostingDraft) -> Result<Hosting, Vec<FieldError>> {
     let mut c = Checker::default();
-    if d.application_id.trim().is_empty() {
-        c.push(FieldError::new("application_id", "error-required"));
-    }
+    let application_id = if d.application_id.trim().is_empty() {
+        c.push(FieldError::new("application_id", "error-choose"));
+        None
+    } else {
+        let id = ApplicationId::parse(&d.application_id);
+        if id.is_none() {
+            c.push(FieldError::new("application_id", "error-application-unknown"));
+        }
+        id
+    };
     let mut need = |field: &str, v: &str, max: i32| {
         let n = v
             .trim()
@@ -174,9 +145,9 @@ pub fn validate(d: &HostingDraft) -> Result<Hosting, Vec<FieldError>> {
     let mem = need("memory_gb", &d.memory_gb, 4096);
     let disk = need("storage_gb", &d.storage_gb, 100_000);
     let note = c.text("note", &d.note, 2000);
-    match (c.errors.is_empty(), cpu, mem, disk) {
-        (true, Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Hosting {
-            application_id: d.application_id.trim().to_owned(),
+    match (c.errors.is_empty(), application_id, cpu, mem, disk) {
+        (true, Some(application_id), Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Hosting {
+            application_id,
             cpu_cores,
             memory_gb,
             storage_gb,
@@ -195,7 +166,7 @@ mod tests {
         use Decision as D;
         use Status as S;
         assert_eq!(
-            decide(S::Submitted, D::Approve, "", Some("srv")),
+            decide(S::Submitted, D::Approve, "", Some(ServerId::new())),
             Ok(S::Approved)
         );
         assert_eq!(
@@ -216,7 +187,7 @@ mod tests {
         );
         for done in [S::Approved, S::Rejected, S::Withdrawn] {
             assert_eq!(
-                decide(done, D::Approve, "x", Some("s")).unwrap_err().key,
+                decide(done, D::Approve, "x", Some(ServerId::new())).unwrap_err().key,
                 "error-transition"
             );
         }
@@ -226,7 +197,7 @@ mod tests {
     #[test]
     fn resources_are_whole_numbers_in_range() {
         let ok = validate(&HostingDraft {
-            application_id: "a".into(),
+            application_id: ApplicationId::new().to_string(),
             cpu_cores: "4".into(),
             memory_gb: "8".into(),
             storage_gb: "100".into(),

@@ -2,6 +2,8 @@
 //! `GET/POST /registry/hosting/new`, `GET /registry/hosting/{id}` and
 //! `POST /registry/hosting/{id}/decide` (approve onto a server, reject, or withdraw).
 
+use super::HostingRequestId;
+use crate::inventory::ServerId;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -13,14 +15,14 @@ use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use super::store::{self, HostingRow, Listed};
+use super::store::{self, HostingRow};
 use super::{Decision, HostingDraft, Status, service};
 
 #[derive(Template)]
 #[template(path = "hosting_list.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Listed>,
+    rows: Vec<(HostingRow, String, String, Option<String>)>,
     status: String,
     statuses: Vec<(String, String)>,
     total: i64,
@@ -71,23 +73,22 @@ pub async fn list(
     let s = status.clone();
     let (rows, total) = state
         .read(move |c| {
-            Ok(store::list(
-                c,
-                &visible,
-                Some(&s),
-                paging.per_page,
-                paging.offset(),
-            )?)
+            let (rows, total) =
+                store::list(c, &visible, Some(&s), paging.per_page, paging.offset())?;
+            let rows = crate::agencies::with_codes(c, rows, |(r, ..)| r.agency_id)?
+                .into_iter()
+                .map(|((r, app, server), code)| (r, code, app, server))
+                .collect::<Vec<_>>();
+            Ok((rows, total))
         })
         .await?;
     let tr = ctx.tr();
-    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let query = serde_urlencoded::to_string([("status", status.as_str())]).unwrap_or_default();
     let page = ListPage {
         chrome: Chrome::new(&state, &ctx, "hosting-title"),
         rows,
         status,
-        statuses: kernel::layout::choices(tr, "hosting-status-", &statuses),
+        statuses: kernel::layout::choices_of::<Status>(tr, "hosting-status-"),
         total,
         page: paging.page,
         pages: paging.pages(total),
@@ -99,18 +100,21 @@ pub async fn list(
 /// The applications a person may ask hosting for: those of the agencies they act for.
 async fn own_apps(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String, String)>> {
     let p = ctx.require()?;
-    let agencies: Vec<String> = p
+    let agencies: Vec<AgencyId> = p
         .grants
         .iter()
         .filter_map(|g| g.agency)
         .filter(|a| ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(*a)))
-        .map(|a| a.to_string())
         .collect();
     state
         .read(move |c| {
             let mut out = vec![];
             for a in &agencies {
-                out.extend(crate::store::app_names(c, a)?);
+                out.extend(
+                    crate::store::app_names(c, *a)?
+                        .into_iter()
+                        .map(|(id, name)| (id.to_string(), name)),
+                );
             }
             Ok(out)
         })
@@ -197,15 +201,12 @@ pub async fn create(
 /// The request if the reader may read it (404 otherwise).
 pub(crate) async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<HostingRow> {
     ctx.require()?;
-    let lookup = id.to_owned();
+    let lookup = HostingRequestId::parse(id).ok_or(AppError::NotFound)?;
     let row = state
-        .read(move |c| Ok(store::find(c, &lookup)?))
+        .read(move |c| Ok(store::find(c, lookup)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
-    if !ctx.can(&crate::HOSTING, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
+    ctx.authorize_record(&crate::HOSTING, Access::Read, row.agency_id)?;
     Ok(row)
 }
 
@@ -215,27 +216,28 @@ async fn show_page(
     row: HostingRow,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let (app_id, agency_id, server_id) = (
-        row.application_id.clone(),
-        row.agency_id.clone(),
-        row.server_id.clone(),
-    );
+    let (app_id, agency_id, server_id) = (row.application_id, row.agency_id, row.server_id);
     let (app, agency, server, servers) = state
         .read(move |c| {
-            let app = crate::store::app_find(c, &app_id)?
+            let app = crate::store::app_find(c, app_id)?
                 .map(|a| a.name)
                 .unwrap_or_default();
-            let agency = org::store::agency_find_code(c, &agency_id)?.unwrap_or_default();
-            let server = match &server_id {
+            let agency = org::directory::agency(c, agency_id)?
+                .map(|a| a.code)
+                .unwrap_or_default();
+            let server = match server_id {
                 Some(s) => crate::inventory::store::server_find(c, s)?.map(|s| s.name),
                 None => None,
             };
-            Ok((app, agency, server, store::dinas_servers(c)?))
+            let servers: Vec<(String, String)> = store::dinas_servers(c)?
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect();
+            Ok((app, agency, server, servers))
         })
         .await?;
     let dinas = ctx.can(&crate::HOSTING, Access::Write, Scope::Region);
-    let may_withdraw = AgencyId::parse(&row.agency_id)
-        .is_some_and(|a| ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(a)));
+    let may_withdraw = ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(row.agency_id));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -288,26 +290,23 @@ pub(crate) async fn take(
     d: Decision,
     form: DecisionForm,
 ) -> AppResult<HostingRow> {
-    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
     let actor = if d.by_dinas() {
         ctx.authorize(&crate::HOSTING, Access::Write, Scope::Region)?
             .actor()
     } else {
-        ctx.authorize(&crate::HOSTING, Access::Write, Scope::Agency(agency))?
+        ctx.authorize(&crate::HOSTING, Access::Write, Scope::Agency(row.agency_id))?
             .actor()
     };
-    let id = row.id.clone();
+    let id = row.id;
+    let server = match form.server_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Some(
+            ServerId::parse(text)
+                .ok_or_else(|| AppError::field("server_id", "error-server-not-dinas"))?,
+        ),
+        None => None,
+    };
     state
-        .write(move |c| {
-            service::take(
-                c,
-                &actor,
-                &id,
-                d,
-                &form.note,
-                form.server_id.as_deref().filter(|s| !s.is_empty()),
-            )
-        })
+        .write(move |c| service::take(c, &actor, id, d, &form.note, server))
         .await
 }
 

@@ -9,7 +9,8 @@ use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
 
 use super::store::{self, HostingRow};
-use super::{Decision, HostingDraft, decide, validate};
+use super::{Decision, HostingDraft, HostingRequestId, decide, validate};
+use crate::inventory::ServerId;
 use crate::inventory::store as inventory;
 
 fn record(
@@ -25,8 +26,8 @@ fn record(
         Change {
             action,
             record_type: "hosting_request",
-            record_id: row.id.clone(),
-            agency: AgencyId::parse(&row.agency_id),
+            record_id: row.id.to_string(),
+            agency: Some(row.agency_id),
             summary,
         },
     )?;
@@ -42,16 +43,15 @@ pub fn request(
     may_write: impl Fn(AgencyId) -> bool,
 ) -> AppResult<HostingRow> {
     let h = validate(d).map_err(AppError::Validation)?;
-    let app = crate::store::app_find(c, &h.application_id)?
+    let app = crate::store::app_find(c, h.application_id)?
         .ok_or_else(|| AppError::field("application_id", "error-application-unknown"))?;
-    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    if !may_write(agency) {
+    if !may_write(app.agency_id) {
         return Err(AppError::field(
             "application_id",
             "error-application-unknown",
         ));
     }
-    let row = store::insert(c, &app.agency_id, &h, &actor.label)?;
+    let row = store::insert(c, app.agency_id, &h, &actor.label)?;
     record(
         c,
         actor,
@@ -59,7 +59,9 @@ pub fn request(
         &row,
         json!({"after": row}),
     )?;
-    let code = org::store::agency_find_code(c, &app.agency_id)?.unwrap_or_default();
+    let code = org::directory::agency(c, app.agency_id)?
+        .map(|a| a.code)
+        .unwrap_or_default();
     notify::notify(
         c,
         Audience::Dinas,
@@ -75,13 +77,13 @@ pub fn request(
 pub fn take(
     c: &mut DbConn,
     actor: &Actor,
-    id: &str,
+    id: HostingRequestId,
     d: Decision,
     note: &str,
-    server: Option<&str>,
+    server: Option<ServerId>,
 ) -> AppResult<HostingRow> {
     let before = store::find(c, id)?.ok_or(AppError::NotFound)?;
-    let to = decide(before.status(), d, note, server).map_err(|e| {
+    let to = decide(before.status, d, note, server).map_err(|e| {
         if e.key == "error-transition" {
             AppError::Conflict(e)
         } else {
@@ -90,18 +92,17 @@ pub fn take(
     })?;
     let server = match (d, server) {
         (Decision::Approve, Some(s)) => {
-            let s = s.trim();
-            if !store::dinas_servers(c)?.iter().any(|(id, _)| id == s) {
+            if !store::dinas_servers(c)?.iter().any(|(id, _)| *id == s) {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "server_id",
                     "error-server-not-dinas",
                 )]));
             }
-            let mut apps: Vec<String> = inventory::apps_on(c, s)?
+            let mut apps: Vec<_> = inventory::apps_on(c, s)?
                 .into_iter()
                 .map(|(a, _)| a)
                 .collect();
-            apps.push(before.application_id.clone());
+            apps.push(before.application_id);
             crate::inventory::service::set_applications(c, actor, s, &apps)?;
             Some(s)
         }
@@ -115,13 +116,13 @@ pub fn take(
         actor,
         &format!("hosting_request.{}", d.as_str()),
         &after,
-        json!({"before": before.status, "after": to.as_str(), "server_id": server, "note": note}),
+        json!({"before": before.status, "after": to, "server_id": server, "note": note}),
     )?;
-    let app = crate::store::app_find(c, &after.application_id)?
+    let app = crate::store::app_find(c, after.application_id)?
         .map(|a| a.name)
         .unwrap_or_default();
     let to_whom = if d.by_dinas() {
-        AgencyId::parse(&after.agency_id).map_or(Audience::Dinas, Audience::Agency)
+        Audience::Agency(after.agency_id)
     } else {
         Audience::Dinas
     };

@@ -2,22 +2,25 @@
 
 use chrono::NaiveDateTime;
 use db::DbConn;
-use db::schema::{agencies, applications, hosting_requests, servers};
+use db::schema::{applications, hosting_requests, servers};
 use diesel::prelude::*;
+use kernel::ids::AgencyId;
 use kernel::permissions::Visible;
 
-use super::{Hosting, Status};
+use super::{Hosting, HostingRequestId, Status};
+use crate::inventory::{ServerId, Site};
+use crate::model::ApplicationId;
 
 /// A stored request.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = hosting_requests)]
 pub struct HostingRow {
     /// Id.
-    pub id: String,
+    pub id: HostingRequestId,
     /// The requesting agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// The application to host.
-    pub application_id: String,
+    pub application_id: ApplicationId,
     /// CPU cores.
     pub cpu_cores: i32,
     /// Memory (GB).
@@ -26,10 +29,10 @@ pub struct HostingRow {
     pub storage_gb: i32,
     /// What it is for.
     pub note: String,
-    /// `submitted`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    /// Where it stands.
+    pub status: Status,
     /// The server it was placed on.
-    pub server_id: Option<String>,
+    pub server_id: Option<ServerId>,
     /// The reason given with a rejection or withdrawal, or the Dinas's note with an approval.
     pub decision_note: Option<String>,
     /// Asked.
@@ -42,15 +45,8 @@ pub struct HostingRow {
     pub decided_by: Option<String>,
 }
 
-impl HostingRow {
-    /// The status.
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Withdrawn)
-    }
-}
-
-/// A request with its agency code, application name and server name, for lists.
-pub type Listed = (HostingRow, String, String, Option<String>);
+/// A request with its application's name and its server's name, for lists.
+pub type Listed = (HostingRow, String, Option<String>);
 
 /// Requests visible, pending first then newest; one page and the total.
 pub fn list(
@@ -62,16 +58,14 @@ pub fn list(
 ) -> QueryResult<(Vec<Listed>, i64)> {
     let build = || {
         let mut q = hosting_requests::table
-            .inner_join(agencies::table)
             .inner_join(applications::table)
             .left_join(servers::table.on(servers::id.nullable().eq(hosting_requests::server_id)))
             .into_boxed();
         if let Visible::Only(ids) = v {
-            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            q = q.filter(hosting_requests::agency_id.eq_any(ids));
+            q = q.filter(hosting_requests::agency_id.eq_any(ids.clone()));
         }
-        if let Some(s) = status.filter(|s| !s.is_empty()) {
-            q = q.filter(hosting_requests::status.eq(s.to_owned()));
+        if let Some(s) = status.and_then(Status::parse) {
+            q = q.filter(hosting_requests::status.eq(s));
         }
         q
     };
@@ -85,7 +79,6 @@ pub fn list(
         .offset(offset)
         .select((
             HostingRow::as_select(),
-            agencies::code,
             applications::name,
             servers::name.nullable(),
         ))
@@ -94,7 +87,7 @@ pub fn list(
 }
 
 /// One request.
-pub fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<HostingRow>> {
+pub fn find(c: &mut DbConn, id: HostingRequestId) -> QueryResult<Option<HostingRow>> {
     hosting_requests::table
         .find(id)
         .select(HostingRow::as_select())
@@ -103,37 +96,42 @@ pub fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<HostingRow>> {
 }
 
 /// Records a new request.
-pub fn insert(c: &mut DbConn, agency: &str, h: &Hosting, by: &str) -> QueryResult<HostingRow> {
-    let id = uuid::Uuid::now_v7().to_string();
+pub fn insert(
+    c: &mut DbConn,
+    agency: AgencyId,
+    h: &Hosting,
+    by: &str,
+) -> QueryResult<HostingRow> {
+    let id = HostingRequestId::new();
     diesel::insert_into(hosting_requests::table)
         .values((
-            hosting_requests::id.eq(&id),
+            hosting_requests::id.eq(id),
             hosting_requests::agency_id.eq(agency),
-            hosting_requests::application_id.eq(&h.application_id),
+            hosting_requests::application_id.eq(h.application_id),
             hosting_requests::cpu_cores.eq(h.cpu_cores),
             hosting_requests::memory_gb.eq(h.memory_gb),
             hosting_requests::storage_gb.eq(h.storage_gb),
             hosting_requests::note.eq(&h.note),
-            hosting_requests::status.eq(Status::Submitted.as_str()),
+            hosting_requests::status.eq(Status::Submitted),
             hosting_requests::created_at.eq(db::now()),
             hosting_requests::created_by.eq(by),
         ))
         .execute(c)?;
-    find(c, &id)?.ok_or(diesel::result::Error::NotFound)
+    find(c, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// Records a decision.
 pub fn decide(
     c: &mut DbConn,
-    id: &str,
+    id: HostingRequestId,
     to: Status,
-    server: Option<&str>,
+    server: Option<ServerId>,
     note: Option<&str>,
     by: &str,
 ) -> QueryResult<()> {
     diesel::update(hosting_requests::table.find(id))
         .set((
-            hosting_requests::status.eq(to.as_str()),
+            hosting_requests::status.eq(to),
             hosting_requests::server_id.eq(server),
             hosting_requests::decision_note.eq(note),
             hosting_requests::decided_at.eq(db::now()),
@@ -144,9 +142,9 @@ pub fn decide(
 }
 
 /// The Dinas's servers a request can be placed on: in its data center or DR site, in use.
-pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<(ServerId, String)>> {
     servers::table
-        .filter(servers::site.eq_any(["dinas_dc", "dinas_dr"]))
+        .filter(servers::site.eq_any([Site::DinasDc, Site::DinasDr]))
         .filter(servers::retired.eq(false))
         .order(servers::name.asc())
         .select((servers::id, servers::name))

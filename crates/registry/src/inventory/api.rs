@@ -11,9 +11,181 @@ use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 
+use chrono::{NaiveDate, NaiveDateTime};
+
 use super::entity::{Entity, Servers};
 use super::pages::ListQuery;
-use super::service;
+use super::store::{DeviceRow, ServerRow, VendorRow};
+use super::{DeviceId, DeviceKind, ServerId, ServerKind, Site, VendorId, service};
+use crate::model::{ApplicationId, Funding};
+
+/// A vendor as the API shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Vendor)]
+pub struct VendorRecord {
+    /// Id.
+    pub id: VendorId,
+    /// Contracting agency.
+    pub agency_id: AgencyId,
+    /// Company.
+    pub name: String,
+    /// Contract number.
+    pub contract_number: String,
+    /// Contract start.
+    pub contract_start: NaiveDate,
+    /// Contract end.
+    pub contract_end: NaiveDate,
+    /// Application served.
+    pub application_id: Option<ApplicationId>,
+    /// Confidentiality duty signed (KT 8.3).
+    pub confidentiality_signed: bool,
+    /// Training given (BT 18.5).
+    pub training_given: bool,
+    /// Warranty or maintenance period end.
+    pub warranty_until: Option<NaiveDate>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+impl From<VendorRow> for VendorRecord {
+    fn from(r: VendorRow) -> Self {
+        Self {
+            id: r.id,
+            agency_id: r.agency_id,
+            name: r.name,
+            contract_number: r.contract_number,
+            contract_start: r.contract_start,
+            contract_end: r.contract_end,
+            application_id: r.application_id,
+            confidentiality_signed: r.confidentiality_signed,
+            training_given: r.training_given,
+            warranty_until: r.warranty_until,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+        }
+    }
+}
+
+/// A device as the API shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Device)]
+pub struct DeviceRecord {
+    /// Id.
+    pub id: DeviceId,
+    /// Owner agency.
+    pub agency_id: AgencyId,
+    /// Kind.
+    pub kind: DeviceKind,
+    /// Name or model.
+    pub name: String,
+    /// Serial.
+    pub serial: Option<String>,
+    /// Acquired.
+    pub acquired_on: Option<NaiveDate>,
+    /// Funding source.
+    pub funding_source: Funding,
+    /// Location.
+    pub location: String,
+    /// Maintenance interval (months).
+    pub maintenance_months: Option<i32>,
+    /// Last maintained.
+    pub last_maintained_on: Option<NaiveDate>,
+    /// Retired.
+    pub retired: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+impl From<DeviceRow> for DeviceRecord {
+    fn from(r: DeviceRow) -> Self {
+        Self {
+            id: r.id,
+            agency_id: r.agency_id,
+            kind: r.kind,
+            name: r.name,
+            serial: r.serial,
+            acquired_on: r.acquired_on,
+            funding_source: r.funding_source,
+            location: r.location,
+            maintenance_months: r.maintenance_months,
+            last_maintained_on: r.last_maintained_on,
+            retired: r.retired,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+        }
+    }
+}
+
+/// A server as the API shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Server)]
+pub struct ServerRecord {
+    /// Id.
+    pub id: ServerId,
+    /// Owner agency.
+    pub agency_id: AgencyId,
+    /// Host name.
+    pub name: String,
+    /// Physical or virtual.
+    pub kind: ServerKind,
+    /// Site.
+    pub site: Site,
+    /// Rack or cluster.
+    pub rack_or_cluster: String,
+    /// Cores.
+    pub cpu_cores: i32,
+    /// Memory (GB).
+    pub memory_gb: i32,
+    /// Storage (GB).
+    pub storage_gb: i32,
+    /// Retired.
+    pub retired: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// By.
+    pub created_by: String,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// By.
+    pub updated_by: String,
+}
+
+impl From<ServerRow> for ServerRecord {
+    fn from(r: ServerRow) -> Self {
+        Self {
+            id: r.id,
+            agency_id: r.agency_id,
+            name: r.name,
+            kind: r.kind,
+            site: r.site,
+            rack_or_cluster: r.rack_or_cluster,
+            cpu_cores: r.cpu_cores,
+            memory_gb: r.memory_gb,
+            storage_gb: r.storage_gb,
+            retired: r.retired,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+        }
+    }
+}
 
 /// A page of records.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -34,7 +206,7 @@ pub async fn list<E: Entity>(
     ctx: Ctx,
     paging: Paging,
     Query(q): Query<ListQuery>,
-) -> AppResult<Json<Page<E::Row>>> {
+) -> AppResult<Json<Page<E::Out>>> {
     let visible = ctx.visible(&crate::INVENTORY)?;
     let (rows, total) = state
         .read(move |c| {
@@ -48,7 +220,7 @@ pub async fn list<E: Entity>(
         })
         .await?;
     Ok(Json(Page {
-        items: rows.into_iter().map(|(r, _)| r).collect(),
+        items: rows.into_iter().map(Into::into).collect(),
         total,
         page: paging.page,
         per_page: paging.per_page,
@@ -60,16 +232,19 @@ pub async fn create<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiJson(body): ApiJson<E::Draft>,
-) -> AppResult<(StatusCode, Json<E::Row>)> {
-    let agency = AgencyId::parse(E::draft_agency(&body).trim())
-        .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    let actor = ctx
-        .authorize(&crate::INVENTORY, Access::Write, Scope::Agency(agency))?
-        .actor();
+) -> AppResult<(StatusCode, Json<E::Out>)> {
+    // A named agency must be writable; a blank or malformed one is the validation's to report,
+    // to someone who may keep an inventory at all.
+    let p = match AgencyId::parse(E::draft_agency(&body)) {
+        Some(a) => ctx.authorize(&crate::INVENTORY, Access::Write, Scope::Agency(a))?,
+        None if ctx.can_write_any(&crate::INVENTORY) => ctx.require()?,
+        None => return Err(ctx.require().err().unwrap_or(AppError::Forbidden)),
+    };
+    let actor = p.actor();
     let row = state
         .write(move |c| E::save(c, &actor, None, &body))
         .await?;
-    Ok((StatusCode::CREATED, Json(row)))
+    Ok((StatusCode::CREATED, Json(row.into())))
 }
 
 async fn readable<E: Entity>(
@@ -79,15 +254,12 @@ async fn readable<E: Entity>(
     access: Access,
 ) -> AppResult<E::Row> {
     ctx.require()?;
+    let id = E::parse_id(&id).ok_or(AppError::NotFound)?;
     let row = state
-        .read(move |c| Ok(E::find(c, &id)?))
+        .read(move |c| Ok(E::find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(E::agency(&row)).ok_or(AppError::NotFound)?;
-    if !ctx.can(&crate::INVENTORY, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
-    ctx.authorize(&crate::INVENTORY, access, Scope::Agency(agency))?;
+    ctx.authorize_record(&crate::INVENTORY, access, E::agency(&row))?;
     Ok(row)
 }
 
@@ -96,8 +268,8 @@ pub async fn get<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> AppResult<Json<E::Row>> {
-    Ok(Json(readable::<E>(&state, &ctx, id, Access::Read).await?))
+) -> AppResult<Json<E::Out>> {
+    Ok(Json(readable::<E>(&state, &ctx, id, Access::Read).await?.into()))
 }
 
 /// Replaces a record's fields (its agency stays).
@@ -106,13 +278,14 @@ pub async fn update<E: Entity>(
     ctx: Ctx,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<E::Draft>,
-) -> AppResult<Json<E::Row>> {
-    readable::<E>(&state, &ctx, id.clone(), Access::Write).await?;
+) -> AppResult<Json<E::Out>> {
+    let before = readable::<E>(&state, &ctx, id, Access::Write).await?;
     let actor = ctx.require()?.actor();
+    let target = E::id(&before);
     let row = state
-        .write(move |c| E::save(c, &actor, Some(&id), &body))
+        .write(move |c| E::save(c, &actor, Some(target), &body))
         .await?;
-    Ok(Json(row))
+    Ok(Json(row.into()))
 }
 
 /// The applications to run on a server.
@@ -120,14 +293,14 @@ pub async fn update<E: Entity>(
 #[serde(deny_unknown_fields)]
 pub struct HostedApps {
     /// Application ids.
-    pub applications: Vec<String>,
+    pub applications: Vec<ApplicationId>,
 }
 
 /// An application on a server.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HostedApp {
     /// Id.
-    pub id: String,
+    pub id: ApplicationId,
     /// Name.
     pub name: String,
 }
@@ -141,10 +314,10 @@ pub async fn set_applications(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<HostedApps>,
 ) -> AppResult<Json<Vec<HostedApp>>> {
-    readable::<Servers>(&state, &ctx, id.clone(), Access::Write).await?;
+    let server = readable::<Servers>(&state, &ctx, id, Access::Write).await?;
     let actor = ctx.require()?.actor();
     let after = state
-        .write(move |c| service::set_applications(c, &actor, &id, &body.applications))
+        .write(move |c| service::set_applications(c, &actor, server.id, &body.applications))
         .await?;
     Ok(Json(
         after
@@ -220,20 +393,20 @@ documented!(
     vendors,
     crate::inventory::entity::Vendors,
     crate::inventory::VendorDraft,
-    crate::inventory::store::VendorRow,
+    crate::inventory::api::VendorRecord,
     "vendors"
 );
 documented!(
     devices,
     crate::inventory::entity::Devices,
     crate::inventory::DeviceDraft,
-    crate::inventory::store::DeviceRow,
+    crate::inventory::api::DeviceRecord,
     "devices"
 );
 documented!(
     servers,
     crate::inventory::entity::Servers,
     crate::inventory::ServerDraft,
-    crate::inventory::store::ServerRow,
+    crate::inventory::api::ServerRecord,
     "servers"
 );

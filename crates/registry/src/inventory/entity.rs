@@ -13,12 +13,19 @@ use kernel::{AppError, AppResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use kernel::ids::{AgencyId, Choice};
+
+use super::api::{DeviceRecord, ServerRecord, VendorRecord};
 use super::store::{self, DeviceRow, ServerRow, VendorRow};
-use super::{DEVICE_KINDS, DeviceDraft, SERVER_KINDS, SITES, ServerDraft, VendorDraft, service};
-use crate::model::{self, FUNDING};
+use super::{
+    DeviceDraft, DeviceId, DeviceKind, ServerDraft, ServerId, ServerKind, Site, VendorDraft,
+    VendorId, service,
+};
+use crate::model::{AppKind, ApplicationId, Funding, Lifecycle, Placement};
+use sso::SecurityLevel;
 
 /// How a field is typed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Input {
     /// Free text.
     Text,
@@ -28,8 +35,8 @@ pub enum Input {
     Number,
     /// A checkbox.
     Check,
-    /// One of fixed values, labelled by the message `prefix` + value.
-    Choice(&'static [&'static str], &'static str),
+    /// One of fixed values (their names), labelled by the message `prefix` + name.
+    Choice(fn() -> Vec<&'static str>, &'static str),
     /// One of the agency's applications.
     Application,
 }
@@ -47,8 +54,13 @@ const fn f(name: &'static str, input: Input) -> Spec {
     Spec { name, input }
 }
 
-/// A page of records with their agency codes, and how many match in all.
-pub type Listed<R> = (Vec<(R, String)>, i64);
+/// The names of a closed set, for a [`Input::Choice`].
+fn names<E: Choice>() -> Vec<&'static str> {
+    E::all().iter().map(|v| v.name()).collect()
+}
+
+/// A page of records, and how many match in all.
+pub type Listed<R> = (Vec<R>, i64);
 
 /// A kind of inventory record.
 pub trait Entity: Send + Sync + 'static {
@@ -56,6 +68,10 @@ pub trait Entity: Send + Sync + 'static {
     type Draft: DeserializeOwned + Send + 'static;
     /// What is stored.
     type Row: Serialize + Clone + Send + 'static;
+    /// What the API sends.
+    type Out: Serialize + From<Self::Row> + Send + 'static;
+    /// Its id.
+    type Id: Copy + std::fmt::Display + Send + 'static;
     /// URL segment (`vendors`) under `/registry/` and `/api/v1/`.
     const PATH: &'static str;
     /// Record type in the audit trail and findings (`vendor`).
@@ -67,17 +83,19 @@ pub trait Entity: Send + Sync + 'static {
     /// Read-only columns an export adds after the fields (an import ignores them).
     const EXTRA: &'static [&'static str] = &[];
 
+    /// Reads an id from a path or an import row.
+    fn parse_id(text: &str) -> Option<Self::Id>;
     /// The record's id.
-    fn id(r: &Self::Row) -> &str;
+    fn id(r: &Self::Row) -> Self::Id;
     /// The record's owner agency.
-    fn agency(r: &Self::Row) -> &str;
+    fn agency(r: &Self::Row) -> AgencyId;
     /// The draft's owner agency.
     fn draft_agency(d: &Self::Draft) -> &str;
     /// The record's display name.
     fn name(r: &Self::Row) -> &str;
     /// One stored record.
-    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<Self::Row>>;
-    /// A page of the visible records matching `q`, with their agency codes, and the total.
+    fn find(c: &mut DbConn, id: Self::Id) -> QueryResult<Option<Self::Row>>;
+    /// A page of the visible records matching `q`, and the total.
     fn list(
         c: &mut DbConn,
         v: &Visible,
@@ -89,7 +107,7 @@ pub trait Entity: Send + Sync + 'static {
     fn save(
         c: &mut DbConn,
         actor: &Actor,
-        id: Option<&str>,
+        id: Option<Self::Id>,
         d: &Self::Draft,
     ) -> AppResult<Self::Row>;
 }
@@ -106,6 +124,8 @@ pub struct Servers;
 impl Entity for Vendors {
     type Draft = VendorDraft;
     type Row = VendorRow;
+    type Out = VendorRecord;
+    type Id = VendorId;
     const PATH: &'static str = "vendors";
     const RECORD: &'static str = "vendor";
     const FIELDS: &'static [Spec] = &[
@@ -121,11 +141,14 @@ impl Entity for Vendors {
     const LIST: &'static [&'static str] =
         &["name", "contract_number", "contract_end", "warranty_until"];
 
-    fn id(r: &VendorRow) -> &str {
-        &r.id
+    fn parse_id(text: &str) -> Option<VendorId> {
+        VendorId::parse(text)
     }
-    fn agency(r: &VendorRow) -> &str {
-        &r.agency_id
+    fn id(r: &VendorRow) -> VendorId {
+        r.id
+    }
+    fn agency(r: &VendorRow) -> AgencyId {
+        r.agency_id
     }
     fn draft_agency(d: &VendorDraft) -> &str {
         &d.agency_id
@@ -133,7 +156,7 @@ impl Entity for Vendors {
     fn name(r: &VendorRow) -> &str {
         &r.name
     }
-    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<VendorRow>> {
+    fn find(c: &mut DbConn, id: VendorId) -> QueryResult<Option<VendorRow>> {
         store::vendor_find(c, id)
     }
     fn list(
@@ -142,10 +165,10 @@ impl Entity for Vendors {
         q: Option<&str>,
         limit: i64,
         offset: i64,
-    ) -> QueryResult<(Vec<(VendorRow, String)>, i64)> {
+    ) -> QueryResult<Listed<VendorRow>> {
         store::vendor_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &VendorDraft) -> AppResult<VendorRow> {
+    fn save(c: &mut DbConn, a: &Actor, id: Option<VendorId>, d: &VendorDraft) -> AppResult<VendorRow> {
         service::save_vendor(c, a, id, d)
     }
 }
@@ -153,14 +176,16 @@ impl Entity for Vendors {
 impl Entity for Devices {
     type Draft = DeviceDraft;
     type Row = DeviceRow;
+    type Out = DeviceRecord;
+    type Id = DeviceId;
     const PATH: &'static str = "devices";
     const RECORD: &'static str = "device";
     const FIELDS: &'static [Spec] = &[
-        f("kind", Input::Choice(&DEVICE_KINDS, "device-kind-")),
+        f("kind", Input::Choice(names::<DeviceKind>, "device-kind-")),
         f("name", Input::Text),
         f("serial", Input::Text),
         f("acquired_on", Input::Date),
-        f("funding_source", Input::Choice(&FUNDING, "app-funding-")),
+        f("funding_source", Input::Choice(names::<Funding>, "app-funding-")),
         f("location", Input::Text),
         f("maintenance_months", Input::Number),
         f("last_maintained_on", Input::Date),
@@ -169,11 +194,14 @@ impl Entity for Devices {
     const LIST: &'static [&'static str] =
         &["name", "kind", "serial", "location", "last_maintained_on"];
 
-    fn id(r: &DeviceRow) -> &str {
-        &r.id
+    fn parse_id(text: &str) -> Option<DeviceId> {
+        DeviceId::parse(text)
     }
-    fn agency(r: &DeviceRow) -> &str {
-        &r.agency_id
+    fn id(r: &DeviceRow) -> DeviceId {
+        r.id
+    }
+    fn agency(r: &DeviceRow) -> AgencyId {
+        r.agency_id
     }
     fn draft_agency(d: &DeviceDraft) -> &str {
         &d.agency_id
@@ -181,7 +209,7 @@ impl Entity for Devices {
     fn name(r: &DeviceRow) -> &str {
         &r.name
     }
-    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>> {
+    fn find(c: &mut DbConn, id: DeviceId) -> QueryResult<Option<DeviceRow>> {
         store::device_find(c, id)
     }
     fn list(
@@ -190,10 +218,10 @@ impl Entity for Devices {
         q: Option<&str>,
         limit: i64,
         offset: i64,
-    ) -> QueryResult<(Vec<(DeviceRow, String)>, i64)> {
+    ) -> QueryResult<Listed<DeviceRow>> {
         store::device_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &DeviceDraft) -> AppResult<DeviceRow> {
+    fn save(c: &mut DbConn, a: &Actor, id: Option<DeviceId>, d: &DeviceDraft) -> AppResult<DeviceRow> {
         service::save_device(c, a, id, d)
     }
 }
@@ -201,12 +229,14 @@ impl Entity for Devices {
 impl Entity for Servers {
     type Draft = ServerDraft;
     type Row = ServerRow;
+    type Out = ServerRecord;
+    type Id = ServerId;
     const PATH: &'static str = "servers";
     const RECORD: &'static str = "server";
     const FIELDS: &'static [Spec] = &[
         f("name", Input::Text),
-        f("kind", Input::Choice(&SERVER_KINDS, "server-kind-")),
-        f("site", Input::Choice(&SITES, "server-site-")),
+        f("kind", Input::Choice(names::<ServerKind>, "server-kind-")),
+        f("site", Input::Choice(names::<Site>, "server-site-")),
         f("rack_or_cluster", Input::Text),
         f("cpu_cores", Input::Number),
         f("memory_gb", Input::Number),
@@ -222,11 +252,14 @@ impl Entity for Servers {
         "memory_gb",
     ];
 
-    fn id(r: &ServerRow) -> &str {
-        &r.id
+    fn parse_id(text: &str) -> Option<ServerId> {
+        ServerId::parse(text)
     }
-    fn agency(r: &ServerRow) -> &str {
-        &r.agency_id
+    fn id(r: &ServerRow) -> ServerId {
+        r.id
+    }
+    fn agency(r: &ServerRow) -> AgencyId {
+        r.agency_id
     }
     fn draft_agency(d: &ServerDraft) -> &str {
         &d.agency_id
@@ -234,7 +267,7 @@ impl Entity for Servers {
     fn name(r: &ServerRow) -> &str {
         &r.name
     }
-    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<ServerRow>> {
+    fn find(c: &mut DbConn, id: ServerId) -> QueryResult<Option<ServerRow>> {
         store::server_find(c, id)
     }
     fn list(
@@ -243,10 +276,10 @@ impl Entity for Servers {
         q: Option<&str>,
         limit: i64,
         offset: i64,
-    ) -> QueryResult<(Vec<(ServerRow, String)>, i64)> {
+    ) -> QueryResult<Listed<ServerRow>> {
         store::server_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &ServerDraft) -> AppResult<ServerRow> {
+    fn save(c: &mut DbConn, a: &Actor, id: Option<ServerId>, d: &ServerDraft) -> AppResult<ServerRow> {
         service::save_server(c, a, id, d)
     }
 }
@@ -254,14 +287,16 @@ impl Entity for Servers {
 impl Entity for Applications {
     type Draft = crate::pages::AppForm;
     type Row = crate::store::ApplicationRow;
+    type Out = crate::api::ApplicationRecord;
+    type Id = ApplicationId;
     const PATH: &'static str = "applications";
     const RECORD: &'static str = "application";
     const FIELDS: &'static [Spec] = &[
         f("name", Input::Text),
-        f("kind", Input::Choice(&model::KINDS, "app-kind-")),
+        f("kind", Input::Choice(names::<AppKind>, "app-kind-")),
         f("purpose", Input::Text),
         f("users", Input::Text),
-        f("funding_source", Input::Choice(&FUNDING, "app-funding-")),
+        f("funding_source", Input::Choice(names::<Funding>, "app-funding-")),
         f("funding_amount", Input::Number),
         f("open_source", Input::Check),
         f("licence", Input::Text),
@@ -274,13 +309,10 @@ impl Entity for Applications {
         f("interfaces", Input::Text),
         f(
             "security_level",
-            Input::Choice(&model::SECURITY_LEVELS, "sso-level-"),
+            Input::Choice(names::<SecurityLevel>, "sso-level-"),
         ),
-        f("hosting", Input::Choice(&model::HOSTING, "app-hosting-")),
-        f(
-            "lifecycle",
-            Input::Choice(&model::LIFECYCLE, "app-lifecycle-"),
-        ),
+        f("hosting", Input::Choice(names::<Placement>, "app-hosting-")),
+        f("lifecycle", Input::Choice(names::<Lifecycle>, "app-lifecycle-")),
         f("master_plan_item_id", Input::Text),
         f("feature_correction", Input::Check),
         f("feature_cancel", Input::Check),
@@ -290,11 +322,14 @@ impl Entity for Applications {
     const LIST: &'static [&'static str] = &["name", "kind", "lifecycle"];
     const EXTRA: &'static [&'static str] = &["status"];
 
-    fn id(r: &Self::Row) -> &str {
-        &r.id
+    fn parse_id(text: &str) -> Option<ApplicationId> {
+        ApplicationId::parse(text)
     }
-    fn agency(r: &Self::Row) -> &str {
-        &r.agency_id
+    fn id(r: &Self::Row) -> ApplicationId {
+        r.id
+    }
+    fn agency(r: &Self::Row) -> AgencyId {
+        r.agency_id
     }
     fn draft_agency(d: &Self::Draft) -> &str {
         d.agency_id()
@@ -302,7 +337,7 @@ impl Entity for Applications {
     fn name(r: &Self::Row) -> &str {
         &r.name
     }
-    fn find(c: &mut DbConn, id: &str) -> QueryResult<Option<Self::Row>> {
+    fn find(c: &mut DbConn, id: ApplicationId) -> QueryResult<Option<Self::Row>> {
         crate::store::app_find(c, id)
     }
     fn list(
@@ -316,11 +351,16 @@ impl Entity for Applications {
             q: q.map(str::to_owned),
             ..Default::default()
         };
-        crate::store::app_list(c, v, &filter, limit, offset)
+        crate::store::app_list(c, v, &filter, None, limit, offset)
     }
     /// A new application is recorded as a draft; a correction follows the review's rules.
-    fn save(c: &mut DbConn, a: &Actor, id: Option<&str>, d: &Self::Draft) -> AppResult<Self::Row> {
-        let draft = d.draft().map_err(|e| AppError::Validation(vec![e]))?;
+    fn save(
+        c: &mut DbConn,
+        a: &Actor,
+        id: Option<ApplicationId>,
+        d: &Self::Draft,
+    ) -> AppResult<Self::Row> {
+        let draft = d.draft().map_err(AppError::Validation)?;
         match id {
             Some(id) => crate::service::update(c, a, id, &draft),
             None => crate::service::create(c, a, &draft),
@@ -376,11 +416,11 @@ mod tests {
     fn a_stored_record_reads_back_into_its_own_draft() {
         let now = chrono::NaiveDateTime::default();
         let row = ServerRow {
-            id: "s".into(),
-            agency_id: "a".into(),
+            id: ServerId::new(),
+            agency_id: AgencyId::new(),
             name: "srv-01".into(),
-            kind: "virtual".into(),
-            site: "dinas_dc".into(),
+            kind: ServerKind::Virtual,
+            site: Site::DinasDc,
             rack_or_cluster: "cluster-1".into(),
             cpu_cores: 4,
             memory_gb: 16,
@@ -399,8 +439,8 @@ mod tests {
         let draft: ServerDraft = draft_from(&pairs).unwrap();
         let back = super::super::validate_server(&draft).unwrap();
         assert_eq!(
-            (back.cpu_cores, back.retired, back.site.as_str()),
-            (4, false, "dinas_dc")
+            (back.cpu_cores, back.retired, back.site),
+            (4, false, Site::DinasDc)
         );
         let err = draft_from::<ServerDraft>(&[("colour".into(), "red".into())]).unwrap_err();
         assert!(matches!(err, AppError::Validation(e) if e[0].field == "colour"));

@@ -28,7 +28,7 @@ pub fn lines<E: Entity>(rows: &[(E::Row, String)]) -> Vec<Vec<String>> {
                         .chain(E::EXTRA.iter().copied())
                         .map(|name| v.get(name).cloned().unwrap_or_default()),
                 )
-                .chain(std::iter::once(E::id(r).to_owned()))
+                .chain(std::iter::once(E::id(r).to_string()))
                 .collect()
         })
         .collect()

@@ -50,7 +50,7 @@ pub fn run<E: Entity>(
     job: Option<&Job>,
 ) -> AppResult<usize> {
     check_header::<E>(t).map_err(AppError::Validation)?;
-    let by_code: HashMap<String, String> = org::store::agency_all(c)?
+    let by_code: HashMap<String, AgencyId> = org::directory::all_agencies(c)?
         .into_iter()
         .map(|a| (a.code.to_lowercase(), a.id))
         .collect();
@@ -73,8 +73,8 @@ pub fn run<E: Entity>(
         {
             match h.as_str() {
                 "agency_code" => match by_code.get(&v.to_lowercase()) {
-                    Some(a) if AgencyId::parse(a).is_some_and(may_write) => {
-                        pairs.push(("agency_id".into(), a.clone()));
+                    Some(a) if may_write(*a) => {
+                        pairs.push(("agency_id".into(), a.to_string()));
                     }
                     Some(_) => {
                         errors.push(at(*line, h, "error-import-agency-not-yours"));
@@ -94,21 +94,25 @@ pub fn run<E: Entity>(
         if bad {
             continue;
         }
+        let mut target = None;
         if let Some(existing) = &id {
             let agency = pairs
                 .iter()
                 .find(|(k, _)| k == "agency_id")
-                .map(|(_, v)| v.clone());
-            match E::find(c, existing)? {
-                Some(r) if Some(E::agency(&r)) == agency.as_deref() => {}
+                .and_then(|(_, v)| AgencyId::parse(v));
+            let found = match E::parse_id(existing) {
+                Some(i) => E::find(c, i)?,
+                None => None,
+            };
+            match found {
+                Some(r) if Some(E::agency(&r)) == agency => target = Some(E::id(&r)),
                 _ => {
                     errors.push(at(*line, "id", "error-import-unknown-id"));
                     continue;
                 }
             }
         }
-        let saved =
-            draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, id.as_deref(), &d));
+        let saved = draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, target, &d));
         match saved {
             Ok(_) => imported += 1,
             Err(AppError::Validation(es)) => errors.extend(es.into_iter().map(|mut e| {

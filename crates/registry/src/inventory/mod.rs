@@ -12,7 +12,7 @@ pub mod import_pages;
 pub mod pages;
 pub mod rules;
 pub mod service;
-pub mod store;
+pub(crate) mod store;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -101,17 +101,67 @@ pub fn router() -> Router<AppState> {
 
 use chrono::NaiveDate;
 use kernel::FieldError;
+use kernel::ids::AgencyId;
 use kernel::validate::Checker;
 use serde::{Deserialize, Deserializer};
 
-use crate::model::FUNDING;
+use crate::model::{ApplicationId, Funding, check_agency};
 
-/// Device kinds.
-pub const DEVICE_KINDS: [&str; 3] = ["hardware", "end_user", "network"];
-/// Server kinds.
-pub const SERVER_KINDS: [&str; 2] = ["physical", "virtual"];
-/// Where a server stands.
-pub const SITES: [&str; 4] = ["dinas_dc", "dinas_dr", "agency", "other"];
+kernel::id_type!(
+    /// A vendor (a third party under contract).
+    VendorId
+);
+kernel::id_type!(
+    /// A device.
+    DeviceId
+);
+kernel::id_type!(
+    /// A server.
+    ServerId
+);
+
+kernel::text_enum! {
+    /// Kinds of device.
+    pub enum DeviceKind {
+        /// Hardware (UPS, storage, printers…).
+        Hardware = "hardware",
+        /// End-user devices.
+        EndUser = "end_user",
+        /// Network equipment.
+        Network = "network",
+    }
+}
+
+kernel::text_enum! {
+    /// Physical or virtual.
+    pub enum ServerKind {
+        /// A machine.
+        Physical = "physical",
+        /// A virtual machine.
+        Virtual = "virtual",
+    }
+}
+
+kernel::text_enum! {
+    /// Where a server stands.
+    pub enum Site {
+        /// The Dinas's data center.
+        DinasDc = "dinas_dc",
+        /// The Dinas's disaster-recovery site.
+        DinasDr = "dinas_dr",
+        /// An agency's own server room.
+        Agency = "agency",
+        /// Elsewhere.
+        Other = "other",
+    }
+}
+
+impl Site {
+    /// Whether it is in the Dinas's care (its data center or DR site).
+    pub fn is_dinas(self) -> bool {
+        matches!(self, Self::DinasDc | Self::DinasDr)
+    }
+}
 
 /// A checkbox (`on`) or a JSON boolean.
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -142,14 +192,6 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
         Some(T::F(f)) => f.to_string(),
         None => String::new(),
     })
-}
-
-fn one_of(c: &mut Checker, field: &str, value: &str, choices: &[&str]) -> String {
-    let v = value.trim().to_lowercase();
-    if !choices.contains(&v.as_str()) {
-        c.push(FieldError::new(field, "error-choice").arg("choices", choices.join(", ")));
-    }
-    v
 }
 
 fn date(c: &mut Checker, field: &str, value: &str, required: bool) -> Option<NaiveDate> {
@@ -231,7 +273,7 @@ pub struct VendorDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vendor {
     /// Agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Name.
     pub name: String,
     /// Contract number.
@@ -241,7 +283,7 @@ pub struct Vendor {
     /// End.
     pub contract_end: NaiveDate,
     /// Application.
-    pub application_id: Option<String>,
+    pub application_id: Option<ApplicationId>,
     /// Confidentiality duty signed.
     pub confidentiality_signed: bool,
     /// Training given.
@@ -253,6 +295,7 @@ pub struct Vendor {
 /// Checks a vendor.
 pub fn validate_vendor(d: &VendorDraft) -> Result<Vendor, Vec<FieldError>> {
     let mut c = Checker::default();
+    let agency_id = check_agency(&mut c, "agency_id", &d.agency_id);
     let name = c.text("name", &d.name, 200);
     let contract_number = c.text("contract_number", &d.contract_number, 100);
     let start = date(&mut c, "contract_start", &d.contract_start, true);
@@ -263,14 +306,24 @@ pub fn validate_vendor(d: &VendorDraft) -> Result<Vendor, Vec<FieldError>> {
         c.push(FieldError::new("contract_end", "error-date-order"));
     }
     let warranty = date(&mut c, "warranty_until", &d.warranty_until, false);
-    match (c.errors.is_empty(), start, end) {
-        (true, Some(contract_start), Some(contract_end)) => Ok(Vendor {
-            agency_id: d.agency_id.trim().to_owned(),
+    let application_id = match d.application_id.as_deref().and_then(opt) {
+        Some(text) => {
+            let id = ApplicationId::parse(&text);
+            if id.is_none() {
+                c.push(FieldError::new("application_id", "error-application-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    match (c.errors.is_empty(), agency_id, start, end) {
+        (true, Some(agency_id), Some(contract_start), Some(contract_end)) => Ok(Vendor {
+            agency_id,
             name,
             contract_number,
             contract_start,
             contract_end,
-            application_id: d.application_id.as_deref().and_then(opt),
+            application_id,
             confidentiality_signed: d.confidentiality_signed,
             training_given: d.training_given,
             warranty_until: warranty,
@@ -319,9 +372,9 @@ pub struct DeviceDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Device {
     /// Agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Kind.
-    pub kind: String,
+    pub kind: DeviceKind,
     /// Name.
     pub name: String,
     /// Serial.
@@ -329,7 +382,7 @@ pub struct Device {
     /// Acquired.
     pub acquired_on: Option<NaiveDate>,
     /// Funding.
-    pub funding_source: String,
+    pub funding_source: Funding,
     /// Location.
     pub location: String,
     /// Maintenance interval in months.
@@ -343,29 +396,30 @@ pub struct Device {
 /// Checks a device.
 pub fn validate_device(d: &DeviceDraft) -> Result<Device, Vec<FieldError>> {
     let mut c = Checker::default();
-    let kind = one_of(&mut c, "kind", &d.kind, &DEVICE_KINDS);
+    let agency_id = check_agency(&mut c, "agency_id", &d.agency_id);
+    let kind = c.choice::<DeviceKind>("kind", &d.kind);
     let name = c.text("name", &d.name, 200);
     let serial = c.optional("serial", Some(&d.serial), 100);
     let acquired_on = date(&mut c, "acquired_on", &d.acquired_on, false);
-    let funding_source = one_of(&mut c, "funding_source", &d.funding_source, &FUNDING);
+    let funding_source = c.choice::<Funding>("funding_source", &d.funding_source);
     let location = c.text("location", &d.location, 200);
     let maintenance_months = number(&mut c, "maintenance_months", &d.maintenance_months, 1..=120);
     let last_maintained_on = date(&mut c, "last_maintained_on", &d.last_maintained_on, false);
-    if !c.errors.is_empty() {
-        return Err(c.errors);
+    match (c.errors.is_empty(), agency_id, kind, funding_source) {
+        (true, Some(agency_id), Some(kind), Some(funding_source)) => Ok(Device {
+            agency_id,
+            kind,
+            name,
+            serial,
+            acquired_on,
+            funding_source,
+            location,
+            maintenance_months,
+            last_maintained_on,
+            retired: d.retired,
+        }),
+        _ => Err(c.errors),
     }
-    Ok(Device {
-        agency_id: d.agency_id.trim().to_owned(),
-        kind,
-        name,
-        serial,
-        acquired_on,
-        funding_source,
-        location,
-        maintenance_months,
-        last_maintained_on,
-        retired: d.retired,
-    })
 }
 
 /// A server as typed or sent.
@@ -405,13 +459,13 @@ pub struct ServerDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// Agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Name.
     pub name: String,
     /// Kind.
-    pub kind: String,
+    pub kind: ServerKind,
     /// Site.
-    pub site: String,
+    pub site: Site,
     /// Rack or cluster.
     pub rack_or_cluster: String,
     /// Cores.
@@ -427,9 +481,10 @@ pub struct Server {
 /// Checks a server.
 pub fn validate_server(d: &ServerDraft) -> Result<Server, Vec<FieldError>> {
     let mut c = Checker::default();
+    let agency_id = check_agency(&mut c, "agency_id", &d.agency_id);
     let name = c.text("name", &d.name, 100);
-    let kind = one_of(&mut c, "kind", &d.kind, &SERVER_KINDS);
-    let site = one_of(&mut c, "site", &d.site, &SITES);
+    let kind = c.choice::<ServerKind>("kind", &d.kind);
+    let site = c.choice::<Site>("site", &d.site);
     let rack_or_cluster = d.rack_or_cluster.trim().to_owned();
     let mut need = |field: &str, v: &str, max: i32| {
         let n = number(&mut c, field, v, 1..=max);
@@ -441,9 +496,9 @@ pub fn validate_server(d: &ServerDraft) -> Result<Server, Vec<FieldError>> {
     let cpu = need("cpu_cores", &d.cpu_cores, 4096);
     let mem = need("memory_gb", &d.memory_gb, 1_048_576);
     let disk = need("storage_gb", &d.storage_gb, 10_000_000);
-    match (c.errors.is_empty(), cpu, mem, disk) {
-        (true, Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Server {
-            agency_id: d.agency_id.trim().to_owned(),
+    match (c.errors.is_empty(), agency_id, kind, site, cpu, mem, disk) {
+        (true, Some(agency_id), Some(kind), Some(site), Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Server {
+            agency_id,
             name,
             kind,
             site,
@@ -479,7 +534,7 @@ mod tests {
     #[test]
     fn vendors_need_a_contract_in_order() {
         let mut v = VendorDraft {
-            agency_id: "a".into(),
+            agency_id: AgencyId::new().to_string(),
             name: "PT Solusi".into(),
             contract_number: "027/123/2025".into(),
             contract_start: "2025-01-10".into(),
@@ -512,6 +567,7 @@ mod tests {
         assert_eq!(
             fields,
             [
+                "agency_id",
                 "kind",
                 "name",
                 "funding_source",
@@ -528,6 +584,7 @@ mod tests {
         assert_eq!(
             fields,
             [
+                "agency_id",
                 "name",
                 "kind",
                 "site",
@@ -537,6 +594,7 @@ mod tests {
             ]
         );
         let ok = validate_server(&ServerDraft {
+            agency_id: AgencyId::new().to_string(),
             name: "srv-simpeg-01".into(),
             kind: "Virtual".into(),
             site: "dinas_dc".into(),
@@ -546,7 +604,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!((ok.kind.as_str(), ok.cpu_cores), ("virtual", 4));
+        assert_eq!((ok.kind, ok.cpu_cores), (ServerKind::Virtual, 4));
     }
 
     #[test]

@@ -124,21 +124,19 @@ pub async fn list<E: Entity>(
     let visible = ctx.visible(&crate::INVENTORY)?;
     if let Some(format) = lq.format.as_deref() {
         let q = lq.q.clone();
-        let (rows, _) = state
-            .read(move |c| Ok(E::list(c, &visible, q.as_deref(), i64::MAX, 0)?))
+        let rows = state
+            .read(move |c| {
+                let (rows, _) = E::list(c, &visible, q.as_deref(), i64::MAX, 0)?;
+                Ok(crate::agencies::with_codes(c, rows, E::agency)?)
+            })
             .await?;
         return export::download::<E>(format, &rows);
     }
     let q = lq.q.clone();
     let (rows, total) = state
         .read(move |c| {
-            Ok(E::list(
-                c,
-                &visible,
-                q.as_deref(),
-                paging.per_page,
-                paging.offset(),
-            )?)
+            let (rows, total) = E::list(c, &visible, q.as_deref(), paging.per_page, paging.offset())?;
+            Ok((crate::agencies::with_codes(c, rows, E::agency)?, total))
         })
         .await?;
     let tr = ctx.tr();
@@ -159,7 +157,7 @@ pub async fn list<E: Entity>(
                     text: cell(tr, s.input, v.get(s.name).map_or("", String::as_str)),
                 })
                 .collect();
-            (E::id(r).to_owned(), code.clone(), cells)
+            (E::id(r).to_string(), code.clone(), cells)
         })
         .collect();
     let q = lq.q.unwrap_or_default();
@@ -181,46 +179,59 @@ pub async fn list<E: Entity>(
     Ok(render(&page)?.into_response())
 }
 
-struct Form<'a> {
+struct Form<I> {
     action: String,
     values: BTreeMap<String, String>,
     errors: FormErrors,
-    record: Option<(&'a str, String)>,
+    record: Option<(I, AgencyId)>,
     editable: bool,
 }
 
-async fn form_page<E: Entity>(state: &AppState, ctx: &Ctx, form: Form<'_>) -> AppResult<Response> {
+async fn form_page<E: Entity>(
+    state: &AppState,
+    ctx: &Ctx,
+    form: Form<E::Id>,
+) -> AppResult<Response> {
     let tr = ctx.tr();
     let agency_id = form.values.get("agency_id").cloned().unwrap_or_default();
-    let for_apps = agency_id.clone();
+    let for_apps = AgencyId::parse(&agency_id);
     let server = form
         .record
         .as_ref()
         .filter(|_| E::RECORD == "server")
-        .map(|(id, _)| (*id).to_owned());
+        .and_then(|(id, _)| super::ServerId::parse(&id.to_string()));
     let (agencies, apps, on) = state
         .read(move |c| {
-            let agencies = org::store::agency_all(c)?;
-            let apps = crate::store::app_names(c, &for_apps)?;
-            let on = match &server {
+            let agencies = org::directory::all_agencies(c)?;
+            let apps = match for_apps {
+                Some(a) => crate::store::app_names(c, a)?,
+                None => vec![],
+            };
+            let on = match server {
                 Some(s) => Some(store::apps_on(c, s)?),
                 None => None,
             };
             Ok((agencies, apps, on))
         })
         .await?;
+    let apps: Vec<(String, String)> = apps
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let on: Option<Vec<(String, String)>> = on.map(|on| {
+        on.into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect()
+    });
     let agency_label = agencies
         .iter()
-        .find(|a| a.id == agency_id)
-        .map(|a| format!("{} — {}", a.code, a.name))
+        .find(|a| a.id.to_string() == agency_id)
+        .map(|a| a.label())
         .unwrap_or_default();
     let agencies = agencies
         .into_iter()
-        .filter(|a| {
-            AgencyId::parse(&a.id)
-                .is_some_and(|id| ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(id)))
-        })
-        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+        .filter(|a| ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(a.id)))
+        .map(|a| (a.id.to_string(), a.label()))
         .collect();
     let fields = E::FIELDS
         .iter()
@@ -231,7 +242,7 @@ async fn form_page<E: Entity>(state: &AppState, ctx: &Ctx, form: Form<'_>) -> Ap
                 Input::Date => ("date", vec![]),
                 Input::Number => ("number", vec![]),
                 Input::Check => ("check", vec![]),
-                Input::Choice(values, prefix) => ("select", choices(tr, prefix, values)),
+                Input::Choice(values, prefix) => ("select", choices(tr, prefix, &values())),
                 Input::Application => ("select", apps.clone()),
             };
             FieldView {
@@ -244,12 +255,15 @@ async fn form_page<E: Entity>(state: &AppState, ctx: &Ctx, form: Form<'_>) -> Ap
         })
         .collect();
     let findings = match &form.record {
-        Some((id, agency)) => findings::evaluate(state, Within::Agency(agency.clone()), tr)
-            .await?
-            .0
-            .into_iter()
-            .filter(|f| f.record_id == *id && f.record_type == E::RECORD)
-            .collect(),
+        Some((id, agency)) => {
+            let id = id.to_string();
+            findings::evaluate(state, Within::Agency(*agency), tr)
+                .await?
+                .0
+                .into_iter()
+                .filter(|f| f.record_id == id && f.record_type == E::RECORD)
+                .collect()
+        }
         None => vec![],
     };
     let hosted = on.map(|on| Hosted {
@@ -340,12 +354,13 @@ pub async fn create<E: Entity>(
     PageForm(values): PageForm<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     let actor = ctx.require()?.actor();
+    // A blank agency is the form's to report; a chosen one must be writable.
     let agency = values.get("agency_id").map(String::as_str).unwrap_or("");
     match AgencyId::parse(agency) {
         Some(a) => {
             ctx.authorize(&crate::INVENTORY, Access::Write, Scope::Agency(a))?;
         }
-        None if ctx.can(&crate::INVENTORY, Access::Write, Scope::Region) => {}
+        None if ctx.can_write_any(&crate::INVENTORY) => {}
         None => return Err(AppError::Forbidden),
     }
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
@@ -374,15 +389,13 @@ pub async fn create<E: Entity>(
 /// whether they may change it.
 async fn readable<E: Entity>(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(E::Row, bool)> {
     ctx.require()?;
-    let lookup = id.to_owned();
+    let lookup = E::parse_id(id).ok_or(AppError::NotFound)?;
     let row = state
-        .read(move |c| Ok(E::find(c, &lookup)?))
+        .read(move |c| Ok(E::find(c, lookup)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(E::agency(&row)).ok_or(AppError::NotFound)?;
-    if !ctx.can(&crate::INVENTORY, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
+    let agency = E::agency(&row);
+    ctx.authorize_record(&crate::INVENTORY, Access::Read, agency)?;
     Ok((
         row,
         ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(agency)),
@@ -400,7 +413,7 @@ pub async fn show<E: Entity>(
         action: format!("/registry/{}/{id}", E::PATH),
         values: values(&row),
         errors: FormErrors::default(),
-        record: Some((&id, E::agency(&row).to_owned())),
+        record: Some((E::id(&row), E::agency(&row))),
         editable,
     };
     form_page::<E>(&state, &ctx, form).await
@@ -419,12 +432,12 @@ pub async fn update<E: Entity>(
     }
     let actor = ctx.require()?.actor();
     // The owner agency is the stored one, whatever the form says.
-    values.insert("agency_id".into(), E::agency(&row).to_owned());
-    let target = id.clone();
+    values.insert("agency_id".into(), E::agency(&row).to_string());
+    let target = E::id(&row);
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
         Ok(draft) => {
             state
-                .write(move |c| E::save(c, &actor, Some(&target), &draft))
+                .write(move |c| E::save(c, &actor, Some(target), &draft))
                 .await
         }
         Err(e) => Err(e),
@@ -436,7 +449,7 @@ pub async fn update<E: Entity>(
                 action: format!("/registry/{}/{id}", E::PATH),
                 values,
                 errors: FormErrors::from_error(&e, ctx.lang),
-                record: Some((&id, E::agency(&row).to_owned())),
+                record: Some((target, E::agency(&row))),
                 editable,
             };
             form_page::<E>(&state, &ctx, form).await
@@ -452,18 +465,21 @@ pub async fn set_applications(
     Path(id): Path<String>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let (_, editable) = readable::<super::entity::Servers>(&state, &ctx, &id).await?;
+    let (row, editable) = readable::<super::entity::Servers>(&state, &ctx, &id).await?;
     if !editable {
         return Err(AppError::Forbidden);
     }
     let actor = ctx.require()?.actor();
-    let apps: Vec<String> = url::form_urlencoded::parse(&body)
-        .filter(|(k, _)| k == "application")
-        .map(|(_, v)| v.into_owned())
-        .collect();
-    let target = id.clone();
+    let mut apps = vec![];
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        if k == "application" {
+            apps.push(crate::model::ApplicationId::parse(&v).ok_or_else(|| {
+                AppError::field("applications", "error-application-unknown")
+            })?);
+        }
+    }
     state
-        .write(move |c| service::set_applications(c, &actor, &target, &apps))
+        .write(move |c| service::set_applications(c, &actor, row.id, &apps))
         .await?;
     Ok(Redirect::to(&format!("/registry/servers/{id}?saved=1")).into_response())
 }

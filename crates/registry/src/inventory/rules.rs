@@ -8,6 +8,7 @@ use kernel::compliance::{Active, Evaluation, Finding, Pack, Rule, RuleSource, Wi
 
 use super::maintenance_due;
 use super::store::{self, DeviceFact, ServerRow, VendorRow};
+use crate::model::Lifecycle;
 
 /// A vendor servicing the agency's devices without a signed confidentiality duty (KT 8.3).
 pub const VENDOR_CONFIDENTIALITY: Rule = Rule {
@@ -69,14 +70,14 @@ pub const SOURCE: RuleSource = RuleSource {
 pub fn vendor_breaks(
     rule: &Rule,
     v: &VendorRow,
-    lifecycle: Option<&str>,
+    lifecycle: Option<Lifecycle>,
     today: NaiveDate,
 ) -> bool {
     match rule.id {
         "REG-VENDOR-CONFIDENTIALITY" => !v.confidentiality_signed,
         "REG-VENDOR-TRAINING" => !v.training_given,
         "REG-VENDOR-WARRANTY" => {
-            lifecycle == Some("production") && v.warranty_until.is_none_or(|w| w < today)
+            lifecycle == Some(Lifecycle::Production) && v.warranty_until.is_none_or(|w| w < today)
         }
         _ => false,
     }
@@ -90,13 +91,13 @@ pub fn device_overdue(d: &DeviceFact, today: NaiveDate) -> bool {
 
 /// Whether a server stands outside the Dinas's sites.
 pub fn server_outside(s: &ServerRow) -> bool {
-    !matches!(s.site.as_str(), "dinas_dc" | "dinas_dr")
+    !s.site.is_dinas()
 }
 
 fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Evaluation> {
     let agency = match within {
         Within::Region => None,
-        Within::Agency(a) => Some(a.as_str()),
+        Within::Agency(a) => Some(*a),
     };
     let today = db::now().date();
     let facts = store::facts(c, agency, today)?;
@@ -106,12 +107,12 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
             if !active.has(rule) {
                 continue;
             }
-            let broken = vendor_breaks(rule, v, lifecycle.as_deref(), today);
-            e.check(Some(&v.agency_id), broken, || Finding {
+            let broken = vendor_breaks(rule, v, *lifecycle, today);
+            e.check(Some(v.agency_id), broken, || Finding {
                 rule: rule.id,
-                agency_id: Some(v.agency_id.clone()),
+                agency_id: Some(v.agency_id),
                 record_type: "vendor",
-                record_id: v.id.clone(),
+                record_id: v.id.to_string(),
                 label: v.name.clone(),
                 href: format!("/registry/vendors/{}", v.id),
             });
@@ -119,18 +120,18 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
     }
     if active.has(&DEVICE_MAINTENANCE) {
         for (agency, n) in &facts.devices_checked {
-            e.count(agency, u32::try_from(*n).unwrap_or(u32::MAX));
+            e.count(*agency, u32::try_from(*n).unwrap_or(u32::MAX));
         }
         for d in facts
             .devices_due
             .iter()
             .filter(|d| device_overdue(d, today))
         {
-            e.fail(&d.agency_id, || Finding {
+            e.fail(d.agency_id, || Finding {
                 rule: DEVICE_MAINTENANCE.id,
-                agency_id: Some(d.agency_id.clone()),
+                agency_id: Some(d.agency_id),
                 record_type: "device",
-                record_id: d.id.clone(),
+                record_id: d.id.to_string(),
                 label: d.name.clone(),
                 href: format!("/registry/devices/{}", d.id),
             });
@@ -138,11 +139,11 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
     }
     if active.has(&SERVER_SITE) {
         for (s, apps) in &facts.servers {
-            e.check(Some(&s.agency_id), server_outside(s), || Finding {
+            e.check(Some(s.agency_id), server_outside(s), || Finding {
                 rule: SERVER_SITE.id,
-                agency_id: Some(s.agency_id.clone()),
+                agency_id: Some(s.agency_id),
                 record_type: "server",
-                record_id: s.id.clone(),
+                record_id: s.id.to_string(),
                 label: if apps.is_empty() {
                     s.name.clone()
                 } else {
@@ -157,7 +158,10 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
 
 #[cfg(test)]
 mod tests {
+    use kernel::ids::AgencyId;
+
     use super::*;
+    use crate::inventory::{DeviceId, ServerId, ServerKind, Site, VendorId};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -166,13 +170,13 @@ mod tests {
     fn vendor() -> VendorRow {
         let now = chrono::NaiveDateTime::default();
         VendorRow {
-            id: "v".into(),
-            agency_id: "a".into(),
+            id: VendorId::new(),
+            agency_id: AgencyId::new(),
             name: "PT Solusi".into(),
             contract_number: "1".into(),
             contract_start: d(2024, 1, 1),
             contract_end: d(2024, 12, 31),
-            application_id: Some("x".into()),
+            application_id: Some(crate::model::ApplicationId::new()),
             confidentiality_signed: true,
             training_given: true,
             warranty_until: Some(d(2027, 1, 1)),
@@ -190,22 +194,22 @@ mod tests {
         assert!(
             RULES
                 .iter()
-                .all(|r| !vendor_breaks(r, &v, Some("production"), today))
+                .all(|r| !vendor_breaks(r, &v, Some(Lifecycle::Production), today))
         );
         v.warranty_until = Some(d(2026, 1, 1));
         assert!(vendor_breaks(
             &VENDOR_WARRANTY,
             &v,
-            Some("production"),
+            Some(Lifecycle::Production),
             today
         ));
         assert!(
-            !vendor_breaks(&VENDOR_WARRANTY, &v, Some("retired"), today),
+            !vendor_breaks(&VENDOR_WARRANTY, &v, Some(Lifecycle::Retired), today),
             "only for applications in use"
         );
         v.warranty_until = None;
         assert!(
-            vendor_breaks(&VENDOR_WARRANTY, &v, Some("production"), today),
+            vendor_breaks(&VENDOR_WARRANTY, &v, Some(Lifecycle::Production), today),
             "never agreed"
         );
         v.confidentiality_signed = false;
@@ -218,8 +222,8 @@ mod tests {
     fn devices_and_servers() {
         let now = chrono::NaiveDateTime::default();
         let mut dev = DeviceFact {
-            id: "d".into(),
-            agency_id: "a".into(),
+            id: DeviceId::new(),
+            agency_id: AgencyId::new(),
             name: "Core switch".into(),
             maintenance_months: Some(6),
             last_maintained_on: Some(d(2026, 8, 1)),
@@ -228,12 +232,12 @@ mod tests {
         assert!(!device_overdue(&dev, d(2026, 11, 24)));
         dev.last_maintained_on = Some(d(2026, 1, 1));
         assert!(device_overdue(&dev, d(2026, 11, 24)));
-        let srv = |site: &str| ServerRow {
-            id: "s".into(),
-            agency_id: "a".into(),
+        let srv = |site: Site| ServerRow {
+            id: ServerId::new(),
+            agency_id: AgencyId::new(),
             name: "srv".into(),
-            kind: "physical".into(),
-            site: site.into(),
+            kind: ServerKind::Physical,
+            site,
             rack_or_cluster: String::new(),
             cpu_cores: 1,
             memory_gb: 1,
@@ -244,7 +248,7 @@ mod tests {
             updated_at: now,
             updated_by: "x".into(),
         };
-        assert!(!server_outside(&srv("dinas_dc")) && !server_outside(&srv("dinas_dr")));
-        assert!(server_outside(&srv("agency")) && server_outside(&srv("other")));
+        assert!(!server_outside(&srv(Site::DinasDc)) && !server_outside(&srv(Site::DinasDr)));
+        assert!(server_outside(&srv(Site::Agency)) && server_outside(&srv(Site::Other)));
     }
 }

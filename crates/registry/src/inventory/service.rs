@@ -11,17 +11,19 @@ use serde_json::json;
 
 use super::store::{self, DeviceRow, ServerRow, VendorRow};
 use super::{
-    DeviceDraft, ServerDraft, VendorDraft, validate_device, validate_server, validate_vendor,
+    DeviceDraft, DeviceId, ServerDraft, ServerId, VendorDraft, VendorId, validate_device,
+    validate_server, validate_vendor,
 };
+use crate::model::ApplicationId;
 
 /// The owner agency, which must exist; on an update it cannot change.
-fn agency(c: &mut DbConn, given: &str, stored: Option<&str>) -> AppResult<String> {
+fn agency(c: &mut DbConn, given: AgencyId, stored: Option<AgencyId>) -> AppResult<AgencyId> {
     if let Some(s) = stored {
-        return Ok(s.to_owned());
+        return Ok(s);
     }
-    match AgencyId::parse(given.trim()) {
-        Some(a) if org::store::agency_find(c, a)?.is_some() => Ok(a.to_string()),
-        _ => Err(AppError::field("agency_id", "error-agency-unknown")),
+    match org::directory::agency(c, given)? {
+        Some(_) => Ok(given),
+        None => Err(AppError::field("agency_id", "error-agency-unknown")),
     }
 }
 
@@ -29,8 +31,8 @@ fn audit_save<R: Serialize>(
     c: &mut DbConn,
     actor: &Actor,
     record_type: &str,
-    id: &str,
-    agency: &str,
+    id: impl ToString,
+    agency: AgencyId,
     before: Option<&R>,
     after: &R,
 ) -> AppResult<()> {
@@ -44,8 +46,8 @@ fn audit_save<R: Serialize>(
         Change {
             action: &action,
             record_type,
-            record_id: id.to_owned(),
-            agency: AgencyId::parse(agency),
+            record_id: id.to_string(),
+            agency: Some(agency),
             summary: json!({"before": before, "after": after}),
         },
     )?;
@@ -53,10 +55,10 @@ fn audit_save<R: Serialize>(
 }
 
 /// The record an update starts from: `None` for a new one, not found for an unknown id.
-fn existing<R>(
+fn existing<I, R>(
     c: &mut DbConn,
-    id: Option<&str>,
-    find: fn(&mut DbConn, &str) -> diesel::QueryResult<Option<R>>,
+    id: Option<I>,
+    find: fn(&mut DbConn, I) -> diesel::QueryResult<Option<R>>,
 ) -> AppResult<Option<R>> {
     match id {
         Some(id) => Ok(Some(find(c, id)?.ok_or(AppError::NotFound)?)),
@@ -68,17 +70,13 @@ fn existing<R>(
 pub fn save_vendor(
     c: &mut DbConn,
     actor: &Actor,
-    id: Option<&str>,
+    id: Option<VendorId>,
     d: &VendorDraft,
 ) -> AppResult<VendorRow> {
     let before = existing(c, id, store::vendor_find)?;
     let mut v = validate_vendor(d).map_err(AppError::Validation)?;
-    v.agency_id = agency(
-        c,
-        &d.agency_id,
-        before.as_ref().map(|b| b.agency_id.as_str()),
-    )?;
-    if let Some(app) = &v.application_id
+    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
+    if let Some(app) = v.application_id
         && crate::store::app_find(c, app)?.is_none_or(|a| a.agency_id != v.agency_id)
     {
         return Err(AppError::field(
@@ -91,8 +89,8 @@ pub fn save_vendor(
         c,
         actor,
         "vendor",
-        &row.id,
-        &row.agency_id,
+        row.id,
+        row.agency_id,
         before.as_ref(),
         &row,
     )?;
@@ -103,23 +101,19 @@ pub fn save_vendor(
 pub fn save_device(
     c: &mut DbConn,
     actor: &Actor,
-    id: Option<&str>,
+    id: Option<DeviceId>,
     d: &DeviceDraft,
 ) -> AppResult<DeviceRow> {
     let before = existing(c, id, store::device_find)?;
     let mut v = validate_device(d).map_err(AppError::Validation)?;
-    v.agency_id = agency(
-        c,
-        &d.agency_id,
-        before.as_ref().map(|b| b.agency_id.as_str()),
-    )?;
+    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
     let row = store::device_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
         actor,
         "device",
-        &row.id,
-        &row.agency_id,
+        row.id,
+        row.agency_id,
         before.as_ref(),
         &row,
     )?;
@@ -130,23 +124,19 @@ pub fn save_device(
 pub fn save_server(
     c: &mut DbConn,
     actor: &Actor,
-    id: Option<&str>,
+    id: Option<ServerId>,
     d: &ServerDraft,
 ) -> AppResult<ServerRow> {
     let before = existing(c, id, store::server_find)?;
     let mut v = validate_server(d).map_err(AppError::Validation)?;
-    v.agency_id = agency(
-        c,
-        &d.agency_id,
-        before.as_ref().map(|b| b.agency_id.as_str()),
-    )?;
+    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
     let row = store::server_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
         actor,
         "server",
-        &row.id,
-        &row.agency_id,
+        row.id,
+        row.agency_id,
         before.as_ref(),
         &row,
     )?;
@@ -158,18 +148,17 @@ pub fn save_server(
 pub fn set_applications(
     c: &mut DbConn,
     actor: &Actor,
-    server: &str,
-    apps: &[String],
-) -> AppResult<Vec<(String, String)>> {
+    server: ServerId,
+    apps: &[ApplicationId],
+) -> AppResult<Vec<(ApplicationId, String)>> {
     let s = store::server_find(c, server)?.ok_or(AppError::NotFound)?;
-    let shared = matches!(s.site.as_str(), "dinas_dc" | "dinas_dr");
+    let shared = s.site.is_dinas();
     for a in apps {
-        match crate::store::app_find(c, a)? {
+        match crate::store::app_find(c, *a)? {
             Some(app) if shared || app.agency_id == s.agency_id => {}
             _ => {
                 return Err(AppError::Validation(vec![
-                    FieldError::new("applications", "error-application-unknown")
-                        .arg("id", a.as_str()),
+                    FieldError::new("applications", "error-application-unknown").arg("id", a),
                 ]));
             }
         }
@@ -186,8 +175,8 @@ pub fn set_applications(
         Change {
             action: "server.applications",
             record_type: "server",
-            record_id: server.to_owned(),
-            agency: AgencyId::parse(&s.agency_id),
+            record_id: server.to_string(),
+            agency: Some(s.agency_id),
             summary: json!({"before": before, "after": after}),
         },
     )?;

@@ -2,16 +2,18 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use db::DbConn;
-use db::schema::{agencies, application_servers, applications, devices, servers, vendors};
+use db::schema::{application_servers, applications, devices, servers, vendors};
 use diesel::prelude::*;
+use kernel::ids::AgencyId;
 use kernel::permissions::Visible;
 
-use super::{Device, Server, Vendor};
+use super::{Device, DeviceId, DeviceKind, Server, ServerId, ServerKind, Site, Vendor, VendorId};
+use crate::model::{ApplicationId, Funding, Lifecycle};
 
-fn visible_ids(v: &Visible) -> Option<Vec<String>> {
+fn visible_ids(v: &Visible) -> Option<Vec<AgencyId>> {
     match v {
         Visible::All => None,
-        Visible::Only(ids) => Some(ids.iter().map(ToString::to_string).collect()),
+        Visible::Only(ids) => Some(ids.clone()),
     }
 }
 
@@ -19,7 +21,7 @@ fn visible_ids(v: &Visible) -> Option<Vec<String>> {
 /// creation stamp, and returns the stored row in the same statement. The row types are
 /// `Queryable` in the table's own column order, so `all_columns` reads them back.
 macro_rules! save_row {
-    ($c:expr, $table:ident, $id:expr, $fields:expr, $now:expr, $by:expr) => {
+    ($c:expr, $table:ident, $id:expr, $new:expr, $fields:expr, $now:expr, $by:expr) => {
         match $id {
             Some(id) => diesel::update($table::table.find(id))
                 .set($fields)
@@ -27,7 +29,7 @@ macro_rules! save_row {
                 .get_result($c),
             None => diesel::insert_into($table::table)
                 .values((
-                    $table::id.eq(uuid::Uuid::now_v7().to_string()),
+                    $table::id.eq($new),
                     $table::created_at.eq($now),
                     $table::created_by.eq($by),
                     $fields,
@@ -43,9 +45,9 @@ macro_rules! save_row {
 #[diesel(table_name = vendors)]
 pub struct VendorRow {
     /// Id.
-    pub id: String,
+    pub id: VendorId,
     /// Contracting agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Company.
     pub name: String,
     /// Contract number.
@@ -55,7 +57,7 @@ pub struct VendorRow {
     /// Contract end.
     pub contract_end: NaiveDate,
     /// Application served.
-    pub application_id: Option<String>,
+    pub application_id: Option<ApplicationId>,
     /// Confidentiality duty signed (KT 8.3).
     pub confidentiality_signed: bool,
     /// Training given (BT 18.5).
@@ -77,11 +79,11 @@ pub struct VendorRow {
 #[diesel(table_name = devices)]
 pub struct DeviceRow {
     /// Id.
-    pub id: String,
+    pub id: DeviceId,
     /// Owner agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Kind.
-    pub kind: String,
+    pub kind: DeviceKind,
     /// Name or model.
     pub name: String,
     /// Serial.
@@ -89,7 +91,7 @@ pub struct DeviceRow {
     /// Acquired.
     pub acquired_on: Option<NaiveDate>,
     /// Funding source.
-    pub funding_source: String,
+    pub funding_source: Funding,
     /// Location.
     pub location: String,
     /// Maintenance interval (months).
@@ -113,15 +115,15 @@ pub struct DeviceRow {
 #[diesel(table_name = servers)]
 pub struct ServerRow {
     /// Id.
-    pub id: String,
+    pub id: ServerId,
     /// Owner agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Host name.
     pub name: String,
-    /// `physical` or `virtual`.
-    pub kind: String,
+    /// Physical or virtual.
+    pub kind: ServerKind,
     /// Site.
-    pub site: String,
+    pub site: Site,
     /// Rack or cluster.
     pub rack_or_cluster: String,
     /// Cores.
@@ -142,16 +144,16 @@ pub struct ServerRow {
     pub updated_by: String,
 }
 
-/// Vendors visible, name-matching `q`, with the agency code; one page and the total.
+/// Vendors visible, name-matching `q`; one page and the total.
 pub fn vendor_list(
     c: &mut DbConn,
     v: &Visible,
     q: Option<&str>,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<(VendorRow, String)>, i64)> {
+) -> QueryResult<(Vec<VendorRow>, i64)> {
     let build = || {
-        let mut query = vendors::table.inner_join(agencies::table).into_boxed();
+        let mut query = vendors::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(vendors::agency_id.eq_any(ids));
         }
@@ -170,24 +172,24 @@ pub fn vendor_list(
     };
     let total = build().count().get_result(c)?;
     let rows = build()
-        .order((agencies::code.asc(), vendors::name.asc(), vendors::id.asc()))
+        .order((vendors::name.asc(), vendors::id.asc()))
         .limit(limit)
         .offset(offset)
-        .select((VendorRow::as_select(), agencies::code))
+        .select(VendorRow::as_select())
         .load(c)?;
     Ok((rows, total))
 }
 
-/// Devices visible, with the agency code.
+/// Devices visible, name- or serial-matching `q`; one page and the total.
 pub fn device_list(
     c: &mut DbConn,
     v: &Visible,
     q: Option<&str>,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<(DeviceRow, String)>, i64)> {
+) -> QueryResult<(Vec<DeviceRow>, i64)> {
     let build = || {
-        let mut query = devices::table.inner_join(agencies::table).into_boxed();
+        let mut query = devices::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(devices::agency_id.eq_any(ids));
         }
@@ -204,24 +206,24 @@ pub fn device_list(
     };
     let total = build().count().get_result(c)?;
     let rows = build()
-        .order((agencies::code.asc(), devices::name.asc(), devices::id.asc()))
+        .order((devices::name.asc(), devices::id.asc()))
         .limit(limit)
         .offset(offset)
-        .select((DeviceRow::as_select(), agencies::code))
+        .select(DeviceRow::as_select())
         .load(c)?;
     Ok((rows, total))
 }
 
-/// Servers visible, name-matching `q`, with the agency code; one page and the total.
+/// Servers visible, name-matching `q`; one page and the total.
 pub fn server_list(
     c: &mut DbConn,
     v: &Visible,
     q: Option<&str>,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<(ServerRow, String)>, i64)> {
+) -> QueryResult<(Vec<ServerRow>, i64)> {
     let build = || {
-        let mut query = servers::table.inner_join(agencies::table).into_boxed();
+        let mut query = servers::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(servers::agency_id.eq_any(ids));
         }
@@ -236,16 +238,16 @@ pub fn server_list(
     };
     let total = build().count().get_result(c)?;
     let rows = build()
-        .order((agencies::code.asc(), servers::name.asc(), servers::id.asc()))
+        .order((servers::name.asc(), servers::id.asc()))
         .limit(limit)
         .offset(offset)
-        .select((ServerRow::as_select(), agencies::code))
+        .select(ServerRow::as_select())
         .load(c)?;
     Ok((rows, total))
 }
 
 /// One vendor.
-pub fn vendor_find(c: &mut DbConn, id: &str) -> QueryResult<Option<VendorRow>> {
+pub fn vendor_find(c: &mut DbConn, id: VendorId) -> QueryResult<Option<VendorRow>> {
     vendors::table
         .find(id)
         .select(VendorRow::as_select())
@@ -254,7 +256,7 @@ pub fn vendor_find(c: &mut DbConn, id: &str) -> QueryResult<Option<VendorRow>> {
 }
 
 /// One device.
-pub fn device_find(c: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>> {
+pub fn device_find(c: &mut DbConn, id: DeviceId) -> QueryResult<Option<DeviceRow>> {
     devices::table
         .find(id)
         .select(DeviceRow::as_select())
@@ -263,7 +265,7 @@ pub fn device_find(c: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>> {
 }
 
 /// One server.
-pub fn server_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ServerRow>> {
+pub fn server_find(c: &mut DbConn, id: ServerId) -> QueryResult<Option<ServerRow>> {
     servers::table
         .find(id)
         .select(ServerRow::as_select())
@@ -274,42 +276,42 @@ pub fn server_find(c: &mut DbConn, id: &str) -> QueryResult<Option<ServerRow>> {
 /// Inserts or replaces a vendor (`id` given: update).
 pub fn vendor_save(
     c: &mut DbConn,
-    id: Option<&str>,
+    id: Option<VendorId>,
     v: &Vendor,
     by: &str,
 ) -> QueryResult<VendorRow> {
     let now = db::now();
     let fields = (
-        vendors::agency_id.eq(&v.agency_id),
+        vendors::agency_id.eq(v.agency_id),
         vendors::name.eq(&v.name),
         vendors::contract_number.eq(&v.contract_number),
         vendors::contract_start.eq(v.contract_start),
         vendors::contract_end.eq(v.contract_end),
-        vendors::application_id.eq(&v.application_id),
+        vendors::application_id.eq(v.application_id),
         vendors::confidentiality_signed.eq(v.confidentiality_signed),
         vendors::training_given.eq(v.training_given),
         vendors::warranty_until.eq(v.warranty_until),
         vendors::updated_at.eq(now),
         vendors::updated_by.eq(by),
     );
-    save_row!(c, vendors, id, fields, now, by)
+    save_row!(c, vendors, id, VendorId::new(), fields, now, by)
 }
 
 /// Inserts or replaces a device.
 pub fn device_save(
     c: &mut DbConn,
-    id: Option<&str>,
+    id: Option<DeviceId>,
     d: &Device,
     by: &str,
 ) -> QueryResult<DeviceRow> {
     let now = db::now();
     let fields = (
-        devices::agency_id.eq(&d.agency_id),
-        devices::kind.eq(&d.kind),
+        devices::agency_id.eq(d.agency_id),
+        devices::kind.eq(d.kind),
         devices::name.eq(&d.name),
         devices::serial.eq(&d.serial),
         devices::acquired_on.eq(d.acquired_on),
-        devices::funding_source.eq(&d.funding_source),
+        devices::funding_source.eq(d.funding_source),
         devices::location.eq(&d.location),
         devices::maintenance_months.eq(d.maintenance_months),
         devices::last_maintained_on.eq(d.last_maintained_on),
@@ -317,22 +319,22 @@ pub fn device_save(
         devices::updated_at.eq(now),
         devices::updated_by.eq(by),
     );
-    save_row!(c, devices, id, fields, now, by)
+    save_row!(c, devices, id, DeviceId::new(), fields, now, by)
 }
 
 /// Inserts or replaces a server.
 pub fn server_save(
     c: &mut DbConn,
-    id: Option<&str>,
+    id: Option<ServerId>,
     s: &Server,
     by: &str,
 ) -> QueryResult<ServerRow> {
     let now = db::now();
     let fields = (
-        servers::agency_id.eq(&s.agency_id),
+        servers::agency_id.eq(s.agency_id),
         servers::name.eq(&s.name),
-        servers::kind.eq(&s.kind),
-        servers::site.eq(&s.site),
+        servers::kind.eq(s.kind),
+        servers::site.eq(s.site),
         servers::rack_or_cluster.eq(&s.rack_or_cluster),
         servers::cpu_cores.eq(s.cpu_cores),
         servers::memory_gb.eq(s.memory_gb),
@@ -341,11 +343,11 @@ pub fn server_save(
         servers::updated_at.eq(now),
         servers::updated_by.eq(by),
     );
-    save_row!(c, servers, id, fields, now, by)
+    save_row!(c, servers, id, ServerId::new(), fields, now, by)
 }
 
 /// The applications running on a server (id, name).
-pub fn apps_on(c: &mut DbConn, server: &str) -> QueryResult<Vec<(String, String)>> {
+pub fn apps_on(c: &mut DbConn, server: ServerId) -> QueryResult<Vec<(ApplicationId, String)>> {
     application_servers::table
         .inner_join(
             applications::table.on(applications::id.eq(application_servers::application_id)),
@@ -357,7 +359,7 @@ pub fn apps_on(c: &mut DbConn, server: &str) -> QueryResult<Vec<(String, String)
 }
 
 /// Replaces which applications run on a server.
-pub fn set_apps_on(c: &mut DbConn, server: &str, apps: &[String]) -> QueryResult<()> {
+pub fn set_apps_on(c: &mut DbConn, server: ServerId, apps: &[ApplicationId]) -> QueryResult<()> {
     diesel::delete(application_servers::table.filter(application_servers::server_id.eq(server)))
         .execute(c)?;
     for a in apps {
@@ -375,9 +377,9 @@ pub fn set_apps_on(c: &mut DbConn, server: &str, apps: &[String]) -> QueryResult
 #[derive(Debug, Clone, Queryable)]
 pub struct DeviceFact {
     /// Id.
-    pub id: String,
+    pub id: DeviceId,
     /// Owner agency.
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// Name.
     pub name: String,
     /// Maintenance interval (months).
@@ -389,7 +391,7 @@ pub struct DeviceFact {
 }
 
 /// Scheduled devices per agency, and those that may be overdue.
-pub type DeviceFacts = (Vec<(String, i64)>, Vec<DeviceFact>);
+pub type DeviceFacts = (Vec<(AgencyId, i64)>, Vec<DeviceFact>);
 
 /// Devices on a maintenance schedule, counted per agency, and those that may be overdue on
 /// `today`. A region may hold half a million devices: rather than load them all, each interval
@@ -397,7 +399,7 @@ pub type DeviceFacts = (Vec<(String, i64)>, Vec<DeviceFact>);
 /// an overdue device; the rule itself then decides on exactly those rows.
 pub fn device_facts(
     c: &mut DbConn,
-    agency: Option<&str>,
+    agency: Option<AgencyId>,
     today: NaiveDate,
 ) -> QueryResult<DeviceFacts> {
     let scheduled = || {
@@ -406,7 +408,7 @@ pub fn device_facts(
             .filter(devices::maintenance_months.is_not_null())
             .into_boxed();
         if let Some(a) = agency {
-            q = q.filter(devices::agency_id.eq(a.to_owned()));
+            q = q.filter(devices::agency_id.eq(a));
         }
         q
     };
@@ -459,9 +461,9 @@ pub fn device_facts(
 /// What the inventory rules look at, within one agency or all.
 pub struct Facts {
     /// Vendors with the lifecycle of the application they serve.
-    pub vendors: Vec<(VendorRow, Option<String>)>,
+    pub vendors: Vec<(VendorRow, Option<Lifecycle>)>,
     /// Devices in use on a maintenance schedule, counted per agency.
-    pub devices_checked: Vec<(String, i64)>,
+    pub devices_checked: Vec<(AgencyId, i64)>,
     /// Those of them that may be overdue on the day asked (a superset: the rule decides).
     pub devices_due: Vec<DeviceFact>,
     /// Servers in use with the applications on them.
@@ -469,7 +471,7 @@ pub struct Facts {
 }
 
 /// Loads the facts.
-pub fn facts(c: &mut DbConn, agency: Option<&str>, today: NaiveDate) -> QueryResult<Facts> {
+pub fn facts(c: &mut DbConn, agency: Option<AgencyId>, today: NaiveDate) -> QueryResult<Facts> {
     let mut vq = vendors::table
         .left_join(applications::table.on(applications::id.nullable().eq(vendors::application_id)))
         .into_boxed();
@@ -477,8 +479,8 @@ pub fn facts(c: &mut DbConn, agency: Option<&str>, today: NaiveDate) -> QueryRes
         .filter(servers::retired.eq(false))
         .into_boxed();
     if let Some(a) = agency {
-        vq = vq.filter(vendors::agency_id.eq(a.to_owned()));
-        sq = sq.filter(servers::agency_id.eq(a.to_owned()));
+        vq = vq.filter(vendors::agency_id.eq(a));
+        sq = sq.filter(servers::agency_id.eq(a));
     }
     let vendors = vq
         .select((VendorRow::as_select(), applications::lifecycle.nullable()))
@@ -486,7 +488,7 @@ pub fn facts(c: &mut DbConn, agency: Option<&str>, today: NaiveDate) -> QueryRes
     let (devices_checked, devices_due) = device_facts(c, agency, today)?;
     let servers: Vec<ServerRow> = sq.select(ServerRow::as_select()).load(c)?;
     // One query for every server's applications, not one per server.
-    let mut on: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut on: std::collections::HashMap<ServerId, Vec<String>> = std::collections::HashMap::new();
     let mut lq = application_servers::table
         .inner_join(servers::table)
         .inner_join(
@@ -495,11 +497,11 @@ pub fn facts(c: &mut DbConn, agency: Option<&str>, today: NaiveDate) -> QueryRes
         .filter(servers::retired.eq(false))
         .into_boxed();
     if let Some(a) = agency {
-        lq = lq.filter(servers::agency_id.eq(a.to_owned()));
+        lq = lq.filter(servers::agency_id.eq(a));
     }
     for (server, app) in lq
         .select((application_servers::server_id, applications::name))
-        .load::<(String, String)>(c)?
+        .load::<(ServerId, String)>(c)?
     {
         on.entry(server).or_default().push(app);
     }

@@ -6,13 +6,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use super::{AppForm, Choices};
+use crate::model::ApplicationId;
 use crate::{service, store};
 
 #[derive(Template)]
@@ -30,13 +30,10 @@ struct FormPage {
 }
 
 /// The agencies a person may register for.
-fn writable_agencies(ctx: &Ctx, all: Vec<org::store::AgencyRow>) -> Vec<(String, String)> {
+fn writable_agencies(ctx: &Ctx, all: Vec<org::directory::AgencyRef>) -> Vec<(String, String)> {
     all.into_iter()
-        .filter(|a| {
-            AgencyId::parse(&a.id)
-                .is_some_and(|id| ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Agency(id)))
-        })
-        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+        .filter(|a| ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Agency(a.id)))
+        .map(|a| (a.id.to_string(), a.label()))
         .collect()
 }
 
@@ -50,17 +47,17 @@ async fn page(
 ) -> AppResult<Response> {
     let (agencies, items, clients) = state
         .read(|c| {
-            let agencies = org::store::agency_all(c)?;
+            let agencies = org::directory::all_agencies(c)?;
             let items = match store::plan_latest(c)? {
-                Some(p) => store::items(c, &p.id)?
+                Some(p) => store::items(c, p.id)?
                     .into_iter()
-                    .map(|i| (i.id, format!("{} — {}", i.code, i.title)))
+                    .map(|i| (i.id.to_string(), format!("{} — {}", i.code, i.title)))
                     .collect(),
                 None => vec![],
             };
-            let clients = sso::store::clients(c)?
+            let clients = sso::clients::all(c)?
                 .into_iter()
-                .map(|cl| (cl.id, cl.name))
+                .map(|cl| (cl.id.to_string(), cl.name))
                 .collect::<Vec<_>>();
             Ok((agencies, items, clients))
         })
@@ -134,7 +131,7 @@ pub async fn create(
     let draft = match form.draft() {
         Ok(d) => d,
         Err(e) => {
-            let errors = FormErrors::from_error(&AppError::Validation(vec![e]), ctx.lang);
+            let errors = FormErrors::from_error(&AppError::Validation(e), ctx.lang);
             return page(
                 &state,
                 &ctx,
@@ -146,11 +143,10 @@ pub async fn create(
             .await;
         }
     };
-    match AgencyId::parse(&draft.agency_id) {
-        Some(a) => ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?,
-        None if ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region) => p,
-        None => return Err(AppError::Forbidden),
-    };
+    // A blank or unknown agency is the form's to report; a chosen one must be writable.
+    if let Some(a) = kernel::ids::AgencyId::parse(&draft.agency_id) {
+        ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?;
+    }
     match state
         .write(move |c| service::create(c, &actor, &draft))
         .await
@@ -180,17 +176,14 @@ async fn owned(
     id: &str,
     access: Access,
 ) -> AppResult<store::ApplicationRow> {
-    let lookup = id.to_owned();
+    ctx.require()?;
+    let lookup = ApplicationId::parse(id).ok_or(AppError::NotFound)?;
     let row = state
-        .read(move |c| Ok(store::app_find(c, &lookup)?))
+        .read(move |c| Ok(store::app_find(c, lookup)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let agency = AgencyId::parse(&row.agency_id).ok_or(AppError::NotFound)?;
     // Someone who may not even read it learns nothing of its existence.
-    if !ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency)) {
-        return Err(AppError::NotFound);
-    }
-    ctx.authorize(&crate::APPLICATIONS, access, Scope::Agency(agency))?;
+    ctx.authorize_record(&crate::APPLICATIONS, access, row.agency_id)?;
     Ok(row)
 }
 
@@ -220,19 +213,19 @@ pub async fn update(
     Path(id): Path<String>,
     PageForm(form): PageForm<AppForm>,
 ) -> AppResult<Response> {
-    owned(&state, &ctx, &id, Access::Write).await?;
+    let row = owned(&state, &ctx, &id, Access::Write).await?;
     let actor = ctx.require()?.actor();
     let action = format!("/registry/applications/{id}/edit");
     let draft = match form.draft() {
         Ok(d) => d,
         Err(e) => {
-            let errors = FormErrors::from_error(&AppError::Validation(vec![e]), ctx.lang);
+            let errors = FormErrors::from_error(&AppError::Validation(e), ctx.lang);
             return page(&state, &ctx, action, form, errors, true).await;
         }
     };
-    let target = id.clone();
+    let target = row.id;
     match state
-        .write(move |c| service::update(c, &actor, &target, &draft))
+        .write(move |c| service::update(c, &actor, target, &draft))
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),

@@ -5,11 +5,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use kernel::extract::Paging;
-use kernel::layout::{Chrome, choices, render};
+use kernel::layout::{Chrome, choices_of, render};
 use kernel::{AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use crate::model::{LIFECYCLE, Status};
+use crate::agencies;
+use crate::model::{Lifecycle, Status};
 use crate::store::{self, AppFilter, ApplicationRow};
 
 #[derive(Template)]
@@ -27,9 +28,6 @@ struct AppList {
     query: String,
     can_register: bool,
 }
-
-/// Most agencies listed in the filter's picker.
-const PICKER_MAX: i64 = 300;
 
 /// `?format=csv` or `xlsx` asks for the whole filtered list as a file (in the columns an import
 /// reads back).
@@ -51,8 +49,12 @@ pub async fn handler(
     let can_register = ctx.can_write_any(&crate::APPLICATIONS);
     if let Some(format) = format.format.as_deref() {
         let (f, v) = (filter.clone(), visible.clone());
-        let (rows, _) = state
-            .read(move |c| Ok(store::app_list(c, &v, &f, i64::MAX, 0)?))
+        let rows = state
+            .read(move |c| {
+                let agency = agencies::filter(c, f.agency_id.as_deref(), f.agency_code.as_deref())?;
+                let (rows, _) = store::app_list(c, &v, &f, agency, i64::MAX, 0)?;
+                Ok(agencies::with_codes(c, rows, |r| r.agency_id)?)
+            })
             .await?;
         return crate::inventory::export::download::<crate::inventory::entity::Applications>(
             format, &rows,
@@ -61,25 +63,13 @@ pub async fn handler(
     let (f, v) = (filter.clone(), visible.clone());
     let (rows, total, agencies) = state
         .read(move |c| {
-            let (rows, total) = store::app_list(c, &v, &f, paging.per_page, paging.offset())?;
+            let agency = agencies::filter(c, f.agency_id.as_deref(), f.agency_code.as_deref())?;
+            let (rows, total) =
+                store::app_list(c, &v, &f, agency, paging.per_page, paging.offset())?;
+            let rows = agencies::with_codes(c, rows, |r| r.agency_id)?;
             // A national register has thousands of agencies: then the filter takes a code.
-            let agencies = if org::store::agency_count(c)? > PICKER_MAX {
-                None
-            } else {
-                Some(
-                    org::store::agency_all(c)?
-                        .into_iter()
-                        .filter(|a| match &v {
-                            kernel::permissions::Visible::All => true,
-                            kernel::permissions::Visible::Only(ids) => {
-                                ids.iter().any(|i| i.to_string() == a.id)
-                            }
-                        })
-                        .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
-                        .collect::<Vec<_>>(),
-                )
-            };
-            Ok((rows, total, agencies))
+            let picker = agencies::picker(c, &v)?;
+            Ok((rows, total, picker))
         })
         .await?;
     let query = serde_urlencoded::to_string([
@@ -94,14 +84,14 @@ pub async fn handler(
     ])
     .unwrap_or_default();
     let tr = ctx.tr();
-    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+
     let page = AppList {
         chrome: Chrome::new(&state, &ctx, "apps-title"),
         rows,
         filter,
         agencies,
-        statuses: choices(tr, "app-status-", &statuses),
-        lifecycles: choices(tr, "app-lifecycle-", &LIFECYCLE),
+        statuses: choices_of::<Status>(tr, "app-status-"),
+        lifecycles: choices_of::<Lifecycle>(tr, "app-lifecycle-"),
         total,
         page: paging.page,
         pages: paging.pages(total),

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::compliance::Within;
 use kernel::extract::PageForm;
-use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
@@ -16,7 +15,7 @@ use serde::Deserialize;
 
 use super::app_form::find_for;
 use crate::findings::{self, FindingView};
-use crate::model::{Action, DOCUMENT_KINDS, Status};
+use crate::model::{Action, DocumentKind, Status};
 use crate::store::{self, ApplicationRow, DocumentRow, EventRow};
 
 #[derive(Template)]
@@ -28,7 +27,7 @@ struct ShowPage {
     item: Option<String>,
     client: Option<String>,
     /// Each of the nine kinds with its latest version, if handed over.
-    checklist: Vec<(&'static str, Option<DocumentRow>)>,
+    checklist: Vec<(DocumentKind, Option<DocumentRow>)>,
     handed: usize,
     events: Vec<EventRow>,
     findings: Vec<FindingView>,
@@ -57,51 +56,47 @@ async fn page(
 ) -> AppResult<Response> {
     let app = find_for(state, ctx, id, Access::Read).await?;
     let (a, i, cl, lookup) = (
-        app.agency_id.clone(),
-        app.master_plan_item_id.clone(),
+        app.agency_id,
+        app.master_plan_item_id,
         app.sso_client_id.clone(),
-        app.id.clone(),
+        app.id,
     );
     let (agency, item, client, docs, events) = state
         .read(move |c| {
-            let agency = AgencyId::parse(&a)
-                .map(|id| org::store::agency_find(c, id))
-                .transpose()?
-                .flatten()
-                .map(|a| format!("{} — {}", a.code, a.name))
+            let agency = org::directory::agency(c, a)?
+                .map(|a| a.label())
                 .unwrap_or_default();
             let item = match i {
-                Some(i) => store::item_find(c, &i)?.map(|i| format!("{} — {}", i.code, i.title)),
+                Some(i) => store::item_find(c, i)?.map(|i| format!("{} — {}", i.code, i.title)),
                 None => None,
             };
             let client = match cl {
-                Some(cl) => sso::store::client(c, &cl)?.map(|x| x.name),
+                Some(cl) => sso::clients::client(c, &cl)?.map(|x| x.name),
                 None => None,
             };
             Ok((
                 agency,
                 item,
                 client,
-                store::docs_of(c, &lookup)?,
-                store::events(c, &lookup)?,
+                store::docs_of(c, lookup)?,
+                store::events(c, lookup)?,
             ))
         })
         .await?;
-    let checklist: Vec<(&'static str, Option<DocumentRow>)> = DOCUMENT_KINDS
+    let checklist: Vec<(DocumentKind, Option<DocumentRow>)> = DocumentKind::ALL
         .iter()
         .map(|k| (*k, docs.iter().find(|d| d.kind == *k).cloned()))
         .collect();
     let handed = checklist.iter().filter(|(_, d)| d.is_some()).count();
-    let (all, _) =
-        findings::evaluate(state, Within::Agency(app.agency_id.clone()), ctx.tr()).await?;
-    let findings = all.into_iter().filter(|f| f.record_id == app.id).collect();
-    let agency_id = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
+    let (all, _) = findings::evaluate(state, Within::Agency(app.agency_id), ctx.tr()).await?;
+    let own = app.id.to_string();
+    let findings = all.into_iter().filter(|f| f.record_id == own).collect();
     let writes = ctx.can(
         &crate::APPLICATIONS,
         Access::Write,
-        Scope::Agency(agency_id),
+        Scope::Agency(app.agency_id),
     );
-    let status = app.status();
+    let status = app.status;
     let mut chrome = Chrome::new(state, ctx, "apps-title");
     chrome.title = app.name.clone();
     let status_code = if errors.is_empty() {
@@ -170,8 +165,11 @@ pub async fn step(
     if action.by_dinas() {
         ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?;
     } else {
-        let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-        ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(agency))?;
+        ctx.authorize(
+            &crate::APPLICATIONS,
+            Access::Write,
+            Scope::Agency(app.agency_id),
+        )?;
     }
     if matches!(action, Action::Submit | Action::Withdraw) && form.confirm.is_none() {
         let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
@@ -185,9 +183,9 @@ pub async fn step(
         .await;
     }
     let actor = ctx.require()?.actor();
-    let target = id.clone();
+    let target = app.id;
     match state
-        .write(move |c| crate::service::act(c, &actor, &target, action, &form.note))
+        .write(move |c| crate::service::act(c, &actor, target, action, &form.note))
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
@@ -245,7 +243,7 @@ pub async fn connect_sso(
     Path(id): Path<String>,
     kernel::extract::PageForm(form): kernel::extract::PageForm<ConnectForm>,
 ) -> AppResult<Response> {
-    find_for(&state, &ctx, &id, Access::Read).await?;
+    let app = find_for(&state, &ctx, &id, Access::Read).await?;
     let actor = ctx
         .authorize(&crate::APPLICATIONS, Access::Write, Scope::Region)?
         .actor();
@@ -254,16 +252,16 @@ pub async fn connect_sso(
         post_logout_redirect_uris: lines(&form.post_logout_redirect_uris),
         public: form.public.is_some(),
     };
-    let target = id.clone();
+    let target = app.id;
     match state
-        .write(move |c| crate::sso_link::connect(c, &actor, &target, &d))
+        .write(move |c| crate::sso_link::connect(c, &actor, target, &d))
         .await
     {
         Ok((client, secret)) => {
             let page = Connected {
                 chrome: Chrome::new(&state, &ctx, "app-sso-connected"),
                 app_id: id,
-                client_id: client.id,
+                client_id: client.id.to_string(),
                 secret,
                 issuer: state.config.public_url.clone(),
             };

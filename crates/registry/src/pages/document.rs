@@ -4,11 +4,11 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::ids::AgencyId;
-use kernel::permissions::{Access, Scope};
+use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use super::app_form::find_for;
+use crate::model::{DocumentId, DocumentKind};
 use crate::{service, store};
 
 /// The largest document accepted (the whole request is capped at 20 MiB).
@@ -21,7 +21,7 @@ pub async fn upload(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    find_for(&state, &ctx, &id, Access::Write).await?;
+    let app = find_for(&state, &ctx, &id, Access::Write).await?;
     let actor = ctx.require()?.actor();
     let (mut kind, mut file) = (None, None);
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -42,7 +42,9 @@ pub async fn upload(
             _ => {}
         }
     }
-    let kind = kind.unwrap_or_default();
+    let Some(kind) = kind.as_deref().and_then(DocumentKind::parse) else {
+        return Err(AppError::field("kind", "error-document-kind"));
+    };
     let Some((name, media, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
         return Err(AppError::Validation(vec![FieldError::new(
             "file",
@@ -53,7 +55,7 @@ pub async fn upload(
         return Err(AppError::field("file", "error-body-too-large"));
     }
     let dir = state.config.data_dir.clone();
-    let target = id.clone();
+    let target = app.id;
     state
         .write(move |c| {
             // The blob is written first: a failed transaction leaves at most an unreferenced
@@ -61,7 +63,7 @@ pub async fn upload(
             let sha = kernel::blob::put(&dir, &bytes)?;
             let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
             let name: String = name.chars().take(200).collect();
-            service::add_document(c, &actor, &target, &kind, (&sha, &name, &media, size))
+            service::add_document(c, &actor, target, kind, (&sha, &name, &media, size))
         })
         .await?;
     Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response())
@@ -73,13 +75,13 @@ pub async fn download(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
+    ctx.require()?;
+    let id = DocumentId::parse(&id).ok_or(AppError::NotFound)?;
     let doc = state
-        .read(move |c| Ok(store::doc_find(c, &id)?))
+        .read(move |c| Ok(store::doc_find(c, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let app = find_for(&state, &ctx, &doc.application_id, Access::Read).await?;
-    let agency = AgencyId::parse(&app.agency_id).ok_or(AppError::NotFound)?;
-    ctx.authorize(&crate::APPLICATIONS, Access::Read, Scope::Agency(agency))?;
+    find_for(&state, &ctx, &doc.application_id.to_string(), Access::Read).await?;
     let dir = state.config.data_dir.clone();
     let sha = doc.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))

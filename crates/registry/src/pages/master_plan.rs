@@ -1,6 +1,7 @@
 //! `/registry/master-plan`: the region's master plan (Rencana Induk) — its period, its
 //! reviews and the items registrations cite. Everyone reads it; the Dinas keeps it.
 
+use crate::model::PlanId;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,7 +34,7 @@ async fn page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Resp
         .read(|c| {
             let plan = store::plan_latest(c)?;
             let items = match &plan {
-                Some(p) => store::items(c, &p.id)?,
+                Some(p) => store::items(c, p.id)?,
                 None => vec![],
             };
             Ok((plan, items))
@@ -133,7 +134,8 @@ pub async fn review(
 ) -> AppResult<Response> {
     run(&state, &ctx, move |c, actor| {
         let on = date("reviewed_on", &f.reviewed_on).map_err(|e| AppError::Validation(vec![e]))?;
-        service::review_plan(c, actor, &f.plan_id, on)
+        let plan = PlanId::parse(&f.plan_id).ok_or(AppError::NotFound)?;
+        service::review_plan(c, actor, plan, on)
     })
     .await
 }
@@ -154,7 +156,8 @@ pub async fn add_item(
     PageForm(f): PageForm<NewItem>,
 ) -> AppResult<Response> {
     run(&state, &ctx, move |c, actor| {
-        service::add_item(c, actor, &f.plan_id, &f.code, &f.title).map(|_| ())
+        let plan = PlanId::parse(&f.plan_id).ok_or(AppError::NotFound)?;
+        service::add_item(c, actor, plan, &f.code, &f.title).map(|_| ())
     })
     .await
 }

@@ -9,10 +9,11 @@ pub mod document;
 pub mod master_plan;
 
 use kernel::i18n::Tr;
-use kernel::layout::choices;
+use kernel::layout::choices_of;
 use serde::Deserialize;
+use sso::SecurityLevel;
 
-use crate::model::{ApplicationDraft, FUNDING, HOSTING, KINDS, LIFECYCLE, SECURITY_LEVELS};
+use crate::model::{AppKind, ApplicationDraft, Funding, Lifecycle, Placement};
 use crate::store::ApplicationRow;
 
 /// The application form as typed (text for everything, so bad values are shown back).
@@ -86,7 +87,7 @@ impl AppForm {
     }
 
     /// The draft to validate; a funding amount that is not a number is its own error.
-    pub fn draft(&self) -> Result<ApplicationDraft, kernel::FieldError> {
+    pub fn draft(&self) -> Result<ApplicationDraft, Vec<kernel::FieldError>> {
         let digits: String = self
             .funding_amount
             .chars()
@@ -98,7 +99,7 @@ impl AppForm {
             Some(
                 digits
                     .parse::<i64>()
-                    .map_err(|_| kernel::FieldError::new("funding_amount", "error-amount"))?,
+                    .map_err(|_| vec![kernel::FieldError::new("funding_amount", "error-amount")])?,
             )
         };
         let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
@@ -134,12 +135,12 @@ impl AppForm {
     pub fn from_row(r: &ApplicationRow) -> Self {
         let on = |b: bool| b.then(|| "on".to_owned());
         Self {
-            agency_id: r.agency_id.clone(),
+            agency_id: r.agency_id.to_string(),
             name: r.name.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind.to_string(),
             purpose: r.purpose.clone(),
             users: r.users.clone(),
-            funding_source: r.funding_source.clone(),
+            funding_source: r.funding_source.to_string(),
             funding_amount: r.funding_amount.map(|a| a.to_string()).unwrap_or_default(),
             open_source: on(r.open_source),
             licence: r.licence.clone().unwrap_or_default(),
@@ -148,12 +149,19 @@ impl AppForm {
             licence_owned_by_region: on(r.licence_owned_by_region),
             web_based: on(r.web_based),
             production_url: r.production_url.clone().unwrap_or_default(),
-            sso_client_id: r.sso_client_id.clone().unwrap_or_default(),
+            sso_client_id: r
+                .sso_client_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             interfaces: r.interfaces.clone(),
-            security_level: r.security_level.clone(),
-            hosting: r.hosting.clone(),
-            lifecycle: r.lifecycle.clone(),
-            master_plan_item_id: r.master_plan_item_id.clone().unwrap_or_default(),
+            security_level: r.security_level.to_string(),
+            hosting: r.hosting.to_string(),
+            lifecycle: r.lifecycle.to_string(),
+            master_plan_item_id: r
+                .master_plan_item_id
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
             feature_correction: on(r.feature_correction),
             feature_cancel: on(r.feature_cancel),
             feature_confirmation: on(r.feature_confirmation),
@@ -194,11 +202,11 @@ impl Choices {
     /// In the reader's language.
     pub fn new(tr: Tr) -> Self {
         Self {
-            kinds: choices(tr, "app-kind-", &KINDS),
-            funding: choices(tr, "app-funding-", &FUNDING),
-            levels: choices(tr, "sso-level-", &SECURITY_LEVELS),
-            hosting: choices(tr, "app-hosting-", &HOSTING),
-            lifecycle: choices(tr, "app-lifecycle-", &LIFECYCLE),
+            kinds: choices_of::<AppKind>(tr, "app-kind-"),
+            funding: choices_of::<Funding>(tr, "app-funding-"),
+            levels: choices_of::<SecurityLevel>(tr, "sso-level-"),
+            hosting: choices_of::<Placement>(tr, "app-hosting-"),
+            lifecycle: choices_of::<Lifecycle>(tr, "app-lifecycle-"),
         }
     }
 }

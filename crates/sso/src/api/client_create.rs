@@ -82,7 +82,7 @@ pub async fn handler(
     let (row, secret) = state
         .write(move |c| {
             if let Some(a) = draft.owner_agency_id
-                && org::store::agency_find(c, a)?.is_none()
+                && org::directory::agency(c, a)?.is_none()
             {
                 return Err(AppError::field("owner_agency_id", "error-agency-unknown"));
             }

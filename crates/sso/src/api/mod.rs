@@ -40,13 +40,13 @@ impl From<ClientRow> for Client {
         Self {
             redirect_uris: c.redirect_uris(),
             post_logout_redirect_uris: c.post_logout_uris(),
-            client_id: c.id,
+            client_id: c.id.to_string(),
             name: c.name,
             public: c.public,
-            owner_agency_id: c.owner_agency_id,
+            owner_agency_id: c.owner_agency_id.map(|a| a.to_string()),
             id_token_alg: c.id_token_alg,
             disabled: c.disabled,
-            security_level: c.security_level,
+            security_level: c.security_level.as_str().to_owned(),
             external: c.external,
         }
     }

@@ -148,39 +148,20 @@ pub fn looks_like_recovery(code: &str) -> bool {
     normalise_recovery(code).len() == 12
 }
 
-/// The security levels of an application (KT 8.1), named as the national classification of
-/// electronic systems names them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum SecurityLevel {
-    /// Low: public-facing or low-impact systems.
-    Rendah,
-    /// High: systems holding personal or confidential data.
-    Tinggi,
-    /// Strategic: systems whose failure harms the region's services or security.
-    Strategis,
+kernel::text_enum! {
+    /// Security levels of an electronic system (KT 8.1): how much harm its failure or misuse
+    /// would do. Applications carry one; their single sign-on clients follow it.
+    pub enum SecurityLevel {
+        /// Low: public-facing or low-impact systems.
+        Rendah = "rendah",
+        /// High: systems holding personal or confidential data.
+        Tinggi = "tinggi",
+        /// Strategic: systems whose failure harms the region's services or security.
+        Strategis = "strategis",
+    }
 }
 
 impl SecurityLevel {
-    /// Every level, lowest first.
-    pub const ALL: [SecurityLevel; 3] = [Self::Rendah, Self::Tinggi, Self::Strategis];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rendah => "rendah",
-            Self::Tinggi => "tinggi",
-            Self::Strategis => "strategis",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-
     /// Whether signing in to such an application needs a second factor.
     pub fn requires_second_factor(self) -> bool {
         !matches!(self, Self::Rendah)

@@ -203,7 +203,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
     let row = CodeRow {
         code_hash: secret_hash(&code),
         client_id: client.id.clone(),
-        user_id: user_id.to_string(),
+        user_id,
         redirect_uri: redirect_uri.to_owned(),
         scope,
         nonce: p.get("nonce").cloned().filter(|n| !n.is_empty()),

@@ -44,7 +44,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
             let Some(row) = store::token(c, &secret_hash(token))? else { return Ok(Ok(json!({"active": false}))) };
             let live = row.revoked_at.is_none() && row.used_at.is_none() && row.expires_at > db::now();
             let person_ok = match &row.user_id {
-                Some(u) => service::user_active(c, u)?,
+                Some(u) => service::user_active(c, *u)?,
                 None => true,
             };
             if !(live && person_ok) {

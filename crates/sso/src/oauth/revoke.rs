@@ -44,7 +44,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
                 let change = Change {
                     action: "sso.token_revoke",
                     record_type: "sso_client",
-                    record_id: client.id.clone(),
+                    record_id: client.id.to_string(),
                     agency: None,
                     summary: serde_json::json!({"kind": row.kind, "tokens_revoked": n, "user_id": row.user_id}),
                 };

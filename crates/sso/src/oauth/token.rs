@@ -1,6 +1,7 @@
 //! `POST /oauth2/token`: codes, refresh tokens (rotated; a reused one revokes its whole
 //! family) and client credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 9700 §4.14).
 
+use kernel::ids::UserId;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -76,7 +77,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
                     let token = IdToken {
                         issuer: &iss,
                         client: &client,
-                        user_id: &p.user_id,
+                        user_id: p.user_id,
                         scope: &p.scope,
                         nonce: p.nonce.as_deref(),
                         auth_time: p.auth_time,
@@ -101,7 +102,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
 
 /// What the ID token of a grant will say, decided inside the transaction.
 struct IdPlan {
-    user_id: String,
+    user_id: UserId,
     scope: String,
     nonce: Option<String>,
     auth_time: chrono::NaiveDateTime,
@@ -155,21 +156,21 @@ fn exchange_code(
         }
         _ => {}
     }
-    if !service::user_active(c, &row.user_id)? {
+    if !service::user_active(c, row.user_id)? {
         return Ok(Err(OAuthError::grant("the account is disabled")));
     }
     let (access, refresh) = issue_pair(
         c,
         &row.family_id,
         &client.id,
-        &row.user_id,
+        row.user_id,
         &row.scope,
         Some(row.auth_time),
     )?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": refresh, "scope": row.scope});
     let plan = model::has_scope(&row.scope, "openid").then(|| IdPlan {
-        user_id: row.user_id.clone(),
+        user_id: row.user_id,
         scope: row.scope.clone(),
         nonce: row.nonce.clone(),
         auth_time: row.auth_time,
@@ -203,8 +204,10 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
     if row.revoked_at.is_some() || row.expires_at < db::now() {
         return Ok(Err(OAuthError::grant("refresh token expired or revoked")));
     }
-    let user = row.user_id.clone().unwrap_or_default();
-    if !service::user_active(c, &user)? {
+    let Some(user) = row.user_id else {
+        return Ok(Err(OAuthError::grant("unknown refresh token")));
+    };
+    if !service::user_active(c, user)? {
         store::revoke_family(c, &row.family_id)?;
         return Ok(Err(OAuthError::grant("the account is disabled")));
     }
@@ -220,11 +223,11 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
             "a refresh cannot widen the scope",
         )));
     }
-    let (access, next) = issue_pair(c, &row.family_id, &client.id, &user, &scope, row.auth_time)?;
+    let (access, next) = issue_pair(c, &row.family_id, &client.id, user, &scope, row.auth_time)?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": next, "scope": scope});
     let plan = model::has_scope(&scope, "openid").then(|| IdPlan {
-        user_id: user.clone(),
+        user_id: user,
         scope: scope.clone(),
         nonce: None,
         auth_time: row.auth_time.unwrap_or(row.created_at),
@@ -239,7 +242,7 @@ fn issue_pair(
     c: &mut db::DbConn,
     family: &str,
     client: &str,
-    user: &str,
+    user: UserId,
     scope: &str,
     auth_time: Option<chrono::NaiveDateTime>,
 ) -> AppResult<(String, String)> {

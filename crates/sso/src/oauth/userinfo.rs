@@ -35,7 +35,7 @@ pub async fn handler(
             "token expired, revoked, or not issued for a person",
         ));
     };
-    match cache::claims(&state, &user, &row.scope).await? {
+    match cache::claims(&state, user, &row.scope).await? {
         Some(claims) => Ok(super::no_store(serde_json::Value::Object(claims))),
         None => Err(OAuthError::token("the account is disabled")),
     }

@@ -63,7 +63,7 @@ async fn page(
 ) -> AppResult<Response> {
     ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
     let (clients, agencies) = state
-        .read(|c| Ok((store::clients(c)?, org::store::agency_all(c)?)))
+        .read(|c| Ok((store::clients(c)?, org::directory::all_agencies(c)?)))
         .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -75,7 +75,7 @@ async fn page(
         clients,
         agencies: agencies
             .into_iter()
-            .map(|a| (a.id, format!("{} — {}", a.code, a.name)))
+            .map(|a| (a.id.to_string(), a.label()))
             .collect(),
         levels: super::client_show::levels(ctx),
         form,

@@ -49,7 +49,7 @@ pub async fn page(
         .ok_or(AppError::NotFound)?;
     let mut chrome = Chrome::new(state, ctx, "sso-clients-title");
     chrome.title = client.name.clone();
-    let level = ctx.tr().tp("sso-level-", &client.security_level);
+    let level = ctx.tr().tp("sso-level-", client.security_level);
     let page = ClientPage {
         chrome,
         levels: levels(ctx),

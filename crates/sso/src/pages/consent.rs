@@ -84,7 +84,7 @@ pub async fn submit(
                     "sso.consent_denied"
                 },
                 record_type: "sso_client",
-                record_id: client_id.clone(),
+                record_id: client_id.to_string(),
                 agency: None,
                 summary: serde_json::json!({"scope": granted}),
             };

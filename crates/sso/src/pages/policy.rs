@@ -33,7 +33,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
         roles: Role::ALL
             .iter()
             .map(|r| {
-                let label = tr.tp("role-", &r.as_str().replace('_', "-"));
+                let label = tr.tp("role-", r.as_str().replace('_', "-"));
                 (r.as_str(), label, required.contains(r))
             })
             .collect(),

@@ -58,7 +58,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, paging: Paging) -> Ap
         .into_iter()
         .map(|e| Line {
             at: e.at,
-            what: tr.tp("event-", &e.action.replace('.', "-")),
+            what: tr.tp("event-", e.action.replace('.', "-")),
             detail: detail(&e.summary),
             failed: e.action.ends_with("_failed"),
         })
