@@ -93,7 +93,12 @@ impl Evaluation {
 
     /// Records one check of one record for `agency`; when `broken`, the finding `what` makes
     /// is kept (it is only made when findings are wanted: a region may have a million checks).
-    pub fn check(&mut self, agency: Option<AgencyId>, broken: bool, what: impl FnOnce() -> Finding) {
+    pub fn check(
+        &mut self,
+        agency: Option<AgencyId>,
+        broken: bool,
+        what: impl FnOnce() -> Finding,
+    ) {
         if let Some(a) = agency {
             bump(&mut self.checked, a);
             if broken {

@@ -195,7 +195,10 @@ mod tests {
         }
         assert_eq!(Colour::parse_typed(" Dark_Blue "), Some(Colour::DarkBlue));
         assert_eq!(Colour::parse("green"), None);
-        assert_eq!(serde_json::to_string(&Colour::DarkBlue).unwrap(), "\"dark_blue\"");
+        assert_eq!(
+            serde_json::to_string(&Colour::DarkBlue).unwrap(),
+            "\"dark_blue\""
+        );
         assert!(db::read_text::<Colour>("green").is_err());
         let id = AgencyId::new();
         assert_eq!(db::read_text::<AgencyId>(&id.to_string()).unwrap(), id);

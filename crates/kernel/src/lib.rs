@@ -50,7 +50,13 @@ pub const MODULE: Module = Module::new("kernel")
         slot: module::Slot::Home,
         render: pages::notifications::home_panel,
     }])
-    .capabilities(&[AUDIT_TRAIL]);
+    .capabilities(&[AUDIT_TRAIL])
+    .tables(&[
+        "audit_head",
+        "audit_events",
+        "notifications",
+        "notification_reads",
+    ]);
 
 /// The audit trail: the Inspektorat and the Dinas read it; nobody edits it (only the platform
 /// appends to it).

@@ -114,6 +114,9 @@ pub struct Module {
     pub demo: Option<DemoLoader>,
     /// The kinds of record it owns and who may read and write them.
     pub capabilities: &'static [Capability],
+    /// The tables it owns: only its own crate's code may name them (a test in the binary's
+    /// crate checks every source file).
+    pub tables: &'static [&'static str],
 }
 
 fn no_routes() -> Router<AppState> {
@@ -138,6 +141,7 @@ impl Module {
             resolver: None,
             demo: None,
             capabilities: &[],
+            tables: &[],
         }
     }
 
@@ -186,6 +190,12 @@ impl Module {
     /// Declares the capabilities.
     pub const fn capabilities(mut self, capabilities: &'static [Capability]) -> Self {
         self.capabilities = capabilities;
+        self
+    }
+
+    /// Declares the tables it owns.
+    pub const fn tables(mut self, tables: &'static [&'static str]) -> Self {
+        self.tables = tables;
         self
     }
 

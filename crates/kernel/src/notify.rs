@@ -29,7 +29,7 @@ pub struct NotificationRow {
     /// Id.
     pub id: String,
     /// The agency told (none: the Dinas).
-    pub agency_id: Option<String>,
+    pub agency_id: Option<AgencyId>,
     /// Message key.
     pub message: String,
     /// Message arguments, a JSON object of strings.
@@ -71,7 +71,7 @@ pub fn notify(
         .collect();
     let agency = match to {
         Audience::Dinas => None,
-        Audience::Agency(a) => Some(a.to_string()),
+        Audience::Agency(a) => Some(a),
     };
     diesel::insert_into(notifications::table)
         .values((
@@ -87,15 +87,24 @@ pub fn notify(
     Ok(())
 }
 
+/// Everything ever sent to `to`, oldest first.
+pub fn sent_to(c: &mut DbConn, to: Audience) -> QueryResult<Vec<NotificationRow>> {
+    let q = notifications::table
+        .order((notifications::created_at.asc(), notifications::id.asc()))
+        .select(NotificationRow::as_select())
+        .into_boxed();
+    match to {
+        Audience::Dinas => q.filter(notifications::agency_id.is_null()).load(c),
+        Audience::Agency(a) => q.filter(notifications::agency_id.eq(a)).load(c),
+    }
+}
+
 /// What a person with `grants` is told about: the Dinas's notifications, and their agencies'.
-pub fn audience(grants: &[RoleGrant]) -> (bool, Vec<String>) {
+pub fn audience(grants: &[RoleGrant]) -> (bool, Vec<AgencyId>) {
     let dinas = grants
         .iter()
         .any(|g| matches!(g.role, Role::DinasAdmin | Role::KepalaDinas));
-    let mut agencies: Vec<String> = grants
-        .iter()
-        .filter_map(|g| g.agency.map(|a| a.to_string()))
-        .collect();
+    let mut agencies: Vec<AgencyId> = grants.iter().filter_map(|g| g.agency).collect();
     agencies.sort();
     agencies.dedup();
     (dinas, agencies)
@@ -168,7 +177,7 @@ mod tests {
             role: Role::AgencyOperator,
             agency: Some(a),
         }];
-        assert_eq!(audience(&op), (false, vec![a.to_string()]));
+        assert_eq!(audience(&op), (false, vec![a]));
         let admin = [RoleGrant {
             role: Role::DinasAdmin,
             agency: None,

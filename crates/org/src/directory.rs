@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use db::DbConn;
 use diesel::QueryResult;
+use kernel::AppResult;
 use kernel::audit::Actor;
 use kernel::compliance::Pack;
 use kernel::ids::{AgencyId, PersonId};
-use kernel::AppResult;
 
 use crate::model::{PersonDraft, SubdomainAuthority};
 use crate::store::{self, AgencyRow, PersonRow, RegionRow};

@@ -217,8 +217,7 @@ pub fn import_people(
         let agency = match agencies.get(&code) {
             Some(a) => *a,
             None => {
-                let found =
-                    store::agency_by_code(conn, &code)?.map(|a| a.id);
+                let found = store::agency_by_code(conn, &code)?.map(|a| a.id);
                 agencies.insert(code.clone(), found);
                 found
             }

@@ -24,7 +24,8 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
-    .capabilities(&[REGION, AGENCIES, PEOPLE]);
+    .capabilities(&[REGION, AGENCIES, PEOPLE])
+    .tables(&["region", "agencies", "people"]);
 
 /// The region profile and the regulation in force: everyone reads, the Dinas keeps it.
 pub const REGION: Capability = Capability::region_records("org.region");

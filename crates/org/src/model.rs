@@ -155,19 +155,23 @@ pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<Region, Vec<Fi
     let authority = c.choice::<SubdomainAuthority>("subdomain_authority", &d.subdomain_authority);
     let chain = c.choice::<ReportingChain>("reporting_chain", &d.reporting_chain);
     match (c.errors.is_empty(), kind, pack, authority, chain) {
-        (true, Some(kind), Some(regulation_pack), Some(subdomain_authority), Some(reporting_chain)) => {
-            Ok(Region {
-                name,
-                kind,
-                domain,
-                regulation_pack,
-                regulation_number: number,
-                regulation_year: d.regulation_year,
-                regulation_title: title,
-                subdomain_authority,
-                reporting_chain,
-            })
-        }
+        (
+            true,
+            Some(kind),
+            Some(regulation_pack),
+            Some(subdomain_authority),
+            Some(reporting_chain),
+        ) => Ok(Region {
+            name,
+            kind,
+            domain,
+            regulation_pack,
+            regulation_number: number,
+            regulation_year: d.regulation_year,
+            regulation_title: title,
+            subdomain_authority,
+            reporting_chain,
+        }),
         _ => Err(c.errors),
     }
 }
@@ -531,7 +535,10 @@ mod tests {
             .collect();
         assert_eq!(fields, ["name", "code", "kind"]);
         let blank = validate_agency(&AgencyDraft::default()).unwrap_err();
-        assert_eq!(blank[2].key, "error-choose", "a blank choice asks to choose");
+        assert_eq!(
+            blank[2].key, "error-choose",
+            "a blank choice asks to choose"
+        );
 
         let mut r = RegionDraft {
             name: "Kabupaten Sukamaju".into(),

@@ -74,7 +74,11 @@ pub fn create_agency(
 }
 
 /// Creates an agency already checked (an import checks every line before adding any).
-pub(crate) fn add_agency(conn: &mut DbConn, actor: &Actor, d: &model::Agency) -> AppResult<AgencyRow> {
+pub(crate) fn add_agency(
+    conn: &mut DbConn,
+    actor: &Actor,
+    d: &model::Agency,
+) -> AppResult<AgencyRow> {
     if store::agency_by_code(conn, &d.code)?.is_some() {
         return Err(AppError::Conflict(
             FieldError::new("code", "error-agency-code-taken").arg("code", &d.code),

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::permissions::Visible;
 
-use crate::model::{Agency, AgencyKind, Person, PersonKind, Region, RegionKind, ReportingChain, SubdomainAuthority};
+use crate::model::{
+    Agency, AgencyKind, Person, PersonKind, Region, RegionKind, ReportingChain, SubdomainAuthority,
+};
 use kernel::compliance::Pack;
 
 /// The stored region profile.

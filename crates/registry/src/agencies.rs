@@ -56,9 +56,7 @@ pub fn filter(
         return Ok(Some(AgencyId::parse(id)));
     }
     match code.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => Ok(Some(
-            org::directory::agency_by_code(c, code)?.map(|a| a.id),
-        )),
+        Some(code) => Ok(Some(org::directory::agency_by_code(c, code)?.map(|a| a.id))),
         None => Ok(None),
     }
 }

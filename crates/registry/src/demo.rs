@@ -230,11 +230,7 @@ fn load_inventory(
             .map(|(_, id)| id.to_string())
             .unwrap_or_default()
     };
-    let app = |name: &str| {
-        apps.iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, id)| *id)
-    };
+    let app = |name: &str| apps.iter().find(|(n, _)| *n == name).map(|(_, id)| *id);
     for (code, name, contract, app_name, nda, trained, warranty) in [
         (
             "BKPSDM",

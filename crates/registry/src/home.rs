@@ -34,11 +34,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
         Visible::Only(ids) => {
             let mut f = vec![];
             for id in ids {
-                f.extend(
-                    findings::evaluate(state, Within::Agency(id), tr)
-                        .await?
-                        .0,
-                );
+                f.extend(findings::evaluate(state, Within::Agency(id), tr).await?.0);
             }
             (f, vec![], false)
         }

@@ -38,7 +38,19 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
         render: home_panel,
     }])
     .demo(demo::load)
-    .capabilities(&[APPLICATIONS, INVENTORY, HOSTING, MASTER_PLAN, FINDINGS]);
+    .capabilities(&[APPLICATIONS, INVENTORY, HOSTING, MASTER_PLAN, FINDINGS])
+    .tables(&[
+        "applications",
+        "application_events",
+        "application_documents",
+        "master_plans",
+        "master_plan_items",
+        "vendors",
+        "devices",
+        "servers",
+        "application_servers",
+        "hosting_requests",
+    ]);
 
 /// Applications and their documents: the agency's operator registers them, the Dinas reviews
 /// (a region-wide write).

@@ -326,7 +326,10 @@ pub fn validate_application(d: &ApplicationDraft) -> Result<Application, Vec<Fie
         Some(text) => {
             let id = PlanItemId::parse(&text);
             if id.is_none() {
-                c.push(FieldError::new("master_plan_item_id", "error-plan-item-unknown"));
+                c.push(FieldError::new(
+                    "master_plan_item_id",
+                    "error-plan-item-unknown",
+                ));
             }
             id
         }

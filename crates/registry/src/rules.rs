@@ -10,10 +10,10 @@ use diesel::QueryResult;
 use kernel::compliance::{Active, Evaluation, Finding, Pack, Rule, RuleSource, Within};
 
 use crate::model::{
-    self, AppKind, ApplicationId, DocumentKind, Lifecycle, PlanStanding, Placement, Status,
+    self, AppKind, ApplicationId, DocumentKind, Lifecycle, Placement, PlanStanding, Status,
 };
-use kernel::ids::AgencyId;
 use crate::store::{self, ApplicationRow, PlanRow};
+use kernel::ids::AgencyId;
 
 /// In use without being registered with the Dinas (KT 6.1).
 pub const REGISTERED: Rule = Rule {
@@ -183,14 +183,15 @@ pub fn applies(rule: &Rule, f: &AppFacts<'_>) -> bool {
         "REG-APP-DOCUMENTS" => f.registered() && f.app.kind == AppKind::Khusus && f.in_production(),
         "REG-APP-HOSTING" | "REG-APP-SSO" => f.registered() && f.in_production(),
         "REG-APP-DOMAIN" => f.registered() && f.app.production_url.is_some(),
-        "REG-APP-OWNERSHIP" => {
-            f.registered() && f.app.funding_source.is_public()
-        }
+        "REG-APP-OWNERSHIP" => f.registered() && f.app.funding_source.is_public(),
         "REG-APP-OPEN-SOURCE" | "REG-APP-MASTER-PLAN" | "REG-APP-WEB" => f.registered(),
         "REG-APP-USER-FEATURES" => {
             f.registered()
                 && f.app.kind == AppKind::Khusus
-                && matches!(f.app.lifecycle, Lifecycle::Development | Lifecycle::Production)
+                && matches!(
+                    f.app.lifecycle,
+                    Lifecycle::Development | Lifecycle::Production
+                )
         }
         _ => false,
     }

@@ -155,7 +155,9 @@ pub fn act(
     // of the Dinas's decision.
     let to = match action {
         Action::Submit | Action::Withdraw => Some(Audience::Dinas),
-        Action::Approve | Action::Return | Action::Reject => Some(Audience::Agency(before.agency_id)),
+        Action::Approve | Action::Return | Action::Reject => {
+            Some(Audience::Agency(before.agency_id))
+        }
     };
     if let Some(to) = to {
         let agency = org::directory::agency(c, before.agency_id)?

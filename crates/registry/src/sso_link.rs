@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::model::{ApplicationId, Status};
-use sso::ClientId;
 use crate::store;
+use sso::ClientId;
 
 /// A single sign-on client not tied to an approved registration.
 pub const CLIENT_REGISTERED: Rule = Rule {

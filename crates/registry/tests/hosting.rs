@@ -120,23 +120,20 @@ both! {
             let (st, r) = api(Method::POST, app.url(&format!("/api/v1/applications/{id}/{action}")), Some(who), Some(json!({"note": note}))).await;
             assert_eq!(st, 200, "{r}");
         }
-        let told = |audience: Option<String>| {
+        let told = |audience: kernel::notify::Audience| {
             app.db(move |c| {
-                use db::schema::notifications::dsl as n;
-                use diesel::prelude::*;
-                let q = n::notifications.select((n::message, n::args)).order(n::created_at.asc()).into_boxed();
-                let q = match audience { Some(a) => q.filter(n::agency_id.eq(a)), None => q.filter(n::agency_id.is_null()) };
-                q.load::<(String, String)>(c)
+                kernel::notify::sent_to(c, audience)
                     .unwrap()
                     .into_iter()
+                    .map(|n| (n.message, n.args))
                     .filter(|(_, args)| args.contains("Sistem Rujukan"))
                     .collect::<Vec<_>>()
             })
         };
-        let dinas = told(None).await;
+        let dinas = told(kernel::notify::Audience::Dinas).await;
         assert_eq!(dinas.len(), 1);
         assert_eq!(dinas[0].0, "notif-app-submit");
-        let agency_side = told(Some(dinkes.to_string())).await;
+        let agency_side = told(kernel::notify::Audience::Agency(dinkes)).await;
         assert_eq!(agency_side.len(), 1);
         assert_eq!(agency_side[0].0, "notif-app-return");
         assert!(agency_side[0].1.contains("Lengkapi rencana induk"));

@@ -31,7 +31,18 @@ pub const MODULE: kernel::Module = kernel::Module::new("sso")
     .messages(MESSAGES)
     .openapi(openapi)
     .resolver(&AccessTokens)
-    .capabilities(&[CLIENTS, POLICY]);
+    .capabilities(&[CLIENTS, POLICY])
+    .tables(&[
+        "sso_settings",
+        "sso_keys",
+        "sso_clients",
+        "sso_codes",
+        "sso_tokens",
+        "sso_consents",
+        "mfa_totp",
+        "mfa_recovery_codes",
+        "sign_in_challenges",
+    ]);
 
 /// Registered applications (clients): the Dinas registers them; its head and the Inspektorat
 /// see them.

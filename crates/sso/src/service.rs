@@ -14,8 +14,8 @@ use sha2::Sha256;
 
 use crate::error::OAuthError;
 use crate::keys;
-use crate::model::{self, ACCESS_SECONDS, ID_TOKEN_SECONDS, REFRESH_SECONDS};
 use crate::mfa::SecurityLevel;
+use crate::model::{self, ACCESS_SECONDS, ID_TOKEN_SECONDS, REFRESH_SECONDS};
 use crate::store::{self, ClientRow, NewClient, NewToken};
 
 /// The keyed hash of a client secret. Secrets are 256 random bits, so a fast hash is safe;
@@ -440,10 +440,8 @@ pub fn set_client_disabled(
 /// A security level must be one of the three.
 fn check_level(level: &str) -> Result<SecurityLevel, FieldError> {
     SecurityLevel::parse_typed(level).ok_or_else(|| {
-        FieldError::new("security_level", "error-choice").arg(
-            "choices",
-            <SecurityLevel as kernel::ids::Choice>::names(),
-        )
+        FieldError::new("security_level", "error-choice")
+            .arg("choices", <SecurityLevel as kernel::ids::Choice>::names())
     })
 }
 

@@ -51,7 +51,9 @@ pub async fn writable_agencies(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(St
     let all = state.read(|c| Ok(store::agency_all(c)?)).await?;
     Ok(all
         .into_iter()
-        .filter(|a| permissions::allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a.id)))
+        .filter(|a| {
+            permissions::allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a.id))
+        })
         .map(|a| (a.id.to_string(), format!("{} — {}", a.code, a.name)))
         .collect())
 }

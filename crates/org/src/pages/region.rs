@@ -11,8 +11,8 @@ use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use crate::model::{RegionDraft, RegionKind, ReportingChain, SubdomainAuthority};
-use kernel::compliance::Pack;
 use crate::{service, store};
+use kernel::compliance::Pack;
 
 /// The region form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]

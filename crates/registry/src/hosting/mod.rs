@@ -122,7 +122,10 @@ pub fn validate(d: &HostingDraft) -> Result<Hosting, Vec<FieldError>> {
     } else {
         let id = ApplicationId::parse(&d.application_id);
         if id.is_none() {
-            c.push(FieldError::new("application_id", "error-application-unknown"));
+            c.push(FieldError::new(
+                "application_id",
+                "error-application-unknown",
+            ));
         }
         id
     };
@@ -146,13 +149,15 @@ pub fn validate(d: &HostingDraft) -> Result<Hosting, Vec<FieldError>> {
     let disk = need("storage_gb", &d.storage_gb, 100_000);
     let note = c.text("note", &d.note, 2000);
     match (c.errors.is_empty(), application_id, cpu, mem, disk) {
-        (true, Some(application_id), Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Hosting {
-            application_id,
-            cpu_cores,
-            memory_gb,
-            storage_gb,
-            note,
-        }),
+        (true, Some(application_id), Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => {
+            Ok(Hosting {
+                application_id,
+                cpu_cores,
+                memory_gb,
+                storage_gb,
+                note,
+            })
+        }
         _ => Err(c.errors),
     }
 }
@@ -187,7 +192,9 @@ mod tests {
         );
         for done in [S::Approved, S::Rejected, S::Withdrawn] {
             assert_eq!(
-                decide(done, D::Approve, "x", Some(ServerId::new())).unwrap_err().key,
+                decide(done, D::Approve, "x", Some(ServerId::new()))
+                    .unwrap_err()
+                    .key,
                 "error-transition"
             );
         }

@@ -298,7 +298,12 @@ pub(crate) async fn take(
             .actor()
     };
     let id = row.id;
-    let server = match form.server_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let server = match form
+        .server_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(text) => Some(
             ServerId::parse(text)
                 .ok_or_else(|| AppError::field("server_id", "error-server-not-dinas"))?,

@@ -96,12 +96,7 @@ pub fn find(c: &mut DbConn, id: HostingRequestId) -> QueryResult<Option<HostingR
 }
 
 /// Records a new request.
-pub fn insert(
-    c: &mut DbConn,
-    agency: AgencyId,
-    h: &Hosting,
-    by: &str,
-) -> QueryResult<HostingRow> {
+pub fn insert(c: &mut DbConn, agency: AgencyId, h: &Hosting, by: &str) -> QueryResult<HostingRow> {
     let id = HostingRequestId::new();
     diesel::insert_into(hosting_requests::table)
         .values((

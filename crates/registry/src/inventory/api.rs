@@ -269,7 +269,9 @@ pub async fn get<E: Entity>(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<E::Out>> {
-    Ok(Json(readable::<E>(&state, &ctx, id, Access::Read).await?.into()))
+    Ok(Json(
+        readable::<E>(&state, &ctx, id, Access::Read).await?.into(),
+    ))
 }
 
 /// Replaces a record's fields (its agency stays).

@@ -168,7 +168,12 @@ impl Entity for Vendors {
     ) -> QueryResult<Listed<VendorRow>> {
         store::vendor_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<VendorId>, d: &VendorDraft) -> AppResult<VendorRow> {
+    fn save(
+        c: &mut DbConn,
+        a: &Actor,
+        id: Option<VendorId>,
+        d: &VendorDraft,
+    ) -> AppResult<VendorRow> {
         service::save_vendor(c, a, id, d)
     }
 }
@@ -185,7 +190,10 @@ impl Entity for Devices {
         f("name", Input::Text),
         f("serial", Input::Text),
         f("acquired_on", Input::Date),
-        f("funding_source", Input::Choice(names::<Funding>, "app-funding-")),
+        f(
+            "funding_source",
+            Input::Choice(names::<Funding>, "app-funding-"),
+        ),
         f("location", Input::Text),
         f("maintenance_months", Input::Number),
         f("last_maintained_on", Input::Date),
@@ -221,7 +229,12 @@ impl Entity for Devices {
     ) -> QueryResult<Listed<DeviceRow>> {
         store::device_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<DeviceId>, d: &DeviceDraft) -> AppResult<DeviceRow> {
+    fn save(
+        c: &mut DbConn,
+        a: &Actor,
+        id: Option<DeviceId>,
+        d: &DeviceDraft,
+    ) -> AppResult<DeviceRow> {
         service::save_device(c, a, id, d)
     }
 }
@@ -279,7 +292,12 @@ impl Entity for Servers {
     ) -> QueryResult<Listed<ServerRow>> {
         store::server_list(c, v, q, limit, offset)
     }
-    fn save(c: &mut DbConn, a: &Actor, id: Option<ServerId>, d: &ServerDraft) -> AppResult<ServerRow> {
+    fn save(
+        c: &mut DbConn,
+        a: &Actor,
+        id: Option<ServerId>,
+        d: &ServerDraft,
+    ) -> AppResult<ServerRow> {
         service::save_server(c, a, id, d)
     }
 }
@@ -296,7 +314,10 @@ impl Entity for Applications {
         f("kind", Input::Choice(names::<AppKind>, "app-kind-")),
         f("purpose", Input::Text),
         f("users", Input::Text),
-        f("funding_source", Input::Choice(names::<Funding>, "app-funding-")),
+        f(
+            "funding_source",
+            Input::Choice(names::<Funding>, "app-funding-"),
+        ),
         f("funding_amount", Input::Number),
         f("open_source", Input::Check),
         f("licence", Input::Text),
@@ -312,7 +333,10 @@ impl Entity for Applications {
             Input::Choice(names::<SecurityLevel>, "sso-level-"),
         ),
         f("hosting", Input::Choice(names::<Placement>, "app-hosting-")),
-        f("lifecycle", Input::Choice(names::<Lifecycle>, "app-lifecycle-")),
+        f(
+            "lifecycle",
+            Input::Choice(names::<Lifecycle>, "app-lifecycle-"),
+        ),
         f("master_plan_item_id", Input::Text),
         f("feature_correction", Input::Check),
         f("feature_cancel", Input::Check),

@@ -310,7 +310,10 @@ pub fn validate_vendor(d: &VendorDraft) -> Result<Vendor, Vec<FieldError>> {
         Some(text) => {
             let id = ApplicationId::parse(&text);
             if id.is_none() {
-                c.push(FieldError::new("application_id", "error-application-unknown"));
+                c.push(FieldError::new(
+                    "application_id",
+                    "error-application-unknown",
+                ));
             }
             id
         }
@@ -497,7 +500,15 @@ pub fn validate_server(d: &ServerDraft) -> Result<Server, Vec<FieldError>> {
     let mem = need("memory_gb", &d.memory_gb, 1_048_576);
     let disk = need("storage_gb", &d.storage_gb, 10_000_000);
     match (c.errors.is_empty(), agency_id, kind, site, cpu, mem, disk) {
-        (true, Some(agency_id), Some(kind), Some(site), Some(cpu_cores), Some(memory_gb), Some(storage_gb)) => Ok(Server {
+        (
+            true,
+            Some(agency_id),
+            Some(kind),
+            Some(site),
+            Some(cpu_cores),
+            Some(memory_gb),
+            Some(storage_gb),
+        ) => Ok(Server {
             agency_id,
             name,
             kind,

@@ -135,7 +135,8 @@ pub async fn list<E: Entity>(
     let q = lq.q.clone();
     let (rows, total) = state
         .read(move |c| {
-            let (rows, total) = E::list(c, &visible, q.as_deref(), paging.per_page, paging.offset())?;
+            let (rows, total) =
+                E::list(c, &visible, q.as_deref(), paging.per_page, paging.offset())?;
             Ok((crate::agencies::with_codes(c, rows, E::agency)?, total))
         })
         .await?;
@@ -473,9 +474,10 @@ pub async fn set_applications(
     let mut apps = vec![];
     for (k, v) in url::form_urlencoded::parse(&body) {
         if k == "application" {
-            apps.push(crate::model::ApplicationId::parse(&v).ok_or_else(|| {
-                AppError::field("applications", "error-application-unknown")
-            })?);
+            apps.push(
+                crate::model::ApplicationId::parse(&v)
+                    .ok_or_else(|| AppError::field("applications", "error-application-unknown"))?,
+            );
         }
     }
     state

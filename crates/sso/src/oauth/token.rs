@@ -1,12 +1,12 @@
 //! `POST /oauth2/token`: codes, refresh tokens (rotated; a reused one revokes its whole
 //! family) and client credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 9700 §4.14).
 
-use kernel::ids::UserId;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use diesel::Connection;
+use kernel::ids::UserId;
 use kernel::principal::secret_hash;
 use kernel::{AppResult, AppState};
 use serde_json::json;
