@@ -476,6 +476,27 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sso_codes -> sso_clients (client_id));
 diesel::joinable!(sso_tokens -> sso_clients (client_id));
 
+diesel::table! {
+    /// Background work, claimed by one instance at a time, with its progress and outcome.
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        owner -> Text,
+        title -> Text,
+        done_href -> Text,
+        payload -> Text,
+        state -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        outcome -> Nullable<Text>,
+        attempts -> Integer,
+        claimed_by -> Nullable<Text>,
+        heartbeat_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     region,
     agencies,
@@ -507,4 +528,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_reads,
     hosting_requests,
+    jobs,
 );

@@ -70,3 +70,4 @@ notifications-unread = { $count } new
 notifications-all = All notifications
 error-choice = Choose one of: { $choices }.
 error-choose = Choose one.
+error-job-interrupted = This work was interrupted by a server restart. Please start it again.

@@ -67,3 +67,4 @@ notifications-unread = { $count } baru
 notifications-all = Semua pemberitahuan
 error-choice = Pilih salah satu: { $choices }.
 error-choose = Pilih salah satu.
+error-job-interrupted = Pekerjaan ini terhenti karena server dimulai ulang. Silakan ulangi.

@@ -56,6 +56,7 @@ pub const MODULE: Module = Module::new("kernel")
         "audit_events",
         "notifications",
         "notification_reads",
+        "jobs",
     ]);
 
 /// The audit trail: the Inspektorat and the Dinas read it; nobody edits it (only the platform

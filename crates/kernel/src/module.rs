@@ -15,6 +15,7 @@ use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::i18n::Messages;
 use crate::ids::{AgencyId, PersonId};
+use crate::jobs::JobKind;
 use crate::layout::NavEntry;
 use crate::permissions::Capability;
 use crate::principal::Principal;
@@ -117,6 +118,8 @@ pub struct Module {
     /// The tables it owns: only its own crate's code may name them (a test in the binary's
     /// crate checks every source file).
     pub tables: &'static [&'static str],
+    /// The kinds of background job it runs.
+    pub jobs: &'static [JobKind],
 }
 
 fn no_routes() -> Router<AppState> {
@@ -142,6 +145,7 @@ impl Module {
             demo: None,
             capabilities: &[],
             tables: &[],
+            jobs: &[],
         }
     }
 
@@ -196,6 +200,12 @@ impl Module {
     /// Declares the tables it owns.
     pub const fn tables(mut self, tables: &'static [&'static str]) -> Self {
         self.tables = tables;
+        self
+    }
+
+    /// Declares the kinds of background job it runs.
+    pub const fn jobs(mut self, jobs: &'static [JobKind]) -> Self {
+        self.jobs = jobs;
         self
     }
 
@@ -262,6 +272,15 @@ impl Modules {
         self.list
             .iter()
             .flat_map(|m| m.capabilities.iter().map(move |c| (m.name, c)))
+    }
+
+    /// The handler of a kind of job.
+    pub fn job_kind(&self, kind: &str) -> Option<JobKind> {
+        self.list
+            .iter()
+            .flat_map(|m| m.jobs.iter())
+            .find(|k| k.kind == kind)
+            .copied()
     }
 
     /// Every resolver of sessions and tokens.

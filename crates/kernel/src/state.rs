@@ -30,8 +30,10 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::Limits>,
     /// Process-local caches, invalidated by every audited change.
     pub cache: Arc<crate::cache::Caches>,
-    /// Long work in the background, with its progress.
-    pub jobs: Arc<crate::jobs::Jobs>,
+    /// This instance's side of the background jobs (their rows are in the database).
+    pub jobs: Arc<crate::jobs::Runner>,
+    /// Write transactions under way in this process.
+    pub writes: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AppState {
@@ -57,9 +59,28 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        let result = self.read(move |conn| write_tx(conn, f)).await;
+        use std::sync::atomic::Ordering;
+        let writes = self.writes.clone();
+        let result = self
+            .read(move |conn| {
+                writes.fetch_add(1, Ordering::AcqRel);
+                let out = write_tx(conn, f);
+                writes.fetch_sub(1, Ordering::AcqRel);
+                out
+            })
+            .await;
         self.cache.bump();
         result
+    }
+
+    /// Whether a write transaction is under way in this process.
+    pub fn writing(&self) -> bool {
+        self.writes.load(std::sync::atomic::Ordering::Acquire) > 0
+    }
+
+    /// Whether the database is SQLite (one process, one writer).
+    pub fn is_sqlite(&self) -> bool {
+        db::Backend::of_url(&self.config.database_url) == Some(db::Backend::Sqlite)
     }
 }
 

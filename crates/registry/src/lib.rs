@@ -38,6 +38,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
         render: home_panel,
     }])
     .demo(demo::load)
+    .jobs(&[inventory::import_pages::IMPORT_JOB])
     .capabilities(&[APPLICATIONS, INVENTORY, HOSTING, MASTER_PLAN, FINDINGS])
     .tables(&[
         "applications",

@@ -72,6 +72,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         limits: Arc::default(),
         cache: Arc::default(),
         jobs: Arc::default(),
+        writes: Arc::default(),
     })
 }
 

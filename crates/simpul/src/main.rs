@@ -373,6 +373,7 @@ fn serve(config: Config, demo: bool) -> Result<(), Fail> {
         .build()
         .map_err(runtime)?;
     rt.block_on(async move {
+        kernel::jobs::spawn_worker(state.clone());
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| runtime(format!("cannot listen on {addr}: {e}")))?;
         tracing::info!(%addr, database = %state.config.database_url.split(':').next().unwrap_or(""), "Simpul is serving");
         axum::serve(listener, simpul::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await.map_err(runtime)

@@ -32,7 +32,12 @@ pub const PASSWORD: &str = "test-password-123";
 /// Removes what a test's database left behind.
 enum Cleanup {
     Dir(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
-    Schema { admin_url: String, schema: String },
+    Schema {
+        admin_url: String,
+        schema: String,
+    },
+    /// A second instance on another's database: the first one cleans up.
+    Nothing,
 }
 
 impl Drop for Cleanup {
@@ -64,19 +69,52 @@ pub struct TestApp {
 impl TestApp {
     /// On a fresh SQLite file.
     pub async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("simpul.db").display());
-        Self::start(
-            url,
-            dir.path().to_path_buf(),
-            Backend::Sqlite,
-            Cleanup::Dir(dir),
-        )
-        .await
+        Self::fresh(Backend::Sqlite, true).await
     }
 
     /// On a fresh schema of the PostgreSQL at `TEST_DATABASE_URL` (default [`DEFAULT_PG`]).
     pub async fn postgres() -> Self {
+        Self::fresh(Backend::Postgres, true).await
+    }
+
+    /// On a fresh database of `backend` but without a background-job worker: jobs enqueued
+    /// through it wait for another instance (an instance that stopped before running them).
+    pub async fn without_worker(backend: Backend) -> Self {
+        Self::fresh(backend, false).await
+    }
+
+    /// A second instance (its own port, pool, caches and job worker) on this one's database and
+    /// data directory, as a load balancer would put beside it.
+    pub async fn another(&self) -> Self {
+        Self::start(
+            self.state.config.database_url.clone(),
+            self.state.config.data_dir.clone(),
+            self.backend,
+            Cleanup::Nothing,
+            true,
+        )
+        .await
+    }
+
+    async fn fresh(backend: Backend, worker: bool) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("simpul.db").display());
+                Self::start(
+                    url,
+                    dir.path().to_path_buf(),
+                    Backend::Sqlite,
+                    Cleanup::Dir(dir),
+                    worker,
+                )
+                .await
+            }
+            Backend::Postgres => Self::fresh_postgres(worker).await,
+        }
+    }
+
+    async fn fresh_postgres(worker: bool) -> Self {
         let admin_url =
             std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG.to_owned());
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
@@ -99,6 +137,7 @@ impl TestApp {
             dir,
             Backend::Postgres,
             Cleanup::Schema { admin_url, schema },
+            worker,
         )
         .await
     }
@@ -116,6 +155,7 @@ impl TestApp {
         data_dir: std::path::PathBuf,
         backend: Backend,
         cleanup: Cleanup,
+        worker: bool,
     ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -132,6 +172,9 @@ impl TestApp {
             .await
             .expect("join")
             .expect("build state");
+        if worker {
+            kernel::jobs::spawn_worker(state.clone());
+        }
         let app = simpul::app(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(

@@ -8,7 +8,7 @@ use db::DbConn;
 use kernel::audit::Actor;
 use kernel::export::Table;
 use kernel::ids::AgencyId;
-use kernel::jobs::Job;
+use kernel::jobs::Progress;
 use kernel::{AppError, AppResult, FieldError};
 
 use super::entity::{Entity, draft_from};
@@ -47,7 +47,7 @@ pub fn run<E: Entity>(
     actor: &Actor,
     t: &Table,
     may_write: &(dyn Fn(AgencyId) -> bool + Sync),
-    job: Option<&Job>,
+    job: Option<&Progress>,
 ) -> AppResult<usize> {
     check_header::<E>(t).map_err(AppError::Validation)?;
     let by_code: HashMap<String, AgencyId> = org::directory::all_agencies(c)?

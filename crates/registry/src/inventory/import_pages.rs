@@ -4,8 +4,6 @@
 //! `GET /registry/import/jobs/{id}` to follow its progress (the page refreshes itself; no
 //! JavaScript needed). `POST /api/v1/{kind}/import` does the same in one request.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
@@ -14,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::export::{Table, read_table};
 use kernel::ids::AgencyId;
-use kernel::jobs::{Job, Outcome};
+use kernel::jobs::{self, JobFuture, JobId, JobRun, NewJob, Outcome, Progress};
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, RoleGrant as Grant, Scope, allows};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
@@ -74,7 +72,7 @@ fn run_kind(
     kind: &str,
     t: &Table,
     grants: &[Grant],
-    job: Option<&Job>,
+    job: Option<&Progress>,
 ) -> AppResult<usize> {
     let may = |a: AgencyId| allows(grants, &crate::INVENTORY, Access::Write, Scope::Agency(a));
     match kind {
@@ -223,6 +221,60 @@ pub struct Confirm {
     pub sha: String,
 }
 
+/// What an import job needs: which records, the previewed file, and who imports with which
+/// rights (as they were when it was confirmed).
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportJob {
+    kind: String,
+    sha: String,
+    actor: Option<kernel::ids::UserId>,
+    label: String,
+    grants: Vec<Grant>,
+}
+
+/// The import job's kind: the registry's one background job.
+pub const IMPORT_JOB: jobs::JobKind = jobs::JobKind {
+    kind: "registry.import",
+    run: run_import,
+};
+
+fn run_import(state: AppState, job: JobRun) -> JobFuture {
+    Box::pin(async move {
+        import_job(&state, job)
+            .await
+            .unwrap_or_else(|e| Outcome::of_error(&e))
+    })
+}
+
+async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
+    let p: ImportJob = serde_json::from_value(job.payload.clone())
+        .map_err(|e| AppError::Internal(format!("import job payload: {e}")))?;
+    let dir = state.config.data_dir.clone();
+    let sha = p.sha.clone();
+    // Reading the file is work for a blocking thread, not the async ones.
+    let table = tokio::task::spawn_blocking(move || {
+        let bytes = kernel::blob::get(&dir, &sha)?;
+        read_table(&bytes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let actor = kernel::audit::Actor {
+        id: p.actor,
+        label: p.label,
+    };
+    let (id, progress) = (job.id, job.progress);
+    let n = state
+        .write(move |c| {
+            let n = run_kind(c, &actor, &p.kind, &table, &p.grants, Some(&progress))?;
+            let outcome = Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX));
+            // Recorded with the rows themselves: the import and its "done" commit together.
+            jobs::finish(c, id, &outcome)?;
+            Ok(n)
+        })
+        .await?;
+    Ok(Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX)))
+}
+
 /// Starts the import in the background and shows its progress.
 pub async fn confirm(
     State(state): State<AppState>,
@@ -230,58 +282,57 @@ pub async fn confirm(
     kernel::extract::PageForm(form): kernel::extract::PageForm<Confirm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let actor = p.actor();
-    let owner = p.user_id.to_string();
+    let (actor, owner) = (p.actor(), p.user_id);
     let grants = grants_of(&ctx)?;
     if !KINDS.contains(&form.kind.as_str()) {
         return Err(AppError::NotFound);
     }
     let dir = state.config.data_dir.clone();
     let sha = form.sha.clone();
-    let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-    let table = read_table(&bytes)?;
-    let total = u64::try_from(table.rows.len()).unwrap_or(u64::MAX);
-    let href = format!("/registry/{}", form.kind);
-    let (id, job) = state
-        .jobs
-        .start(&owner, &format!("{}-title", form.kind), &href, total);
-    let worker = state.clone();
-    let kind = form.kind.clone();
-    tokio::spawn(async move {
-        let j: Arc<Job> = job.clone();
-        let result = worker
-            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, Some(&j)))
-            .await;
-        job.finish(match result {
-            Ok(n) => Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX)),
-            Err(AppError::Validation(es)) => Outcome::Failed(
-                es.into_iter()
-                    .map(|e| (e.field, e.key.to_owned()))
-                    .collect(),
-            ),
-            Err(e) => Outcome::Failed(vec![("file".into(), e.to_string())]),
-        });
-    });
+    let table = tokio::task::spawn_blocking(move || {
+        let bytes = kernel::blob::get(&dir, &sha)?;
+        read_table(&bytes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let payload = serde_json::to_value(ImportJob {
+        kind: form.kind.clone(),
+        sha: form.sha.clone(),
+        actor: actor.id,
+        label: actor.label,
+        grants,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = jobs::start(
+        &state,
+        NewJob {
+            kind: IMPORT_JOB.kind,
+            owner,
+            title: format!("{}-title", form.kind),
+            done_href: format!("/registry/{}", form.kind),
+            total: u64::try_from(table.rows.len()).unwrap_or(u64::MAX),
+            payload,
+        },
+    )
+    .await?;
     Ok(Redirect::to(&format!("/registry/import/jobs/{id}")).into_response())
 }
 
-/// How an import is going.
+/// How an import is going, from whichever instance is asked.
 pub async fn job(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let job = state
-        .jobs
-        .get(&id, &p.user_id.to_string())
+    let id = JobId::parse(&id).ok_or(AppError::NotFound)?;
+    let job = jobs::view(&state, id, p.user_id)
+        .await?
         .ok_or(AppError::NotFound)?;
     let tr = ctx.tr();
     let outcome = job.outcome();
     let errors = match &outcome {
-        Outcome::Failed(es) => FormErrors(
+        Some(Outcome::Failed(es)) => FormErrors(
             es.iter()
                 .map(|(f, k)| {
                     (
@@ -301,11 +352,11 @@ pub async fn job(
         chrome: Chrome::new(&state, &ctx, "import-progress-title"),
         title: tr.t(&job.title),
         percent: job.percent(),
-        done: job.done(),
-        total: job.total,
-        running: outcome == Outcome::Running,
+        done: u64::try_from(job.done.max(0)).unwrap_or(0),
+        total: u64::try_from(job.total.max(0)).unwrap_or(0),
+        running: outcome.is_none(),
         imported: match outcome {
-            Outcome::Done(n) => Some(n),
+            Some(Outcome::Done(n)) => Some(n),
             _ => None,
         },
         errors,
