@@ -46,6 +46,7 @@ pub const MODULE: Module = Module::new("accounts")
     .resolver(&Sessions)
     .capabilities(&[ACCOUNTS])
     .tables(&["users", "role_grants", "sessions", "api_tokens"])
+    .forms(&["/account/password", "/people/{id}/account"])
     .demo(demo::load);
 
 /// Accounts and the roles they hold: the Dinas manages them; its head and the Inspektorat see

@@ -91,25 +91,25 @@ pub fn list_accounts(
     Ok((out, total))
 }
 
+/// Everything wrong with a new account, all at once (empty when it may be created).
+pub fn check_new_user(new: &NewUser<'_>) -> Vec<FieldError> {
+    [
+        check_login(new.login).err(),
+        check_new_password("password", new.password).err(),
+        check_grants(&new.grants).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Creates an account with its roles and records it in the audit trail.
 pub fn register_user(conn: &mut DbConn, actor: &Actor, new: &NewUser<'_>) -> AppResult<UserId> {
-    let mut errors = vec![];
-    let login = match check_login(new.login) {
-        Ok(l) => l,
-        Err(e) => {
-            errors.push(e);
-            String::new()
-        }
-    };
-    if let Err(e) = check_new_password("password", new.password) {
-        errors.push(e);
-    }
-    if let Err(e) = check_grants(&new.grants) {
-        errors.push(e);
-    }
+    let errors = check_new_user(new);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    let login = check_login(new.login).map_err(|e| AppError::Validation(vec![e]))?;
     if store::find_user_by_login(conn, &login)?.is_some() {
         return Err(AppError::Conflict(FieldError::new(
             "login",

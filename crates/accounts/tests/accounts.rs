@@ -191,3 +191,40 @@ both! {
         assert_eq!(op.post(format!("{page_url}/account/status")).form(&[("_csrf", op_csrf.as_str()), ("disabled", "0")]).send().await.unwrap().status(), 403);
     }
 }
+
+both! {
+    async fn account_forms_name_each_bad_field_and_survive_a_stale_token(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let agency = app.agency("DISKOMINFO").await;
+        let admin = app.token("admin-api", Role::DinasAdmin, None).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&agency.to_string(), "199001012015031001"))).await;
+        let person = person["id"].as_str().unwrap().to_owned();
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+
+        app.form_refused(&browser, &csrf, "/account/password", &[("current", "wrong"), ("new", "short"), ("confirm", "other")], &[
+            ("current", "Kata sandi saat ini salah."),
+            ("new", "Kata sandi baru: Kata sandi paling sedikit 10 karakter."),
+            ("confirm", "Ulangi kata sandi baru: Kedua kata sandi baru tidak sama."),
+        ]).await;
+        let path = format!("/people/{person}/account");
+        app.form_refused(&browser, &csrf, &path, &[("login", "Bad Login!"), ("password", "short"), ("role", "")], &[
+            ("login", "Nama pengguna 3–64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."),
+            ("password", "Kata sandi awal: Kata sandi paling sedikit 10 karakter."),
+            ("role", "Pilih peran."),
+        ]).await;
+
+        // A stale token: the login typed comes back, nothing is created, and the fresh token works.
+        let (status, html) = app.post_form(&browser, "stale-token", &path, &[("login", "siti.r"), ("password", "panjang-sekali-123"), ("role", "agency-operator")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains(r#"value="siti.r""#), "the login typed is kept");
+        assert!(!html.contains("panjang-sekali-123"), "a password is never sent back");
+        assert!(test_support::error_summary_of(&html)[0].1.starts_with("Halaman ini terlalu lama terbuka"));
+        let (_, list) = api(Method::GET, app.url("/api/v1/users?q=siti.r"), Some(&admin), None).await;
+        assert_eq!(list["total"], 0, "nothing created");
+        let (status, _) = app.post_form(&browser, &csrf_of(&html), &path, &[("login", "siti.r"), ("password", "panjang-sekali-123"), ("role", "agency-operator")]).await;
+        assert_eq!(status, 303);
+        let (_, list) = api(Method::GET, app.url("/api/v1/users?q=siti.r"), Some(&admin), None).await;
+        assert_eq!(list["total"], 1);
+    }
+}

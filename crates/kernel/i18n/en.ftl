@@ -71,3 +71,7 @@ notifications-all = All notifications
 error-choice = Choose one of: { $choices }.
 error-choose = Choose one.
 error-job-interrupted = This work was interrupted by a server restart. Please start it again.
+form-enter = Enter { $label }.
+form-choose = Select { $label }.
+form-field-message = { $label }: { $message }
+form-csrf-expired = This page was open too long, or you signed in again in another tab, so the form was not sent. Check what you entered below, then send it again.

@@ -68,3 +68,7 @@ notifications-all = Semua pemberitahuan
 error-choice = Pilih salah satu: { $choices }.
 error-choose = Pilih salah satu.
 error-job-interrupted = Pekerjaan ini terhenti karena server dimulai ulang. Silakan ulangi.
+form-enter = Masukkan { $label }.
+form-choose = Pilih { $label }.
+form-field-message = { $label }: { $message }
+form-csrf-expired = Halaman ini terlalu lama terbuka, atau Anda masuk lagi di tab lain, sehingga isian belum dikirim. Periksa isian Anda di bawah, lalu kirim sekali lagi.

@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::context::CSRF_FIELD;
 use crate::error::{AppError, FieldError};
 
 /// Largest JSON body accepted.
@@ -92,20 +91,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Only a form that shows itself again may take a post with a stale token.
+        if req
+            .extensions()
+            .get::<crate::form::CsrfMismatch>()
+            .is_some()
+        {
+            return Err(AppError::Csrf);
+        }
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::BadRequest(FieldError::new("body", "error-body-too-large")))?;
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes)
-            .filter(|(k, _)| k != CSRF_FIELD)
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
-        let encoded =
-            serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
-        serde_urlencoded::from_str(&encoded)
-            .map(PageForm)
-            .map_err(|e| {
-                AppError::BadRequest(FieldError::new("form", "error-form").arg("detail", e))
-            })
+        crate::form::read_form(&bytes).map(PageForm)
     }
 }
 

@@ -163,6 +163,22 @@ impl Tr {
         message(self.lang, key, &[(name, value.to_string())])
     }
 
+    /// The message `key` with two arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &str,
+        a_value: &dyn std::fmt::Display,
+        b: &str,
+        b_value: &dyn std::fmt::Display,
+    ) -> String {
+        message(
+            self.lang,
+            key,
+            &[(a, a_value.to_string()), (b, b_value.to_string())],
+        )
+    }
+
     /// The message `prefix` + `value`, for translated codes (`agency-kind-` + `dinas`).
     pub fn tp(&self, prefix: &str, value: impl std::fmt::Display) -> String {
         message(self.lang, &format!("{prefix}{value}"), &[])

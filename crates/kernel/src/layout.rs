@@ -127,27 +127,38 @@ pub fn error_page(state: &AppState, ctx: &Ctx, err: &AppError) -> Html<String> {
     )
 }
 
+/// One error of a failed form, as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormError {
+    /// The field (its element id, for the summary's link).
+    pub field: String,
+    /// What is shown beside the field.
+    pub message: String,
+    /// What the error summary says: it names the field.
+    pub summary: String,
+}
+
 /// Field errors of a failed form, translated, for the error summary and beside each field.
+/// Forms build them with their [`crate::form::FormSpec`], which names each field.
 #[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub Vec<(String, String)>);
+pub struct FormErrors(pub Vec<FormError>);
 
 impl FormErrors {
-    /// The translated errors of `err` (empty for errors that are not about fields).
-    pub fn from_error(err: &AppError, lang: crate::i18n::Lang) -> Self {
-        Self(
-            err.field_errors()
-                .iter()
-                .map(|f| (f.field.clone(), f.message(lang)))
-                .collect(),
-        )
+    /// One error, already in words.
+    pub fn one(field: &str, text: String) -> Self {
+        Self(vec![FormError {
+            field: field.to_owned(),
+            summary: text.clone(),
+            message: text,
+        }])
     }
 
     /// The message for one field.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// Whether there are none.

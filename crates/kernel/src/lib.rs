@@ -16,6 +16,7 @@ pub mod context;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod jobs;

@@ -113,7 +113,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
     let mut req = req;
     if needs_csrf {
         match check_csrf(req, &csrf).await {
-            Ok(r) => req = r,
+            Ok((r, true)) => req = r,
+            // A page form with a stale token goes on, marked: the gate lets it reach only a
+            // handler that shows the form again and does nothing else.
+            Ok((mut r, false)) if !is_api_path(&path) => {
+                r.extensions_mut().insert(crate::form::CsrfMismatch);
+                req = r;
+            }
+            Ok((_, false)) => return render_error(&state, AppError::Csrf, ctx).await,
             Err(e) => return render_error(&state, e, ctx).await,
         }
     }
@@ -168,9 +175,30 @@ fn base_ctx(
     }
 }
 
+/// Lets a request whose anti-forgery token did not match reach only the routes whose forms
+/// show themselves again ([`crate::module::Module::forms`]); every other route refuses it.
+/// Runs after routing, where the matched route is known.
+pub async fn csrf_gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req
+        .extensions()
+        .get::<crate::form::CsrfMismatch>()
+        .is_some()
+    {
+        let rerenders = req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .is_some_and(|m| state.modules.rerenders(m.as_str()));
+        if !rerenders {
+            return AppError::Csrf.into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Finds the token in the header, the query string or a urlencoded body, and compares it
-/// in constant time. The body is read and put back for the handler.
-async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+/// in constant time; returns the request (its body put back for the handler) and whether the
+/// token matched.
+async fn check_csrf(req: Request, expected: &str) -> Result<(Request, bool), AppError> {
     let from_header = req
         .headers()
         .get(CSRF_HEADER)
@@ -181,11 +209,8 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         .query()
         .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
     if let Some(given) = from_header.or(from_query) {
-        return if constant_eq(&given, expected) {
-            Ok(req)
-        } else {
-            Err(AppError::Csrf)
-        };
+        let ok = constant_eq(&given, expected);
+        return Ok((req, ok));
     }
     let is_form = req
         .headers()
@@ -193,7 +218,7 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Err(AppError::Csrf);
+        return Ok((req, false));
     }
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BODY).await.map_err(|_| {
@@ -202,12 +227,8 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
             "error-body-too-large",
         ))
     })?;
-    match form_field(&bytes, CSRF_FIELD) {
-        Some(given) if constant_eq(&given, expected) => {
-            Ok(Request::from_parts(parts, Body::from(bytes)))
-        }
-        _ => Err(AppError::Csrf),
-    }
+    let ok = form_field(&bytes, CSRF_FIELD).is_some_and(|given| constant_eq(&given, expected));
+    Ok((Request::from_parts(parts, Body::from(bytes)), ok))
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

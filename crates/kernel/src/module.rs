@@ -120,6 +120,10 @@ pub struct Module {
     pub tables: &'static [&'static str],
     /// The kinds of background job it runs.
     pub jobs: &'static [JobKind],
+    /// Routes (as registered, `/registry/applications/{id}/edit`) whose POST handler takes a
+    /// [`crate::form::Submitted`] form and shows it again, values kept, when the anti-forgery
+    /// token is stale. Any other route refuses such a post.
+    pub forms: &'static [&'static str],
 }
 
 fn no_routes() -> Router<AppState> {
@@ -146,6 +150,7 @@ impl Module {
             capabilities: &[],
             tables: &[],
             jobs: &[],
+            forms: &[],
         }
     }
 
@@ -200,6 +205,12 @@ impl Module {
     /// Declares the tables it owns.
     pub const fn tables(mut self, tables: &'static [&'static str]) -> Self {
         self.tables = tables;
+        self
+    }
+
+    /// Declares the form routes that show themselves again on a stale token.
+    pub const fn forms(mut self, forms: &'static [&'static str]) -> Self {
+        self.forms = forms;
         self
     }
 
@@ -272,6 +283,11 @@ impl Modules {
         self.list
             .iter()
             .flat_map(|m| m.capabilities.iter().map(move |c| (m.name, c)))
+    }
+
+    /// Whether a route's form shows itself again on a stale token.
+    pub fn rerenders(&self, route: &str) -> bool {
+        self.list.iter().any(|m| m.forms.contains(&route))
     }
 
     /// The handler of a kind of job.

@@ -119,3 +119,5 @@ import-done = { $count ->
 import-see-list = See the list
 error-person-unknown = Unknown person.
 form-actions = Actions
+person-nip = NIP
+person-nik = NIK

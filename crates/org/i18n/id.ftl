@@ -116,3 +116,5 @@ import-done = { $count } data berhasil diimpor.
 import-see-list = Lihat daftar
 error-person-unknown = Pegawai tidak dikenal.
 form-actions = Tindakan
+person-nip = NIP
+person-nik = NIK

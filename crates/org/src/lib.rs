@@ -24,6 +24,13 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
+    .forms(&[
+        "/region",
+        "/agencies/new",
+        "/agencies/{id}/edit",
+        "/people/new",
+        "/people/{id}/edit",
+    ])
     .capabilities(&[REGION, AGENCIES, PEOPLE])
     .tables(&["region", "agencies", "people"]);
 

@@ -45,7 +45,7 @@ async fn browser_sign_in_switch_language_create_agency() {
     click(&c, "main form button").await;
     let summary = error_summary(&c).await;
     assert!(
-        summary.contains("Codes are 2–20") && summary.contains("Choose one"),
+        summary.contains("Codes are 2–20") && summary.contains("Select kind."),
         "{summary}"
     );
     screenshot(&c, SHOTS, "agency-form-errors").await;

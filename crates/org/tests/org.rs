@@ -268,3 +268,34 @@ both! {
         assert!(deleted.is_err(), "audit events are append-only");
     }
 }
+
+both! {
+    async fn every_org_form_names_each_bad_field_in_its_summary(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+        app.form_refused(&browser, &csrf, "/region", &[
+            ("name", ""), ("kind", "kabupaten"), ("domain", "not a domain"), ("regulation_pack", "kt"),
+            ("regulation_number", ""), ("regulation_year", "2024"), ("regulation_title", "Penyelenggaraan SPBE"),
+            ("subdomain_authority", "dinas"), ("reporting_chain", "provinsi"),
+        ], &[
+            ("name", "Masukkan nama daerah."),
+            ("domain", "Domain utama: Domain harus berupa nama daerah diikuti kab.go.id (contoh: sukamajukab.go.id)."),
+            ("regulation_number", "Masukkan nomor peraturan daerah ini."),
+            ("reporting_chain", "Pilih alur pelaporan."),
+        ]).await;
+        app.form_refused(&browser, &csrf, "/agencies/new", &[
+            ("name", ""), ("code", "bad code"), ("kind", ""), ("egov_unit", ""),
+        ], &[
+            ("name", "Masukkan nama."),
+            ("code", "Kode 2–20 karakter: huruf besar, angka atau tanda hubung (contoh: DISKOMINFO)."),
+            ("kind", "Pilih jenis."),
+        ]).await;
+        app.form_refused(&browser, &csrf, "/people/new", &[
+            ("agency_id", ""), ("name", ""), ("kind", "pns"), ("nip", "123"), ("nik", ""),
+            ("position", ""), ("email", ""), ("phone", ""),
+        ], &[("agency_id", "Pilih perangkat daerah."), ("name", "Masukkan nama lengkap."), ("nip", "NIP harus 18 angka.")]).await;
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies"), Some(&app.token("reader", Role::Leader, None).await), None).await;
+        assert_eq!(list["total"], 0, "nothing written");
+    }
+}

@@ -150,9 +150,11 @@ fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> 
     let plan = crate::service::create_plan(
         conn,
         actor,
-        "Rencana Induk e-Government Kabupaten Sukamaju 2022–2026",
-        2022,
-        date(2022, 3, 1),
+        &crate::model::PlanDraft {
+            title: "Rencana Induk e-Government Kabupaten Sukamaju 2022–2026".into(),
+            period_start: "2022".into(),
+            adopted_on: "2022-03-01".into(),
+        },
     )?;
     crate::service::review_plan(conn, actor, plan.id, date(2024, 2, 15))?;
     let mut items = vec![];

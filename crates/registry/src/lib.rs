@@ -39,6 +39,19 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
     }])
     .demo(demo::load)
     .jobs(&[inventory::import_pages::IMPORT_JOB])
+    .forms(&[
+        "/registry/applications/new",
+        "/registry/applications/{id}/edit",
+        "/registry/vendors/new",
+        "/registry/vendors/{id}",
+        "/registry/devices/new",
+        "/registry/devices/{id}",
+        "/registry/servers/new",
+        "/registry/servers/{id}",
+        "/registry/hosting/new",
+        "/registry/master-plan",
+        "/registry/master-plan/items",
+    ])
     .capabilities(&[APPLICATIONS, INVENTORY, HOSTING, MASTER_PLAN, FINDINGS])
     .tables(&[
         "applications",

@@ -499,6 +499,76 @@ pub fn check_plan_period(start: i32, end: i32) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// A master plan as typed: its title, first year and adoption date (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDraft {
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// First year of the five.
+    #[serde(default)]
+    pub period_start: String,
+    /// Adopted on.
+    #[serde(default)]
+    pub adopted_on: String,
+}
+
+/// A master plan, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Title.
+    pub title: String,
+    /// First year (the plan runs five).
+    pub period_start: i32,
+    /// Adopted on.
+    pub adopted_on: NaiveDate,
+}
+
+/// Checks a master plan, every field at once.
+pub fn validate_plan(d: &PlanDraft) -> Result<Plan, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let title = c.text("title", &d.title, 300);
+    let start = match d.period_start.trim() {
+        "" => {
+            c.push(FieldError::new("period_start", "error-required"));
+            None
+        }
+        text => match text.parse::<i32>() {
+            Ok(y) => c
+                .check(
+                    check_plan_period(y, y + 4).map_err(|e| FieldError::new("period_start", e.key)),
+                )
+                .map(|()| y),
+            Err(_) => {
+                c.push(FieldError::new("period_start", "error-year-plain"));
+                None
+            }
+        },
+    };
+    let adopted = match d.adopted_on.trim() {
+        "" => {
+            c.push(FieldError::new("adopted_on", "error-required"));
+            None
+        }
+        text => {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            if date.is_none() {
+                c.push(FieldError::new("adopted_on", "error-date"));
+            }
+            date
+        }
+    };
+    match (c.errors.is_empty(), start, adopted) {
+        (true, Some(period_start), Some(adopted_on)) => Ok(Plan {
+            title,
+            period_start,
+            adopted_on,
+        }),
+        _ => Err(c.errors),
+    }
+}
+
 /// Whether a production URL lies in the region's domain (the domain itself or a subdomain).
 pub fn in_region_domain(url: &str, domain: &str) -> bool {
     let domain = domain.trim().trim_end_matches('.').to_lowercase();
@@ -636,6 +706,27 @@ mod tests {
         );
         assert!(check_plan_period(2022, 2026).is_ok());
         assert!(check_plan_period(2022, 2030).is_err());
+    }
+
+    #[test]
+    fn a_plan_reports_every_problem_at_once() {
+        let fields: Vec<String> = validate_plan(&PlanDraft {
+            title: " ".into(),
+            period_start: "dua ribu".into(),
+            adopted_on: "1/3/2022".into(),
+        })
+        .unwrap_err()
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+        assert_eq!(fields, ["title", "period_start", "adopted_on"]);
+        let ok = validate_plan(&PlanDraft {
+            title: "Rencana Induk".into(),
+            period_start: "2022".into(),
+            adopted_on: "2022-03-01".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.period_start, 2022);
     }
 
     #[test]

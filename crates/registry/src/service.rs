@@ -221,26 +221,10 @@ pub fn add_document(
     Ok(doc)
 }
 
-/// Adopts a master plan for the five years from `start`.
-pub fn create_plan(
-    c: &mut DbConn,
-    actor: &Actor,
-    title: &str,
-    start: i32,
-    adopted: NaiveDate,
-) -> AppResult<PlanRow> {
-    let mut errors = vec![];
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 300 {
-        errors.push(FieldError::new("title", "error-required"));
-    }
-    if let Err(e) = model::check_plan_period(start, start + 4) {
-        errors.push(FieldError::new("period_start", e.key));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let plan = store::plan_insert(c, title, start, adopted, &actor.label)?;
+/// Adopts a master plan for the five years from its first year.
+pub fn create_plan(c: &mut DbConn, actor: &Actor, d: &model::PlanDraft) -> AppResult<PlanRow> {
+    let p = model::validate_plan(d).map_err(AppError::Validation)?;
+    let plan = store::plan_insert(c, &p.title, p.period_start, p.adopted_on, &actor.label)?;
     record(
         c,
         actor,

@@ -156,7 +156,8 @@ both! {
         ]).await.unwrap();
         assert_eq!(bad.status(), 422);
         let page = bad.text().await.unwrap();
-        assert!(page.contains("Wajib diisi") && page.contains("Tulis bilangan bulat 1–120"), "{page}");
+        assert!(page.contains("Masukkan lokasi.") && page.contains("Tulis bilangan bulat 1–120"), "{page}");
+        assert!(page.contains("Pemeliharaan setiap (bulan): Tulis bilangan bulat 1–120"), "the summary names the field: {page}");
         assert!(page.contains("value=\"Router Puskesmas\""), "what was typed is kept");
         let theirs = post(vec![("_csrf", csrf.clone()), ("agency_id", disdik.to_string()), ("name", "x".into())]).await.unwrap();
         assert_eq!(theirs.status(), 403);

@@ -147,6 +147,10 @@ pub fn app(state: AppState) -> Router {
         .modules
         .router()
         .route("/api/v1/openapi.json", get(openapi_json))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kernel::middleware::csrf_gate,
+        ))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

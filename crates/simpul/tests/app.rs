@@ -31,8 +31,21 @@ both! {
         let csrf = app.sign_in(&browser, "admin").await;
         let form = |token: &str| vec![("_csrf", token.to_owned()), ("name", "Dinas X".to_owned()), ("code", "DX".to_owned()), ("kind", "dinas".to_owned())];
         let no_token = [("name", "Dinas X"), ("code", "DX"), ("kind", "dinas")];
-        assert_eq!(browser.post(app.url("/agencies/new")).form(&no_token).send().await.unwrap().status(), 403);
-        assert_eq!(browser.post(app.url("/agencies/new")).form(&form("forged-token-forged-token")).send().await.unwrap().status(), 403);
+        // A data-entry form with a missing or stale token is shown again with what was typed
+        // and a fresh token, and saves nothing.
+        for resp in [
+            browser.post(app.url("/agencies/new")).form(&no_token).send().await.unwrap(),
+            browser.post(app.url("/agencies/new")).form(&form("forged-token-forged-token")).send().await.unwrap(),
+        ] {
+            assert_eq!(resp.status(), 422);
+            let html = resp.text().await.unwrap();
+            assert!(html.contains("Halaman ini terlalu lama terbuka"), "{html}");
+            assert!(html.contains(r#"value="Dinas X""#) && html.contains(r#"value="DX""#), "typed values kept");
+            assert!(html.contains(&format!(r#"name="_csrf" value="{csrf}""#)), "a fresh token to send it with");
+        }
+        // Any other form (one that acts, rather than collects typing) is refused outright.
+        let resp = browser.post(app.url("/account/sessions/end")).form(&[("_csrf", "forged"), ("session", "x")]).send().await.unwrap();
+        assert_eq!(resp.status(), 403);
         // A sign-in form posted from elsewhere (no pre-session cookie) is refused too.
         let stranger = app.browser();
         let resp = stranger.post(app.url("/sign-in")).form(&[("_csrf", "x"), ("login", "admin"), ("password", PASSWORD)]).send().await.unwrap();

@@ -2,7 +2,9 @@
 error-sso-client = The application is not registered with Simpul, or is disabled.
 error-sso-redirect = The redirect URI is not registered for this application.
 error-sso-request = Invalid sign-in request: { $why }
-error-redirect-uri = The address { $uri } cannot be used: { $why }.
+error-redirect-not-absolute = The address { $uri } is not a full address; write it whole, starting with https://.
+error-redirect-fragment = The address { $uri } must not contain a part after #.
+error-redirect-not-https = The address { $uri } must use https (http only for localhost).
 error-sso-public-secret = A public client has no secret.
 nav-sso = SSO applications
 sso-clients-title = Single sign-on applications

@@ -2,7 +2,9 @@
 error-sso-client = Aplikasi tidak terdaftar atau dinonaktifkan di Simpul.
 error-sso-redirect = Alamat kembali (redirect URI) tidak terdaftar untuk aplikasi ini.
 error-sso-request = Permintaan masuk tidak sah: { $why }
-error-redirect-uri = Alamat { $uri } tidak dapat dipakai: { $why }.
+error-redirect-not-absolute = Alamat { $uri } bukan alamat lengkap; tulis utuh, diawali https://.
+error-redirect-fragment = Alamat { $uri } tidak boleh memuat bagian setelah tanda #.
+error-redirect-not-https = Alamat { $uri } harus memakai https (http hanya untuk localhost).
 error-sso-public-secret = Klien publik tidak memiliki rahasia.
 nav-sso = Aplikasi SSO
 sso-clients-title = Aplikasi single sign-on

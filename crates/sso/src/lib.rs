@@ -32,6 +32,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("sso")
     .openapi(openapi)
     .resolver(&AccessTokens)
     .capabilities(&[CLIENTS, POLICY])
+    .forms(&["/sso/clients"])
     .tables(&[
         "sso_settings",
         "sso_keys",

@@ -22,14 +22,14 @@ pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "
 /// Checks a redirect URI for registration: absolute, no fragment, HTTPS except for a
 /// loopback address during development (RFC 9700 §2.1, RFC 8252 §7.3).
 pub fn check_redirect_uri(uri: &str) -> Result<(), &'static str> {
-    let parsed = url::Url::parse(uri).map_err(|_| "not an absolute URL")?;
+    let parsed = url::Url::parse(uri).map_err(|_| "error-redirect-not-absolute")?;
     if parsed.fragment().is_some() {
-        return Err("must not contain a fragment");
+        return Err("error-redirect-fragment");
     }
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) => Ok(()),
-        _ => Err("must use https (http only for localhost)"),
+        _ => Err("error-redirect-not-https"),
     }
 }
 

@@ -8,6 +8,7 @@ use hmac::{Hmac, Mac};
 use kernel::audit::{self, Actor, Change};
 use kernel::ids::{AgencyId, UserId};
 use kernel::principal::{random_secret, secret_hash};
+use kernel::validate::Checker;
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -72,11 +73,9 @@ pub fn register_client(
     actor: &Actor,
     d: &ClientDraft,
 ) -> AppResult<(ClientRow, Option<String>)> {
-    let mut errors = vec![];
-    let name = d.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        errors.push(FieldError::new("name", "error-required"));
-    }
+    let mut check = Checker::default();
+    let name = check.text("name", &d.name, 120);
+    let mut errors = check.errors;
     if d.redirect_uris.is_empty() {
         errors.push(FieldError::new("redirect_uris", "error-required"));
     }
@@ -85,12 +84,8 @@ pub fn register_client(
         ("post_logout_redirect_uris", &d.post_logout_redirect_uris),
     ] {
         for uri in uris {
-            if let Err(why) = model::check_redirect_uri(uri) {
-                errors.push(
-                    FieldError::new(field, "error-redirect-uri")
-                        .arg("uri", uri)
-                        .arg("why", why),
-                );
+            if let Err(key) = model::check_redirect_uri(uri) {
+                errors.push(FieldError::new(field, key).arg("uri", uri));
             }
         }
     }
@@ -113,7 +108,7 @@ pub fn register_client(
         None => None,
     };
     let new = NewClient {
-        name: name.to_owned(),
+        name,
         secret_hash,
         public: d.public,
         redirect_uris: d.redirect_uris.clone(),

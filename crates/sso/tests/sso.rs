@@ -871,3 +871,27 @@ both! {
         assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await.0, 401);
     }
 }
+
+both! {
+    async fn client_form_names_each_bad_field(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+        app.form_refused(&browser, &csrf, "/sso/clients", &[
+            ("name", ""), ("redirect_uris", "http://app.sukamajukab.go.id/cb"),
+            ("post_logout_redirect_uris", "https://app.sukamajukab.go.id/#out"), ("owner_agency_id", ""),
+            ("security_level", "tertinggi"),
+        ], &[
+            ("name", "Masukkan nama aplikasi."),
+            ("redirect_uris", "Alamat kembali (redirect URI): Alamat http://app.sukamajukab.go.id/cb harus memakai https (http hanya untuk localhost)."),
+            ("post_logout_redirect_uris", "Alamat setelah keluar: Alamat https://app.sukamajukab.go.id/#out tidak boleh memuat bagian setelah tanda #."),
+            ("security_level", "Pilih tingkat keamanan."),
+        ]).await;
+        // The stale-token path shows the same form again with what was typed.
+        let (status, html) = app.post_form(&browser, "stale", "/sso/clients", &[("name", "SIPD"), ("redirect_uris", "https://sipd.sukamajukab.go.id/cb")]).await;
+        assert_eq!(status, 422);
+        assert!(html.contains(r#"value="SIPD""#) && html.contains("https://sipd.sukamajukab.go.id/cb</textarea>"));
+        let (_, clients) = api(Method::GET, app.url("/api/v1/sso/clients"), Some(&app.token("reader", Role::Leader, None).await), None).await;
+        assert_eq!(clients.as_array().map_or(0, Vec::len), 0, "nothing registered: {clients}");
+    }
+}

@@ -320,6 +320,77 @@ impl TestApp {
     }
 }
 
+/// Text of an HTML fragment as a person reads it: the few entities askama writes, decoded.
+pub fn unescape(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The page's error summary, item by item: the field each links to and what it says.
+pub fn error_summary_of(html: &str) -> Vec<(String, String)> {
+    let Some(summary) = html
+        .split("class=\"error-summary\"")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+    else {
+        return vec![];
+    };
+    summary
+        .split("<li><a href=\"#")
+        .skip(1)
+        .filter_map(|item| {
+            let (field, rest) = item.split_once("\">")?;
+            let text = rest.split("</a>").next()?;
+            Some((field.to_owned(), unescape(text)))
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// Posts a page's form as the signed-in browser would (with its anti-forgery token);
+    /// returns the status and the page that came back.
+    pub async fn post_form(
+        &self,
+        browser: &reqwest::Client,
+        csrf: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut body = vec![("_csrf", csrf)];
+        body.extend_from_slice(fields);
+        let resp = browser
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("post");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("body"))
+    }
+
+    /// Posts a form that must come back (422) with exactly these summary lines, in this order.
+    pub async fn form_refused(
+        &self,
+        browser: &reqwest::Client,
+        csrf: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        expected: &[(&str, &str)],
+    ) {
+        let (status, html) = self.post_form(browser, csrf, path, fields).await;
+        let summary = error_summary_of(&html);
+        assert_eq!(status, 422, "{path}: {summary:?}");
+        let got: Vec<(&str, &str)> = summary
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(got, expected, "{path}");
+    }
+}
+
 /// The anti-forgery token in a page's first form.
 pub fn csrf_of(html: &str) -> String {
     html.split("name=\"_csrf\" value=\"")

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use kernel::audit::{self, Change};
 use kernel::extract::PageForm;
-use kernel::layout::{Chrome, render};
+use kernel::form::{FormSpec, Submitted, text};
+use kernel::layout::{Chrome, FormErrors, render};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use crate::{hashing, model, store};
@@ -19,7 +20,7 @@ struct AccountPage {
     chrome: Chrome,
     login: String,
     roles: Vec<String>,
-    errors: Vec<(String, String)>,
+    errors: FormErrors,
     done: bool,
     sessions: Vec<store::SessionInfo>,
     current: String,
@@ -27,17 +28,23 @@ struct AccountPage {
 
 impl AccountPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.errors.get(field)
     }
 }
+
+/// The password form's fields.
+const PASSWORD_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("current", "account-current-password"),
+        text("new", "account-new-password"),
+        text("confirm", "account-confirm-password"),
+    ],
+};
 
 async fn page(
     state: &AppState,
     ctx: &Ctx,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     done: bool,
 ) -> AppResult<AccountPage> {
     let p = ctx.require()?;
@@ -54,10 +61,7 @@ async fn page(
             .iter()
             .map(|g| tr.t(&format!("role-{}", g.role.as_str())))
             .collect(),
-        errors: errors
-            .iter()
-            .map(|e| (e.field.clone(), e.message(ctx.lang)))
-            .collect(),
+        errors,
         done,
         sessions,
         current: ctx.session_id().unwrap_or_default().to_owned(),
@@ -66,7 +70,7 @@ async fn page(
 
 /// Shows the account.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    Ok(render(&page(&state, &ctx, vec![], false).await?)?.into_response())
+    Ok(render(&page(&state, &ctx, FormErrors::default(), false).await?)?.into_response())
 }
 
 /// The password-change form.
@@ -74,10 +78,13 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 #[serde(deny_unknown_fields)]
 pub struct PasswordForm {
     /// The current password.
+    #[serde(default)]
     pub current: String,
     /// The new one.
+    #[serde(default)]
     pub new: String,
     /// The new one again.
+    #[serde(default)]
     pub confirm: String,
 }
 
@@ -85,9 +92,19 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<PasswordForm>,
+    form: Submitted<PasswordForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
+    if form.stale {
+        // Passwords are never shown again: the person types them anew.
+        let errors = PASSWORD_FORM.expired(ctx.tr());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&page(&state, &ctx, errors, false).await?)?,
+        )
+            .into_response());
+    }
+    let form = form.values;
     let mut errors = vec![];
     if let Err(e) = model::check_new_password("new", &form.new) {
         errors.push(e);
@@ -129,10 +146,12 @@ pub async fn change_password(
         Err(AppError::Validation(errors))
     };
     match result {
-        Ok(()) => Ok(render(&page(&state, &ctx, vec![], true).await?)?.into_response()),
-        Err(AppError::Validation(errors)) => Ok((
+        Ok(()) => {
+            Ok(render(&page(&state, &ctx, FormErrors::default(), true).await?)?.into_response())
+        }
+        Err(e @ AppError::Validation(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&page(&state, &ctx, errors, false).await?)?,
+            render(&page(&state, &ctx, PASSWORD_FORM.errors(&e, ctx.tr()), false).await?)?,
         )
             .into_response()),
         Err(e) => Err(e),

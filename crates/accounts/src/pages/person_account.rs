@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
+use kernel::form::{FormSpec, Submitted, choice, text};
 use kernel::i18n::Tr;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -30,6 +31,8 @@ struct Section {
     roles: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
     errors: FormErrors,
+    /// The login as typed, when the new-account form is shown again.
+    login: String,
 }
 
 impl Section {
@@ -66,6 +69,7 @@ async fn section(
     ctx: &Ctx,
     id: PersonId,
     errors: FormErrors,
+    login: String,
 ) -> AppResult<Option<Section>> {
     if !ctx.can(&ACCOUNTS, Access::Read, Scope::Region) {
         return Ok(None);
@@ -96,6 +100,7 @@ async fn section(
             .map(|a| (a.id.to_string(), a.code))
             .collect(),
         errors,
+        login,
     }))
 }
 
@@ -105,7 +110,7 @@ pub fn panel<'a>(state: &'a AppState, ctx: &'a Ctx, place: Place) -> PanelFuture
         let Place::Person(id) = place else {
             return Ok(None);
         };
-        match section(state, ctx, id, FormErrors::default()).await? {
+        match section(state, ctx, id, FormErrors::default(), String::new()).await? {
             Some(s) => Ok(Some(PanelHtml { s }.render()?)),
             None => Ok(None),
         }
@@ -117,13 +122,14 @@ async fn page(
     ctx: &Ctx,
     id: PersonId,
     errors: FormErrors,
+    login: String,
 ) -> AppResult<Response> {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let s = section(state, ctx, id, errors)
+    let s = section(state, ctx, id, errors, login)
         .await?
         .ok_or(AppError::Forbidden)?;
     let mut chrome = Chrome::new(state, ctx, "account-section");
@@ -142,12 +148,23 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     ctx.authorize(&ACCOUNTS, Access::Read, Scope::Region)?;
-    page(&state, &ctx, person_id(&id)?, FormErrors::default()).await
+    page(
+        &state,
+        &ctx,
+        person_id(&id)?,
+        FormErrors::default(),
+        String::new(),
+    )
+    .await
 }
 
 /// A role as picked in a form: agency roles default to the person's own agency.
-fn grant(role: &str, agency: &str, default_agency: AgencyId) -> AppResult<RoleGrant> {
-    let role = Role::parse(role).ok_or_else(|| AppError::field("role", "error-role-unknown"))?;
+fn grant(role: &str, agency: &str, default_agency: AgencyId) -> Result<RoleGrant, FieldError> {
+    let role = match Role::parse(role) {
+        Some(r) => r,
+        None if role.trim().is_empty() => return Err(FieldError::new("role", "error-choose")),
+        None => return Err(FieldError::new("role", "error-role-unknown")),
+    };
     let agency = match AgencyId::parse(agency) {
         Some(a) => Some(a),
         None if role.needs_agency() => Some(default_agency),
@@ -163,16 +180,27 @@ fn account_of(c: &mut db::DbConn, id: PersonId) -> AppResult<(PersonRef, Account
     Ok((person, account))
 }
 
+/// The fields of the forms in the account section.
+const ACCOUNT_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("login", "sign-in-login"),
+        text("password", "account-initial-password"),
+        choice("role", "account-roles"),
+        choice("agency_id", "person-agency"),
+    ],
+};
+
 async fn finish(
     state: &AppState,
     ctx: &Ctx,
     id: PersonId,
     result: AppResult<()>,
+    login: String,
 ) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=1#account")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            page(state, ctx, id, FormErrors::from_error(&e, ctx.lang)).await
+            page(state, ctx, id, ACCOUNT_FORM.errors(&e, ctx.tr()), login).await
         }
         Err(e) => Err(e),
     }
@@ -198,12 +226,17 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(form): PageForm<AccountForm>,
+    form: Submitted<AccountForm>,
 ) -> AppResult<Response> {
     let actor = ctx
         .authorize(&ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let id = person_id(&id)?;
+    let login = form.values.login.clone();
+    if form.stale {
+        return page(&state, &ctx, id, ACCOUNT_FORM.expired(ctx.tr()), login).await;
+    }
+    let form = form.values;
     let result = state
         .write(move |c| {
             let person = directory::person(c, id)?.ok_or(AppError::NotFound)?;
@@ -213,18 +246,26 @@ pub async fn create(
                     "error-person-has-account",
                 )));
             }
-            let g = grant(&form.role, "", person.agency)?;
+            let g = grant(&form.role, "", person.agency);
             let new = NewUser {
                 login: &form.login,
                 name: &person.name,
                 password: &form.password,
                 person_id: Some(id),
-                grants: vec![g],
+                grants: g.iter().cloned().collect(),
             };
+            // A missing role is reported with the other fields' problems, not alone.
+            let mut errors = service::check_new_user(&new);
+            if let Err(e) = g {
+                errors.push(e);
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
             service::register_user(c, &actor, &new).map(|_| ())
         })
         .await;
-    finish(&state, &ctx, id, result).await
+    finish(&state, &ctx, id, result, login).await
 }
 
 /// A role to add or remove.
@@ -253,7 +294,8 @@ async fn change_roles(
     let result = state
         .write(move |c| {
             let (person, account) = account_of(c, id)?;
-            let g = grant(&form.role, &form.agency_id, person.agency)?;
+            let g = grant(&form.role, &form.agency_id, person.agency)
+                .map_err(|e| AppError::Validation(vec![e]))?;
             let mut roles = account.roles.clone();
             if add {
                 roles.push(g);
@@ -264,7 +306,7 @@ async fn change_roles(
             service::set_grants(c, &actor, account.id, &roles).map(|_| ())
         })
         .await;
-    finish(&state, &ctx, id, result).await
+    finish(&state, &ctx, id, result, String::new()).await
 }
 
 /// Grants a role.
@@ -313,7 +355,7 @@ pub async fn set_status(
             service::set_disabled(c, &actor, account.id, disabled).map(|_| ())
         })
         .await;
-    finish(&state, &ctx, id, result).await
+    finish(&state, &ctx, id, result, String::new()).await
 }
 
 #[cfg(test)]

@@ -3,13 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::AgencyForm;
 use super::agency_new::AgencyFormPage;
+use super::{AGENCY_FORM, AgencyForm};
 use crate::api::agency_id;
 use crate::{service, store};
 
@@ -40,12 +40,29 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(form): PageForm<AgencyForm>,
+    form: Submitted<AgencyForm>,
 ) -> AppResult<Response> {
     let actor = ctx
         .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
         .actor();
     let id = agency_id(&id)?;
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    let again = |form: AgencyForm, errors: FormErrors| -> AppResult<Response> {
+        let page = AgencyFormPage {
+            kinds: super::agency_kinds(ctx.tr()),
+            chrome: Chrome::new(&state, &ctx, "agency-edit-title"),
+            action: format!("/agencies/{id}/edit"),
+            errors,
+            form,
+        };
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    };
+    if stale {
+        return again(form, AGENCY_FORM.expired(ctx.tr()));
+    }
     let draft = form.draft();
     match state
         .write(move |c| service::update_agency(c, &actor, id, &draft))
@@ -53,14 +70,7 @@ pub async fn submit(
     {
         Ok(row) => Ok(Redirect::to(&format!("/agencies/{}?saved=1", row.id)).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let page = AgencyFormPage {
-                kinds: super::agency_kinds(ctx.tr()),
-                chrome: Chrome::new(&state, &ctx, "agency-edit-title"),
-                action: format!("/agencies/{id}/edit"),
-                errors: FormErrors::from_error(&e, ctx.lang),
-                form,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again(form, AGENCY_FORM.errors(&e, ctx.tr()))
         }
         Err(e) => Err(e),
     }

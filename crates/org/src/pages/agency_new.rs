@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::AgencyForm;
+use super::{AGENCY_FORM, AgencyForm};
 use crate::service;
 
 /// The agency form page (new and edit share it).
@@ -45,11 +45,28 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<AgencyForm>,
+    form: Submitted<AgencyForm>,
 ) -> AppResult<Response> {
     let actor = ctx
         .authorize(&crate::AGENCIES, Access::Write, Scope::Region)?
         .actor();
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    let again = |form: AgencyForm, errors: FormErrors| -> AppResult<Response> {
+        let page = AgencyFormPage {
+            kinds: super::agency_kinds(ctx.tr()),
+            chrome: Chrome::new(&state, &ctx, "agency-new-title"),
+            action: "/agencies/new".into(),
+            errors,
+            form,
+        };
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    };
+    if stale {
+        return again(form, AGENCY_FORM.expired(ctx.tr()));
+    }
     let draft = form.draft();
     match state
         .write(move |c| service::create_agency(c, &actor, &draft))
@@ -57,14 +74,7 @@ pub async fn submit(
     {
         Ok(row) => Ok(Redirect::to(&format!("/agencies/{}?saved=1", row.id)).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let page = AgencyFormPage {
-                kinds: super::agency_kinds(ctx.tr()),
-                chrome: Chrome::new(&state, &ctx, "agency-new-title"),
-                action: "/agencies/new".into(),
-                errors: FormErrors::from_error(&e, ctx.lang),
-                form,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            again(form, AGENCY_FORM.errors(&e, ctx.tr()))
         }
         Err(e) => Err(e),
     }

@@ -9,6 +9,11 @@ use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{self, Access, Role, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
+/// The upload form's field (errors of the file's lines name their line).
+const IMPORT_FORM: kernel::form::FormSpec = kernel::form::FormSpec {
+    fields: &[kernel::form::file("file", "import-file")],
+};
+
 use crate::import;
 
 #[derive(Template)]
@@ -90,7 +95,7 @@ async fn finish(
         ))?
         .into_response()),
         Err(e @ AppError::Validation(_)) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
+            let errors = IMPORT_FORM.errors(&e, ctx.tr());
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&page(state, ctx, errors, None))?,

@@ -12,8 +12,11 @@ pub mod person_new;
 pub mod person_show;
 pub mod region;
 
+use kernel::form::{FormSpec, check, choice, text};
 use kernel::i18n::Tr;
+use kernel::ids::AgencyId;
 use kernel::layout::choices_of;
+use kernel::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
 use crate::model::{AgencyDraft, AgencyKind, PersonDraft, PersonKind};
@@ -122,6 +125,67 @@ impl PersonForm {
             position: r.position.clone().unwrap_or_default(),
             email: r.email.clone().unwrap_or_default(),
             phone: r.phone.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The agency form's fields.
+pub const AGENCY_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("name", "agency-name"),
+        text("code", "agency-code"),
+        choice("kind", "agency-kind"),
+        check("is_dinas", "agency-is-dinas"),
+        text("egov_unit", "agency-egov-unit"),
+    ],
+};
+
+/// The person form's fields.
+pub const PERSON_FORM: FormSpec = FormSpec {
+    fields: &[
+        choice("agency_id", "person-agency"),
+        text("name", "person-name"),
+        choice("kind", "person-kind"),
+        text("nip", "person-nip"),
+        text("nik", "person-nik"),
+        text("position", "person-position"),
+        text("email", "person-email"),
+        text("phone", "person-phone"),
+    ],
+};
+
+/// The region profile form's fields.
+pub const REGION_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("name", "region-name"),
+        choice("kind", "region-kind"),
+        text("domain", "region-domain"),
+        choice("regulation_pack", "region-pack"),
+        text("regulation_number", "region-reg-number"),
+        text("regulation_year", "region-reg-year"),
+        text("regulation_title", "region-reg-title"),
+        choice("subdomain_authority", "region-authority"),
+        choice("reporting_chain", "region-chain"),
+    ],
+};
+
+/// The agency a person form names, or the errors of the whole form when it names none: a
+/// blank agency asks to choose one, beside every other problem the form has.
+pub fn chosen_agency(form: &PersonForm, nik_kept: Option<&str>) -> AppResult<AgencyId> {
+    match AgencyId::parse(&form.agency_id) {
+        Some(a) => Ok(a),
+        None => {
+            let key = if form.agency_id.trim().is_empty() {
+                "error-choose"
+            } else {
+                "error-agency-unknown"
+            };
+            let mut errors = vec![FieldError::new("agency_id", key)];
+            let today = chrono::Utc::now().date_naive();
+            if let Err(more) = crate::model::validate_person(&form.draft(nik_kept), today) {
+                errors.extend(more);
+            }
+            Err(AppError::Validation(errors))
         }
     }
 }

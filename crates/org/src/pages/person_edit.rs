@@ -3,14 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
-use kernel::ids::AgencyId;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::PersonForm;
 use super::person_new::{PersonFormPage, writable_agencies};
+use super::{PERSON_FORM, PersonForm};
 use crate::api::person_id;
 use crate::store::PersonRow;
 use crate::{service, store};
@@ -51,13 +50,18 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(form): PageForm<PersonForm>,
+    form: Submitted<PersonForm>,
 ) -> AppResult<Response> {
     let row = load(&state, &ctx, &id).await?;
     let pid = row.id;
-    let result = match AgencyId::parse(&form.agency_id) {
-        None => Err(AppError::field("agency_id", "error-agency-unknown")),
-        Some(to) => {
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    let result = match super::chosen_agency(&form, row.nik.as_deref()) {
+        _ if stale => Err(AppError::Csrf),
+        Err(e) => Err(e),
+        Ok(to) => {
             let actor = ctx
                 .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?
                 .actor();
@@ -69,13 +73,17 @@ pub async fn submit(
     };
     match result {
         Ok(saved) => Ok(Redirect::to(&format!("/people/{}?saved=1", saved.id)).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::Csrf)) => {
+            let errors = match e {
+                AppError::Csrf => PERSON_FORM.expired(ctx.tr()),
+                e => PERSON_FORM.errors(&e, ctx.tr()),
+            };
             let page = PersonFormPage {
                 agencies: writable_agencies(&state, &ctx).await?,
                 kinds: super::person_kinds(ctx.tr()),
                 chrome: Chrome::new(&state, &ctx, "person-edit-title"),
                 action: format!("/people/{}/edit", row.id),
-                errors: FormErrors::from_error(&e, ctx.lang),
+                errors,
                 form,
                 has_nik: row.nik.is_some(),
             };

@@ -4,14 +4,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
-use kernel::ids::AgencyId;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{self, Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use super::PersonForm;
+use super::{PERSON_FORM, PersonForm};
 use crate::{service, store};
 
 /// The person form page (new and edit share it).
@@ -95,12 +94,17 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<PersonForm>,
+    form: Submitted<PersonForm>,
 ) -> AppResult<Response> {
     ctx.require()?;
-    let result = match AgencyId::parse(&form.agency_id) {
-        None => Err(AppError::field("agency_id", "error-agency-unknown")),
-        Some(agency) => {
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    let result = match super::chosen_agency(&form, None) {
+        _ if stale => Err(AppError::Csrf),
+        Err(e) => Err(e),
+        Ok(agency) => {
             let actor = ctx
                 .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?
                 .actor();
@@ -112,13 +116,17 @@ pub async fn submit(
     };
     match result {
         Ok(row) => Ok(Redirect::to(&format!("/people/{}?saved=1", row.id)).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::Csrf)) => {
+            let errors = match e {
+                AppError::Csrf => PERSON_FORM.expired(ctx.tr()),
+                e => PERSON_FORM.errors(&e, ctx.tr()),
+            };
             let page = PersonFormPage {
                 agencies: writable_agencies(&state, &ctx).await?,
                 kinds: super::person_kinds(ctx.tr()),
                 chrome: Chrome::new(&state, &ctx, "person-new-title"),
                 action: "/people/new".into(),
-                errors: FormErrors::from_error(&e, ctx.lang),
+                errors,
                 form,
                 has_nik: false,
             };

@@ -4,12 +4,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, choices_of, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
+use super::REGION_FORM;
 use crate::model::{RegionDraft, RegionKind, ReportingChain, SubdomainAuthority};
 use crate::{service, store};
 use kernel::compliance::Pack;
@@ -114,11 +115,23 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<RegionForm>,
+    form: Submitted<RegionForm>,
 ) -> AppResult<Response> {
     let actor = ctx
         .authorize(&crate::REGION, Access::Write, Scope::Region)?
         .actor();
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    if stale {
+        let errors = REGION_FORM.expired(ctx.tr());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&page(&state, &ctx, form, errors, false))?,
+        )
+            .into_response());
+    }
     let year = form.regulation_year.trim().parse::<i32>();
     let draft = RegionDraft {
         name: form.name.clone(),
@@ -137,7 +150,7 @@ pub async fn submit(
     {
         Ok(_) => Ok(Redirect::to("/region?saved=1").into_response()),
         Err(e @ AppError::Validation(_)) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
+            let errors = REGION_FORM.errors(&e, ctx.tr());
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&page(&state, &ctx, form, errors, false))?,

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::{PageForm, Paging};
+use kernel::form::{FormSpec, Submitted, choice, text};
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
@@ -60,6 +61,25 @@ pub struct ListQuery {
     /// Only requests in this status.
     pub status: Option<String>,
 }
+
+/// The request form's fields.
+const HOSTING_FORM: FormSpec = FormSpec {
+    fields: &[
+        choice("application_id", "hosting-application"),
+        text("cpu_cores", "servers-cpu_cores"),
+        text("memory_gb", "servers-memory_gb"),
+        text("storage_gb", "servers-storage_gb"),
+        text("note", "hosting-note"),
+    ],
+};
+
+/// The decision form's fields.
+const DECISION_FORM: FormSpec = FormSpec {
+    fields: &[
+        choice("server_id", "hosting-server"),
+        text("note", "hosting-decision-note"),
+    ],
+};
 
 /// The list.
 pub async fn list(
@@ -169,10 +189,17 @@ pub async fn new(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<HostingDraft>,
+    form: Submitted<HostingDraft>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
     let (actor, grants) = (p.actor(), p.grants.clone());
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    if stale {
+        return form_page(&state, &ctx, form, HOSTING_FORM.expired(ctx.tr())).await;
+    }
     let draft = form.clone();
     let result = state
         .write(move |c| {
@@ -191,7 +218,7 @@ pub async fn create(
             Ok(Redirect::to(&format!("/registry/hosting/{}?saved=1", row.id)).into_response())
         }
         Err(e @ AppError::Validation(_)) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
+            let errors = HOSTING_FORM.errors(&e, ctx.tr());
             form_page(&state, &ctx, form, errors).await
         }
         Err(e) => Err(e),
@@ -328,7 +355,7 @@ pub async fn decide(
     match take(&state, &ctx, &row, d, form).await {
         Ok(_) => Ok(Redirect::to(&format!("/registry/hosting/{id}?saved=1")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
+            let errors = DECISION_FORM.errors(&e, ctx.tr());
             show_page(&state, &ctx, row, errors).await
         }
         Err(e) => Err(e),

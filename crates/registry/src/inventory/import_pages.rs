@@ -22,6 +22,14 @@ use super::entity::{Applications, Devices, Servers, Vendors};
 use super::export::columns;
 use super::import;
 
+/// The upload form's fields.
+const IMPORT_FORM: kernel::form::FormSpec = kernel::form::FormSpec {
+    fields: &[
+        kernel::form::choice("kind", "import-what"),
+        kernel::form::file("file", "inv-import-file"),
+    ],
+};
+
 /// The largest file accepted.
 pub const MAX_IMPORT: usize = 20 * 1024 * 1024;
 /// The kinds of record that can be imported.
@@ -177,7 +185,7 @@ pub async fn preview(
             _ => {}
         }
     }
-    let fail = |e: AppError| FormErrors::from_error(&e, ctx.lang);
+    let fail = |e: AppError| IMPORT_FORM.errors(&e, ctx.tr());
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = AppError::Validation(vec![FieldError::new("file", "error-import-no-file")]);
         return page(&state, &ctx, kind, fail(e), None).await;
@@ -335,14 +343,21 @@ pub async fn job(
         Some(Outcome::Failed(es)) => FormErrors(
             es.iter()
                 .map(|(f, k)| {
-                    (
-                        f.clone(),
-                        if k.starts_with("error-") {
-                            tr.t(k)
-                        } else {
-                            k.clone()
-                        },
-                    )
+                    let text = if k.starts_with("error-") {
+                        tr.t(k)
+                    } else {
+                        k.clone()
+                    };
+                    let summary = if f.starts_with("line ") {
+                        format!("{f}: {text}")
+                    } else {
+                        text.clone()
+                    };
+                    kernel::layout::FormError {
+                        field: f.clone(),
+                        message: text,
+                        summary,
+                    }
                 })
                 .collect(),
         ),

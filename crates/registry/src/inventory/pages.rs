@@ -11,7 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::compliance::Within;
-use kernel::extract::{PageForm, Paging};
+use kernel::extract::Paging;
+use kernel::form::Submitted;
 use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, choices, render};
@@ -344,6 +345,25 @@ pub async fn new<E: Entity>(
     form_page::<E>(&state, &ctx, form).await
 }
 
+/// The form's fields as its errors name them: the agency, then the kind's own.
+fn named<E: Entity>(tr: Tr) -> Vec<kernel::form::Named> {
+    use kernel::form::Kind;
+    std::iter::once(("agency_id".to_owned(), tr.t("app-agency"), Kind::Choice))
+        .chain(E::FIELDS.iter().map(|s| {
+            let kind = match s.input {
+                Input::Choice(..) | Input::Application => Kind::Choice,
+                Input::Check => Kind::Check,
+                Input::Text | Input::Date | Input::Number => Kind::Text,
+            };
+            (s.name.to_owned(), label(tr, E::PATH, s.name), kind)
+        }))
+        .collect()
+}
+
+fn errors_of<E: Entity>(e: &AppError, tr: Tr) -> FormErrors {
+    kernel::form::errors_for(e, tr, &named::<E>(tr))
+}
+
 fn pairs(values: &BTreeMap<String, String>) -> Vec<(String, String)> {
     values.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
@@ -352,9 +372,20 @@ fn pairs(values: &BTreeMap<String, String>) -> Vec<(String, String)> {
 pub async fn create<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(values): PageForm<BTreeMap<String, String>>,
+    form: Submitted<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     let actor = ctx.require()?.actor();
+    let Submitted { values, stale } = form;
+    if stale {
+        let form = Form {
+            action: format!("/registry/{}/new", E::PATH),
+            values,
+            errors: kernel::form::expired(ctx.tr(), "agency_id"),
+            record: None,
+            editable: true,
+        };
+        return form_page::<E>(&state, &ctx, form).await;
+    }
     // A blank agency is the form's to report; a chosen one must be writable.
     let agency = values.get("agency_id").map(String::as_str).unwrap_or("");
     match AgencyId::parse(agency) {
@@ -376,7 +407,7 @@ pub async fn create<E: Entity>(
             let form = Form {
                 action: format!("/registry/{}/new", E::PATH),
                 values,
-                errors: FormErrors::from_error(&e, ctx.lang),
+                errors: errors_of::<E>(&e, ctx.tr()),
                 record: None,
                 editable: true,
             };
@@ -425,11 +456,23 @@ pub async fn update<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(mut values): PageForm<BTreeMap<String, String>>,
+    form: Submitted<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     let (row, editable) = readable::<E>(&state, &ctx, &id).await?;
     if !editable {
         return Err(AppError::Forbidden);
+    }
+    let Submitted { mut values, stale } = form;
+    if stale {
+        values.insert("agency_id".into(), E::agency(&row).to_string());
+        let form = Form {
+            action: format!("/registry/{}/{id}", E::PATH),
+            values,
+            errors: kernel::form::expired(ctx.tr(), "agency_id"),
+            record: Some((E::id(&row), E::agency(&row))),
+            editable,
+        };
+        return form_page::<E>(&state, &ctx, form).await;
     }
     let actor = ctx.require()?.actor();
     // The owner agency is the stored one, whatever the form says.
@@ -449,7 +492,7 @@ pub async fn update<E: Entity>(
             let form = Form {
                 action: format!("/registry/{}/{id}", E::PATH),
                 values,
-                errors: FormErrors::from_error(&e, ctx.lang),
+                errors: errors_of::<E>(&e, ctx.tr()),
                 record: Some((target, E::agency(&row))),
                 editable,
             };

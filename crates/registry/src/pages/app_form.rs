@@ -5,13 +5,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::PageForm;
+use kernel::form::Submitted;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
-use super::{AppForm, Choices};
+use super::{APP_FORM, AppForm, Choices};
 use crate::model::ApplicationId;
 use crate::{service, store};
 
@@ -124,47 +124,61 @@ pub async fn new(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<AppForm>,
+    form: Submitted<AppForm>,
 ) -> AppResult<Response> {
-    let p = ctx.require()?;
-    let actor = p.actor();
-    let draft = match form.draft() {
+    let action = "/registry/applications/new".to_owned();
+    save(&state, &ctx, action, form, None).await
+}
+
+/// Checks and saves (`target`: a correction), or shows the form again with every problem and
+/// what was typed.
+async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    action: String,
+    form: Submitted<AppForm>,
+    target: Option<ApplicationId>,
+) -> AppResult<Response> {
+    let editing = target.is_some();
+    let Submitted {
+        values: form,
+        stale,
+    } = form;
+    if stale {
+        let errors = APP_FORM.expired(ctx.tr());
+        return page(state, ctx, action, form, errors, editing).await;
+    }
+    let draft = match form.checked() {
         Ok(d) => d,
         Err(e) => {
-            let errors = FormErrors::from_error(&AppError::Validation(e), ctx.lang);
-            return page(
-                &state,
-                &ctx,
-                "/registry/applications/new".into(),
-                form,
-                errors,
-                false,
-            )
-            .await;
+            let errors = APP_FORM.errors(&AppError::Validation(e), ctx.tr());
+            return page(state, ctx, action, form, errors, editing).await;
         }
     };
-    // A blank or unknown agency is the form's to report; a chosen one must be writable.
-    if let Some(a) = kernel::ids::AgencyId::parse(&draft.agency_id) {
-        ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?;
-    }
-    match state
-        .write(move |c| service::create(c, &actor, &draft))
-        .await
-    {
+    let actor = ctx.require()?.actor();
+    let saved = match target {
+        Some(id) => {
+            state
+                .write(move |c| service::update(c, &actor, id, &draft))
+                .await
+        }
+        None => {
+            // The chosen agency must be one the person may register for.
+            if let Some(a) = kernel::ids::AgencyId::parse(&draft.agency_id) {
+                ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?;
+            }
+            state
+                .write(move |c| service::create(c, &actor, &draft))
+                .await
+        }
+    };
+    match saved {
         Ok(row) => {
             Ok(Redirect::to(&format!("/registry/applications/{}?saved=1", row.id)).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
-            page(
-                &state,
-                &ctx,
-                "/registry/applications/new".into(),
-                form,
-                errors,
-                false,
-            )
-            .await
+            let errors = APP_FORM.errors(&e, ctx.tr());
+            page(state, ctx, action, form, errors, editing).await
         }
         Err(e) => Err(e),
     }
@@ -211,30 +225,11 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(form): PageForm<AppForm>,
+    form: Submitted<AppForm>,
 ) -> AppResult<Response> {
     let row = owned(&state, &ctx, &id, Access::Write).await?;
-    let actor = ctx.require()?.actor();
     let action = format!("/registry/applications/{id}/edit");
-    let draft = match form.draft() {
-        Ok(d) => d,
-        Err(e) => {
-            let errors = FormErrors::from_error(&AppError::Validation(e), ctx.lang);
-            return page(&state, &ctx, action, form, errors, true).await;
-        }
-    };
-    let target = row.id;
-    match state
-        .write(move |c| service::update(c, &actor, target, &draft))
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
-            page(&state, &ctx, action, form, errors, true).await
-        }
-        Err(e) => Err(e),
-    }
+    save(&state, &ctx, action, form, Some(row.id)).await
 }
 
 /// The application if the request may have `access` to it (404 when it may not even read it).

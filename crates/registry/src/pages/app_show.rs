@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::compliance::Within;
 use kernel::extract::PageForm;
+use kernel::form::{FormSpec, check, text};
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
@@ -39,6 +40,22 @@ struct ShowPage {
     saved: bool,
     errors: FormErrors,
 }
+
+/// The workflow form's fields (a step, its note, the confirmation).
+const STEP_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("note", "app-review-note"),
+        check("confirm", "app-confirm-submit"),
+    ],
+};
+
+/// The single sign-on form's fields.
+const CONNECT_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("redirect_uris", "app-sso-redirects"),
+        text("post_logout_redirect_uris", "app-sso-logout"),
+    ],
+};
 
 /// `?saved=1` after a change.
 #[derive(Debug, Deserialize)]
@@ -173,14 +190,7 @@ pub async fn step(
     }
     if matches!(action, Action::Submit | Action::Withdraw) && form.confirm.is_none() {
         let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
-        return page(
-            &state,
-            &ctx,
-            &id,
-            false,
-            FormErrors::from_error(&e, ctx.lang),
-        )
-        .await;
+        return page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await;
     }
     let actor = ctx.require()?.actor();
     let target = app.id;
@@ -190,14 +200,7 @@ pub async fn step(
     {
         Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            page(
-                &state,
-                &ctx,
-                &id,
-                false,
-                FormErrors::from_error(&e, ctx.lang),
-            )
-            .await
+            page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await
         }
         Err(e) => Err(e),
     }
@@ -268,7 +271,7 @@ pub async fn connect_sso(
             Ok(render(&page)?.into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = FormErrors::from_error(&e, ctx.lang);
+            let errors = CONNECT_FORM.errors(&e, ctx.tr());
             page(&state, &ctx, &id, false, errors).await
         }
         Err(e) => Err(e),

@@ -8,12 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use kernel::extract::PageForm;
+use kernel::form::{FormSpec, Submitted, text};
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 use serde::Deserialize;
 
-use crate::model::{self, PlanStanding};
+use crate::model::{self, PlanDraft, PlanStanding};
 use crate::service;
 use crate::store::{self, ItemRow, PlanRow};
 
@@ -26,9 +27,45 @@ struct PlanPage {
     items: Vec<ItemRow>,
     can_write: bool,
     errors: FormErrors,
+    typed: Typed,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
+/// What the person typed in the page's forms, shown again with their errors.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    plan: PlanDraft,
+    item: NewItem,
+    reviewed_on: String,
+}
+
+/// The new-plan form's fields.
+const PLAN_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("title", "plan-name"),
+        text("period_start", "plan-start"),
+        text("adopted_on", "plan-adopted"),
+    ],
+};
+
+/// The new-item form's fields.
+const ITEM_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("code", "plan-item-code"),
+        text("title", "plan-item-title"),
+    ],
+};
+
+/// The review form's field.
+const REVIEW_FORM: FormSpec = FormSpec {
+    fields: &[text("reviewed_on", "plan-reviewed")],
+};
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    typed: Typed,
+) -> AppResult<Response> {
     ctx.authorize(&crate::MASTER_PLAN, Access::Read, Scope::Region)?;
     let (plan, items) = state
         .read(|c| {
@@ -60,61 +97,61 @@ async fn page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Resp
         items,
         can_write: ctx.can(&crate::MASTER_PLAN, Access::Write, Scope::Region),
         errors,
+        typed,
     };
     Ok((status, render(&page)?).into_response())
 }
 
 /// Shows the plan.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    page(&state, &ctx, FormErrors::default()).await
+    page(&state, &ctx, FormErrors::default(), Typed::default()).await
 }
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "error-date"))
-}
-
-async fn run<F>(state: &AppState, ctx: &Ctx, f: F) -> AppResult<Response>
+async fn run<F>(
+    state: &AppState,
+    ctx: &Ctx,
+    spec: &FormSpec,
+    typed: Typed,
+    stale: bool,
+    f: F,
+) -> AppResult<Response>
 where
     F: FnOnce(&mut db::DbConn, &kernel::audit::Actor) -> AppResult<()> + Send + 'static,
 {
     let actor = ctx
         .authorize(&crate::MASTER_PLAN, Access::Write, Scope::Region)?
         .actor();
+    if stale {
+        return page(state, ctx, spec.expired(ctx.tr()), typed).await;
+    }
     match state.write(move |c| f(c, &actor)).await {
         Ok(()) => Ok(Redirect::to("/registry/master-plan").into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            page(state, ctx, FormErrors::from_error(&e, ctx.lang)).await
+            page(state, ctx, spec.errors(&e, ctx.tr()), typed).await
         }
         Err(e) => Err(e),
     }
-}
-
-/// A new plan.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewPlan {
-    title: String,
-    period_start: String,
-    adopted_on: String,
 }
 
 /// Adopts a new plan.
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(f): PageForm<NewPlan>,
+    form: Submitted<PlanDraft>,
 ) -> AppResult<Response> {
-    run(&state, &ctx, move |c, actor| {
-        let start = f
-            .period_start
-            .trim()
-            .parse::<i32>()
-            .map_err(|_| AppError::field("period_start", "error-year-plain"))?;
-        let adopted =
-            date("adopted_on", &f.adopted_on).map_err(|e| AppError::Validation(vec![e]))?;
-        service::create_plan(c, actor, &f.title, start, adopted).map(|_| ())
-    })
+    let typed = Typed {
+        plan: form.values.clone(),
+        ..Typed::default()
+    };
+    let d = form.values;
+    run(
+        &state,
+        &ctx,
+        &PLAN_FORM,
+        typed,
+        form.stale,
+        move |c, actor| service::create_plan(c, actor, &d).map(|_| ()),
+    )
     .await
 }
 
@@ -123,6 +160,7 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct Review {
     plan_id: String,
+    #[serde(default)]
     reviewed_on: String,
 }
 
@@ -132,8 +170,14 @@ pub async fn review(
     ctx: Ctx,
     PageForm(f): PageForm<Review>,
 ) -> AppResult<Response> {
-    run(&state, &ctx, move |c, actor| {
-        let on = date("reviewed_on", &f.reviewed_on).map_err(|e| AppError::Validation(vec![e]))?;
+    let typed = Typed {
+        reviewed_on: f.reviewed_on.clone(),
+        ..Typed::default()
+    };
+    run(&state, &ctx, &REVIEW_FORM, typed, false, move |c, actor| {
+        let on = NaiveDate::parse_from_str(f.reviewed_on.trim(), "%Y-%m-%d").map_err(|_| {
+            AppError::Validation(vec![FieldError::new("reviewed_on", "error-date")])
+        })?;
         let plan = PlanId::parse(&f.plan_id).ok_or(AppError::NotFound)?;
         service::review_plan(c, actor, plan, on)
     })
@@ -141,11 +185,14 @@ pub async fn review(
 }
 
 /// A new item.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewItem {
+    #[serde(default)]
     plan_id: String,
+    #[serde(default)]
     code: String,
+    #[serde(default)]
     title: String,
 }
 
@@ -153,11 +200,23 @@ pub struct NewItem {
 pub async fn add_item(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(f): PageForm<NewItem>,
+    form: Submitted<NewItem>,
 ) -> AppResult<Response> {
-    run(&state, &ctx, move |c, actor| {
-        let plan = PlanId::parse(&f.plan_id).ok_or(AppError::NotFound)?;
-        service::add_item(c, actor, plan, &f.code, &f.title).map(|_| ())
-    })
+    let typed = Typed {
+        item: form.values.clone(),
+        ..Typed::default()
+    };
+    let f = form.values;
+    run(
+        &state,
+        &ctx,
+        &ITEM_FORM,
+        typed,
+        form.stale,
+        move |c, actor| {
+            let plan = PlanId::parse(&f.plan_id).ok_or(AppError::NotFound)?;
+            service::add_item(c, actor, plan, &f.code, &f.title).map(|_| ())
+        },
+    )
     .await
 }

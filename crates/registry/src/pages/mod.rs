@@ -86,24 +86,51 @@ impl AppForm {
         &self.agency_id
     }
 
-    /// The draft to validate; a funding amount that is not a number is its own error.
+    /// The draft, checked as far as the form can: every problem at once (an amount that is
+    /// not a number among the rest), so the person fixes them in one go.
+    pub fn checked(&self) -> Result<ApplicationDraft, Vec<kernel::FieldError>> {
+        let (draft, mut errors) = self.read();
+        if let Err(more) = crate::model::validate_application(&draft) {
+            errors.extend(more);
+        }
+        if errors.is_empty() {
+            Ok(draft)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The draft to validate (an import row reads the same way).
     pub fn draft(&self) -> Result<ApplicationDraft, Vec<kernel::FieldError>> {
+        let (draft, errors) = self.read();
+        if errors.is_empty() {
+            Ok(draft)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The draft as typed, and the error of an amount that is not a number.
+    fn read(&self) -> (ApplicationDraft, Vec<kernel::FieldError>) {
         let digits: String = self
             .funding_amount
             .chars()
             .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
             .collect();
+        let mut errors = vec![];
         let funding_amount = if digits.is_empty() {
             None
         } else {
-            Some(
-                digits
-                    .parse::<i64>()
-                    .map_err(|_| vec![kernel::FieldError::new("funding_amount", "error-amount")])?,
-            )
+            match digits.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push(kernel::FieldError::new("funding_amount", "error-amount"));
+                    None
+                }
+            }
         };
         let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
-        Ok(ApplicationDraft {
+        let draft = ApplicationDraft {
             agency_id: self.agency_id.clone(),
             name: self.name.clone(),
             kind: self.kind.clone(),
@@ -128,7 +155,8 @@ impl AppForm {
             feature_cancel: ticked(self.feature_cancel.as_ref()),
             feature_confirmation: ticked(self.feature_confirmation.as_ref()),
             feature_offer_choice: ticked(self.feature_offer_choice.as_ref()),
-        })
+        };
+        (draft, errors)
     }
 
     /// The form filled from a stored application.
@@ -183,6 +211,35 @@ impl AppForm {
         }
     }
 }
+
+/// The application form's fields, as its errors name them.
+pub const APP_FORM: kernel::form::FormSpec = {
+    use kernel::form::{check, choice, text};
+    kernel::form::FormSpec {
+        fields: &[
+            choice("agency_id", "app-agency"),
+            text("name", "app-name"),
+            choice("kind", "app-kind"),
+            text("purpose", "app-purpose"),
+            text("users", "app-users"),
+            choice("lifecycle", "app-lifecycle"),
+            choice("funding_source", "app-funding-source"),
+            text("funding_amount", "app-funding-amount"),
+            check("code_owned_by_region", "app-code-owned"),
+            check("licence_owned_by_region", "app-licence-owned"),
+            check("open_source", "app-open-source"),
+            text("licence", "app-licence"),
+            text("source_repo", "app-source-repo"),
+            check("web_based", "app-web-based"),
+            text("production_url", "app-production-url"),
+            choice("hosting", "app-hosting"),
+            choice("security_level", "app-security-level"),
+            choice("sso_client_id", "app-sso-client"),
+            text("interfaces", "app-interfaces"),
+            choice("master_plan_item_id", "app-master-plan-item"),
+        ],
+    }
+};
 
 /// The select choices of the form, translated.
 pub struct Choices {

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kernel::extract::PageForm;
+use kernel::form::{FormSpec, Submitted, check, choice, text};
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
@@ -26,6 +26,19 @@ struct ClientList {
     errors: FormErrors,
     can_write: bool,
 }
+
+/// The registration form's fields.
+const CLIENT_FORM: FormSpec = FormSpec {
+    fields: &[
+        text("name", "sso-client-name"),
+        text("redirect_uris", "sso-client-redirects"),
+        text("post_logout_redirect_uris", "sso-client-post-logout"),
+        choice("owner_agency_id", "sso-client-owner"),
+        choice("security_level", "sso-client-level"),
+        check("external", "sso-client-external-label"),
+        check("public", "sso-client-public-label"),
+    ],
+};
 
 /// The registration form as typed: one URI per line.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -94,11 +107,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm<ClientForm>,
+    form: Submitted<ClientForm>,
 ) -> AppResult<Response> {
     let actor = ctx
         .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
+    if form.stale {
+        let errors = CLIENT_FORM.expired(ctx.tr());
+        return page(&state, &ctx, form.values, errors).await;
+    }
+    let form = form.values;
     let draft = ClientDraft {
         name: form.name.clone(),
         redirect_uris: lines(&form.redirect_uris),
@@ -115,7 +133,7 @@ pub async fn submit(
     {
         Ok((row, secret)) => client_show::page(&state, &ctx, &row.id, secret).await,
         Err(e @ AppError::Validation(_)) => {
-            page(&state, &ctx, form, FormErrors::from_error(&e, ctx.lang)).await
+            page(&state, &ctx, form, CLIENT_FORM.errors(&e, ctx.tr())).await
         }
         Err(e) => Err(e),
     }
