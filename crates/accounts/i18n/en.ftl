@@ -40,3 +40,7 @@ account-remove-role = Withdraw
 account-disable = Disable account
 account-enable = Enable again
 account-disable-hint = Every session of this account ends at once and its tokens stop working.
+nav-accounts = Accounts
+accounts-title = User accounts
+accounts-intro = Every account that can sign in to Simpul, with its roles. A staff member's account is managed from their page.
+account-name = Name

@@ -40,3 +40,7 @@ account-remove-role = Cabut
 account-disable = Nonaktifkan akun
 account-enable = Aktifkan kembali
 account-disable-hint = Semua sesi akun ini langsung berakhir dan tokennya tidak berlaku lagi.
+nav-accounts = Akun
+accounts-title = Akun pengguna
+accounts-intro = Setiap akun yang dapat masuk ke Simpul, dengan perannya. Akun pegawai dikelola dari halaman pegawainya.
+account-name = Nama

@@ -19,6 +19,7 @@ use db::DbConn;
 use diesel::QueryResult;
 use kernel::i18n::Messages;
 use kernel::ids::{PersonId, UserId};
+use kernel::layout::NavEntry;
 use kernel::module::{Panel, Resolver, Slot};
 use kernel::permissions::{self, Capability, RoleGrant};
 use kernel::principal::{Principal, Via};
@@ -43,6 +44,12 @@ pub const MODULE: Module = Module::new("accounts")
         slot: Slot::Person,
         render: pages::person_account::panel,
     }])
+    .nav(&[NavEntry {
+        href: "/accounts",
+        key: "nav-accounts",
+        show: |p| permissions::visible_agencies(&p.grants, &ACCOUNTS) == permissions::Visible::All,
+        order: 13,
+    }])
     .resolver(&Sessions)
     .capabilities(&[ACCOUNTS])
     .tables(&["users", "role_grants", "sessions", "api_tokens"])
@@ -63,6 +70,7 @@ fn router() -> Router<AppState> {
         .route("/sign-out", post(p::sign_out::submit))
         .route("/lang", post(p::lang::submit))
         .route("/account", get(p::account::show))
+        .route("/accounts", get(p::account_list::show))
         .route("/account/password", post(p::account::change_password))
         .route("/account/sessions/end", post(p::account::end_session))
         .route(

@@ -5,6 +5,7 @@ use db::DbConn;
 use diesel::QueryResult;
 use kernel::audit::{self, Actor, Change};
 use kernel::ids::{PersonId, UserId};
+use kernel::listing::ListQuery;
 use kernel::permissions::{Role, RoleGrant};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
@@ -77,13 +78,8 @@ pub fn account_of_person(conn: &mut DbConn, person: PersonId) -> QueryResult<Opt
 }
 
 /// A page of accounts by login or name, with the total.
-pub fn list_accounts(
-    conn: &mut DbConn,
-    q: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<Account>, i64)> {
-    let (rows, total) = store::list_users(conn, q, limit, offset)?;
+pub fn list_accounts(conn: &mut DbConn, list: &ListQuery) -> QueryResult<(Vec<Account>, i64)> {
+    let (rows, total) = store::list_users(conn, list)?;
     let mut out = Vec::with_capacity(rows.len());
     for u in rows {
         out.extend(account_of(conn, u)?);

@@ -7,6 +7,7 @@ use db::schema::{api_tokens, role_grants, sessions, users};
 use diesel::prelude::*;
 use kernel::i18n::Lang;
 use kernel::ids::{AgencyId, PersonId, UserId};
+use kernel::listing::ListQuery;
 use kernel::permissions::{Role, RoleGrant};
 use kernel::principal::{Principal, Via, random_secret, secret_hash};
 
@@ -381,15 +382,10 @@ pub(crate) fn user_of_person(conn: &mut DbConn, person: PersonId) -> QueryResult
 }
 
 /// A page of accounts by login or name, with the total.
-pub(crate) fn list_users(
-    conn: &mut DbConn,
-    q: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<UserRow>, i64)> {
+pub(crate) fn list_users(conn: &mut DbConn, list: &ListQuery) -> QueryResult<(Vec<UserRow>, i64)> {
     let build = || {
         let mut query = users::table.into_boxed();
-        if let Some(text) = q.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = list.get("q") {
             let pat = db::dialect::contains_pattern(text);
             query = query.filter(
                 db::dialect::lower(users::login)
@@ -401,10 +397,14 @@ pub(crate) fn list_users(
         query
     };
     let total = build().count().get_result(conn)?;
-    let rows: Vec<UserRow> = build()
-        .order(users::login.asc())
-        .limit(limit)
-        .offset(offset)
+    let query = build();
+    let query = match list.sort {
+        "name" => db::sorted!(query, list.descending, users::name, users::login),
+        _ => db::sorted!(query, list.descending, users::login),
+    };
+    let rows: Vec<UserRow> = query
+        .limit(list.limit())
+        .offset(list.offset())
         .select(UserRow::as_select())
         .load(conn)?;
     Ok((rows, total))

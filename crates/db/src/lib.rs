@@ -295,3 +295,17 @@ pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
+
+/// Orders a boxed query by the given columns, all ascending or all descending (a list's sort
+/// key and its tie-breakers, the last one the record's id so pages never overlap):
+/// `db::sorted!(query, descending, agencies::name, agencies::id)`.
+#[macro_export]
+macro_rules! sorted {
+    ($query:expr, $descending:expr, $first:expr $(, $rest:expr)* $(,)?) => {
+        if $descending {
+            $query.order($first.desc())$(.then_order_by($rest.desc()))*
+        } else {
+            $query.order($first.asc())$(.then_order_by($rest.asc()))*
+        }
+    };
+}

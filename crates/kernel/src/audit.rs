@@ -244,9 +244,25 @@ pub struct AuditFilter {
     pub record_type: Option<String>,
     /// Record id.
     pub record_id: Option<String>,
+    /// Oldest first (newest first otherwise).
+    pub oldest_first: bool,
 }
 
-/// Newest events first, filtered and paged.
+impl AuditFilter {
+    /// The filters of the audit list as asked for on its page or in the API.
+    pub fn of(list: &crate::listing::ListQuery) -> Self {
+        let get = |name: &str| list.get(name).map(str::to_owned);
+        Self {
+            action: get("action"),
+            actor: get("actor"),
+            record_type: get("record_type"),
+            record_id: get("record_id"),
+            oldest_first: !list.descending,
+        }
+    }
+}
+
+/// Events newest first (unless asked otherwise), filtered and paged.
 pub fn list(
     conn: &mut DbConn,
     f: &AuditFilter,
@@ -274,8 +290,7 @@ pub fn list(
         q
     };
     let total = build().count().get_result(conn)?;
-    let rows = build()
-        .order(audit_events::seq.desc())
+    let rows = db::sorted!(build(), !f.oldest_first, audit_events::seq)
         .limit(limit)
         .offset(offset)
         .select(AuditEvent::as_select())

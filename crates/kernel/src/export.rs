@@ -24,17 +24,40 @@ fn attachment(filename: &str, content_type: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// A CSV download named `filename`, with a header row and the given rows.
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`) gets a leading `'`, which
+/// spreadsheets show as text; [`read_table`] takes it off again, so an export imports back
+/// unchanged.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn unneutralise(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest.to_owned(),
+        _ => cell,
+    }
+}
+
+/// A CSV download named `filename`, with a header row and the given rows (formula cells
+/// neutralised).
 pub fn csv_download<R, F>(filename: &str, columns: &[&str], rows: R) -> AppResult<Response>
 where
     R: IntoIterator<Item = Vec<F>>,
-    F: AsRef<[u8]>,
+    F: AsRef<str>,
 {
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     let mut w = csv::Writer::from_writer(vec![]);
     w.write_record(columns).map_err(internal)?;
     for row in rows {
-        w.write_record(row).map_err(internal)?;
+        w.write_record(row.iter().map(|c| neutralise(c.as_ref()).into_owned()))
+            .map_err(internal)?;
     }
     let body = w
         .into_inner()
@@ -75,7 +98,7 @@ where
 pub fn download<R, F>(format: &str, stem: &str, columns: &[&str], rows: R) -> AppResult<Response>
 where
     R: IntoIterator<Item = Vec<F>>,
-    F: AsRef<str> + AsRef<[u8]>,
+    F: AsRef<str>,
 {
     match format {
         "csv" => csv_download(&format!("{stem}.csv"), columns, rows),
@@ -153,7 +176,10 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
                         .count();
                     before.iter().filter(|c| **c == b'\n').count() + blank + 1
                 });
-            out.push((line, rec.iter().map(str::to_owned).collect()));
+            out.push((
+                line,
+                rec.iter().map(|c| unneutralise(c.to_owned())).collect(),
+            ));
         }
         out
     };
@@ -214,6 +240,37 @@ mod tests {
                 (5, vec!["7".into(), "X".into()])
             ]
         );
+    }
+
+    #[test]
+    fn formula_cells_leave_as_text_and_come_back_unchanged() {
+        for cell in [
+            "=cmd|' /C calc'!A0",
+            "+62 812",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert!(neutralise(cell).starts_with('\''), "{cell:?}");
+            assert_eq!(unneutralise(neutralise(cell).into_owned()), cell);
+        }
+        assert_eq!(neutralise("Dinas Kesehatan"), "Dinas Kesehatan");
+        assert_eq!(unneutralise("'quoted".into()), "'quoted");
+        let resp = csv_download("x.csv", &["name"], [vec!["=1+1"]]).unwrap();
+        let body = futures_body(resp);
+        assert_eq!(body, "name\n'=1+1\n");
+        let t = read_table(body.as_bytes()).unwrap();
+        assert_eq!(t.rows[0].1[0], "=1+1");
+    }
+
+    fn futures_body(resp: Response) -> String {
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(axum::body::to_bytes(resp.into_body(), 1 << 20))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
     }
 
     #[test]

@@ -2,10 +2,8 @@
 //! axum's plain-text rejections: `ApiJson` for the API, `PageForm` for HTML forms, `Paging`.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError};
 
@@ -106,67 +104,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     }
 }
 
-/// `?page=&per_page=` with sane bounds.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Paging {
-    /// Page number from 1.
-    pub page: i64,
-    /// Rows per page (1–200).
-    pub per_page: i64,
-}
-
-impl Paging {
-    /// The offset of the first row.
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-
-    /// How many pages `total` rows fill.
-    pub fn pages(&self, total: i64) -> i64 {
-        ((total + self.per_page - 1) / self.per_page).max(1)
-    }
-}
-
-#[derive(Deserialize)]
-struct RawPaging {
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Paging {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let raw: RawPaging =
-            serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or(RawPaging {
-                page: None,
-                per_page: None,
-            });
-        let page = match raw.page.as_deref().filter(|s| !s.is_empty()) {
-            None => 1,
-            Some(p) => p
-                .parse::<i64>()
-                .ok()
-                .filter(|p| *p >= 1 && *p <= 1_000_000)
-                .ok_or_else(|| AppError::BadRequest(FieldError::new("page", "error-page")))?,
-        };
-        let per_page = match raw.per_page.as_deref().filter(|s| !s.is_empty()) {
-            None => 50,
-            Some(p) => p
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=200).contains(p))
-                .ok_or_else(|| {
-                    AppError::BadRequest(FieldError::new("per_page", "error-per-page"))
-                })?,
-        };
-        Ok(Paging { page, per_page })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod ids;
 pub mod jobs;
 pub mod layout;
+pub mod listing;
 pub mod metrics;
 pub mod middleware;
 pub mod module;

@@ -7,6 +7,7 @@ use db::dialect::{contains_pattern, lower, lower_opt};
 use db::schema::{agencies, people, region};
 use diesel::prelude::*;
 use kernel::ids::{AgencyId, PersonId};
+use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
 use crate::model::{
@@ -199,27 +200,11 @@ pub fn agency_count(conn: &mut DbConn) -> QueryResult<i64> {
     agencies::table.count().get_result(conn)
 }
 
-/// Filters of the agency list.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct AgencyFilter {
-    /// Name or code contains.
-    pub q: Option<String>,
-    /// Kind.
-    pub kind: Option<String>,
-    /// `name` (default) or `code`.
-    pub sort: Option<String>,
-}
-
-/// A filtered, sorted page of agencies and the total count.
-pub fn agency_list(
-    conn: &mut DbConn,
-    f: &AgencyFilter,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<AgencyRow>, i64)> {
+/// A page of the agency list (or all of it, for a download), and the total.
+pub fn agency_list(conn: &mut DbConn, list: &ListQuery) -> QueryResult<(Vec<AgencyRow>, i64)> {
     let build = || {
         let mut q = agencies::table.into_boxed();
-        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = list.get("q") {
             let pat = contains_pattern(text);
             q = q.filter(
                 lower(agencies::name)
@@ -228,20 +213,26 @@ pub fn agency_list(
                     .or(lower(agencies::code).like(pat).escape('\\')),
             );
         }
-        if let Some(kind) = f.kind.as_deref().and_then(AgencyKind::parse) {
+        if let Some(kind) = list.choice::<AgencyKind>("kind") {
             q = q.filter(agencies::kind.eq(kind));
         }
         q
     };
     let total = build().count().get_result(conn)?;
     let q = build();
-    let q = match f.sort.as_deref() {
-        Some("code") => q.order(agencies::code.asc()),
-        _ => q.order((agencies::name.asc(), agencies::code.asc())),
+    let q = match list.sort {
+        "code" => db::sorted!(q, list.descending, agencies::code, agencies::id),
+        _ => db::sorted!(
+            q,
+            list.descending,
+            agencies::name,
+            agencies::code,
+            agencies::id
+        ),
     };
     let rows = q
-        .limit(limit)
-        .offset(offset)
+        .limit(list.limit())
+        .offset(list.offset())
         .select(AgencyRow::as_select())
         .load(conn)?;
     Ok((rows, total))
@@ -351,24 +342,11 @@ pub fn person_find(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<Person
         .optional()
 }
 
-/// Filters of the people list.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct PersonFilter {
-    /// Name, NIP or position contains.
-    pub q: Option<String>,
-    /// Agency id.
-    pub agency: Option<String>,
-    /// Kind.
-    pub kind: Option<String>,
-}
-
-/// A page of the people the caller may see, and the total.
+/// A page of the people the caller may see (or all of them, for a download), and the total.
 pub fn person_list(
     conn: &mut DbConn,
     visible: &Visible,
-    f: &PersonFilter,
-    limit: i64,
-    offset: i64,
+    list: &ListQuery,
 ) -> QueryResult<(Vec<PersonRow>, i64)> {
     let allowed: Option<Vec<AgencyId>> = match visible {
         Visible::All => None,
@@ -379,17 +357,13 @@ pub fn person_list(
         if let Some(ids) = &allowed {
             q = q.filter(people::agency_id.eq_any(ids.clone()));
         }
-        if let Some(a) = f.agency.as_deref().filter(|s| !s.is_empty()) {
-            match AgencyId::parse(a) {
-                Some(a) => q = q.filter(people::agency_id.eq(a)),
-                // An agency id that is not one matches nobody.
-                None => q = q.filter(people::id.is_null()),
-            }
+        if let Some(a) = list.agency("agency") {
+            q = q.filter(people::agency_id.eq(a));
         }
-        if let Some(k) = f.kind.as_deref().and_then(PersonKind::parse) {
+        if let Some(k) = list.choice::<PersonKind>("kind") {
             q = q.filter(people::kind.eq(k));
         }
-        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = list.get("q") {
             let pat = contains_pattern(text);
             q = q.filter(
                 lower(people::name)
@@ -402,10 +376,28 @@ pub fn person_list(
         q
     };
     let total = build().count().get_result(conn)?;
-    let rows = build()
+    let rows = db::sorted!(build(), list.descending, people::name, people::id)
+        .limit(list.limit())
+        .offset(list.offset())
+        .select(PersonRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The people of one agency by name (at most `limit`), and how many there are.
+pub fn people_of(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    limit: i64,
+) -> QueryResult<(Vec<PersonRow>, i64)> {
+    let total = people::table
+        .filter(people::agency_id.eq(agency))
+        .count()
+        .get_result(conn)?;
+    let rows = people::table
+        .filter(people::agency_id.eq(agency))
         .order((people::name.asc(), people::id.asc()))
         .limit(limit)
-        .offset(offset)
         .select(PersonRow::as_select())
         .load(conn)?;
     Ok((rows, total))

@@ -299,3 +299,31 @@ both! {
         assert_eq!(list["total"], 0, "nothing written");
     }
 }
+
+both! {
+    async fn lists_sort_refuse_what_they_do_not_understand_and_download_safely(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        for (name, code) in [("Badan Keuangan", "BKAD"), ("=HYPERLINK(\"http://x\")", "AAA"), ("Dinas Kesehatan", "DINKES")] {
+            let (s, e) = api(Method::POST, app.url("/api/v1/agencies"), Some(&admin), Some(json!({"name": name, "code": code, "kind": "dinas"}))).await;
+            assert_eq!(s, 201, "{e}");
+        }
+        let codes = |v: &Value| v["items"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies?sort=-code"), Some(&admin), None).await;
+        assert_eq!(codes(&list), ["DINKES", "BKAD", "AAA"]);
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies?sort=name&per_page=2&page=2"), Some(&admin), None).await;
+        assert_eq!((codes(&list), list["total"].as_i64(), list["page"].as_i64()), (vec!["DINKES".to_owned()], Some(3), Some(2)));
+        for (query, field) in [("kind=castle", "kind"), ("sort=colour", "sort"), ("q=a&q=b", "q"), ("q=%00", "q"), ("colour=red", "colour"), ("per_page=0", "per_page"), ("format=csv", "format")] {
+            let (s, e) = api(Method::GET, app.url(&format!("/api/v1/agencies?{query}")), Some(&admin), None).await;
+            assert_eq!((s, e["error"]["field"].as_str()), (400, Some(field)), "{query}: {e}");
+        }
+        // The download neutralises a cell a spreadsheet would run as a formula.
+        app.account("web", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "web").await;
+        let csv = browser.get(app.url("/agencies?sort=code&format=csv")).send().await.unwrap().text().await.unwrap();
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",AAA,dinas"), "{csv}");
+        let page = browser.get(app.url("/agencies?kind=castle")).send().await.unwrap();
+        assert_eq!(page.status(), 400);
+        assert!(page.text().await.unwrap().contains("Nilai saringan ini tidak dikenal"));
+    }
+}

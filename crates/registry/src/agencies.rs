@@ -5,6 +5,7 @@
 use db::DbConn;
 use diesel::QueryResult;
 use kernel::ids::AgencyId;
+use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
 /// Most agencies listed in a filter's picker; past this, the filter takes a code.
@@ -45,17 +46,13 @@ pub fn picker(c: &mut DbConn, visible: &Visible) -> QueryResult<Option<Vec<(Stri
     ))
 }
 
-/// The agency a list filter names: by id, else by code. `None`: no agency filter;
+/// The agency a list's filters name: `agency_id`, else `agency_code`. `None`: no agency filter;
 /// `Some(None)`: it names an agency that does not exist (the list is then empty).
-pub fn filter(
-    c: &mut DbConn,
-    id: Option<&str>,
-    code: Option<&str>,
-) -> QueryResult<Option<Option<AgencyId>>> {
-    if let Some(id) = id.map(str::trim).filter(|s| !s.is_empty()) {
-        return Ok(Some(AgencyId::parse(id)));
+pub fn filter(c: &mut DbConn, list: &ListQuery) -> QueryResult<Option<Option<AgencyId>>> {
+    if let Some(id) = list.agency("agency_id") {
+        return Ok(Some(Some(id)));
     }
-    match code.map(str::trim).filter(|s| !s.is_empty()) {
+    match list.get("agency_code") {
         Some(code) => Ok(Some(org::directory::agency_by_code(c, code)?.map(|a| a.id))),
         None => Ok(None),
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use kernel::compliance::{self, Active, Evaluation, Pack, Within};
 use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
+use kernel::listing::ListQuery;
 use kernel::permissions::{Access, Scope, Visible};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use org::directory::AgencyRef;
@@ -172,6 +173,16 @@ pub async fn evaluate(
             .collect();
     let scores = score_views(&r);
     Ok((findings, scores))
+}
+
+/// The findings a list's `rule` and `record_id` filters keep.
+pub fn matching(found: Vec<FindingView>, q: &ListQuery) -> Vec<FindingView> {
+    let (rule, record) = (q.get("rule"), q.get("record_id"));
+    found
+        .into_iter()
+        .filter(|f| rule.is_none_or(|r| f.rule.eq_ignore_ascii_case(r)))
+        .filter(|f| record.is_none_or(|r| f.record_id == r))
+        .collect()
 }
 
 /// What `ctx` may see: the findings and scores of one agency when `narrow` names one it may

@@ -10,6 +10,7 @@ use db::schema::{
 };
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
+use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 use sso::{ClientId, SecurityLevel};
 
@@ -121,38 +122,22 @@ pub fn app_names(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(Applicati
         .load(c)
 }
 
-/// Filters of the application list.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct AppFilter {
-    /// Name contains.
-    pub q: Option<String>,
-    /// Owner agency.
-    pub agency_id: Option<String>,
-    /// Owner agency by its code (where there are too many agencies to pick from a list).
-    pub agency_code: Option<String>,
-    /// Registration status.
-    pub status: Option<String>,
-    /// Lifecycle.
-    pub lifecycle: Option<String>,
-}
-
-/// A page of the applications the principal may see, and the total. `agency` is the owner the
-/// filter resolved to (an agency code becomes an id before asking here); `Some(None)` means the
-/// filter named an agency that does not exist, which matches nothing.
+/// A page of the applications the principal may see (or all, for a download), and the total.
+/// `agency` is the owner the filter resolved to (an agency code becomes an id before asking
+/// here); `Some(None)` means the filter named an agency that does not exist, which matches
+/// nothing.
 pub fn app_list(
     c: &mut DbConn,
     visible: &Visible,
-    f: &AppFilter,
+    list: &ListQuery,
     agency: Option<Option<AgencyId>>,
-    limit: i64,
-    offset: i64,
 ) -> QueryResult<(Vec<ApplicationRow>, i64)> {
     let build = || {
         let mut q = applications::table.into_boxed();
         if let Visible::Only(ids) = visible {
             q = q.filter(applications::agency_id.eq_any(ids.clone()));
         }
-        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = list.get("q") {
             q = q.filter(
                 db::dialect::lower(applications::name)
                     .like(db::dialect::contains_pattern(text))
@@ -164,21 +149,25 @@ pub fn app_list(
             Some(None) => q = q.filter(applications::id.is_null()),
             None => {}
         }
-        if let Some(s) = f.status.as_deref().and_then(Status::parse) {
+        if let Some(s) = list.choice::<Status>("status") {
             q = q.filter(applications::status.eq(s));
         }
-        if let Some(l) = f.lifecycle.as_deref().and_then(Lifecycle::parse) {
+        if let Some(l) = list.choice::<Lifecycle>("lifecycle") {
             q = q.filter(applications::lifecycle.eq(l));
         }
         q
     };
     let total = build().count().get_result(c)?;
-    let rows = build()
-        .order((applications::name.asc(), applications::id.asc()))
-        .limit(limit)
-        .offset(offset)
-        .select(ApplicationRow::as_select())
-        .load(c)?;
+    let rows = db::sorted!(
+        build(),
+        list.descending,
+        applications::name,
+        applications::id
+    )
+    .limit(list.limit())
+    .offset(list.offset())
+    .select(ApplicationRow::as_select())
+    .load(c)?;
     Ok((rows, total))
 }
 

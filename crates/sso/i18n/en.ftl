@@ -108,3 +108,4 @@ event-user-roles = Roles changed
 event-user-disable = Account disabled
 event-user-enable = Account enabled again
 event-user-password_change = Password changed
+sso-client-id = Client ID (client_id)

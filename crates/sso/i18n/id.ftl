@@ -108,3 +108,4 @@ event-user-roles = Peran diubah
 event-user-disable = Akun dinonaktifkan
 event-user-enable = Akun diaktifkan kembali
 event-user-password_change = Kata sandi diganti
+sso-client-id = ID klien (client_id)

@@ -91,6 +91,7 @@ fn router() -> Router<AppState> {
             "/sso/clients",
             get(pages::client_list::show).post(pages::client_list::submit),
         )
+        .route("/sso/clients/new", get(pages::client_list::new))
         .route("/sso/clients/{id}", get(pages::client_show::show))
         .route(
             "/sso/clients/{id}/assurance",

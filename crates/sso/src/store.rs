@@ -6,6 +6,7 @@ use db::DbConn;
 use db::schema::{sso_clients, sso_codes, sso_settings, sso_tokens};
 use diesel::prelude::*;
 use kernel::ids::{AgencyId, UserId};
+use kernel::listing::ListQuery;
 
 use crate::clients::ClientId;
 use crate::mfa::SecurityLevel;
@@ -146,6 +147,28 @@ pub fn client(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClientRow>> {
         .select(ClientRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// A page of the clients the list asks for, and the total.
+pub fn client_list(conn: &mut DbConn, list: &ListQuery) -> QueryResult<(Vec<ClientRow>, i64)> {
+    let build = || {
+        let mut q = sso_clients::table.into_boxed();
+        if let Some(text) = list.get("q") {
+            q = q.filter(
+                db::dialect::lower(sso_clients::name)
+                    .like(db::dialect::contains_pattern(text))
+                    .escape('\\'),
+            );
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let rows = db::sorted!(build(), list.descending, sso_clients::name, sso_clients::id)
+        .limit(list.limit())
+        .offset(list.offset())
+        .select(ClientRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// Every client, by name.

@@ -2,6 +2,7 @@
 //! as the Dinas manages it.
 
 pub mod account;
+pub mod account_list;
 pub mod lang;
 pub mod person_account;
 pub mod sign_out;

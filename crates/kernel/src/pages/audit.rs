@@ -1,58 +1,103 @@
-//! `GET /audit`: the auditor's view of the trail, filtered and paged.
+//! `GET /audit`: the auditor's view of the trail, filtered, paged and downloadable.
 
-use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
 
 use crate::audit::{self, AuditEvent, AuditFilter};
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::extract::Paging;
-use crate::layout::{Chrome, render};
+use crate::layout::Chrome;
+use crate::listing::{self, Cell, Column, Export, List, respond};
 use crate::permissions::{Access, Scope};
 use crate::state::AppState;
 
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    chrome: Chrome,
-    events: Vec<AuditEvent>,
-    filter: AuditFilter,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-}
+/// The audit trail as a list, on its page and in the API.
+pub const LIST: List<AuditEvent> = List {
+    path: "/audit",
+    filters: &[
+        listing::text("action", "audit-action"),
+        listing::text("actor", "audit-actor"),
+        listing::text("record_type", "audit-record-type"),
+        listing::text("record_id", "audit-record-id"),
+    ],
+    sorts: &["seq"],
+    default_sort: "-seq",
+    columns: &[
+        Column {
+            label: "audit-seq",
+            sort: Some("seq"),
+            cell: |e, _| Cell::text(e.seq.to_string()),
+        },
+        Column {
+            label: "audit-at",
+            sort: None,
+            cell: |e, _| Cell::text(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+        },
+        Column {
+            label: "audit-actor",
+            sort: None,
+            cell: |e, _| Cell::text(&e.actor),
+        },
+        Column {
+            label: "audit-action",
+            sort: None,
+            cell: |e, _| Cell::code(&e.action),
+        },
+        Column {
+            label: "audit-record",
+            sort: None,
+            cell: |e, _| Cell::text(format!("{} {}", e.record_type, e.record_id)),
+        },
+        Column {
+            label: "audit-summary",
+            sort: None,
+            cell: |e, _| Cell::data(&e.summary),
+        },
+    ],
+    export: Some(Export {
+        stem: "jejak-audit",
+        header: || {
+            vec![
+                "seq",
+                "at_utc",
+                "actor",
+                "action",
+                "record_type",
+                "record_id",
+                "agency_id",
+                "summary",
+                "hash",
+            ]
+        },
+        row: |e| {
+            vec![
+                e.seq.to_string(),
+                e.at.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+                e.actor.clone(),
+                e.action.clone(),
+                e.record_type.clone(),
+                e.record_id.clone(),
+                e.agency_id.clone().unwrap_or_default(),
+                e.summary.clone(),
+                e.hash.clone(),
+            ]
+        },
+    }),
+};
 
 /// Lists events, newest first.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(filter): Query<AuditFilter>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
-    let f = filter.clone();
+    let q = LIST.read(raw.as_deref())?;
+    let (filter, limit, offset) = (AuditFilter::of(&q), q.limit(), q.offset());
     let (events, total) = state
-        .read(move |conn| Ok(audit::list(conn, &f, paging.per_page, paging.offset())?))
+        .read(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
         .await?;
-    let query = serde_urlencoded::to_string([
-        ("action", filter.action.clone().unwrap_or_default()),
-        ("actor", filter.actor.clone().unwrap_or_default()),
-        (
-            "record_type",
-            filter.record_type.clone().unwrap_or_default(),
-        ),
-    ])
-    .unwrap_or_default();
-    let page = AuditPage {
-        chrome: Chrome::new(&state, &ctx, "audit-title"),
-        events,
-        filter,
-        total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query,
-    };
-    Ok(render(&page)?.into_response())
+    respond(&LIST, &q, &events, || {
+        Ok(LIST.view(Chrome::new(&state, &ctx, "audit-title"), &q, &events, total))
+    })
 }

@@ -87,19 +87,6 @@ impl From<AgencyInput> for AgencyDraft {
     }
 }
 
-/// A page of agencies.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgencyPage {
-    /// The agencies.
-    pub items: Vec<Agency>,
-    /// How many match in all.
-    pub total: i64,
-    /// This page (from 1).
-    pub page: i64,
-    /// Rows per page.
-    pub per_page: i64,
-}
-
 /// A person as the API shows them: the NIK only masked.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Person {
@@ -190,19 +177,6 @@ impl PersonInput {
             },
         ))
     }
-}
-
-/// A page of people.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PersonPage {
-    /// The people.
-    pub items: Vec<Person>,
-    /// How many match in all.
-    pub total: i64,
-    /// This page (from 1).
-    pub page: i64,
-    /// Rows per page.
-    pub per_page: i64,
 }
 
 /// The result of an import.

@@ -1,87 +1,87 @@
-//! `GET /agencies`: the agency list, filtered, sorted, paged, exportable as CSV.
+//! `GET /agencies`: the agency list, filtered, sorted, paged, and downloadable in the columns
+//! the import reads back.
 
-use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use kernel::extract::Paging;
-use kernel::layout::{Chrome, render};
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use kernel::layout::Chrome;
+use kernel::listing::{self, Cell, Column, Export, List, respond};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppResult, AppState, Ctx};
-use serde::Deserialize;
 
-use crate::store::{self, AgencyFilter, AgencyRow};
+use crate::model::AgencyKind;
+use crate::store::{self, AgencyRow};
 
-#[derive(Template)]
-#[template(path = "agencies.html")]
-struct AgencyList {
-    chrome: Chrome,
-    rows: Vec<AgencyRow>,
-    filter: AgencyFilter,
-    kinds: Vec<(String, String)>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-    can_write: bool,
-}
-
-/// `?format=csv` asks for the whole filtered list as a file.
-#[derive(Debug, Deserialize)]
-pub struct Format {
-    /// `csv` or nothing.
-    pub format: Option<String>,
-}
+/// The agency list, on its page and in the API.
+pub const LIST: List<AgencyRow> = List {
+    path: "/agencies",
+    filters: &[
+        listing::search(),
+        listing::choice::<AgencyKind>("kind", "agency-kind", "agency-kind-"),
+    ],
+    sorts: &["name", "code"],
+    default_sort: "name",
+    columns: &[
+        Column {
+            label: "agency-code",
+            sort: Some("code"),
+            cell: |a, _| Cell::code(&a.code),
+        },
+        Column {
+            label: "agency-name",
+            sort: Some("name"),
+            cell: |a, _| {
+                Cell::link(&a.name, format!("/agencies/{}", a.id)).badge(a.is_dinas, "Dinas")
+            },
+        },
+        Column {
+            label: "agency-kind",
+            sort: None,
+            cell: |a, tr| Cell::text(tr.tp("agency-kind-", a.kind)),
+        },
+        Column {
+            label: "agency-egov-unit",
+            sort: None,
+            cell: |a, _| Cell::maybe(a.egov_unit.as_deref()),
+        },
+    ],
+    export: Some(Export {
+        stem: "agencies",
+        header: || crate::import::AGENCY_COLUMNS.to_vec(),
+        row: |a| {
+            vec![
+                a.name.clone(),
+                a.code.clone(),
+                a.kind.as_str().to_owned(),
+                if a.is_dinas { "1" } else { "0" }.to_owned(),
+                a.egov_unit.clone().unwrap_or_default(),
+            ]
+        },
+    }),
+};
 
 /// Lists agencies.
 pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(filter): Query<AgencyFilter>,
-    Query(format): Query<Format>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
-    if let Some(format) = format.format.clone() {
-        let f = filter.clone();
-        let (rows, _) = state
-            .read(move |c| Ok(store::agency_list(c, &f, i64::MAX, 0)?))
-            .await?;
-        return file_response(&format, &rows);
-    }
-    let f = filter.clone();
+    let q = LIST.read(raw.as_deref())?;
+    let query = q.clone();
     let (rows, total) = state
-        .read(move |c| Ok(store::agency_list(c, &f, paging.per_page, paging.offset())?))
+        .read(move |c| Ok(store::agency_list(c, &query)?))
         .await?;
-    let query = serde_urlencoded::to_string([
-        ("q", filter.q.clone().unwrap_or_default()),
-        ("kind", filter.kind.clone().unwrap_or_default()),
-        ("sort", filter.sort.clone().unwrap_or_default()),
-    ])
-    .unwrap_or_default();
-    let page = AgencyList {
-        kinds: super::agency_kinds(ctx.tr()),
-        chrome: Chrome::new(&state, &ctx, "agencies-title"),
-        rows,
-        filter,
-        total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query,
-        can_write: ctx.can(&crate::AGENCIES, Access::Write, Scope::Region),
-    };
-    Ok(render(&page)?.into_response())
-}
-
-fn file_response(format: &str, rows: &[AgencyRow]) -> AppResult<Response> {
-    let lines = rows.iter().map(|r| {
-        let dinas = if r.is_dinas { "1" } else { "0" };
-        vec![
-            r.name.as_str(),
-            &r.code,
-            r.kind.as_str(),
-            dinas,
-            r.egov_unit.as_deref().unwrap_or(""),
-        ]
-    });
-    kernel::export::download(format, "agencies", &crate::import::AGENCY_COLUMNS, lines)
+    respond(&LIST, &q, &rows, || {
+        let tr = ctx.tr();
+        let can_write = ctx.can(&crate::AGENCIES, Access::Write, Scope::Region);
+        Ok(LIST
+            .view(
+                Chrome::new(&state, &ctx, "agencies-title"),
+                &q,
+                &rows,
+                total,
+            )
+            .action(can_write, "/agencies/new", tr.t("agency-new-title"), true)
+            .action(can_write, "/import", tr.t("import-title"), false))
+    })
 }

@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use kernel::layout::{Chrome, render};
-use kernel::permissions::{Access, Scope, Visible};
+use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use crate::api::agency_id;
-use crate::store::{self, AgencyRow, PersonFilter, PersonRow};
+use crate::store::{self, AgencyRow, PersonRow};
 
 #[derive(Template)]
 #[template(path = "agency.html")]
@@ -39,16 +39,12 @@ pub async fn handler(
 ) -> AppResult<Response> {
     ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let id = agency_id(&id)?;
-    let may_see_people = ctx.can(&crate::AGENCIES, Access::Read, Scope::Agency(id));
+    let may_see_people = ctx.can(&crate::PEOPLE, Access::Read, Scope::Agency(id));
     let (agency, people) = state
         .read(move |c| {
             let agency = store::agency_find(c, id)?.ok_or(AppError::NotFound)?;
             let people = if may_see_people {
-                let f = PersonFilter {
-                    agency: Some(id.to_string()),
-                    ..Default::default()
-                };
-                Some(store::person_list(c, &Visible::All, &f, 200, 0)?)
+                Some(store::people_of(c, id, 200)?)
             } else {
                 None
             };

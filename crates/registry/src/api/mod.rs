@@ -278,19 +278,6 @@ impl From<ItemRow> for PlanItemRecord {
     }
 }
 
-/// A page of applications.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ApplicationPage {
-    /// This page.
-    pub items: Vec<ApplicationRecord>,
-    /// Matching in all.
-    pub total: i64,
-    /// Page number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-}
-
 /// One application with its documents and history.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApplicationDetail {

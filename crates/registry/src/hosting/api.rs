@@ -2,20 +2,22 @@
 //! `GET /api/v1/hosting-requests/{id}` and `POST /api/v1/hosting-requests/{id}/{action}`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use kernel::extract::{ApiJson, Paging};
+use kernel::extract::ApiJson;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::pages::{DecisionForm, ListQuery, readable, take};
+use super::pages::{DecisionForm, readable, take};
 use chrono::NaiveDateTime;
 use kernel::ids::AgencyId;
 
 use super::store::{self, HostingRow};
 use super::{Decision, HostingDraft, HostingRequestId, Status, service};
 use crate::inventory::ServerId;
-use crate::inventory::api::Page;
+use kernel::listing::Page;
+
+use super::pages::LIST;
 use crate::model::ApplicationId;
 
 /// A hosting request as the API shows it.
@@ -75,32 +77,25 @@ impl From<HostingRow> for HostingRecord {
 
 /// Lists the requests the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/hosting-requests", tag = "registry",
-    params(("status" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
-    responses((status = 200, body = Page<HostingRecord>), (status = 401)))]
+    params(("status" = Option<String>, Query), ("sort" = Option<String>, Query, description = "-created (newest first, the default) or created"),
+           ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, body = Page<HostingRecord>), (status = 400), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Page<HostingRecord>>> {
     let visible = ctx.visible(&crate::HOSTING)?;
+    let q = LIST.read_api(raw.as_deref())?;
+    let query = q.clone();
     let (rows, total) = state
-        .read(move |c| {
-            Ok(store::list(
-                c,
-                &visible,
-                q.status.as_deref(),
-                paging.per_page,
-                paging.offset(),
-            )?)
-        })
+        .read(move |c| Ok(store::list(c, &visible, &query)?))
         .await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(|(r, ..)| r.into()).collect(),
+    Ok(LIST.json(
+        &q,
+        rows.into_iter().map(|(r, ..)| r.into()).collect(),
         total,
-        page: paging.page,
-        per_page: paging.per_page,
-    }))
+    ))
 }
 
 /// Asks for hosting in the Dinas's data center for one of the caller's applications.

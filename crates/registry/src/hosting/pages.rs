@@ -5,32 +5,20 @@
 use super::HostingRequestId;
 use crate::inventory::ServerId;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::extract::{PageForm, Paging};
+use kernel::extract::PageForm;
 use kernel::form::{FormSpec, Submitted, choice, text};
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
+use kernel::listing::{self, Cell, Column, Export, List, Tone, respond};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use super::store::{self, HostingRow};
 use super::{Decision, HostingDraft, Status, service};
-
-#[derive(Template)]
-#[template(path = "hosting_list.html")]
-struct ListPage {
-    chrome: Chrome,
-    rows: Vec<(HostingRow, String, String, Option<String>)>,
-    status: String,
-    statuses: Vec<(String, String)>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-}
 
 #[derive(Template)]
 #[template(path = "hosting_form.html")]
@@ -55,12 +43,97 @@ struct ShowPage {
     errors: FormErrors,
 }
 
-/// `?status=`.
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    /// Only requests in this status.
-    pub status: Option<String>,
+/// A request with its agency's code, its application's name and its server's name.
+pub type Listed = (HostingRow, String, String, Option<String>);
+
+fn status_tone(s: Status) -> Tone {
+    match s {
+        Status::Approved => Tone::Green,
+        Status::Rejected => Tone::Red,
+        Status::Withdrawn => Tone::Grey,
+        Status::Submitted => Tone::Tag,
+    }
 }
+
+/// The hosting requests, on their page and in the API: newest first.
+pub const LIST: List<Listed> = List {
+    path: "/registry/hosting",
+    filters: &[listing::choice::<Status>(
+        "status",
+        "app-status",
+        "hosting-status-",
+    )],
+    sorts: &["created"],
+    default_sort: "-created",
+    columns: &[
+        Column {
+            label: "app-agency",
+            sort: None,
+            cell: |(_, code, ..), _| Cell::code(code),
+        },
+        Column {
+            label: "hosting-application",
+            sort: None,
+            cell: |(r, _, app, _), _| Cell::link(app, format!("/registry/hosting/{}", r.id)),
+        },
+        Column {
+            label: "hosting-resources",
+            sort: None,
+            cell: |(r, ..), _| {
+                Cell::text(format!(
+                    "{} vCPU · {} GB · {} GB",
+                    r.cpu_cores, r.memory_gb, r.storage_gb
+                ))
+            },
+        },
+        Column {
+            label: "app-status",
+            sort: None,
+            cell: |(r, ..), tr| {
+                Cell::tag(tr.tp("hosting-status-", r.status), status_tone(r.status))
+            },
+        },
+        Column {
+            label: "hosting-server",
+            sort: None,
+            cell: |(.., server), _| Cell::maybe(server.as_deref()),
+        },
+        Column {
+            label: "hosting-asked",
+            sort: Some("created"),
+            cell: |(r, ..), _| Cell::text(r.created_at.format("%Y-%m-%d").to_string()),
+        },
+    ],
+    export: Some(Export {
+        stem: "hosting",
+        header: || {
+            vec![
+                "agency_code",
+                "application",
+                "cpu_cores",
+                "memory_gb",
+                "storage_gb",
+                "status",
+                "server",
+                "created_at",
+                "id",
+            ]
+        },
+        row: |(r, code, app, server)| {
+            vec![
+                code.clone(),
+                app.clone(),
+                r.cpu_cores.to_string(),
+                r.memory_gb.to_string(),
+                r.storage_gb.to_string(),
+                r.status.as_str().to_owned(),
+                server.clone().unwrap_or_default(),
+                r.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.id.to_string(),
+            ]
+        },
+    }),
+};
 
 /// The request form's fields.
 const HOSTING_FORM: FormSpec = FormSpec {
@@ -85,36 +158,40 @@ const DECISION_FORM: FormSpec = FormSpec {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let visible = ctx.visible(&crate::HOSTING)?;
-    let status = q.status.unwrap_or_default();
-    let s = status.clone();
+    let q = LIST.read(raw.as_deref())?;
+    let query = q.clone();
     let (rows, total) = state
         .read(move |c| {
-            let (rows, total) =
-                store::list(c, &visible, Some(&s), paging.per_page, paging.offset())?;
-            let rows = crate::agencies::with_codes(c, rows, |(r, ..)| r.agency_id)?
+            let (rows, total) = store::list(c, &visible, &query)?;
+            let rows: Vec<Listed> = crate::agencies::with_codes(c, rows, |(r, ..)| r.agency_id)?
                 .into_iter()
                 .map(|((r, app, server), code)| (r, code, app, server))
-                .collect::<Vec<_>>();
+                .collect();
             Ok((rows, total))
         })
         .await?;
-    let tr = ctx.tr();
-    let query = serde_urlencoded::to_string([("status", status.as_str())]).unwrap_or_default();
-    let page = ListPage {
-        chrome: Chrome::new(&state, &ctx, "hosting-title"),
-        rows,
-        status,
-        statuses: kernel::layout::choices_of::<Status>(tr, "hosting-status-"),
-        total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query,
-    };
-    Ok(render(&page)?.into_response())
+    respond(&LIST, &q, &rows, || {
+        let tr = ctx.tr();
+        let chrome = Chrome::new(&state, &ctx, "hosting-title");
+        let tabs = crate::inventory::pages::Tabs {
+            chrome: &chrome,
+            path: "hosting",
+        }
+        .render()?;
+        Ok(LIST
+            .view(chrome, &q, &rows, total)
+            .above(tabs)
+            .intro(tr.t("hosting-intro"))
+            .action(
+                ctx.can_write_any(&crate::HOSTING),
+                "/registry/hosting/new",
+                tr.t("hosting-new-title"),
+                true,
+            ))
+    })
 }
 
 /// The applications a person may ask hosting for: those of the agencies they act for.

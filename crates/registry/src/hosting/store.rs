@@ -5,6 +5,7 @@ use db::DbConn;
 use db::schema::{applications, hosting_requests, servers};
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
+use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
 use super::{Hosting, HostingRequestId, Status};
@@ -48,14 +49,8 @@ pub struct HostingRow {
 /// A request with its application's name and its server's name, for lists.
 pub type Listed = (HostingRow, String, Option<String>);
 
-/// Requests visible, pending first then newest; one page and the total.
-pub fn list(
-    c: &mut DbConn,
-    v: &Visible,
-    status: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<Listed>, i64)> {
+/// Requests visible, newest first (or as the list asks); one page and the total.
+pub fn list(c: &mut DbConn, v: &Visible, list: &ListQuery) -> QueryResult<(Vec<Listed>, i64)> {
     let build = || {
         let mut q = hosting_requests::table
             .inner_join(applications::table)
@@ -64,25 +59,26 @@ pub fn list(
         if let Visible::Only(ids) = v {
             q = q.filter(hosting_requests::agency_id.eq_any(ids.clone()));
         }
-        if let Some(s) = status.and_then(Status::parse) {
+        if let Some(s) = list.choice::<Status>("status") {
             q = q.filter(hosting_requests::status.eq(s));
         }
         q
     };
     let total = build().count().get_result(c)?;
-    let rows = build()
-        .order((
-            hosting_requests::created_at.desc(),
-            hosting_requests::id.desc(),
-        ))
-        .limit(limit)
-        .offset(offset)
-        .select((
-            HostingRow::as_select(),
-            applications::name,
-            servers::name.nullable(),
-        ))
-        .load(c)?;
+    let rows = db::sorted!(
+        build(),
+        list.descending,
+        hosting_requests::created_at,
+        hosting_requests::id
+    )
+    .limit(list.limit())
+    .offset(list.offset())
+    .select((
+        HostingRow::as_select(),
+        applications::name,
+        servers::name.nullable(),
+    ))
+    .load(c)?;
     Ok((rows, total))
 }
 

@@ -3,10 +3,11 @@
 //! `PUT /api/v1/servers/{id}/applications`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use kernel::extract::{ApiJson, Paging};
+use kernel::extract::ApiJson;
 use kernel::ids::AgencyId;
+use kernel::listing::Page;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::entity::{Entity, Servers};
-use super::pages::ListQuery;
 use super::store::{DeviceRow, ServerRow, VendorRow};
 use super::{DeviceId, DeviceKind, ServerId, ServerKind, Site, VendorId, service};
 use crate::model::{ApplicationId, Funding};
@@ -187,44 +187,19 @@ impl From<ServerRow> for ServerRecord {
     }
 }
 
-/// A page of records.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    /// This page.
-    pub items: Vec<T>,
-    /// Matching in all.
-    pub total: i64,
-    /// Page number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-}
-
 /// Lists the visible records.
 pub async fn list<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Page<E::Out>>> {
     let visible = ctx.visible(&crate::INVENTORY)?;
+    let q = E::LISTING.read_api(raw.as_deref())?;
+    let query = q.clone();
     let (rows, total) = state
-        .read(move |c| {
-            Ok(E::list(
-                c,
-                &visible,
-                q.q.as_deref(),
-                paging.per_page,
-                paging.offset(),
-            )?)
-        })
+        .read(move |c| Ok(E::list(c, &visible, &query)?))
         .await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    }))
+    Ok(E::LISTING.json(&q, rows.into_iter().map(Into::into).collect(), total))
 }
 
 /// Records one for the agency named in the body.
@@ -357,10 +332,11 @@ macro_rules! documented {
 
             /// Lists them.
             #[utoipa::path(get, path = concat!("/api/v1/", $path), tag = "registry",
-                params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
-                responses((status = 200, body = Page<$row>), (status = 401)))]
-            pub async fn list(s: State<AppState>, c: Ctx, p: Paging, q: Query<ListQuery>) -> AppResult<Json<Page<$row>>> {
-                super::list::<$entity>(s, c, p, q).await
+                params(("q" = Option<String>, Query), ("sort" = Option<String>, Query, description = "name (the default); -name for descending"),
+                       ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+                responses((status = 200, body = Page<$row>), (status = 400), (status = 401)))]
+            pub async fn list(s: State<AppState>, c: Ctx, q: RawQuery) -> AppResult<Json<Page<$row>>> {
+                super::list::<$entity>(s, c, q).await
             }
             /// Records one.
             #[utoipa::path(post, path = concat!("/api/v1/", $path), tag = "registry", request_body = $draft,

@@ -5,9 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use db::DbConn;
 use diesel::QueryResult;
 use kernel::audit::Actor;
+use kernel::i18n::Tr;
+use kernel::listing::{self, Cell, Column, Export, List, ListQuery};
 use kernel::permissions::Visible;
 use kernel::{AppError, AppResult};
 use serde::Serialize;
@@ -16,6 +19,7 @@ use serde::de::DeserializeOwned;
 use kernel::ids::{AgencyId, Choice};
 
 use super::api::{DeviceRecord, ServerRecord, VendorRecord};
+use super::export;
 use super::store::{self, DeviceRow, ServerRow, VendorRow};
 use super::{
     DeviceDraft, DeviceId, DeviceKind, ServerDraft, ServerId, ServerKind, Site, VendorDraft,
@@ -59,6 +63,26 @@ fn names<E: Choice>() -> Vec<&'static str> {
     E::all().iter().map(|v| v.name()).collect()
 }
 
+/// The agency column every inventory list starts with.
+const fn agency_column<R>() -> Column<(R, String)> {
+    Column {
+        label: "app-agency",
+        sort: None,
+        cell: agency_cell::<R>,
+    }
+}
+
+fn agency_cell<R>((_, code): &(R, String), _: Tr) -> Cell {
+    Cell::code(code)
+}
+
+fn date(d: Option<NaiveDate>) -> Cell {
+    Cell::text(
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    )
+}
+
 /// A page of records, and how many match in all.
 pub type Listed<R> = (Vec<R>, i64);
 
@@ -78,8 +102,8 @@ pub trait Entity: Send + Sync + 'static {
     const RECORD: &'static str;
     /// The form's fields in order (the agency comes first and is not listed).
     const FIELDS: &'static [Spec];
-    /// The fields shown as list columns.
-    const LIST: &'static [&'static str];
+    /// The list of them, on its page and in the API.
+    const LISTING: List<(Self::Row, String)>;
     /// Read-only columns an export adds after the fields (an import ignores them).
     const EXTRA: &'static [&'static str] = &[];
 
@@ -95,14 +119,9 @@ pub trait Entity: Send + Sync + 'static {
     fn name(r: &Self::Row) -> &str;
     /// One stored record.
     fn find(c: &mut DbConn, id: Self::Id) -> QueryResult<Option<Self::Row>>;
-    /// A page of the visible records matching `q`, and the total.
-    fn list(
-        c: &mut DbConn,
-        v: &Visible,
-        q: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Listed<Self::Row>>;
+    /// A page of the visible records the list asks for (or all, for a download), and the
+    /// total.
+    fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<Self::Row>>;
     /// Validates and stores (`id`: update), recording the change.
     fn save(
         c: &mut DbConn,
@@ -138,8 +157,40 @@ impl Entity for Vendors {
         f("training_given", Input::Check),
         f("warranty_until", Input::Date),
     ];
-    const LIST: &'static [&'static str] =
-        &["name", "contract_number", "contract_end", "warranty_until"];
+    const LISTING: List<(VendorRow, String)> = List {
+        path: "/registry/vendors",
+        filters: &[listing::search()],
+        sorts: &["name", "contract_end"],
+        default_sort: "name",
+        columns: &[
+            agency_column(),
+            Column {
+                label: "vendors-name",
+                sort: Some("name"),
+                cell: |(r, _), _| Cell::link(&r.name, format!("/registry/vendors/{}", r.id)),
+            },
+            Column {
+                label: "vendors-contract_number",
+                sort: None,
+                cell: |(r, _), _| Cell::text(&r.contract_number),
+            },
+            Column {
+                label: "vendors-contract_end",
+                sort: Some("contract_end"),
+                cell: |(r, _), _| date(Some(r.contract_end)),
+            },
+            Column {
+                label: "vendors-warranty_until",
+                sort: None,
+                cell: |(r, _), _| date(r.warranty_until),
+            },
+        ],
+        export: Some(Export {
+            stem: "vendors",
+            header: export::columns::<Vendors>,
+            row: export::line::<Vendors>,
+        }),
+    };
 
     fn parse_id(text: &str) -> Option<VendorId> {
         VendorId::parse(text)
@@ -159,14 +210,8 @@ impl Entity for Vendors {
     fn find(c: &mut DbConn, id: VendorId) -> QueryResult<Option<VendorRow>> {
         store::vendor_find(c, id)
     }
-    fn list(
-        c: &mut DbConn,
-        v: &Visible,
-        q: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Listed<VendorRow>> {
-        store::vendor_list(c, v, q, limit, offset)
+    fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<VendorRow>> {
+        store::vendor_list(c, v, q)
     }
     fn save(
         c: &mut DbConn,
@@ -199,8 +244,45 @@ impl Entity for Devices {
         f("last_maintained_on", Input::Date),
         f("retired", Input::Check),
     ];
-    const LIST: &'static [&'static str] =
-        &["name", "kind", "serial", "location", "last_maintained_on"];
+    const LISTING: List<(DeviceRow, String)> = List {
+        path: "/registry/devices",
+        filters: &[listing::search()],
+        sorts: &["name", "last_maintained_on"],
+        default_sort: "name",
+        columns: &[
+            agency_column(),
+            Column {
+                label: "devices-name",
+                sort: Some("name"),
+                cell: |(r, _), _| Cell::link(&r.name, format!("/registry/devices/{}", r.id)),
+            },
+            Column {
+                label: "devices-kind",
+                sort: None,
+                cell: |(r, _), tr| Cell::text(tr.tp("device-kind-", r.kind)),
+            },
+            Column {
+                label: "devices-serial",
+                sort: None,
+                cell: |(r, _), _| Cell::maybe(r.serial.as_deref()),
+            },
+            Column {
+                label: "devices-location",
+                sort: None,
+                cell: |(r, _), _| Cell::text(&r.location),
+            },
+            Column {
+                label: "devices-last_maintained_on",
+                sort: Some("last_maintained_on"),
+                cell: |(r, _), _| date(r.last_maintained_on),
+            },
+        ],
+        export: Some(Export {
+            stem: "devices",
+            header: export::columns::<Devices>,
+            row: export::line::<Devices>,
+        }),
+    };
 
     fn parse_id(text: &str) -> Option<DeviceId> {
         DeviceId::parse(text)
@@ -220,14 +302,8 @@ impl Entity for Devices {
     fn find(c: &mut DbConn, id: DeviceId) -> QueryResult<Option<DeviceRow>> {
         store::device_find(c, id)
     }
-    fn list(
-        c: &mut DbConn,
-        v: &Visible,
-        q: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Listed<DeviceRow>> {
-        store::device_list(c, v, q, limit, offset)
+    fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<DeviceRow>> {
+        store::device_list(c, v, q)
     }
     fn save(
         c: &mut DbConn,
@@ -256,14 +332,50 @@ impl Entity for Servers {
         f("storage_gb", Input::Number),
         f("retired", Input::Check),
     ];
-    const LIST: &'static [&'static str] = &[
-        "name",
-        "kind",
-        "site",
-        "rack_or_cluster",
-        "cpu_cores",
-        "memory_gb",
-    ];
+    const LISTING: List<(ServerRow, String)> = List {
+        path: "/registry/servers",
+        filters: &[listing::search()],
+        sorts: &["name"],
+        default_sort: "name",
+        columns: &[
+            agency_column(),
+            Column {
+                label: "servers-name",
+                sort: Some("name"),
+                cell: |(r, _), _| Cell::link(&r.name, format!("/registry/servers/{}", r.id)),
+            },
+            Column {
+                label: "servers-kind",
+                sort: None,
+                cell: |(r, _), tr| Cell::text(tr.tp("server-kind-", r.kind)),
+            },
+            Column {
+                label: "servers-site",
+                sort: None,
+                cell: |(r, _), tr| Cell::text(tr.tp("server-site-", r.site)),
+            },
+            Column {
+                label: "servers-rack_or_cluster",
+                sort: None,
+                cell: |(r, _), _| Cell::text(&r.rack_or_cluster),
+            },
+            Column {
+                label: "servers-cpu_cores",
+                sort: None,
+                cell: |(r, _), _| Cell::text(r.cpu_cores.to_string()),
+            },
+            Column {
+                label: "servers-memory_gb",
+                sort: None,
+                cell: |(r, _), _| Cell::text(r.memory_gb.to_string()),
+            },
+        ],
+        export: Some(Export {
+            stem: "servers",
+            header: export::columns::<Servers>,
+            row: export::line::<Servers>,
+        }),
+    };
 
     fn parse_id(text: &str) -> Option<ServerId> {
         ServerId::parse(text)
@@ -283,14 +395,8 @@ impl Entity for Servers {
     fn find(c: &mut DbConn, id: ServerId) -> QueryResult<Option<ServerRow>> {
         store::server_find(c, id)
     }
-    fn list(
-        c: &mut DbConn,
-        v: &Visible,
-        q: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Listed<ServerRow>> {
-        store::server_list(c, v, q, limit, offset)
+    fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<ServerRow>> {
+        store::server_list(c, v, q)
     }
     fn save(
         c: &mut DbConn,
@@ -343,7 +449,7 @@ impl Entity for Applications {
         f("feature_confirmation", Input::Check),
         f("feature_offer_choice", Input::Check),
     ];
-    const LIST: &'static [&'static str] = &["name", "kind", "lifecycle"];
+    const LISTING: List<(Self::Row, String)> = crate::pages::app_list::LIST;
     const EXTRA: &'static [&'static str] = &["status"];
 
     fn parse_id(text: &str) -> Option<ApplicationId> {
@@ -364,18 +470,9 @@ impl Entity for Applications {
     fn find(c: &mut DbConn, id: ApplicationId) -> QueryResult<Option<Self::Row>> {
         crate::store::app_find(c, id)
     }
-    fn list(
-        c: &mut DbConn,
-        v: &Visible,
-        q: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Listed<Self::Row>> {
-        let filter = crate::store::AppFilter {
-            q: q.map(str::to_owned),
-            ..Default::default()
-        };
-        crate::store::app_list(c, v, &filter, None, limit, offset)
+    fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<Self::Row>> {
+        let agency = crate::agencies::filter(c, q)?;
+        crate::store::app_list(c, v, q, agency)
     }
     /// A new application is recorded as a draft; a correction follows the review's rules.
     fn save(

@@ -1,9 +1,6 @@
 //! The inventory's lists as CSV or XLSX, in the columns an import reads back: `agency_code`,
 //! the form's fields, and `id` (so an exported sheet, corrected and imported, updates in place).
 
-use axum::response::Response;
-use kernel::AppResult;
-
 use super::entity::{Entity, values};
 
 /// The columns of an export or import of `E`.
@@ -15,26 +12,17 @@ pub fn columns<E: Entity>() -> Vec<&'static str> {
         .collect()
 }
 
-/// The rows as one record each, in [`columns`] order.
-pub fn lines<E: Entity>(rows: &[(E::Row, String)]) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|(r, code)| {
-            let v = values(r);
-            std::iter::once(code.clone())
-                .chain(
-                    E::FIELDS
-                        .iter()
-                        .map(|s| s.name)
-                        .chain(E::EXTRA.iter().copied())
-                        .map(|name| v.get(name).cloned().unwrap_or_default()),
-                )
-                .chain(std::iter::once(E::id(r).to_string()))
-                .collect()
-        })
+/// One record in [`columns`] order.
+pub fn line<E: Entity>((r, code): &(E::Row, String)) -> Vec<String> {
+    let v = values(r);
+    std::iter::once(code.clone())
+        .chain(
+            E::FIELDS
+                .iter()
+                .map(|s| s.name)
+                .chain(E::EXTRA.iter().copied())
+                .map(|name| v.get(name).cloned().unwrap_or_default()),
+        )
+        .chain(std::iter::once(E::id(r).to_string()))
         .collect()
-}
-
-/// The download in `format`.
-pub fn download<E: Entity>(format: &str, rows: &[(E::Row, String)]) -> AppResult<Response> {
-    kernel::export::download(format, E::PATH, &columns::<E>(), lines::<E>(rows))
 }

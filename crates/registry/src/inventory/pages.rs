@@ -7,21 +7,21 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::compliance::Within;
-use kernel::extract::Paging;
 use kernel::form::Submitted;
 use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, choices, render};
+use kernel::listing::respond;
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use super::entity::{Entity, Input, draft_from, values};
-use super::{export, service, store};
+use super::{service, store};
 use crate::findings::{self, FindingView};
 
 /// One field as the form shows it.
@@ -36,29 +36,6 @@ pub struct FieldView {
     pub value: String,
     /// Choices of a select.
     pub options: Vec<(String, String)>,
-}
-
-/// One list cell.
-pub struct Cell {
-    /// Shown text.
-    pub text: String,
-}
-
-#[derive(Template)]
-#[template(path = "inventory_list.html")]
-struct ListPage {
-    chrome: Chrome,
-    path: &'static str,
-    intro: String,
-    new_label: String,
-    headers: Vec<String>,
-    rows: Vec<(String, String, Vec<Cell>)>,
-    q: String,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-    can_add: bool,
 }
 
 #[derive(Template)]
@@ -84,25 +61,8 @@ pub struct Hosted {
     pub apps: Vec<(String, String, bool)>,
 }
 
-/// `?q=&format=`.
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    /// Search text.
-    pub q: Option<String>,
-    /// `csv` or `xlsx` for a download.
-    pub format: Option<String>,
-}
-
 fn label(tr: Tr, path: &str, field: &str) -> String {
     tr.t(&format!("{path}-{field}"))
-}
-
-fn cell(tr: Tr, input: Input, value: &str) -> String {
-    match input {
-        Input::Choice(_, prefix) if !value.is_empty() => tr.tp(prefix, value),
-        Input::Check => tr.t(if value.is_empty() { "no" } else { "yes" }),
-        _ => value.to_owned(),
-    }
 }
 
 fn can_write_somewhere(ctx: &Ctx) -> bool {
@@ -115,70 +75,50 @@ fn can_write_somewhere(ctx: &Ctx) -> bool {
         })
 }
 
-/// The list of one kind of record (or its export).
+/// The inventory's tabs, above each of its lists.
+#[derive(Template)]
+#[template(path = "inventory_tabs.html")]
+pub struct Tabs<'a> {
+    /// The page's shell (for its language).
+    pub chrome: &'a Chrome,
+    /// The current tab.
+    pub path: &'a str,
+}
+
+/// The list of one kind of record (or its download).
 pub async fn list<E: Entity>(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(lq): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let visible = ctx.visible(&crate::INVENTORY)?;
-    if let Some(format) = lq.format.as_deref() {
-        let q = lq.q.clone();
-        let rows = state
-            .read(move |c| {
-                let (rows, _) = E::list(c, &visible, q.as_deref(), i64::MAX, 0)?;
-                Ok(crate::agencies::with_codes(c, rows, E::agency)?)
-            })
-            .await?;
-        return export::download::<E>(format, &rows);
-    }
-    let q = lq.q.clone();
+    let q = E::LISTING.read(raw.as_deref())?;
+    let query = q.clone();
     let (rows, total) = state
         .read(move |c| {
-            let (rows, total) =
-                E::list(c, &visible, q.as_deref(), paging.per_page, paging.offset())?;
+            let (rows, total) = E::list(c, &visible, &query)?;
             Ok((crate::agencies::with_codes(c, rows, E::agency)?, total))
         })
         .await?;
-    let tr = ctx.tr();
-    let specs: Vec<_> = E::LIST
-        .iter()
-        .filter_map(|n| E::FIELDS.iter().find(|s| s.name == *n))
-        .collect();
-    let headers = std::iter::once(tr.t("app-agency"))
-        .chain(specs.iter().map(|s| label(tr, E::PATH, s.name)))
-        .collect();
-    let rows = rows
-        .iter()
-        .map(|(r, code)| {
-            let v = values(r);
-            let cells = specs
-                .iter()
-                .map(|s| Cell {
-                    text: cell(tr, s.input, v.get(s.name).map_or("", String::as_str)),
-                })
-                .collect();
-            (E::id(r).to_string(), code.clone(), cells)
-        })
-        .collect();
-    let q = lq.q.unwrap_or_default();
-    let query = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
-    let page = ListPage {
-        chrome: Chrome::new(&state, &ctx, &format!("{}-title", E::PATH)),
-        path: E::PATH,
-        intro: tr.t(&format!("{}-intro", E::PATH)),
-        new_label: tr.t(&format!("{}-new-title", E::PATH)),
-        headers,
-        rows,
-        q,
-        total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query,
-        can_add: can_write_somewhere(&ctx),
-    };
-    Ok(render(&page)?.into_response())
+    respond(&E::LISTING, &q, &rows, || {
+        let tr = ctx.tr();
+        let chrome = Chrome::new(&state, &ctx, &format!("{}-title", E::PATH));
+        let tabs = Tabs {
+            chrome: &chrome,
+            path: E::PATH,
+        }
+        .render()?;
+        Ok(E::LISTING
+            .view(chrome, &q, &rows, total)
+            .above(tabs)
+            .intro(tr.t(&format!("{}-intro", E::PATH)))
+            .action(
+                can_write_somewhere(&ctx),
+                &format!("/registry/{}/new", E::PATH),
+                tr.t(&format!("{}-new-title", E::PATH)),
+                true,
+            ))
+    })
 }
 
 struct Form<I> {

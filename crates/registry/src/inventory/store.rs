@@ -5,6 +5,7 @@ use db::DbConn;
 use db::schema::{application_servers, applications, devices, servers, vendors};
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
+use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
 use super::{Device, DeviceId, DeviceKind, Server, ServerId, ServerKind, Site, Vendor, VendorId};
@@ -148,16 +149,14 @@ pub struct ServerRow {
 pub fn vendor_list(
     c: &mut DbConn,
     v: &Visible,
-    q: Option<&str>,
-    limit: i64,
-    offset: i64,
+    list: &ListQuery,
 ) -> QueryResult<(Vec<VendorRow>, i64)> {
     let build = || {
         let mut query = vendors::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(vendors::agency_id.eq_any(ids));
         }
-        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(t) = list.get("q") {
             let p = db::dialect::contains_pattern(t);
             query = query.filter(
                 db::dialect::lower(vendors::name)
@@ -171,10 +170,20 @@ pub fn vendor_list(
         query
     };
     let total = build().count().get_result(c)?;
-    let rows = build()
-        .order((vendors::name.asc(), vendors::id.asc()))
-        .limit(limit)
-        .offset(offset)
+    let q = build();
+    let q = match list.sort {
+        "contract_end" => db::sorted!(
+            q,
+            list.descending,
+            vendors::contract_end,
+            vendors::name,
+            vendors::id
+        ),
+        _ => db::sorted!(q, list.descending, vendors::name, vendors::id),
+    };
+    let rows = q
+        .limit(list.limit())
+        .offset(list.offset())
         .select(VendorRow::as_select())
         .load(c)?;
     Ok((rows, total))
@@ -184,16 +193,14 @@ pub fn vendor_list(
 pub fn device_list(
     c: &mut DbConn,
     v: &Visible,
-    q: Option<&str>,
-    limit: i64,
-    offset: i64,
+    list: &ListQuery,
 ) -> QueryResult<(Vec<DeviceRow>, i64)> {
     let build = || {
         let mut query = devices::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(devices::agency_id.eq_any(ids));
         }
-        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(t) = list.get("q") {
             let p = db::dialect::contains_pattern(t);
             query = query.filter(
                 db::dialect::lower(devices::name)
@@ -205,10 +212,20 @@ pub fn device_list(
         query
     };
     let total = build().count().get_result(c)?;
-    let rows = build()
-        .order((devices::name.asc(), devices::id.asc()))
-        .limit(limit)
-        .offset(offset)
+    let q = build();
+    let q = match list.sort {
+        "last_maintained_on" => db::sorted!(
+            q,
+            list.descending,
+            devices::last_maintained_on,
+            devices::name,
+            devices::id
+        ),
+        _ => db::sorted!(q, list.descending, devices::name, devices::id),
+    };
+    let rows = q
+        .limit(list.limit())
+        .offset(list.offset())
         .select(DeviceRow::as_select())
         .load(c)?;
     Ok((rows, total))
@@ -218,16 +235,14 @@ pub fn device_list(
 pub fn server_list(
     c: &mut DbConn,
     v: &Visible,
-    q: Option<&str>,
-    limit: i64,
-    offset: i64,
+    list: &ListQuery,
 ) -> QueryResult<(Vec<ServerRow>, i64)> {
     let build = || {
         let mut query = servers::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
             query = query.filter(servers::agency_id.eq_any(ids));
         }
-        if let Some(t) = q.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(t) = list.get("q") {
             query = query.filter(
                 db::dialect::lower(servers::name)
                     .like(db::dialect::contains_pattern(t))
@@ -237,10 +252,9 @@ pub fn server_list(
         query
     };
     let total = build().count().get_result(c)?;
-    let rows = build()
-        .order((servers::name.asc(), servers::id.asc()))
-        .limit(limit)
-        .offset(offset)
+    let rows = db::sorted!(build(), list.descending, servers::name, servers::id)
+        .limit(list.limit())
+        .offset(list.offset())
         .select(ServerRow::as_select())
         .load(c)?;
     Ok((rows, total))

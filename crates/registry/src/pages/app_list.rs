@@ -1,102 +1,115 @@
-//! `GET /registry/applications`: the applications a person may see, filtered, paged and
-//! exportable as CSV.
+//! `GET /registry/applications`: the applications a person may see, filtered, paged, and
+//! downloadable in the columns an import reads back.
 
-use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use kernel::extract::Paging;
-use kernel::layout::{Chrome, choices_of, render};
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use kernel::layout::Chrome;
+use kernel::listing::{self, Cell, Column, Export, List, Tone, respond};
 use kernel::{AppResult, AppState, Ctx};
-use serde::Deserialize;
 
 use crate::agencies;
+use crate::inventory::entity::Applications;
+use crate::inventory::export;
 use crate::model::{Lifecycle, Status};
-use crate::store::{self, AppFilter, ApplicationRow};
+use crate::store::{self, ApplicationRow};
 
-#[derive(Template)]
-#[template(path = "applications.html")]
-struct AppList {
-    chrome: Chrome,
-    rows: Vec<(ApplicationRow, String)>,
-    filter: AppFilter,
-    agencies: Option<Vec<(String, String)>>,
-    statuses: Vec<(String, String)>,
-    lifecycles: Vec<(String, String)>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-    can_register: bool,
+/// An application with its agency's code.
+pub type Listed = (ApplicationRow, String);
+
+/// How a registration status looks in a list.
+pub fn status_tone(s: Status) -> Tone {
+    match s {
+        Status::Approved => Tone::Green,
+        Status::Rejected | Status::Returned => Tone::Red,
+        Status::Withdrawn => Tone::Grey,
+        Status::Draft | Status::Submitted => Tone::Tag,
+    }
 }
 
-/// `?format=csv` or `xlsx` asks for the whole filtered list as a file (in the columns an import
-/// reads back).
-#[derive(Debug, Deserialize)]
-pub struct Format {
-    /// `csv` or nothing.
-    pub format: Option<String>,
-}
+/// The application list, on its page and in the API.
+pub const LIST: List<Listed> = List {
+    path: "/registry/applications",
+    filters: &[
+        listing::search(),
+        listing::agency("agency_id", "app-agency"),
+        listing::text("agency_code", "app-agency-code"),
+        listing::choice::<Status>("status", "app-status", "app-status-"),
+        listing::choice::<Lifecycle>("lifecycle", "app-lifecycle", "app-lifecycle-"),
+    ],
+    sorts: &["name"],
+    default_sort: "name",
+    columns: &[
+        Column {
+            label: "app-agency",
+            sort: None,
+            cell: |(_, code), _| Cell::code(code),
+        },
+        Column {
+            label: "app-name",
+            sort: Some("name"),
+            cell: |(a, _), _| Cell::link(&a.name, format!("/registry/applications/{}", a.id)),
+        },
+        Column {
+            label: "app-kind",
+            sort: None,
+            cell: |(a, _), tr| Cell::text(tr.tp("app-kind-", a.kind)),
+        },
+        Column {
+            label: "app-lifecycle",
+            sort: None,
+            cell: |(a, _), tr| Cell::text(tr.tp("app-lifecycle-", a.lifecycle)),
+        },
+        Column {
+            label: "app-status",
+            sort: None,
+            cell: |(a, _), tr| Cell::tag(tr.tp("app-status-", a.status), status_tone(a.status)),
+        },
+    ],
+    export: Some(Export {
+        stem: "applications",
+        header: export::columns::<Applications>,
+        row: export::line::<Applications>,
+    }),
+};
 
 /// Lists applications.
 pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
-    paging: Paging,
-    Query(filter): Query<AppFilter>,
-    Query(format): Query<Format>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let visible = ctx.visible(&crate::APPLICATIONS)?;
-    let can_register = ctx.can_write_any(&crate::APPLICATIONS);
-    if let Some(format) = format.format.as_deref() {
-        let (f, v) = (filter.clone(), visible.clone());
-        let rows = state
-            .read(move |c| {
-                let agency = agencies::filter(c, f.agency_id.as_deref(), f.agency_code.as_deref())?;
-                let (rows, _) = store::app_list(c, &v, &f, agency, i64::MAX, 0)?;
-                Ok(agencies::with_codes(c, rows, |r| r.agency_id)?)
-            })
-            .await?;
-        return crate::inventory::export::download::<crate::inventory::entity::Applications>(
-            format, &rows,
-        );
-    }
-    let (f, v) = (filter.clone(), visible.clone());
-    let (rows, total, agencies) = state
+    let q = LIST.read(raw.as_deref())?;
+    let (query, v) = (q.clone(), visible.clone());
+    let (rows, total, picker) = state
         .read(move |c| {
-            let agency = agencies::filter(c, f.agency_id.as_deref(), f.agency_code.as_deref())?;
-            let (rows, total) =
-                store::app_list(c, &v, &f, agency, paging.per_page, paging.offset())?;
+            let agency = agencies::filter(c, &query)?;
+            let (rows, total) = store::app_list(c, &v, &query, agency)?;
             let rows = agencies::with_codes(c, rows, |r| r.agency_id)?;
             // A national register has thousands of agencies: then the filter takes a code.
             let picker = agencies::picker(c, &v)?;
             Ok((rows, total, picker))
         })
         .await?;
-    let query = serde_urlencoded::to_string([
-        ("q", filter.q.clone().unwrap_or_default()),
-        ("agency_id", filter.agency_id.clone().unwrap_or_default()),
-        (
-            "agency_code",
-            filter.agency_code.clone().unwrap_or_default(),
-        ),
-        ("status", filter.status.clone().unwrap_or_default()),
-        ("lifecycle", filter.lifecycle.clone().unwrap_or_default()),
-    ])
-    .unwrap_or_default();
-    let tr = ctx.tr();
-
-    let page = AppList {
-        chrome: Chrome::new(&state, &ctx, "apps-title"),
-        rows,
-        filter,
-        agencies,
-        statuses: choices_of::<Status>(tr, "app-status-"),
-        lifecycles: choices_of::<Lifecycle>(tr, "app-lifecycle-"),
-        total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query,
-        can_register,
-    };
-    Ok(render(&page)?.into_response())
+    respond(&LIST, &q, &rows, || {
+        let tr = ctx.tr();
+        let has_picker = picker.is_some();
+        Ok(LIST
+            .view(Chrome::new(&state, &ctx, "apps-title"), &q, &rows, total)
+            .intro(tr.t("apps-intro"))
+            .choices("agency_id", picker)
+            .hide("agency_code", has_picker)
+            .action(
+                ctx.can_write_any(&crate::APPLICATIONS),
+                "/registry/applications/new",
+                tr.t("app-new-title"),
+                true,
+            )
+            .action(
+                ctx.can_write_any(&crate::APPLICATIONS),
+                "/registry/import?kind=applications",
+                tr.t("import-inventory-title"),
+                false,
+            ))
+    })
 }

@@ -3,13 +3,13 @@
 //! narrow to one; an agency sees its own score and open findings.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use kernel::compliance::Within;
 use kernel::layout::{Chrome, render};
+use kernel::listing::{self, Export, List};
 use kernel::permissions::Visible;
 use kernel::{AppResult, AppState, Ctx};
-use serde::Deserialize;
 
 use crate::findings::{self, FindingView, ScoreView};
 
@@ -42,35 +42,33 @@ const SHOWN_FINDINGS: usize = 500;
 /// Most agencies in the chart and table (the worst first).
 const SHOWN_AGENCIES: usize = 40;
 
-/// `?agency_id=` narrows the Dinas's view to one agency.
-#[derive(Debug, Deserialize)]
-pub struct Narrow {
-    /// Agency.
-    pub agency_id: Option<String>,
-    /// `csv` or `xlsx`: every finding as a file.
-    pub format: Option<String>,
-}
-
-/// Shows findings and scores.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<Narrow>,
-) -> AppResult<Response> {
-    let visible = ctx.visible(&crate::FINDINGS)?;
-    let agency = q.agency_id.unwrap_or_default();
-    let narrow = Some(agency.as_str()).filter(|a| !a.is_empty());
-    let (mut found, scores) = match (&visible, narrow) {
-        // The Dinas narrowed to one agency: that agency's findings, beside the region's
-        // ranking (scores alone, without the region's findings).
-        (Visible::All, Some(_)) => {
-            let (found, _) = findings::for_reader(&state, &ctx, narrow).await?;
-            (found, findings::scores(&state, Within::Region).await?)
-        }
-        _ => findings::for_reader(&state, &ctx, narrow).await?,
-    };
-    if let Some(format) = q.format.as_deref() {
-        let lines = found.iter().map(|f| {
+/// The findings as a list: `?agency_id=` narrows the Dinas's view to one agency; the page,
+/// the API and the download read the same filters.
+pub const FINDINGS: List<FindingView> = List {
+    path: "/compliance",
+    filters: &[
+        listing::agency("agency_id", "app-agency"),
+        listing::text("rule", "compliance-rule"),
+        listing::text("record_id", "compliance-record"),
+    ],
+    sorts: &[],
+    default_sort: "",
+    // The page shows findings as a report beside the ranking, not as a plain table.
+    columns: &[],
+    export: Some(Export {
+        stem: "temuan-kepatuhan",
+        header: || {
+            vec![
+                "agency_code",
+                "rule",
+                "statement",
+                "citation",
+                "record_type",
+                "record",
+                "record_id",
+            ]
+        },
+        row: |f| {
             vec![
                 f.agency_code.clone().unwrap_or_default(),
                 f.rule.clone(),
@@ -80,17 +78,33 @@ pub async fn show(
                 f.label.clone(),
                 f.record_id.clone(),
             ]
-        });
-        let columns = [
-            "agency_code",
-            "rule",
-            "statement",
-            "citation",
-            "record_type",
-            "record",
-            "record_id",
-        ];
-        return kernel::export::download(format, "temuan-kepatuhan", &columns, lines);
+        },
+    }),
+};
+
+/// Shows findings and scores.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let visible = ctx.visible(&crate::FINDINGS)?;
+    let q = FINDINGS.read(raw.as_deref())?;
+    let agency = q.get("agency_id").unwrap_or_default().to_owned();
+    let narrow = q.get("agency_id");
+    let (found, scores) = match (&visible, narrow) {
+        // The Dinas narrowed to one agency: that agency's findings, beside the region's
+        // ranking (scores alone, without the region's findings).
+        (Visible::All, Some(_)) => {
+            let (found, _) = findings::for_reader(&state, &ctx, narrow).await?;
+            (found, findings::scores(&state, Within::Region).await?)
+        }
+        _ => findings::for_reader(&state, &ctx, narrow).await?,
+    };
+    let mut found = findings::matching(found, &q);
+    if let Some(format) = q.format {
+        q.check_download(found.len())?;
+        return FINDINGS.download(format, &found);
     }
     let total_findings = found.len();
     found.truncate(SHOWN_FINDINGS);

@@ -1,12 +1,14 @@
-//! `GET/POST /sso/clients`: registered applications, and registering a new one.
+//! `GET /sso/clients`: the registered applications; `GET /sso/clients/new` and
+//! `POST /sso/clients`: registering a new one.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kernel::form::{FormSpec, Submitted, check, choice, text};
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
+use kernel::listing::{self, Cell, Column, List, Tone};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
@@ -15,16 +17,57 @@ use super::client_show;
 use crate::service::{self, ClientDraft};
 use crate::store::{self, ClientRow};
 
+/// The registered applications, on their page and in the API.
+pub const LIST: List<ClientRow> = List {
+    path: "/sso/clients",
+    filters: &[listing::search()],
+    sorts: &["name"],
+    default_sort: "name",
+    columns: &[
+        Column {
+            label: "sso-client-name",
+            sort: Some("name"),
+            cell: |c, _| Cell::link(&c.name, format!("/sso/clients/{}", c.id)),
+        },
+        Column {
+            label: "sso-client-id",
+            sort: None,
+            cell: |c, _| Cell::code(c.id.to_string()),
+        },
+        Column {
+            label: "sso-client-type",
+            sort: None,
+            cell: |c, tr| {
+                Cell::text(tr.t(if c.public {
+                    "sso-client-public"
+                } else {
+                    "sso-client-confidential"
+                }))
+            },
+        },
+        Column {
+            label: "account-status",
+            sort: None,
+            cell: |c, tr| {
+                if c.disabled {
+                    Cell::tag(tr.t("account-disabled"), Tone::Red)
+                } else {
+                    Cell::tag(tr.t("account-active"), Tone::Green)
+                }
+            },
+        },
+    ],
+    export: None,
+};
+
 #[derive(Template)]
-#[template(path = "clients.html")]
-struct ClientList {
+#[template(path = "client_new.html")]
+struct NewClientPage {
     chrome: Chrome,
-    clients: Vec<ClientRow>,
     agencies: Vec<(String, String)>,
     levels: Vec<(String, String)>,
     form: ClientForm,
     errors: FormErrors,
-    can_write: bool,
 }
 
 /// The registration form's fields.
@@ -68,24 +111,51 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-async fn page(
+/// Lists clients.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
+    let q = LIST.read(raw.as_deref())?;
+    let query = q.clone();
+    let (rows, total) = state
+        .read(move |c| Ok(store::client_list(c, &query)?))
+        .await?;
+    let tr = ctx.tr();
+    LIST.view(
+        Chrome::new(&state, &ctx, "sso-clients-title"),
+        &q,
+        &rows,
+        total,
+    )
+    .intro(tr.t("sso-clients-intro"))
+    .action(
+        ctx.can(&crate::CLIENTS, Access::Write, Scope::Region),
+        "/sso/clients/new",
+        tr.t("sso-client-new"),
+        true,
+    )
+    .action(true, "/sso/policy", tr.t("mfa-policy-title"), false)
+    .response()
+}
+
+async fn form_page(
     state: &AppState,
     ctx: &Ctx,
     form: ClientForm,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
-    let (clients, agencies) = state
-        .read(|c| Ok((store::clients(c)?, org::directory::all_agencies(c)?)))
-        .await?;
+    ctx.authorize(&crate::CLIENTS, Access::Write, Scope::Region)?;
+    let agencies = state.read(|c| Ok(org::directory::all_agencies(c)?)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let page = ClientList {
-        chrome: Chrome::new(state, ctx, "sso-clients-title"),
-        clients,
+    let page = NewClientPage {
+        chrome: Chrome::new(state, ctx, "sso-client-new"),
         agencies: agencies
             .into_iter()
             .map(|a| (a.id.to_string(), a.label()))
@@ -93,14 +163,13 @@ async fn page(
         levels: super::client_show::levels(ctx),
         form,
         errors,
-        can_write: ctx.can(&crate::CLIENTS, Access::Write, Scope::Region),
     };
     Ok((status, render(&page)?).into_response())
 }
 
-/// Lists clients.
-pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    page(&state, &ctx, ClientForm::default(), FormErrors::default()).await
+/// The registration form.
+pub async fn new(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    form_page(&state, &ctx, ClientForm::default(), FormErrors::default()).await
 }
 
 /// Registers a client and shows its secret once.
@@ -114,7 +183,7 @@ pub async fn submit(
         .actor();
     if form.stale {
         let errors = CLIENT_FORM.expired(ctx.tr());
-        return page(&state, &ctx, form.values, errors).await;
+        return form_page(&state, &ctx, form.values, errors).await;
     }
     let form = form.values;
     let draft = ClientDraft {
@@ -133,7 +202,7 @@ pub async fn submit(
     {
         Ok((row, secret)) => client_show::page(&state, &ctx, &row.id, secret).await,
         Err(e @ AppError::Validation(_)) => {
-            page(&state, &ctx, form, CLIENT_FORM.errors(&e, ctx.tr())).await
+            form_page(&state, &ctx, form, CLIENT_FORM.errors(&e, ctx.tr())).await
         }
         Err(e) => Err(e),
     }

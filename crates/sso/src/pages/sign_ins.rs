@@ -1,36 +1,45 @@
 //! `GET /account/sign-ins`: a person's own sign-in history and account-security events
 //! (sign-ins, failures, second-factor changes, role changes), read from the audit trail.
 
-use askama::Template;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use chrono::NaiveDateTime;
-use kernel::audit::{self, AuditFilter};
-use kernel::extract::Paging;
-use kernel::layout::{Chrome, render};
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use kernel::audit::{self, AuditEvent, AuditFilter};
+use kernel::layout::Chrome;
+use kernel::listing::{Cell, Column, List, Tone};
 use kernel::{AppResult, AppState, Ctx};
 
-/// One line of the history.
-struct Line {
-    at: NaiveDateTime,
-    /// Translated name of what happened.
-    what: String,
-    /// How (method, step, browser).
-    detail: String,
-    /// A failure, shown in red.
-    failed: bool,
-}
-
-#[derive(Template)]
-#[template(path = "sign_ins.html")]
-struct SignInsPage {
-    chrome: Chrome,
-    lines: Vec<Line>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    query: String,
-}
+/// The account's history: newest first, a page at a time.
+const LIST: List<AuditEvent> = List {
+    path: "/account/sign-ins",
+    filters: &[],
+    sorts: &["at"],
+    default_sort: "-at",
+    columns: &[
+        Column {
+            label: "audit-at",
+            sort: Some("at"),
+            cell: |e, _| Cell::text(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+        },
+        Column {
+            label: "sign-ins-what",
+            sort: None,
+            cell: |e, tr| {
+                let what = tr.tp("event-", e.action.replace('.', "-"));
+                if e.action.ends_with("_failed") {
+                    Cell::tag(what, Tone::Red)
+                } else {
+                    Cell::text(what)
+                }
+            },
+        },
+        Column {
+            label: "sign-ins-detail",
+            sort: None,
+            cell: |e, _| Cell::text(detail(&e.summary)),
+        },
+    ],
+    export: None,
+};
 
 /// The event's details worth showing to its owner.
 fn detail(summary: &str) -> String {
@@ -43,35 +52,33 @@ fn detail(summary: &str) -> String {
 }
 
 /// Lists the events about the signed-in account, newest first.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, paging: Paging) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
     let uid = ctx.require()?.user_id.to_string();
+    let q = LIST.read(raw.as_deref())?;
     let filter = AuditFilter {
         record_type: Some("user".into()),
         record_id: Some(uid),
+        oldest_first: !q.descending,
         ..AuditFilter::default()
     };
+    let (limit, offset) = (q.limit(), q.offset());
     let (events, total) = state
-        .read(move |c| Ok(audit::list(c, &filter, paging.per_page, paging.offset())?))
+        .read(move |c| Ok(audit::list(c, &filter, limit, offset)?))
         .await?;
     let tr = ctx.tr();
-    let lines = events
-        .into_iter()
-        .map(|e| Line {
-            at: e.at,
-            what: tr.tp("event-", e.action.replace('.', "-")),
-            detail: detail(&e.summary),
-            failed: e.action.ends_with("_failed"),
-        })
-        .collect();
-    let page = SignInsPage {
-        chrome: Chrome::new(&state, &ctx, "sign-ins-title"),
-        lines,
+    LIST.view(
+        Chrome::new(&state, &ctx, "sign-ins-title"),
+        &q,
+        &events,
         total,
-        page: paging.page,
-        pages: paging.pages(total),
-        query: String::new(),
-    };
-    Ok(render(&page)?.into_response())
+    )
+    .intro(tr.t("sign-ins-intro"))
+    .action(true, "/account", tr.t("account-title"), false)
+    .response()
 }
 
 #[cfg(test)]
