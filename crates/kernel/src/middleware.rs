@@ -114,9 +114,9 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
     if needs_csrf {
         match check_csrf(req, &csrf).await {
             Ok((r, true)) => req = r,
-            // A page form with a stale token goes on, marked: the gate lets it reach only a
-            // handler that shows the form again and does nothing else.
-            Ok((mut r, false)) if !is_api_path(&path) => {
+            // A signed-in person's page form with a stale token goes on, marked: the gate lets
+            // it reach only a handler that shows the form again and does nothing else.
+            Ok((mut r, false)) if !is_api_path(&path) && principal.is_some() => {
                 r.extensions_mut().insert(crate::form::CsrfMismatch);
                 req = r;
             }

@@ -327,3 +327,62 @@ both! {
         assert!(page.text().await.unwrap().contains("Nilai saringan ini tidak dikenal"));
     }
 }
+
+both! {
+    async fn access_matrix(app) {
+        use test_support::access::{Body, Matrix, form, get, post, put};
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&dinkes.to_string(), "199001012015031001"))).await;
+        let person = person["id"].as_str().unwrap().to_owned();
+        let region = json!({"name": "Kabupaten Sukamaju", "kind": "kabupaten", "domain": "sukamajukab.go.id", "regulation_pack": "KT",
+            "regulation_number": "6", "regulation_year": 2018, "regulation_title": "Penyelenggaraan e-Government",
+            "subdomain_authority": "dinas", "reporting_chain": "agency-dinas-bupati"});
+        let region_form = form(&[("name", "Kabupaten Sukamaju"), ("kind", "kabupaten"), ("domain", "sukamajukab.go.id"), ("regulation_pack", "KT"),
+            ("regulation_number", "6"), ("regulation_year", "2018"), ("regulation_title", "Penyelenggaraan e-Government"),
+            ("subdomain_authority", "dinas"), ("reporting_chain", "agency-dinas-bupati")]);
+        let agency_form = form(&[("name", "Dinas Baru"), ("code", "BARU"), ("kind", "dinas")]);
+        let person_form = form(&[("agency_id", &dinkes.to_string()), ("name", "Rina"), ("kind", "pns"), ("nip", "199202022016032002")]);
+        let agencies_csv = b"name,code,kind\nDinas Pangan,DISPAN,dinas\n".to_vec();
+        let people_csv = b"agency_code,name,kind,nip\nDINKES,Rudi,pns,199303032017033003\n".to_vec();
+        let person_json = person_body(&dinkes.to_string(), "199404042018034004");
+        let writes = vec![
+            put("/api/v1/region", Body::Json(region.clone())),
+            post("/api/v1/agencies", Body::Json(agency_body("BARU"))),
+            post("/api/v1/agencies/import", Body::Raw(agencies_csv.clone())),
+            put(format!("/api/v1/agencies/{dinkes}"), Body::Json(agency_body("DINKES"))),
+            post("/api/v1/people", Body::Json(person_json.clone())),
+            post("/api/v1/people/import", Body::Raw(people_csv.clone())),
+            put(format!("/api/v1/people/{person}"), Body::Json(person_json.clone())),
+            post("/region", region_form.clone()),
+            post("/agencies/new", agency_form.clone()),
+            post(format!("/agencies/{dinkes}/edit"), agency_form.clone()),
+            post("/people/new", person_form.clone()),
+            post(format!("/people/{person}/edit"), person_form.clone()),
+            post("/import/agencies", Body::File(vec![], "file", agencies_csv)),
+            post("/import/people", Body::File(vec![], "file", people_csv)),
+        ];
+        let mut signed_in = vec![
+            get("/api/v1/region"), get("/api/v1/agencies"), get(format!("/api/v1/agencies/{dinkes}")),
+            get("/api/v1/people"), get(format!("/api/v1/people/{person}")),
+            get("/"), get("/region"), get("/agencies"), get("/agencies/new"), get(format!("/agencies/{dinkes}")),
+            get(format!("/agencies/{dinkes}/edit")), get("/people"), get("/people/new"), get(format!("/people/{person}")),
+            get(format!("/people/{person}/edit")), get("/import"),
+        ];
+        signed_in.extend(writes.clone());
+        app.check_access(Matrix {
+            module: org::MODULE,
+            public: &[],
+            signed_in,
+            outsider: disdik,
+            others: vec![
+                get(format!("/api/v1/people/{person}")),
+                put(format!("/api/v1/people/{person}"), Body::Json(person_json)),
+                get(format!("/people/{person}")),
+                get(format!("/people/{person}/edit")),
+                post(format!("/people/{person}/edit"), person_form),
+            ],
+            writes,
+        }).await;
+    }
+}

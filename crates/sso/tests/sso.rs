@@ -895,3 +895,48 @@ both! {
         assert_eq!(clients["total"], 0, "nothing registered: {clients}");
     }
 }
+
+both! {
+    /// Single sign-on keeps no agency's records (clients and the policy are the Dinas's; the
+    /// rest is each person's own), so its matrix checks sign-in and the read-only roles.
+    async fn access_matrix(app) {
+        use test_support::access::{Body, Matrix, form, get, post};
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let body = json!({"name": "SIPD", "redirect_uris": ["https://sipd.sukamajukab.go.id/cb"]});
+        let (s, client) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(body.clone())).await;
+        assert_eq!(s, 201, "{client}");
+        let client = client["client_id"].as_str().unwrap().to_owned();
+        let (_, users) = api(Method::GET, app.url("/api/v1/users?q=admin"), Some(&admin), None).await;
+        let user = users["items"][0]["id"].as_str().unwrap().to_owned();
+        let client_form = form(&[("name", "E-Kinerja"), ("redirect_uris", "https://ekinerja.sukamajukab.go.id/cb")]);
+        let writes = vec![
+            post("/api/v1/sso/clients", Body::Json(body)),
+            post(format!("/api/v1/sso/clients/{client}/secret"), Body::None),
+            post(format!("/api/v1/sso/clients/{client}/disable"), Body::None),
+            post(format!("/api/v1/sso/clients/{client}/enable"), Body::None),
+            post(format!("/api/v1/users/{user}/two-factor/reset"), Body::None),
+            post("/sso/clients", client_form),
+            post(format!("/sso/clients/{client}/assurance"), form(&[("security_level", "tinggi")])),
+            post(format!("/sso/clients/{client}/secret"), Body::None),
+            post(format!("/sso/clients/{client}/status"), form(&[("disabled", "1")])),
+            post("/sso/policy", form(&[("role", "dinas-admin")])),
+        ];
+        let mut signed_in = vec![
+            get("/api/v1/sso/clients"), get("/sso/clients"), get("/sso/clients/new"), get(format!("/sso/clients/{client}")),
+            get("/sso/policy"), get("/account/two-factor"), get("/account/sign-ins"), get("/account/applications"),
+            post("/account/two-factor/confirm", form(&[("code", "123456")])),
+            post("/account/two-factor/recovery-codes", form(&[("code", "123456")])),
+            post("/account/two-factor/disable", form(&[("code", "123456")])),
+            post("/account/applications/disconnect", form(&[("client_id", &client)])),
+        ];
+        signed_in.extend(writes.clone());
+        app.check_access(Matrix {
+            module: sso::MODULE,
+            public: &[],
+            signed_in,
+            outsider: app.agency("DISDIK").await,
+            others: vec![],
+            writes,
+        }).await;
+    }
+}

@@ -6,6 +6,7 @@
 //! a new SQLite file or a new PostgreSQL schema — with request helpers. The [`both!`] macro
 //! instantiates a test once per backend, so every storage test runs on both.
 
+pub mod access;
 pub mod browser;
 
 use std::net::SocketAddr;

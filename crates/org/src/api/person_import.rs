@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use kernel::permissions::{self, Access, Scope};
-use kernel::{AppResult, AppState, Ctx};
+use kernel::{AppError, AppResult, AppState, Ctx};
 
 use super::Imported;
 use crate::import;
@@ -20,6 +20,10 @@ pub async fn handler(
     body: Bytes,
 ) -> AppResult<Json<Imported>> {
     let p = ctx.require()?;
+    // Read-only roles are refused before the file is read (never a report of its lines).
+    if !ctx.can_write_any(&crate::PEOPLE) {
+        return Err(AppError::Forbidden);
+    }
     let (actor, grants) = (p.actor(), p.grants.clone());
     let imported = state
         .write(move |c| {

@@ -107,6 +107,9 @@ pub async fn create(
     ApiJson(body): ApiJson<HostingDraft>,
 ) -> AppResult<(StatusCode, Json<HostingRecord>)> {
     let p = ctx.require()?;
+    if !ctx.can_write_any(&crate::HOSTING) {
+        return Err(AppError::Forbidden);
+    }
     let (actor, grants) = (p.actor(), p.grants.clone());
     let row = state
         .write(move |c| {

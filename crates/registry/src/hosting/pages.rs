@@ -269,6 +269,9 @@ pub async fn create(
     form: Submitted<HostingDraft>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
+    if !ctx.can_write_any(&crate::HOSTING) {
+        return Err(AppError::Forbidden);
+    }
     let (actor, grants) = (p.actor(), p.grants.clone());
     let Submitted {
         values: form,

@@ -69,8 +69,14 @@ struct JobPage {
     href: String,
 }
 
+/// The importer's grants. Only those who may record something may upload: a read-only role
+/// is refused before the file is read.
 fn grants_of(ctx: &Ctx) -> AppResult<Vec<Grant>> {
-    Ok(ctx.require()?.grants.clone())
+    let grants = ctx.require()?.grants.clone();
+    if !(ctx.can_write_any(&crate::INVENTORY) || ctx.can_write_any(&crate::APPLICATIONS)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(grants)
 }
 
 /// Runs the import of `kind`.
