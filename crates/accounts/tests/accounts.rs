@@ -228,3 +228,47 @@ both! {
         assert_eq!(list["total"], 1);
     }
 }
+
+both! {
+    async fn access_matrix(app) {
+        use test_support::access::{Body, Matrix, form, get, post, put};
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&dinkes.to_string(), "198503122010011001"))).await;
+        let person = person["id"].as_str().unwrap().to_owned();
+        let (_, other) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&dinkes.to_string(), "199001012015031001"))).await;
+        let other = other["id"].as_str().unwrap().to_owned();
+        let body = json!({"login": "siti.r", "name": "Siti Rahayu", "password": "a-long-password", "person_id": person,
+                          "roles": [{"role": "wali-data", "agency": dinkes.to_string()}]});
+        let (s, user) = api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 201, "{user}");
+        let user = user["id"].as_str().unwrap().to_owned();
+        let roles = json!({"roles": [{"role": "agency-operator", "agency": dinkes.to_string()}]});
+        let writes = vec![
+            post("/api/v1/users", Body::Json(json!({"login": "budi.s", "name": "Budi", "password": "a-long-password", "roles": []}))),
+            put(format!("/api/v1/users/{user}/roles"), Body::Json(roles)),
+            post(format!("/api/v1/users/{user}/disable"), Body::None),
+            post(format!("/api/v1/users/{user}/enable"), Body::None),
+            post(format!("/people/{other}/account"), form(&[("login", "budi.s"), ("password", "a-long-password"), ("role", "agency-operator")])),
+            post(format!("/people/{person}/roles"), form(&[("role", "ppid-pembantu"), ("agency_id", "")])),
+            post(format!("/people/{person}/roles/remove"), form(&[("role", "wali-data"), ("agency_id", &dinkes.to_string())])),
+            post(format!("/people/{person}/account/status"), form(&[("disabled", "1")])),
+        ];
+        let mut signed_in = vec![
+            get("/api/v1/me"), get("/api/v1/users"), get("/account"), get("/accounts"),
+            get(format!("/people/{person}/account")),
+            post("/account/password", form(&[("current", "x"), ("password", "a-long-password"), ("confirm", "a-long-password")])),
+            post("/account/sessions/end", form(&[("session", "x")])),
+        ];
+        signed_in.extend(writes.clone());
+        app.check_access(Matrix {
+            module: accounts::MODULE,
+            public: &[],
+            signed_in,
+            outsider: disdik,
+            // Account pages answer 403 to every operator, whatever the id: nothing to learn.
+            others: vec![],
+            writes,
+        }).await;
+    }
+}

@@ -11,6 +11,8 @@ use kernel::AppResult;
 use kernel::audit::Actor;
 use kernel::compliance::Pack;
 use kernel::ids::{AgencyId, PersonId};
+use kernel::listing::ListQuery;
+use kernel::permissions::{Access, Capability, Scope, Visible};
 
 use crate::model::{PersonDraft, SubdomainAuthority};
 use crate::store::{self, AgencyRow, PersonRow, RegionRow};
@@ -133,6 +135,65 @@ pub fn all_agencies(conn: &mut DbConn) -> QueryResult<Vec<AgencyRef>> {
 /// How many agencies there are.
 pub fn agency_count(conn: &mut DbConn) -> QueryResult<i64> {
     store::agency_count(conn)
+}
+
+/// Most agencies listed in a filter's picker; past this, the filter takes a code.
+pub const PICKER_MAX: i64 = 300;
+
+/// Each record with its agency's code, in one lookup for the whole page.
+pub fn with_codes<R>(
+    c: &mut DbConn,
+    rows: Vec<R>,
+    agency: impl Fn(&R) -> AgencyId,
+) -> QueryResult<Vec<(R, String)>> {
+    let ids: Vec<AgencyId> = rows.iter().map(&agency).collect();
+    let found = agencies(c, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let code = found
+                .get(&agency(&r))
+                .map(|a| a.code.clone())
+                .unwrap_or_default();
+            (r, code)
+        })
+        .collect())
+}
+
+/// The visible agencies as `(id, "CODE — Name")` for a filter, or `None` when there are too many
+/// to list (a national register has thousands).
+pub fn picker(c: &mut DbConn, visible: &Visible) -> QueryResult<Option<Vec<(String, String)>>> {
+    if agency_count(c)? > PICKER_MAX {
+        return Ok(None);
+    }
+    Ok(Some(
+        all_agencies(c)?
+            .into_iter()
+            .filter(|a| visible.includes(a.id))
+            .map(|a| (a.id.to_string(), a.label()))
+            .collect(),
+    ))
+}
+
+/// The agency a list's filters name: `agency_id`, else `agency_code`. `None`: no agency filter;
+/// `Some(None)`: it names an agency that does not exist (the list is then empty).
+pub fn filter(c: &mut DbConn, list: &ListQuery) -> QueryResult<Option<Option<AgencyId>>> {
+    if let Some(id) = list.agency("agency_id") {
+        return Ok(Some(Some(id)));
+    }
+    match list.get("agency_code") {
+        Some(code) => Ok(Some(agency_by_code(c, code)?.map(|a| a.id))),
+        None => Ok(None),
+    }
+}
+
+/// Of `all`, the agencies the caller may write `cap` records for, as `(id, "CODE — Name")` for
+/// a form's agency choice.
+pub fn writable(all: Vec<AgencyRef>, ctx: &kernel::Ctx, cap: &Capability) -> Vec<(String, String)> {
+    all.into_iter()
+        .filter(|a| ctx.can(cap, Access::Write, Scope::Agency(a.id)))
+        .map(|a| (a.id.to_string(), a.label()))
+        .collect()
 }
 
 /// The agency flagged as the Dinas.

@@ -3,7 +3,6 @@
 //! registration, and the compliance rules over all of it — which, with other contexts' rules,
 //! make up the rule packs of the four regulations.
 
-mod agencies;
 pub mod api;
 pub mod demo;
 pub mod findings;

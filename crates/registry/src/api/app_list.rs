@@ -26,7 +26,7 @@ pub async fn handler(
     let query = q.clone();
     let (rows, total) = state
         .read(move |c| {
-            let agency = crate::agencies::filter(c, &query)?;
+            let agency = org::directory::filter(c, &query)?;
             Ok(store::app_list(c, &visible, &query, agency)?)
         })
         .await?;

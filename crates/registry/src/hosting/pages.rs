@@ -166,7 +166,7 @@ pub async fn list(
     let (rows, total) = state
         .read(move |c| {
             let (rows, total) = store::list(c, &visible, &query)?;
-            let rows: Vec<Listed> = crate::agencies::with_codes(c, rows, |(r, ..)| r.agency_id)?
+            let rows: Vec<Listed> = org::directory::with_codes(c, rows, |(r, ..)| r.agency_id)?
                 .into_iter()
                 .map(|((r, app, server), code)| (r, code, app, server))
                 .collect();

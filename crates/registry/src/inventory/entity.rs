@@ -471,7 +471,7 @@ impl Entity for Applications {
         crate::store::app_find(c, id)
     }
     fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<Self::Row>> {
-        let agency = crate::agencies::filter(c, q)?;
+        let agency = org::directory::filter(c, q)?;
         crate::store::app_list(c, v, q, agency)
     }
     /// A new application is recorded as a draft; a correction follows the review's rules.

@@ -97,7 +97,7 @@ pub async fn list<E: Entity>(
     let (rows, total) = state
         .read(move |c| {
             let (rows, total) = E::list(c, &visible, &query)?;
-            Ok((crate::agencies::with_codes(c, rows, E::agency)?, total))
+            Ok((org::directory::with_codes(c, rows, E::agency)?, total))
         })
         .await?;
     respond(&E::LISTING, &q, &rows, || {
@@ -170,11 +170,7 @@ async fn form_page<E: Entity>(
         .find(|a| a.id.to_string() == agency_id)
         .map(|a| a.label())
         .unwrap_or_default();
-    let agencies = agencies
-        .into_iter()
-        .filter(|a| ctx.can(&crate::INVENTORY, Access::Write, Scope::Agency(a.id)))
-        .map(|a| (a.id.to_string(), a.label()))
-        .collect();
+    let agencies = org::directory::writable(agencies, ctx, &crate::INVENTORY);
     let fields = E::FIELDS
         .iter()
         .map(|s| {

@@ -29,14 +29,6 @@ struct FormPage {
     editing: bool,
 }
 
-/// The agencies a person may register for.
-fn writable_agencies(ctx: &Ctx, all: Vec<org::directory::AgencyRef>) -> Vec<(String, String)> {
-    all.into_iter()
-        .filter(|a| ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Agency(a.id)))
-        .map(|a| (a.id.to_string(), a.label()))
-        .collect()
-}
-
 async fn page(
     state: &AppState,
     ctx: &Ctx,
@@ -78,7 +70,7 @@ async fn page(
         form,
         errors,
         c: Choices::new(ctx.tr()),
-        agencies: writable_agencies(ctx, agencies),
+        agencies: org::directory::writable(agencies, ctx, &crate::APPLICATIONS),
         items,
         clients,
         editing,

@@ -7,11 +7,11 @@ use kernel::layout::Chrome;
 use kernel::listing::{self, Cell, Column, Export, List, Tone, respond};
 use kernel::{AppResult, AppState, Ctx};
 
-use crate::agencies;
 use crate::inventory::entity::Applications;
 use crate::inventory::export;
 use crate::model::{Lifecycle, Status};
 use crate::store::{self, ApplicationRow};
+use org::directory as agencies;
 
 /// An application with its agency's code.
 pub type Listed = (ApplicationRow, String);
