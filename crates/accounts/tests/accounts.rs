@@ -272,3 +272,25 @@ both! {
         }).await;
     }
 }
+
+both! {
+    async fn sign_in_and_language_switch_never_redirect_off_the_site(app) {
+        app.account("budi", Role::Leader, None).await;
+        for evil in ["/\t/evil.example/x", "//evil.example", "/\\evil.example", "https://evil.example/", "/\u{0}/x"] {
+            let browser = app.browser();
+            let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+            let csrf = csrf_of(&page);
+            let resp = browser.post(app.url("/sign-in"))
+                .form(&[("_csrf", csrf.as_str()), ("login", "budi"), ("password", PASSWORD), ("next", evil)])
+                .send().await.unwrap();
+            assert_eq!((resp.status().as_u16(), resp.headers()["location"].to_str().unwrap()), (303, "/"), "{evil:?}");
+            let csrf = csrf_of(&browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap());
+            let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", evil)]).send().await.unwrap();
+            assert_eq!(resp.headers()["location"].to_str().unwrap(), "/", "{evil:?}");
+        }
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "budi").await;
+        let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "id"), ("next", "/registry/applications?page=2")]).send().await.unwrap();
+        assert_eq!(resp.headers()["location"].to_str().unwrap(), "/registry/applications?page=2");
+    }
+}

@@ -83,3 +83,5 @@ error-filter-value = This filter value is not known.
 error-export-too-large = A download holds at most { $max } rows; narrow the filter and download again.
 audit-seq = No.
 audit-record-id = Record ID
+error-import-file = The file cannot be read as CSV or XLSX ({ $detail }).
+error-import-too-large = The file is too large to import at once: at most { $rows } rows and { $columns } columns, and { $mb } MB unpacked. Split it into several files.

@@ -80,3 +80,5 @@ error-filter-value = Nilai saringan ini tidak dikenal.
 error-export-too-large = Unduhan dibatasi { $max } baris; persempit saringan lalu unduh lagi.
 audit-seq = No.
 audit-record-id = ID data
+error-import-file = Berkas tidak dapat dibaca sebagai CSV atau XLSX ({ $detail }).
+error-import-too-large = Berkas terlalu besar untuk diimpor sekaligus: paling banyak { $rows } baris dan { $columns } kolom, dan { $mb } MB setelah diekstrak. Bagi menjadi beberapa berkas.

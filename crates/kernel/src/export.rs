@@ -124,27 +124,109 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
+/// Most data rows an imported file may hold.
+pub const IMPORT_MAX_ROWS: usize = 100_000;
+/// Most columns an imported file may use.
+pub const IMPORT_MAX_COLUMNS: usize = 100;
+/// Most bytes an uploaded workbook may unpack to, all its parts together.
+pub const IMPORT_MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+/// Most parts a workbook may have (a real one has a dozen or two).
+const IMPORT_MAX_PARTS: usize = 1_000;
+
+fn too_large() -> AppError {
+    AppError::Validation(vec![
+        crate::error::FieldError::new("file", "error-import-too-large")
+            .arg("rows", IMPORT_MAX_ROWS)
+            .arg("columns", IMPORT_MAX_COLUMNS)
+            .arg("mb", IMPORT_MAX_UNPACKED / (1024 * 1024)),
+    ])
+}
+
+fn unreadable(detail: String) -> AppError {
+    AppError::BadRequest(
+        crate::error::FieldError::new("file", "error-import-file").arg("detail", detail),
+    )
+}
+
+/// Whether the archive unpacks within [`IMPORT_MAX_UNPACKED`]: every part is inflated into
+/// nothing, counting, and the count stops at the limit — the sizes an archive declares can lie.
+fn check_archive(bytes: &[u8]) -> AppResult<()> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    if zip.len() > IMPORT_MAX_PARTS {
+        return Err(too_large());
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| unreadable(e.to_string()))?;
+        let left = IMPORT_MAX_UNPACKED - total;
+        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(e.to_string()))?;
+        total += n;
+        if total > IMPORT_MAX_UNPACKED {
+            return Err(too_large());
+        }
+    }
+    Ok(())
+}
+
+/// The first sheet's cells as rows, read cell by cell: a cell beyond the row or column limit
+/// stops the reading (a sheet's declared range is never allocated).
+fn xlsx_rows(bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
+    use calamine::{Data, Reader, Xlsx};
+    check_archive(bytes)?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| unreadable("no sheet".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(usize, String)>> = Default::default();
+    let mut width = 0;
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+        let (row, col) = cell.get_position();
+        let col = usize::try_from(col).unwrap_or(usize::MAX);
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        // Formatted but empty cells far away are common and harmless (the unpacked size
+        // bounds how many there can be); a value beyond the limits is not. Row 0 is the header.
+        if text.is_empty() {
+            continue;
+        }
+        if col >= IMPORT_MAX_COLUMNS || usize::try_from(row).map_or(true, |r| r > IMPORT_MAX_ROWS) {
+            return Err(too_large());
+        }
+        width = width.max(col + 1);
+        rows.entry(row).or_default().push((col, text));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| {
+            let mut line = vec![String::new(); width];
+            for (col, text) in cells {
+                if let Some(slot) = line.get_mut(col) {
+                    *slot = text;
+                }
+            }
+            (row as usize + 1, line)
+        })
+        .collect())
+}
+
 /// Reads a CSV (UTF-8, comma or semicolon separated — Indonesian Excel writes semicolons) or
-/// the first sheet of an XLSX workbook, told apart by their first bytes.
+/// the first sheet of an XLSX workbook, told apart by their first bytes. Bounded: at most
+/// [`IMPORT_MAX_ROWS`] rows of [`IMPORT_MAX_COLUMNS`] columns, and a workbook unpacking to at
+/// most [`IMPORT_MAX_UNPACKED`] bytes; past that, a 422 that says the limits. CPU-bound: call it
+/// through [`parse_upload`] from a request.
 pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
-    let bad = |detail: String| {
-        AppError::BadRequest(
-            crate::error::FieldError::new("file", "error-import-file").arg("detail", detail),
-        )
-    };
+    let bad = unreadable;
     // (line, cells): lines as the spreadsheet or text editor numbers them.
     let mut rows: Vec<(usize, Vec<String>)> = if bytes.starts_with(b"PK\x03\x04") {
-        use calamine::{Reader, Xlsx};
-        let mut book: Xlsx<_> =
-            Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| bad("no sheet".into()))?
-            .map_err(|e| bad(e.to_string()))?;
-        let first = range.start().map_or(0, |(r, _)| r as usize);
-        (first + 1..)
-            .zip(range.rows().map(|r| r.iter().map(cell_text).collect()))
-            .collect()
+        xlsx_rows(bytes)?
     } else {
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
             .map_err(|_| bad("not UTF-8".into()))?;
@@ -160,21 +242,32 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let mut out = vec![];
+        // Lines are counted from the last record on, never from the start (which made a
+        // 100,000-row file quadratic).
+        let (bytes, mut seen, mut newlines) = (text.as_bytes(), 0usize, 0usize);
         for rec in r.records() {
             let rec = rec.map_err(|e| bad(e.to_string()))?;
+            if out.len() > IMPORT_MAX_ROWS || rec.len() > IMPORT_MAX_COLUMNS {
+                return Err(too_large());
+            }
             // A record's position can point at blank lines before it; count past them.
             let line = rec
                 .position()
                 .and_then(|p| usize::try_from(p.byte()).ok())
                 .map_or(out.len() + 1, |b| {
-                    let bytes = text.as_bytes();
-                    let (before, after) = bytes.split_at(b.min(bytes.len()));
-                    let blank = after
+                    let b = b.clamp(seen, bytes.len());
+                    newlines += bytes
+                        .get(seen..b)
+                        .map_or(0, |s| s.iter().filter(|c| **c == b'\n').count());
+                    seen = b;
+                    let blank = bytes
+                        .get(b..)
+                        .unwrap_or_default()
                         .iter()
                         .take_while(|c| matches!(c, b'\r' | b'\n'))
                         .filter(|c| **c == b'\n')
                         .count();
-                    before.iter().filter(|c| **c == b'\n').count() + blank + 1
+                    newlines + blank + 1
                 });
             out.push((
                 line,
@@ -199,6 +292,26 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
     Ok(Table { header, rows })
 }
 
+/// Parsing uploads is CPU work: it runs on the blocking pool, a few at a time (one per core), so
+/// a burst of large files queues instead of starving every other request.
+static PARSERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
+/// Runs `parse` (reading an upload, or fetching a stored one and reading it) off the request
+/// threads, at most one per core at a time.
+pub async fn parse_upload<T: Send + 'static>(
+    parse: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let _permit = PARSERS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(parse)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
 /// A spreadsheet cell as the text a person typed: whole numbers without `.0`, dates as
 /// `YYYY-MM-DD`.
 fn cell_text(c: &calamine::Data) -> String {
@@ -217,6 +330,70 @@ fn cell_text(c: &calamine::Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused_as_too_large(r: AppResult<Table>) -> bool {
+        matches!(r, Err(AppError::Validation(e)) if e.first().is_some_and(|e| e.key == "error-import-too-large"))
+    }
+
+    /// A workbook with a header and one value at (row, col).
+    fn sparse_workbook(row: u32, col: u16) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "name").unwrap();
+        sheet.write_string(row, col, "x").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_tiny_workbook_naming_the_last_cell_is_refused_without_allocating_the_sheet() {
+        let bomb = sparse_workbook(1_048_575, 16_383);
+        assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
+        let started = std::time::Instant::now();
+        assert!(refused_as_too_large(read_table(&bomb)));
+        assert!(started.elapsed().as_secs() < 2);
+        assert!(refused_as_too_large(read_table(&sparse_workbook(5, 100))));
+        assert!(refused_as_too_large(read_table(&sparse_workbook(
+            100_001, 0
+        ))));
+        // Within the limits, far-apart cells read as rows of the used width.
+        let t = read_table(&sparse_workbook(99_999, 3)).unwrap();
+        assert_eq!(
+            t.rows,
+            [(
+                100_000,
+                vec![String::new(), String::new(), String::new(), "x".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_after_unpacking_no_more_than_the_limit() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflate = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", deflate).unwrap();
+        let spaces = vec![b' '; 1024 * 1024];
+        for _ in 0..65 {
+            zip.write_all(&spaces).unwrap();
+        }
+        let bomb = zip.finish().unwrap().into_inner();
+        assert!(bomb.len() < 1_000_000, "{} bytes", bomb.len());
+        assert!(refused_as_too_large(read_table(&bomb)));
+    }
+
+    #[test]
+    fn a_csv_past_the_limits_is_refused() {
+        let wide = format!("{}\n", vec!["a"; IMPORT_MAX_COLUMNS + 1].join(","));
+        assert!(refused_as_too_large(read_table(wide.as_bytes())));
+        let long = format!("name\n{}", "x\n".repeat(IMPORT_MAX_ROWS + 1));
+        assert!(refused_as_too_large(read_table(long.as_bytes())));
+        let fits = format!("name\n{}", "x\n".repeat(IMPORT_MAX_ROWS));
+        assert_eq!(
+            read_table(fits.as_bytes()).unwrap().rows.len(),
+            IMPORT_MAX_ROWS
+        );
+    }
 
     #[test]
     fn an_export_reads_back_as_the_same_table() {

@@ -237,7 +237,6 @@ import-running = Importing… this page refreshes itself.
 inv-import-done = Done: { $count } rows imported.
 import-see = See the list
 import-nothing-kept = Nothing was kept. Correct the rows above and upload again.
-error-import-file = The file cannot be read as CSV or XLSX ({ $detail }).
 error-import-column = Unknown column. Known columns: { $columns }.
 error-import-unknown-id = No record with this id in that agency.
 error-application-unknown = Unknown application, or not this agency's.

@@ -237,7 +237,6 @@ import-running = Sedang mengimpor… halaman ini diperbarui sendiri.
 inv-import-done = Selesai: { $count } baris diimpor.
 import-see = Lihat daftar
 import-nothing-kept = Tidak ada yang disimpan. Perbaiki baris di atas lalu unggah lagi.
-error-import-file = Berkas tidak dapat dibaca sebagai CSV atau XLSX ({ $detail }).
 error-import-column = Kolom tidak dikenal. Kolom yang dikenal: { $columns }.
 error-import-unknown-id = Tidak ada data dengan id ini di perangkat daerah tersebut.
 error-application-unknown = Aplikasi tidak dikenal atau bukan milik perangkat daerah ini.

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::export::{Table, read_table};
+use kernel::export::{Table, parse_upload, read_table};
 use kernel::ids::AgencyId;
 use kernel::jobs::{self, JobFuture, JobId, JobRun, NewJob, Outcome, Progress};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -196,7 +196,8 @@ pub async fn preview(
         let e = AppError::Validation(vec![FieldError::new("file", "error-import-no-file")]);
         return page(&state, &ctx, kind, fail(e), None).await;
     };
-    let table = match read_table(&bytes) {
+    let upload = bytes.clone();
+    let table = match parse_upload(move || read_table(&upload)).await {
         Ok(t) => t,
         Err(e) => return page(&state, &ctx, kind, fail(e), None).await,
     };
@@ -265,13 +266,7 @@ async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
         .map_err(|e| AppError::Internal(format!("import job payload: {e}")))?;
     let dir = state.config.data_dir.clone();
     let sha = p.sha.clone();
-    // Reading the file is work for a blocking thread, not the async ones.
-    let table = tokio::task::spawn_blocking(move || {
-        let bytes = kernel::blob::get(&dir, &sha)?;
-        read_table(&bytes)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let table = parse_upload(move || read_table(&kernel::blob::get(&dir, &sha)?)).await?;
     let actor = kernel::audit::Actor {
         id: p.actor,
         label: p.label,
@@ -303,12 +298,7 @@ pub async fn confirm(
     }
     let dir = state.config.data_dir.clone();
     let sha = form.sha.clone();
-    let table = tokio::task::spawn_blocking(move || {
-        let bytes = kernel::blob::get(&dir, &sha)?;
-        read_table(&bytes)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let table = parse_upload(move || read_table(&kernel::blob::get(&dir, &sha)?)).await?;
     let payload = serde_json::to_value(ImportJob {
         kind: form.kind.clone(),
         sha: form.sha.clone(),
@@ -417,7 +407,7 @@ pub async fn api(
     if !KINDS.contains(&kind.as_str()) {
         return Err(AppError::NotFound);
     }
-    let table = read_table(&body)?;
+    let table = parse_upload(move || read_table(&body)).await?;
     let imported = if q.dry_run {
         state
             .dry_run(move |c| run_kind(c, &actor, &kind, &table, &grants, None))
