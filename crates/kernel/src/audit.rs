@@ -90,6 +90,35 @@ pub fn event_hash(e: &AuditEvent) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
+/// Most characters of an event's actor, action, record type and record id.
+pub const LABEL_MAX: usize = 200;
+/// Most bytes of an event's summary; a longer one is kept as its start and its size.
+pub const SUMMARY_MAX: usize = 64 * 1024;
+
+/// Text cut to `max` characters (marked with `…`) and stripped of control characters: the
+/// trail is append-only, so nothing unbounded may reach it.
+fn bounded(text: &str, max: usize) -> String {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    if clean.chars().count() <= max {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn bounded_summary(summary: &serde_json::Value) -> String {
+    let text = summary.to_string();
+    if text.len() <= SUMMARY_MAX {
+        return text;
+    }
+    serde_json::json!({
+        "truncated_bytes": text.len(),
+        "start": bounded(&text, 1000),
+    })
+    .to_string()
+}
+
 /// Appends an event. Call inside a write transaction (`AppState::write`, `write_tx`), which
 /// already holds the chain lock and moves the chain's head to the last event before it
 /// commits ([`seal`]).
@@ -110,12 +139,12 @@ pub fn record(conn: &mut DbConn, actor: &Actor, change: Change<'_>) -> QueryResu
         seq: seq + 1,
         at,
         actor_id: actor.id.map(|u| u.to_string()),
-        actor: actor.label.clone(),
-        action: change.action.to_owned(),
-        record_type: change.record_type.to_owned(),
-        record_id: change.record_id,
+        actor: bounded(&actor.label, LABEL_MAX),
+        action: bounded(change.action, LABEL_MAX),
+        record_type: bounded(change.record_type, LABEL_MAX),
+        record_id: bounded(&change.record_id, LABEL_MAX),
         agency_id: change.agency.map(|a| a.to_string()),
-        summary: change.summary.to_string(),
+        summary: bounded_summary(&change.summary),
         prev_hash: last_hash,
         hash: String::new(),
     };
@@ -301,6 +330,18 @@ pub fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_reaches_the_trail_is_bounded() {
+        let long = "x".repeat(2_000_000);
+        assert_eq!(bounded(&long, LABEL_MAX).chars().count(), LABEL_MAX);
+        assert_eq!(bounded("budi\u{0}\n", LABEL_MAX), "budi");
+        let summary = bounded_summary(&serde_json::json!({ "name": long }));
+        assert!(summary.len() < 2_000, "{}", summary.len());
+        assert!(summary.contains("truncated_bytes"));
+        let small = serde_json::json!({"after": {"name": "Dinas"}});
+        assert_eq!(bounded_summary(&small), small.to_string());
+    }
 
     fn chain(n: i64) -> Vec<AuditEvent> {
         let mut prev = "0".repeat(64);

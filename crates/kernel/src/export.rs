@@ -276,6 +276,12 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
         }
         out
     };
+    if let Some((line, _)) = rows
+        .iter()
+        .find(|(_, cells)| cells.iter().any(|c| crate::validate::has_control(c)))
+    {
+        return Err(crate::validate::control_error(format!("line {line}")));
+    }
     if rows.is_empty() {
         return Err(bad("empty".into()));
     }

@@ -43,8 +43,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses JSON, naming the path of the first bad field.
+/// Parses JSON, naming the path of the first bad field. The body must be one JSON value and
+/// nothing after it, and no string in it may hold a control character (422 naming the field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        AppError::BadRequest(
+            FieldError::new("body", "error-malformed-json").arg("detail", e.to_string()),
+        )
+    })?;
+    if let Some(path) = crate::validate::control_in_json(&value) {
+        return Err(crate::validate::control_error(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        }));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -209,6 +209,12 @@ pub fn read_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         .filter(|(k, _)| k != CSRF_FIELD)
         .map(|(k, v)| (k.into(), v.into()))
         .collect();
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, v)| crate::validate::has_control(k) || crate::validate::has_control(v))
+    {
+        return Err(crate::validate::control_error(k.clone()));
+    }
     let encoded =
         serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Internal(e.to_string()))?;
     serde_urlencoded::from_str(&encoded)

@@ -2,6 +2,48 @@
 
 use crate::error::FieldError;
 
+/// Whether `text` holds a control character other than tab, newline or carriage return. NUL
+/// cannot be stored in PostgreSQL text at all, and the others are never typed by a person:
+/// input with them is refused, the same way on both backends, where it enters (JSON bodies,
+/// forms, list queries, imported files).
+pub fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The refusal for a field holding a control character.
+pub fn control_error(field: impl Into<String>) -> crate::error::AppError {
+    crate::error::AppError::Validation(vec![FieldError::new(field, "error-control-characters")])
+}
+
+/// The path (`name`, `roles[0].agency`) of the first string in `v` — keys included — holding a
+/// control character.
+pub fn control_in_json(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if has_control(s) => Some(String::new()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_in_json(item).map(|p| format!("[{i}]{}", dotted(&p)))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            if has_control(k) {
+                return Some("body".to_owned());
+            }
+            control_in_json(item).map(|p| format!("{k}{}", dotted(&p)))
+        }),
+        _ => None,
+    }
+}
+
+fn dotted(rest: &str) -> String {
+    if rest.is_empty() || rest.starts_with('[') {
+        rest.to_owned()
+    } else {
+        format!(".{rest}")
+    }
+}
+
 /// Collects field errors while checking a form, then fails with all of them at once.
 #[derive(Debug, Default)]
 pub struct Checker {

@@ -99,6 +99,10 @@ fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<
             errors.push(line_error(line, "row", "error-csv-columns").arg("count", headers.len()));
             continue;
         }
+        if record.iter().any(kernel::validate::has_control) {
+            errors.push(line_error(line, "row", "error-control-characters"));
+            continue;
+        }
         rows.push((
             line,
             headers

@@ -138,6 +138,13 @@ pub fn register_client(
 pub fn params(raw: &[u8]) -> Result<std::collections::HashMap<String, String>, OAuthError> {
     let mut map = std::collections::HashMap::new();
     for (k, v) in form_urlencoded::parse(raw) {
+        // NUL cannot reach PostgreSQL, and no parameter of ours holds a control character.
+        if kernel::validate::has_control(&k) || kernel::validate::has_control(&v) {
+            return Err(OAuthError::request(format!(
+                "parameter {} holds a control character",
+                k.escape_debug()
+            )));
+        }
         if map.insert(k.to_string(), v.into_owned()).is_some() {
             return Err(OAuthError::request(format!("parameter {k} is repeated")));
         }
@@ -163,6 +170,9 @@ pub fn authenticate_client(
     form: &std::collections::HashMap<String, String>,
 ) -> Result<ClientRow, OAuthError> {
     let (id, secret) = client_auth_params(headers, form)?;
+    if kernel::validate::has_control(&id) {
+        return Err(OAuthError::client("unknown client"));
+    }
     let client = store::client(conn, &id)?;
     check_client(client, secret.as_deref(), &secret_key(conn)?)
 }
@@ -174,6 +184,9 @@ pub async fn authenticate_client_cached(
     form: &std::collections::HashMap<String, String>,
 ) -> Result<ClientRow, OAuthError> {
     let (id, secret) = client_auth_params(headers, form)?;
+    if kernel::validate::has_control(&id) {
+        return Err(OAuthError::client("unknown client"));
+    }
     let client = crate::cache::client(state, &id).await?;
     let key = crate::cache::secret_key(state).await?;
     check_client(client, secret.as_deref(), &key)

@@ -217,6 +217,9 @@ pub(crate) fn start_session(
 
 /// Records a failed sign-in under the account when it exists (so its owner sees it in their
 /// sign-in history), under the typed login otherwise.
+/// The actor of a failed sign-in to no existing account.
+const UNKNOWN_ACCOUNT: &str = "(akun tidak dikenal)";
+
 pub(crate) fn record_failure(
     c: &mut db::DbConn,
     login: &str,
@@ -224,11 +227,16 @@ pub(crate) fn record_failure(
     failure: &SignInFailure,
     step: &str,
 ) -> AppResult<()> {
-    let label = login.trim().to_lowercase();
+    // Against an existing account only: what was typed for an unknown one (a mistyped login,
+    // or a password typed in the login field) is never stored.
+    let (label, record_id) = match user_id {
+        Some(id) => (login.trim().to_lowercase(), id.to_owned()),
+        None => (UNKNOWN_ACCOUNT.to_owned(), String::new()),
+    };
     let change = Change {
         action: "auth.sign_in_failed",
         record_type: "user",
-        record_id: user_id.map_or_else(|| label.clone(), str::to_owned),
+        record_id,
         agency: None,
         summary: serde_json::json!({
             "step": step,

@@ -1,0 +1,88 @@
+//! Regression tests for the defects found by attacking and fuzzing the product (issue 11), on
+//! SQLite and PostgreSQL, across contexts.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::{api, both, json};
+
+both! {
+    async fn control_characters_are_refused_where_they_enter_never_a_500(app) {
+        let dinkes = app.agency("DINKES").await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let nul = "a\u{0}b";
+        // JSON fields, nested ones named by their path: 422, nothing written.
+        let (s, e) = api(Method::POST, app.url("/api/v1/agencies"), Some(&admin),
+            Some(json!({"name": nul, "code": "X1", "kind": "dinas"}))).await;
+        assert_eq!((s, e["error"]["code"].as_str(), e["error"]["field"].as_str()), (422, Some("invalid"), Some("name")), "{e}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/users"), Some(&admin),
+            Some(json!({"login": "siti", "name": "Siti", "password": "a-long-password", "roles": [{"role": "leader", "agency": "\u{1b}"}]}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("roles[0].agency")), "{e}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/example-does-not-matter"), Some(&admin), Some(json!({"x": nul}))).await;
+        assert!(s < 500, "{s} {e}");
+        // Trailing garbage after the JSON value.
+        let resp = reqwest::Client::new().post(app.url("/api/v1/agencies")).bearer_auth(&admin)
+            .header("content-type", "application/json").body(r#"{"name":"Dinas X","code":"X2","kind":"dinas"} trailing"#).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        // Query parameters and path ids.
+        for path in [format!("/api/v1/agencies?q={}", "a%00b"), "/api/v1/agencies/a%00b".to_owned(),
+                     "/api/v1/applications/%00".to_owned(), "/api/v1/audit-events?record_id=%00".to_owned()] {
+            let (s, e) = api(Method::GET, app.url(&path), Some(&admin), None).await;
+            assert!(matches!(s, 400 | 404 | 422), "{path}: {s} {e}");
+        }
+        // Imported files: the CSV cell's line is named.
+        let resp = reqwest::Client::new().post(app.url("/api/v1/devices/import?dry_run=true")).bearer_auth(&admin)
+            .body(format!("agency_code,kind,name,funding_source,location\nDINKES,network,Router{nul},apbd,Gedung A\n")).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let e: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!((status, e["error"]["field"].as_str()), (422, Some("line 2")), "{e}");
+        // Forms, and the sign-in form before anyone is signed in.
+        app.account("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.dinkes").await;
+        let (s, html) = app.post_form(&browser, &csrf, "/registry/vendors/new", &[("agency_id", &dinkes.to_string()), ("name", nul)]).await;
+        assert_eq!(s, 422, "{html}");
+        let visitor = app.browser();
+        let page = visitor.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let token = test_support::csrf_of(&page);
+        let resp = visitor.post(app.url("/sign-in")).form(&[("_csrf", token.as_str()), ("login", nul), ("password", nul)]).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        // The provider's own endpoints.
+        let resp = reqwest::Client::new().post(app.url("/oauth2/token"))
+            .form(&[("grant_type", "authorization_code"), ("code", nul), ("client_id", nul), ("redirect_uri", "https://x/cb")]).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        let resp = reqwest::Client::new().post(app.url("/oauth2/token")).basic_auth("a\u{0}b", Some("secret"))
+            .form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        let resp = reqwest::Client::new().get(app.url("/oauth2/authorize?client_id=%00&response_type=code&redirect_uri=https://x/cb&scope=openid")).send().await.unwrap();
+        assert!(resp.status().as_u16() < 500, "{}", resp.status());
+        let (_, list) = api(Method::GET, app.url("/api/v1/agencies"), Some(&admin), None).await;
+        assert_eq!(list["total"], 1, "nothing written: {list}");
+    }
+}
+
+both! {
+    async fn a_failed_sign_in_stores_nothing_typed_for_an_unknown_account(app) {
+        app.account("budi", Role::Leader, None).await;
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let typed = format!("Rahasia-{}", "x".repeat(100_000));
+        for login in [typed.as_str(), "budi"] {
+            let visitor = app.browser();
+            let page = visitor.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+            let token = test_support::csrf_of(&page);
+            let resp = visitor.post(app.url("/sign-in")).form(&[("_csrf", token.as_str()), ("login", login), ("password", "salah")]).send().await.unwrap();
+            assert_eq!(resp.status(), 401);
+        }
+        let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=auth.sign_in_failed"), Some(&auditor), None).await;
+        let events = trail["items"].as_array().unwrap();
+        assert_eq!(events.len(), 2, "{trail}");
+        let text = trail.to_string();
+        assert!(!text.contains("Rahasia") && text.len() < 5_000, "nothing typed is kept: {} bytes", text.len());
+        assert_eq!(events[0]["actor"], "budi", "a known account is named");
+        assert_eq!(events[1]["actor"], "(akun tidak dikenal)");
+    }
+}
