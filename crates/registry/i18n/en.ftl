@@ -298,3 +298,4 @@ app-sso-back = Back to the application
 error-sso-needs-registration = Only applications with an approved registration can be connected to single sign-on.
 error-sso-already = This application is already connected to single sign-on.
 rule-reg-sso-client-registered = A single sign-on client is not tied to an application with an approved registration.
+error-site-dinas-only = Only the Dinas records servers in its data center or disaster-recovery site.

@@ -298,3 +298,4 @@ app-sso-back = Kembali ke aplikasi
 error-sso-needs-registration = Hanya aplikasi yang registrasinya disetujui yang dapat dihubungkan ke SSO.
 error-sso-already = Aplikasi ini sudah terhubung ke SSO.
 rule-reg-sso-client-registered = Klien SSO tidak terkait dengan aplikasi yang registrasinya disetujui.
+error-site-dinas-only = Hanya Dinas yang mencatat server di pusat data atau lokasi pemulihan bencana Dinas.

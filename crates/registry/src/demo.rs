@@ -339,7 +339,10 @@ fn load_inventory(
             storage_gb: disk.into(),
             retired: false,
         };
-        servers.push((name, service::save_server(conn, actor, None, &draft)?.id));
+        servers.push((
+            name,
+            service::save_server(conn, actor, true, None, &draft)?.id,
+        ));
     }
     for (server, app_name) in [
         ("vm-simpeg-01", "SIMPEG Sukamaju"),
@@ -347,7 +350,7 @@ fn load_inventory(
     ] {
         if let (Some((_, s)), Some(a)) = (servers.iter().find(|(n, _)| *n == server), app(app_name))
         {
-            service::set_applications(conn, actor, *s, &[a])?;
+            service::set_applications(conn, actor, *s, &[a], |_| true)?;
         }
     }
     for (code, kind, name, serial, acquired, months, last, location) in [

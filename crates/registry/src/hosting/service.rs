@@ -103,7 +103,8 @@ pub fn take(
                 .map(|(a, _)| a)
                 .collect();
             apps.push(before.application_id);
-            crate::inventory::service::set_applications(c, actor, s, &apps)?;
+            // The Dinas, deciding region-wide, places the application.
+            crate::inventory::service::set_applications(c, actor, s, &apps, |_| true)?;
             Some(s)
         }
         _ => None,

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use kernel::extract::ApiJson;
 use kernel::ids::AgencyId;
 use kernel::listing::Page;
-use kernel::permissions::{Access, Scope};
+use kernel::permissions::{Access, Scope, allows};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 
@@ -216,8 +216,9 @@ pub async fn create<E: Entity>(
         None => return Err(ctx.require().err().unwrap_or(AppError::Forbidden)),
     };
     let actor = p.actor();
+    let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let row = state
-        .write(move |c| E::save(c, &actor, None, &body))
+        .write(move |c| E::save(c, &actor, region, None, &body))
         .await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
@@ -259,8 +260,9 @@ pub async fn update<E: Entity>(
     let before = readable::<E>(&state, &ctx, id, Access::Write).await?;
     let actor = ctx.require()?.actor();
     let target = E::id(&before);
+    let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let row = state
-        .write(move |c| E::save(c, &actor, Some(target), &body))
+        .write(move |c| E::save(c, &actor, region, Some(target), &body))
         .await?;
     Ok(Json(row.into()))
 }
@@ -292,9 +294,18 @@ pub async fn set_applications(
     ApiJson(body): ApiJson<HostedApps>,
 ) -> AppResult<Json<Vec<HostedApp>>> {
     let server = readable::<Servers>(&state, &ctx, id, Access::Write).await?;
-    let actor = ctx.require()?.actor();
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let may = move |a| {
+        allows(
+            &grants,
+            &crate::APPLICATIONS,
+            Access::Write,
+            Scope::Agency(a),
+        )
+    };
     let after = state
-        .write(move |c| service::set_applications(c, &actor, server.id, &body.applications))
+        .write(move |c| service::set_applications(c, &actor, server.id, &body.applications, may))
         .await?;
     Ok(Json(
         after

@@ -122,10 +122,12 @@ pub trait Entity: Send + Sync + 'static {
     /// A page of the visible records the list asks for (or all, for a download), and the
     /// total.
     fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<Self::Row>>;
-    /// Validates and stores (`id`: update), recording the change.
+    /// Validates and stores (`id`: update), recording the change. `region`: whether the actor
+    /// may write region-wide (the Dinas), which some records' fields need.
     fn save(
         c: &mut DbConn,
         actor: &Actor,
+        region: bool,
         id: Option<Self::Id>,
         d: &Self::Draft,
     ) -> AppResult<Self::Row>;
@@ -216,6 +218,7 @@ impl Entity for Vendors {
     fn save(
         c: &mut DbConn,
         a: &Actor,
+        _region: bool,
         id: Option<VendorId>,
         d: &VendorDraft,
     ) -> AppResult<VendorRow> {
@@ -308,6 +311,7 @@ impl Entity for Devices {
     fn save(
         c: &mut DbConn,
         a: &Actor,
+        _region: bool,
         id: Option<DeviceId>,
         d: &DeviceDraft,
     ) -> AppResult<DeviceRow> {
@@ -401,10 +405,11 @@ impl Entity for Servers {
     fn save(
         c: &mut DbConn,
         a: &Actor,
+        region: bool,
         id: Option<ServerId>,
         d: &ServerDraft,
     ) -> AppResult<ServerRow> {
-        service::save_server(c, a, id, d)
+        service::save_server(c, a, region, id, d)
     }
 }
 
@@ -478,6 +483,7 @@ impl Entity for Applications {
     fn save(
         c: &mut DbConn,
         a: &Actor,
+        _region: bool,
         id: Option<ApplicationId>,
         d: &Self::Draft,
     ) -> AppResult<Self::Row> {

@@ -47,6 +47,7 @@ pub fn run<E: Entity>(
     actor: &Actor,
     t: &Table,
     may_write: &(dyn Fn(AgencyId) -> bool + Sync),
+    region: bool,
     job: Option<&Progress>,
 ) -> AppResult<usize> {
     check_header::<E>(t).map_err(AppError::Validation)?;
@@ -112,7 +113,8 @@ pub fn run<E: Entity>(
                 }
             }
         }
-        let saved = draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, target, &d));
+        let saved =
+            draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, region, target, &d));
         match saved {
             Ok(_) => imported += 1,
             Err(AppError::Validation(es)) => errors.extend(es.into_iter().map(|mut e| {

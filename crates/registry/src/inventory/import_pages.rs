@@ -89,11 +89,12 @@ fn run_kind(
     job: Option<&Progress>,
 ) -> AppResult<usize> {
     let may = |a: AgencyId| allows(grants, &crate::INVENTORY, Access::Write, Scope::Agency(a));
+    let region = allows(grants, &crate::INVENTORY, Access::Write, Scope::Region);
     match kind {
-        "applications" => import::run::<Applications>(c, actor, t, &may, job),
-        "vendors" => import::run::<Vendors>(c, actor, t, &may, job),
-        "devices" => import::run::<Devices>(c, actor, t, &may, job),
-        "servers" => import::run::<Servers>(c, actor, t, &may, job),
+        "applications" => import::run::<Applications>(c, actor, t, &may, region, job),
+        "vendors" => import::run::<Vendors>(c, actor, t, &may, region, job),
+        "devices" => import::run::<Devices>(c, actor, t, &may, region, job),
+        "servers" => import::run::<Servers>(c, actor, t, &may, region, job),
         _ => Err(AppError::Validation(vec![
             FieldError::new("kind", "error-choice").arg("choices", KINDS.join(", ")),
         ])),

@@ -16,7 +16,7 @@ use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, choices, render};
 use kernel::listing::respond;
-use kernel::permissions::{Access, Scope};
+use kernel::permissions::{Access, Scope, allows};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
@@ -332,7 +332,12 @@ pub async fn create<E: Entity>(
         None => return Err(AppError::Forbidden),
     }
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
-        Ok(draft) => state.write(move |c| E::save(c, &actor, None, &draft)).await,
+        Ok(draft) => {
+            let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
+            state
+                .write(move |c| E::save(c, &actor, region, None, &draft))
+                .await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -414,10 +419,11 @@ pub async fn update<E: Entity>(
     // The owner agency is the stored one, whatever the form says.
     values.insert("agency_id".into(), E::agency(&row).to_string());
     let target = E::id(&row);
+    let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
         Ok(draft) => {
             state
-                .write(move |c| E::save(c, &actor, Some(target), &draft))
+                .write(move |c| E::save(c, &actor, region, Some(target), &draft))
                 .await
         }
         Err(e) => Err(e),
@@ -449,7 +455,16 @@ pub async fn set_applications(
     if !editable {
         return Err(AppError::Forbidden);
     }
-    let actor = ctx.require()?.actor();
+    let p = ctx.require()?;
+    let (actor, grants) = (p.actor(), p.grants.clone());
+    let may = move |a| {
+        allows(
+            &grants,
+            &crate::APPLICATIONS,
+            Access::Write,
+            Scope::Agency(a),
+        )
+    };
     let mut apps = vec![];
     for (k, v) in url::form_urlencoded::parse(&body) {
         if k == "application" {
@@ -460,7 +475,7 @@ pub async fn set_applications(
         }
     }
     state
-        .write(move |c| service::set_applications(c, &actor, row.id, &apps))
+        .write(move |c| service::set_applications(c, &actor, row.id, &apps, may))
         .await?;
     Ok(Redirect::to(&format!("/registry/servers/{id}?saved=1")).into_response())
 }

@@ -121,14 +121,23 @@ pub fn save_device(
 }
 
 /// Records or corrects a server.
+/// Only the Dinas (`region`) records a server in its data center or DR site: such a server is
+/// offered for hosting decisions and may host any agency's applications.
 pub fn save_server(
     c: &mut DbConn,
     actor: &Actor,
+    region: bool,
     id: Option<ServerId>,
     d: &ServerDraft,
 ) -> AppResult<ServerRow> {
     let before = existing(c, id, store::server_find)?;
     let mut v = validate_server(d).map_err(AppError::Validation)?;
+    if v.site.is_dinas() && !region {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "site",
+            "error-site-dinas-only",
+        )]));
+    }
     v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
     let row = store::server_save(c, id, &v, &actor.label)?;
     audit_save(
@@ -144,18 +153,26 @@ pub fn save_server(
 }
 
 /// Sets which applications run on a server; each must belong to the server's agency, except
-/// that a server of the Dinas's data center may host any agency's applications.
+/// that a server of the Dinas's data center may host any agency's applications. An application
+/// newly placed needs `may_write` over its agency (one the caller may not see is unknown).
 pub fn set_applications(
     c: &mut DbConn,
     actor: &Actor,
     server: ServerId,
     apps: &[ApplicationId],
+    may_write: impl Fn(AgencyId) -> bool,
 ) -> AppResult<Vec<(ApplicationId, String)>> {
     let s = store::server_find(c, server)?.ok_or(AppError::NotFound)?;
     let shared = s.site.is_dinas();
+    let already: Vec<ApplicationId> = store::apps_on(c, server)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
     for a in apps {
         match crate::store::app_find(c, *a)? {
-            Some(app) if shared || app.agency_id == s.agency_id => {}
+            Some(app)
+                if (shared || app.agency_id == s.agency_id)
+                    && (already.contains(a) || may_write(app.agency_id)) => {}
             _ => {
                 return Err(AppError::Validation(vec![
                     FieldError::new("applications", "error-application-unknown").arg("id", a),
