@@ -43,3 +43,31 @@ both! {
         assert_eq!((s, placed.as_array().map(Vec::len)), (200, Some(1)), "{placed}");
     }
 }
+
+both! {
+    async fn pickers_offer_only_what_the_caller_may_see(app) {
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let app_body = |agency: kernel::ids::AgencyId, name: &str| json!({"agency_id": agency.to_string(), "name": name, "kind": "khusus",
+            "purpose": "Layanan", "users": "Warga", "funding_source": "apbd", "security_level": "rendah", "hosting": "dinas_dc", "lifecycle": "planned"});
+        let (s, v) = api(Method::POST, app.url("/api/v1/applications"), Some(&admin), Some(app_body(disdik, "Draf Rahasia Disdik"))).await;
+        assert_eq!(s, 201, "{v}");
+        let (s, v) = api(Method::POST, app.url("/api/v1/applications"), Some(&admin), Some(app_body(dinkes, "SIKDA"))).await;
+        assert_eq!(s, 201, "{v}");
+        for (name, owner) in [("Klien Disdik", disdik), ("Klien Dinkes", dinkes)] {
+            let (s, v) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin),
+                Some(json!({"name": name, "redirect_uris": ["https://x.sukamajukab.go.id/cb"], "owner_agency_id": owner.to_string()}))).await;
+            assert_eq!(s, 201, "{v}");
+        }
+        app.account("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.dinkes").await;
+        let page = |path: String| { let b = browser.clone(); async move { b.get(path).send().await.unwrap().text().await.unwrap() } };
+        let vendor_form = page(app.url(&format!("/registry/vendors/new?agency_id={disdik}"))).await;
+        assert!(!vendor_form.contains("Draf Rahasia Disdik"), "another agency's applications are not offered");
+        let own = page(app.url(&format!("/registry/vendors/new?agency_id={dinkes}"))).await;
+        assert!(own.contains("SIKDA"), "the caller's own are");
+        let app_form = page(app.url("/registry/applications/new")).await;
+        assert!(!app_form.contains("Klien Disdik") && app_form.contains("Klien Dinkes"), "SSO clients: only the agency's own");
+    }
+}

@@ -136,7 +136,10 @@ async fn form_page<E: Entity>(
 ) -> AppResult<Response> {
     let tr = ctx.tr();
     let agency_id = form.values.get("agency_id").cloned().unwrap_or_default();
-    let for_apps = AgencyId::parse(&agency_id);
+    // The applications offered are those of an agency whose applications the caller may read
+    // (the agency comes from the query or the form: never a way to list another's drafts).
+    let for_apps = AgencyId::parse(&agency_id)
+        .filter(|a| ctx.can(&crate::APPLICATIONS, Access::Read, Scope::Agency(*a)));
     let server = form
         .record
         .as_ref()

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::form::Submitted;
+use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
@@ -37,8 +38,16 @@ async fn page(
     errors: FormErrors,
     editing: bool,
 ) -> AppResult<Response> {
+    let region = ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region);
+    let owners: Vec<AgencyId> = ctx
+        .require()?
+        .grants
+        .iter()
+        .filter_map(|g| g.agency)
+        .filter(|a| ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Agency(*a)))
+        .collect();
     let (agencies, items, clients) = state
-        .read(|c| {
+        .read(move |c| {
             let agencies = org::directory::all_agencies(c)?;
             let items = match store::plan_latest(c)? {
                 Some(p) => store::items(c, p.id)?
@@ -47,8 +56,10 @@ async fn page(
                     .collect(),
                 None => vec![],
             };
+            // Only clients the caller may link: the Dinas any, an agency its own.
             let clients = sso::clients::all(c)?
                 .into_iter()
+                .filter(|cl| region || cl.owner.is_some_and(|a| owners.contains(&a)))
                 .map(|cl| (cl.id.to_string(), cl.name))
                 .collect::<Vec<_>>();
             Ok((agencies, items, clients))
