@@ -69,6 +69,13 @@ pub enum AppError {
     /// A fault on our side; the detail goes to the log, not the user.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The request body is larger than this endpoint takes.
+    #[error("request body too large")]
+    TooLarge,
+    /// A status the router or a layer answered with before any handler ran (405, 415, a path
+    /// that is not valid text…), rendered in the same error shape.
+    #[error("HTTP {0}")]
+    Status(StatusCode),
 }
 
 /// Shorthand for handler results.
@@ -91,6 +98,8 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Status(s) => *s,
         }
     }
 
@@ -106,6 +115,17 @@ impl AppError {
             Self::Conflict(_) => "conflict",
             Self::TooManyAttempts => "too_many_attempts",
             Self::Internal(_) => "internal",
+            Self::TooLarge => "too_large",
+            Self::Status(s) => match s.as_u16() {
+                405 => "method_not_allowed",
+                406 => "not_acceptable",
+                413 => "too_large",
+                414 => "uri_too_long",
+                415 => "unsupported_media_type",
+                404 => "not_found",
+                s if s >= 500 => "internal",
+                _ => "bad_request",
+            },
         }
     }
 
@@ -132,6 +152,15 @@ impl AppError {
             Self::NotFound => "error-not-found",
             Self::TooManyAttempts => "error-too-many",
             Self::Internal(_) => "error-internal",
+            Self::TooLarge => "error-too-large",
+            Self::Status(s) => match s.as_u16() {
+                405 => "error-method-not-allowed",
+                413 => "error-too-large",
+                404 => "error-not-found",
+                415 => "error-json-content-type",
+                s if s >= 500 => "error-internal",
+                _ => "error-bad-request",
+            },
         };
         crate::i18n::message(lang, key, &[])
     }

@@ -30,14 +30,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "error-json-content-type",
             )));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| AppError::BadRequest(FieldError::new("body", "error-body-too-large")))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest(FieldError::new("body", "error-malformed-json"))
+            }
+        })?;
         if bytes.len() > MAX_JSON {
-            return Err(AppError::BadRequest(FieldError::new(
-                "body",
-                "error-body-too-large",
-            )));
+            return Err(AppError::TooLarge);
         }
         parse_json(&bytes).map(ApiJson)
     }

@@ -131,6 +131,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
         let owned =
             Arc::try_unwrap(err).unwrap_or_else(|shared| AppError::Internal(shared.to_string()));
         response = render_error(&state, owned, ctx).await;
+    } else if is_api_path(&path) && is_bare_error(&response) {
+        // The router's and the layers' own refusals (405, 413, a path that is not text) come
+        // as plain text or nothing; the API answers every error in its JSON shape.
+        let allow = response.headers().get(header::ALLOW).cloned();
+        response = render_error(&state, AppError::Status(response.status()), ctx).await;
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
     }
     if new_csrf_cookie && principal.is_none() {
         let cookie = Cookie::build((CSRF_COOKIE, pre_csrf))
@@ -243,6 +251,17 @@ fn constant_eq(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// An error response that is not already JSON.
+fn is_bare_error(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
 }
 
 async fn render_error(state: &AppState, err: AppError, ctx: Ctx) -> Response {

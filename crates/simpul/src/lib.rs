@@ -152,11 +152,12 @@ pub fn app(state: AppState) -> Router {
             kernel::middleware::csrf_gate,
         ))
         .fallback(not_found)
+        // Inside the context middleware, so that its 413 is rendered like every other error.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kernel::middleware::context,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // Offices in remote regencies are on slow links: compress what is worth it.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http());

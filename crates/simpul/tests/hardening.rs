@@ -86,3 +86,36 @@ both! {
         assert_eq!(events[1]["actor"], "(akun tidak dikenal)");
     }
 }
+
+both! {
+    async fn the_api_answers_every_error_in_its_json_shape(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let client = reqwest::Client::new();
+        let shape = |resp: reqwest::Response| async move {
+            let status = resp.status().as_u16();
+            let allow = resp.headers().get("allow").map(|v| v.to_str().unwrap().to_owned());
+            let body: serde_json::Value = resp.json().await.unwrap_or_else(|e| panic!("{status}: not JSON: {e}"));
+            (status, body["error"]["code"].as_str().map(str::to_owned), body["error"]["message"].as_str().map(str::to_owned), allow)
+        };
+        let (s, code, message, allow) = shape(client.delete(app.url("/api/v1/agencies")).bearer_auth(&admin).send().await.unwrap()).await;
+        assert_eq!((s, code.as_deref()), (405, Some("method_not_allowed")));
+        assert!(message.unwrap().contains("Metode") && allow.is_some_and(|a| a.contains("GET")));
+        let big = format!(r#"{{"name":"{}","code":"X","kind":"dinas"}}"#, "x".repeat(2 * 1024 * 1024));
+        let resp = client.post(app.url("/api/v1/agencies")).bearer_auth(&admin).header("content-type", "application/json").body(big).send().await.unwrap();
+        assert_eq!(shape(resp).await.1.as_deref(), Some("too_large"));
+        // Past the server's own limit it answers from the declared length, before any body.
+        let raw = {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let addr = app.url("/").trim_start_matches("http://").trim_end_matches('/').to_owned();
+            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            tcp.write_all(format!("POST /api/v1/devices/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Length: 30000000\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+            let mut out = String::new();
+            tcp.read_to_string(&mut out).await.unwrap();
+            out
+        };
+        assert!(raw.starts_with("HTTP/1.1 413") && raw.contains(r#""code":"too_large""#), "{raw}");
+        let resp = client.get(app.url("/api/v1/agencies/%FF%FE")).bearer_auth(&admin).send().await.unwrap();
+        let (s, code, ..) = shape(resp).await;
+        assert!(matches!((s, code.as_deref()), (400, Some("bad_request")) | (404, Some("not_found"))), "{s} {code:?}");
+    }
+}
