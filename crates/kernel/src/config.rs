@@ -86,6 +86,14 @@ impl Config {
                 "SIMPUL_DATABASE_URL must start with sqlite:// or postgres:// (got {database_url:?})"
             )));
         }
+        // A query would silently become part of the file's name.
+        if db::Backend::of_url(&database_url) == Some(db::Backend::Sqlite)
+            && database_url.contains(['?', '#'])
+        {
+            return Err(ConfigError(format!(
+                "SIMPUL_DATABASE_URL for SQLite is sqlite://PATH without options (got {database_url:?}); Simpul sets the options it needs itself"
+            )));
+        }
         let addr_text = env("SIMPUL_HTTP_ADDR")
             .or(file.http_addr)
             .unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -187,6 +195,11 @@ mod tests {
             Config::from_env_only(|k| (k == "SIMPUL_DATABASE_URL").then(|| "mysql://x".into()))
                 .unwrap_err();
         assert!(err.0.contains("SIMPUL_DATABASE_URL"));
+        let err = Config::from_env_only(|k| {
+            (k == "SIMPUL_DATABASE_URL").then(|| "sqlite://data/simpul.db?mode=rwc".into())
+        })
+        .unwrap_err();
+        assert!(err.0.contains("without options"), "{}", err.0);
     }
 
     #[test]

@@ -9,11 +9,34 @@ use crate::error::{AppError, AppResult};
 /// The export formats a list offers.
 pub const FORMATS: [&str; 2] = ["csv", "xlsx"];
 
+/// `attachment` with an ASCII `filename` for old clients and the exact name as RFC 6266's
+/// `filename*` (UTF-8, percent-encoded), so "Daftar Perangkat – Dinkes.csv" survives.
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 fn attachment(filename: &str, content_type: &str, body: Vec<u8>) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        filename.replace(['"', '\\'], "")
-    );
+    let disposition = content_disposition(filename);
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -336,6 +359,14 @@ fn cell_text(c: &calamine::Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_survive_in_both_forms() {
+        assert_eq!(
+            content_disposition("Perangkat – Dinkes \"A\".csv"),
+            "attachment; filename=\"Perangkat _ Dinkes _A_.csv\"; filename*=UTF-8''Perangkat%20%E2%80%93%20Dinkes%20%22A%22.csv"
+        );
+    }
 
     fn refused_as_too_large(r: AppResult<Table>) -> bool {
         matches!(r, Err(AppError::Validation(e)) if e.first().is_some_and(|e| e.key == "error-import-too-large"))

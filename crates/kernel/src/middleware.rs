@@ -140,6 +140,19 @@ async fn handle(state: AppState, req: Request, next: Next) -> Response {
             response.headers_mut().insert(header::ALLOW, allow);
         }
     }
+    // Pages and API answers carry personal data: no cache keeps them. Static assets and
+    // the provider's public documents say their own.
+    if !path.starts_with("/static/") && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies() {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     if new_csrf_cookie && principal.is_none() {
         let cookie = Cookie::build((CSRF_COOKIE, pre_csrf))
             .path("/")

@@ -34,6 +34,37 @@ pub fn modules() -> Result<Modules, db::DbError> {
 /// Largest request body (CSV imports included).
 const MAX_BODY: usize = 20 * 1024 * 1024;
 
+/// The database holds signing keys and second-factor secrets: a new database file is created
+/// readable by its owner only (SQLite gives its journal files the same mode), and so is the
+/// data directory Simpul creates for it.
+#[cfg(unix)]
+fn owner_only(path: &std::path::Path) -> Result<(), db::DbError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let fail = |e: std::io::Error| {
+        db::DbError::Migration(format!("cannot create {}: {e}", path.display()))
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mode = std::fs::metadata(dir).map_err(fail)?.permissions().mode();
+        if mode & 0o077 != 0 && std::fs::read_dir(dir).map_err(fail)?.next().is_none() {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+        }
+    }
+    if !path.exists() && !path.as_os_str().to_string_lossy().starts_with(':') {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &std::path::Path) -> Result<(), db::DbError> {
+    Ok(())
+}
+
 /// Creates the SQLite file's directory when needed and loads the message catalogues.
 fn prepare(config: &Config) -> Result<(), db::DbError> {
     if db::Backend::of_url(&config.database_url) == Some(db::Backend::Sqlite) {
@@ -43,6 +74,7 @@ fn prepare(config: &Config) -> Result<(), db::DbError> {
                 db::DbError::Migration(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        owner_only(path)?;
     }
     kernel::i18n::init(&modules()?.messages());
     Ok(())

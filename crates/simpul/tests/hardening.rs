@@ -119,3 +119,23 @@ both! {
         assert!(matches!((s, code.as_deref()), (400, Some("bad_request")) | (404, Some("not_found"))), "{s} {code:?}");
     }
 }
+
+both! {
+    async fn personal_data_is_never_cached_and_the_database_is_the_owners_alone(app) {
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "admin").await;
+        for path in ["/people", "/people?format=csv", "/api/v1/me", "/account"] {
+            let resp = browser.get(app.url(path)).send().await.unwrap();
+            assert_eq!(resp.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{path}");
+            assert!(resp.headers().get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+        }
+        let css = browser.get(app.url("/static/simpul.css")).send().await.unwrap();
+        assert_ne!(css.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+        if let Some(path) = app.state.config.database_url.strip_prefix("sqlite://") {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{path}: {mode:o}");
+        }
+    }
+}

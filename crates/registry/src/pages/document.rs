@@ -87,10 +87,7 @@ pub async fn download(
     let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        doc.filename.replace(['"', '\\', '\r', '\n'], "_")
-    );
+    let disposition = kernel::export::content_disposition(&doc.filename);
     // Never hand back a type a browser would run (an uploaded HTML or SVG page).
     let safe = doc.media_type == "application/pdf"
         || doc.media_type.starts_with("application/vnd.")
