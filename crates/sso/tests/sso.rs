@@ -940,3 +940,28 @@ both! {
         }).await;
     }
 }
+
+both! {
+    async fn codes_on_the_account_pages_cannot_be_guessed_without_limit(app) {
+        app.account("budi", Role::Leader, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "budi").await;
+        let (secret, _) = enrol(&app, &browser, "/account").await;
+        let good = totp_now(&secret, 0);
+        let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        let mut statuses = vec![];
+        for i in 0..31 {
+            let path = if i % 2 == 0 { "/account/two-factor/disable" } else { "/account/two-factor/recovery-codes" };
+            let resp = browser.post(app.url(path)).form(&[("_csrf", csrf.as_str()), ("code", wrong.as_str())]).send().await.unwrap();
+            statuses.push(resp.status().as_u16());
+        }
+        assert!(statuses[..30].iter().all(|s| *s != 429), "{statuses:?}");
+        assert_eq!(statuses[30], 429, "the 31st try is refused: {statuses:?}");
+        // Even the right code waits now; and every wrong one is in the audit trail.
+        let resp = browser.post(app.url("/account/two-factor/disable")).form(&[("_csrf", csrf.as_str()), ("code", good.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 429);
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=auth.sign_in_failed&per_page=100"), Some(&auditor), None).await;
+        assert_eq!(trail["total"], 30, "{trail}");
+    }
+}

@@ -134,6 +134,24 @@ pub async fn confirm(
     finish(&state, &ctx, done, next.unwrap_or_default()).await
 }
 
+/// Codes typed on the account's own pages are limited per account, as sign-in's are: a
+/// session alone must not let anyone try every code.
+fn code_limit_key(p: &kernel::principal::Principal) -> String {
+    format!("account-code:{}", p.user_id)
+}
+
+/// A wrong code on an account page: counted against the account and recorded.
+fn wrong_code(c: &mut db::DbConn, p: &kernel::principal::Principal, step: &str) -> AppResult<Done> {
+    super::sign_in::record_failure(
+        c,
+        &p.login,
+        Some(&p.user_id.to_string()),
+        &accounts::SignInFailure::Invalid,
+        step,
+    )?;
+    Ok(Done::Wrong)
+}
+
 /// Replaces the recovery codes (a code from the app proves it is the owner).
 pub async fn recovery_codes(
     State(state): State<AppState>,
@@ -141,13 +159,17 @@ pub async fn recovery_codes(
     PageForm(form): PageForm<CodeForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
+    let key = code_limit_key(&p);
+    if state.limits.sign_in.blocked(&key).is_some() {
+        return Err(AppError::TooManyAttempts);
+    }
     let done = state
         .write(move |c| {
             let uid = p.user_id.to_string();
             if mfa::looks_like_recovery(&form.code)
                 || check_code(c, &uid, &form.code, false)? != Some(Accepted::Totp)
             {
-                return Ok(Done::Wrong);
+                return wrong_code(c, &p, "recovery_codes");
             }
             let codes = mfa_store::new_recovery_codes(c, &uid)?;
             record_mfa(
@@ -160,6 +182,9 @@ pub async fn recovery_codes(
             Ok(Done::Codes(codes))
         })
         .await?;
+    if matches!(done, Done::Wrong) {
+        state.limits.sign_in.hit(&key);
+    }
     finish(&state, &ctx, done, String::new()).await
 }
 
@@ -170,6 +195,10 @@ pub async fn disable(
     PageForm(form): PageForm<CodeForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
+    let key = code_limit_key(&p);
+    if state.limits.sign_in.blocked(&key).is_some() {
+        return Err(AppError::TooManyAttempts);
+    }
     let done = state
         .write(move |c| {
             let uid = p.user_id.to_string();
@@ -180,7 +209,7 @@ pub async fn disable(
                 )));
             }
             let Some(how) = check_code(c, &uid, &form.code, false)? else {
-                return Ok(Done::Wrong);
+                return wrong_code(c, &p, "two_factor_disable");
             };
             mfa_store::remove(c, &uid)?;
             record_mfa(
@@ -193,6 +222,9 @@ pub async fn disable(
             Ok(Done::Off)
         })
         .await?;
+    if matches!(done, Done::Wrong) {
+        state.limits.sign_in.hit(&key);
+    }
     finish(&state, &ctx, done, String::new()).await
 }
 
