@@ -121,3 +121,4 @@ error-person-unknown = Unknown person.
 form-actions = Actions
 person-nip = NIP
 person-nik = NIK
+error-numbers-taken-elsewhere = Some NIPs or NIKs in the file are already recorded in another agency. Check the data again or contact the Dinas.

@@ -118,3 +118,4 @@ error-person-unknown = Pegawai tidak dikenal.
 form-actions = Tindakan
 person-nip = NIP
 person-nik = NIK
+error-numbers-taken-elsewhere = Sebagian NIP atau NIK dalam berkas sudah terdaftar pada perangkat daerah lain. Periksa kembali datanya atau hubungi Dinas.

@@ -464,6 +464,31 @@ pub fn person_update(
 }
 
 /// Which of these NIPs and NIKs are already recorded (for the import's line-by-line report).
+/// Numbers (NIP or NIK) with the agency of the person holding each.
+pub type Holders = Vec<(String, AgencyId)>;
+
+/// Which of these NIPs and NIKs are recorded, each with the agency of the person holding it.
+pub fn person_numbers_owners(
+    conn: &mut DbConn,
+    nips: &[String],
+    niks: &[String],
+) -> QueryResult<(Holders, Holders)> {
+    let nip: Vec<(Option<String>, AgencyId)> = people::table
+        .filter(people::nip.eq_any(nips))
+        .select((people::nip, people::agency_id))
+        .load(conn)?;
+    let nik: Vec<(Option<String>, AgencyId)> = people::table
+        .filter(people::nik.eq_any(niks))
+        .select((people::nik, people::agency_id))
+        .load(conn)?;
+    let known = |rows: Vec<(Option<String>, AgencyId)>| {
+        rows.into_iter()
+            .filter_map(|(n, a)| n.map(|n| (n, a)))
+            .collect()
+    };
+    Ok((known(nip), known(nik)))
+}
+
 pub fn person_numbers_taken(
     conn: &mut DbConn,
     nips: &[String],

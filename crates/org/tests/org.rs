@@ -386,3 +386,41 @@ both! {
         }).await;
     }
 }
+
+both! {
+    async fn an_import_never_tells_which_nik_exists_in_another_agency(app) {
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        for (agency, nip, nik) in [(disdik, "198503122010011001", "3201015203850002"), (dinkes, "198503122010011002", "3201015203850003")] {
+            let mut body = person_body(&agency.to_string(), nip);
+            body["nik"] = json!(nik);
+            let (s, p) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(body)).await;
+            assert_eq!(s, 201, "{p}");
+        }
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        // Candidates for the other agency's masked NIK, and one number of the operator's own.
+        let mut csv = "agency_code,name,kind,nik\n".to_owned();
+        for serial in 1..=9 {
+            csv.push_str(&format!("DINKES,Calon {serial},non-asn,320101520385000{serial}\n"));
+        }
+        let client = reqwest::Client::new();
+        let resp = client.post(app.url("/api/v1/people/import")).bearer_auth(&op).body(csv.clone()).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let body: Value = resp.json().await.unwrap();
+        let details: Vec<(String, String)> = body["error"]["details"].as_array().unwrap().iter()
+            .map(|d| (d["field"].as_str().unwrap().to_owned(), d["message"].as_str().unwrap().to_owned())).collect();
+        assert!(details.iter().any(|(f, _)| f == "line 4: nik"), "the operator's own duplicate is named: {details:?}");
+        assert!(!details.iter().any(|(f, _)| f == "line 3: nik"), "the other agency's is not: {details:?}");
+        assert!(details.iter().any(|(f, m)| f == "file" && m.contains("perangkat daerah lain")), "{details:?}");
+        // Refused imports are recorded (how many problems, never the values) and limited.
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=person.import_refused"), Some(&auditor), None).await;
+        assert_eq!(trail["total"], 1, "{trail}");
+        assert!(!trail.to_string().contains("320101520385"), "{trail}");
+        let mut last = 0;
+        for _ in 0..30 {
+            last = client.post(app.url("/api/v1/people/import")).bearer_auth(&op).body(csv.clone()).send().await.unwrap().status().as_u16();
+        }
+        assert_eq!(last, 429, "an account sending refused files is slowed down");
+    }
+}

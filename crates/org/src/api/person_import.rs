@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use kernel::permissions::{self, Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use super::Imported;
@@ -19,18 +18,11 @@ pub async fn handler(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Json<Imported>> {
-    let p = ctx.require()?;
+    ctx.require()?;
     // Read-only roles are refused before the file is read (never a report of its lines).
     if !ctx.can_write_any(&crate::PEOPLE) {
         return Err(AppError::Forbidden);
     }
-    let (actor, grants) = (p.actor(), p.grants.clone());
-    let imported = state
-        .write(move |c| {
-            import::import_people(c, &actor, &body, |a| {
-                permissions::allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a))
-            })
-        })
-        .await?;
+    let imported = import::import_people_for(&state, &ctx, body.to_vec()).await?;
     Ok(Json(Imported { imported }))
 }

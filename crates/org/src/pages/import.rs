@@ -6,7 +6,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kernel::layout::{Chrome, FormErrors, render};
-use kernel::permissions::{self, Access, Role, Scope};
+use kernel::permissions::{Access, Role, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 /// The upload form's field (errors of the file's lines name their line).
@@ -133,23 +133,8 @@ pub async fn people(
     multipart: Multipart,
 ) -> AppResult<Response> {
     may_import(&ctx)?;
-    let p = ctx.require()?;
-    let (actor, grants) = (p.actor(), p.grants.clone());
     let result = match file_of(multipart).await {
-        Ok(bytes) => {
-            state
-                .write(move |c| {
-                    import::import_people(c, &actor, &bytes, |a| {
-                        permissions::allows(
-                            &grants,
-                            &crate::PEOPLE,
-                            Access::Write,
-                            Scope::Agency(a),
-                        )
-                    })
-                })
-                .await
-        }
+        Ok(bytes) => import::import_people_for(&state, &ctx, bytes.to_vec()).await,
         Err(e) => Err(e),
     };
     finish(&state, &ctx, "people", result).await
