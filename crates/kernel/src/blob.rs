@@ -51,9 +51,77 @@ pub fn get(data_dir: &Path, sha: &str) -> AppResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// How long an uploaded file waits for its confirmation (an import preview) before it is
+/// removed.
+pub const SCRATCH_HOURS: u64 = 24;
+/// Most bytes all waiting uploads may take together; past this, new previews wait.
+pub const SCRATCH_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+
+fn scratch_path(data_dir: &Path, sha256: &str) -> Option<PathBuf> {
+    let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+    valid.then(|| data_dir.join("scratch").join(sha256))
+}
+
+/// Keeps an upload that waits for confirmation (an import's preview) out of the blob store:
+/// files older than [`SCRATCH_HOURS`] are removed first, and when what waits would pass
+/// [`SCRATCH_MAX_BYTES`] the upload is refused (429) rather than filling the disk.
+pub fn put_scratch(data_dir: &Path, bytes: &[u8]) -> AppResult<String> {
+    let sha = sha256(bytes);
+    let path =
+        scratch_path(data_dir, &sha).ok_or_else(|| AppError::Internal("scratch path".into()))?;
+    let io = |e: std::io::Error| AppError::Internal(format!("scratch store: {e}"));
+    let dir = data_dir.join("scratch");
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let max_age = std::time::Duration::from_secs(SCRATCH_HOURS * 3600);
+    let mut kept: u64 = 0;
+    for entry in std::fs::read_dir(&dir).map_err(io)?.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_none_or(|age| age > max_age);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        } else {
+            kept += meta.len();
+        }
+    }
+    if path.exists() {
+        return Ok(sha);
+    }
+    if kept + bytes.len() as u64 > SCRATCH_MAX_BYTES {
+        return Err(AppError::TooManyAttempts);
+    }
+    let tmp = dir.join(format!(".{}.tmp", uuid::Uuid::now_v7()));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(sha)
+}
+
+/// Reads a waiting upload (404 once it has expired), checking its content.
+pub fn get_scratch(data_dir: &Path, sha: &str) -> AppResult<Vec<u8>> {
+    let path = scratch_path(data_dir, sha).ok_or(AppError::NotFound)?;
+    let bytes = std::fs::read(path).map_err(|_| AppError::NotFound)?;
+    if sha256(&bytes) != sha {
+        return Err(AppError::Internal(format!("upload {sha} is damaged")));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_uploads_stay_out_of_the_blob_store() {
+        let dir = std::env::temp_dir().join(format!("simpul-scratch-{}", uuid::Uuid::now_v7()));
+        let a = put_scratch(&dir, b"preview").unwrap();
+        assert_eq!(get_scratch(&dir, &a).unwrap(), b"preview");
+        assert!(!dir.join("blobs").exists());
+        assert!(matches!(get(&dir, &a), Err(AppError::NotFound)));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn blobs_round_trip_and_are_stored_once() {

@@ -209,7 +209,7 @@ pub async fn preview(
     match checked {
         Ok(rows) => {
             let dir = state.config.data_dir.clone();
-            let sha = tokio::task::spawn_blocking(move || kernel::blob::put(&dir, &bytes))
+            let sha = tokio::task::spawn_blocking(move || kernel::blob::put_scratch(&dir, &bytes))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;
             let preview = Preview {
@@ -267,7 +267,7 @@ async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
         .map_err(|e| AppError::Internal(format!("import job payload: {e}")))?;
     let dir = state.config.data_dir.clone();
     let sha = p.sha.clone();
-    let table = parse_upload(move || read_table(&kernel::blob::get(&dir, &sha)?)).await?;
+    let table = parse_upload(move || read_table(&kernel::blob::get_scratch(&dir, &sha)?)).await?;
     let actor = kernel::audit::Actor {
         id: p.actor,
         label: p.label,
@@ -299,7 +299,7 @@ pub async fn confirm(
     }
     let dir = state.config.data_dir.clone();
     let sha = form.sha.clone();
-    let table = parse_upload(move || read_table(&kernel::blob::get(&dir, &sha)?)).await?;
+    let table = parse_upload(move || read_table(&kernel::blob::get_scratch(&dir, &sha)?)).await?;
     let payload = serde_json::to_value(ImportJob {
         kind: form.kind.clone(),
         sha: form.sha.clone(),
