@@ -43,10 +43,14 @@ pub fn put(data_dir: &Path, bytes: &[u8]) -> AppResult<String> {
 
 /// Reads a blob, checking it still has the content its address names.
 pub fn get(data_dir: &Path, sha: &str) -> AppResult<Vec<u8>> {
-    let path = path_of(data_dir, sha).ok_or(AppError::NotFound)?;
-    let bytes = std::fs::read(path).map_err(|_| AppError::NotFound)?;
+    read_checked(path_of(data_dir, sha), sha)
+}
+
+/// The file at `path` if it is there and its content still has the hash `sha`.
+fn read_checked(path: Option<PathBuf>, sha: &str) -> AppResult<Vec<u8>> {
+    let bytes = std::fs::read(path.ok_or(AppError::NotFound)?).map_err(|_| AppError::NotFound)?;
     if sha256(&bytes) != sha {
-        return Err(AppError::Internal(format!("blob {sha} is damaged")));
+        return Err(AppError::Internal(format!("stored file {sha} is damaged")));
     }
     Ok(bytes)
 }
@@ -101,12 +105,7 @@ pub fn put_scratch(data_dir: &Path, bytes: &[u8]) -> AppResult<String> {
 
 /// Reads a waiting upload (404 once it has expired), checking its content.
 pub fn get_scratch(data_dir: &Path, sha: &str) -> AppResult<Vec<u8>> {
-    let path = scratch_path(data_dir, sha).ok_or(AppError::NotFound)?;
-    let bytes = std::fs::read(path).map_err(|_| AppError::NotFound)?;
-    if sha256(&bytes) != sha {
-        return Err(AppError::Internal(format!("upload {sha} is damaged")));
-    }
-    Ok(bytes)
+    read_checked(scratch_path(data_dir, sha), sha)
 }
 
 #[cfg(test)]

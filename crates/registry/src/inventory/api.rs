@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use kernel::extract::ApiJson;
 use kernel::ids::AgencyId;
 use kernel::listing::Page;
-use kernel::permissions::{Access, Scope, allows};
+use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 
@@ -294,16 +294,7 @@ pub async fn set_applications(
     ApiJson(body): ApiJson<HostedApps>,
 ) -> AppResult<Json<Vec<HostedApp>>> {
     let server = readable::<Servers>(&state, &ctx, id, Access::Write).await?;
-    let p = ctx.require()?;
-    let (actor, grants) = (p.actor(), p.grants.clone());
-    let may = move |a| {
-        allows(
-            &grants,
-            &crate::APPLICATIONS,
-            Access::Write,
-            Scope::Agency(a),
-        )
-    };
+    let (actor, may) = super::service::placing_applications(&ctx)?;
     let after = state
         .write(move |c| service::set_applications(c, &actor, server.id, &body.applications, may))
         .await?;

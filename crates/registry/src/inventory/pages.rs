@@ -16,7 +16,7 @@ use kernel::i18n::Tr;
 use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, choices, render};
 use kernel::listing::respond;
-use kernel::permissions::{Access, Scope, allows};
+use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
@@ -458,16 +458,7 @@ pub async fn set_applications(
     if !editable {
         return Err(AppError::Forbidden);
     }
-    let p = ctx.require()?;
-    let (actor, grants) = (p.actor(), p.grants.clone());
-    let may = move |a| {
-        allows(
-            &grants,
-            &crate::APPLICATIONS,
-            Access::Write,
-            Scope::Agency(a),
-        )
-    };
+    let (actor, may) = super::service::placing_applications(&ctx)?;
     let mut apps = vec![];
     for (k, v) in url::form_urlencoded::parse(&body) {
         if k == "application" {

@@ -152,6 +152,25 @@ pub fn save_server(
     Ok(row)
 }
 
+/// The caller as the actor placing applications on servers, and whether they may write a
+/// given agency's applications.
+pub fn placing_applications(
+    ctx: &kernel::Ctx,
+) -> AppResult<(Actor, impl Fn(AgencyId) -> bool + Send + 'static)> {
+    use kernel::permissions::{Access, Scope, allows};
+    let p = ctx.require()?;
+    let grants = p.grants.clone();
+    let may = move |a| {
+        allows(
+            &grants,
+            &crate::APPLICATIONS,
+            Access::Write,
+            Scope::Agency(a),
+        )
+    };
+    Ok((p.actor(), may))
+}
+
 /// Sets which applications run on a server; each must belong to the server's agency, except
 /// that a server of the Dinas's data center may host any agency's applications. An application
 /// newly placed needs `may_write` over its agency (one the caller may not see is unknown).
