@@ -109,3 +109,6 @@ event-user-disable = Account disabled
 event-user-enable = Account enabled again
 event-user-password_change = Password changed
 sso-client-id = Client ID (client_id)
+sso-logout-title = Sign out of Simpul?
+sso-logout-ask = An application asks you to sign out but cannot show that you signed in through it. Sign out only if you meant to.
+sso-logout-stay = Stay signed in

@@ -109,3 +109,6 @@ event-user-disable = Akun dinonaktifkan
 event-user-enable = Akun diaktifkan kembali
 event-user-password_change = Kata sandi diganti
 sso-client-id = ID klien (client_id)
+sso-logout-title = Keluar dari Simpul?
+sso-logout-ask = Sebuah aplikasi meminta Anda keluar, tetapi tidak dapat membuktikan bahwa Anda masuk melaluinya. Keluar hanya jika Anda memang ingin keluar.
+sso-logout-stay = Tetap masuk

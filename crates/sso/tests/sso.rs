@@ -377,9 +377,13 @@ both! {
             let url = reqwest::Url::parse_with_params(&app.url("/oauth2/logout"), &[("id_token_hint", hint), ("post_logout_redirect_uri", target)]).unwrap();
             browser.get(url).send()
         };
-        for forged in [&none, &tampered] {
+        // No hint, or a forged one: the person is asked, and stays signed in until they answer.
+        for forged in ["", &none, &tampered] {
             let resp = logout(forged, &s.post_logout).await.unwrap();
-            assert_eq!(resp.status(), 400, "a forged hint earns no redirect");
+            assert_eq!(resp.status(), 200, "a forged hint earns no redirect");
+            assert!(resp.text().await.unwrap().contains("Keluar dari Simpul?"));
+            let account = browser.get(app.url("/account")).send().await.unwrap();
+            assert_eq!(account.status(), 200, "still signed in");
         }
         let resp = logout(&genuine, "https://evil.example/").await.unwrap();
         assert_eq!(resp.status(), 400, "only a registered post-logout URI");

@@ -37,12 +37,33 @@ fn hinted_client(c: &mut db::DbConn, hint: &str, issuer: &str) -> AppResult<Opti
     }))
 }
 
-/// Signs the person out and goes back to the application when it may.
+#[derive(askama::Template)]
+#[template(path = "logout_confirm.html")]
+struct ConfirmPage {
+    chrome: kernel::layout::Chrome,
+}
+
+/// Signs the person out and goes back to the application when it may. Without an ID token we
+/// issued as the hint, anyone's link could sign a person out: then the person is asked first.
 pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppResult<Response> {
     let raw = uri.query().unwrap_or("").to_owned();
     let p = crate::service::page_params(&raw)?;
     let iss = super::issuer(&state);
     let hint = p.get("id_token_hint").cloned().unwrap_or_default();
+    if ctx.principal.is_some() {
+        let (h, i) = (hint.clone(), iss.clone());
+        let genuine = !h.is_empty()
+            && state
+                .read(move |c| hinted_client(c, &h, &i))
+                .await?
+                .is_some();
+        if !genuine {
+            let page = ConfirmPage {
+                chrome: kernel::layout::Chrome::new(&state, &ctx, "sso-logout-title"),
+            };
+            return Ok(kernel::layout::render(&page)?.into_response());
+        }
+    }
     let asked_client = p.get("client_id").cloned();
     let target = p
         .get("post_logout_redirect_uri")
