@@ -63,6 +63,17 @@ impl Ctx {
         }
     }
 
+    /// Before creating a `cap` record for the agency a form or body names (as text): a named
+    /// agency must be one the caller writes for (403, whether or not it exists); a blank or
+    /// malformed one is the validation's to report, to someone who writes `cap` somewhere.
+    pub fn authorize_new(&self, cap: &Capability, agency: &str) -> AppResult<&Principal> {
+        match AgencyId::parse(agency) {
+            Some(a) => self.authorize(cap, Access::Write, Scope::Agency(a)),
+            None if self.can_write_any(cap) => self.require(),
+            None => Err(self.require().err().unwrap_or(AppError::Forbidden)),
+        }
+    }
+
     /// Whether the roles allow it (for showing or hiding buttons).
     pub fn can(&self, cap: &Capability, access: Access, scope: Scope) -> bool {
         self.principal

@@ -4,9 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kernel::extract::ApiJson;
-use kernel::ids::AgencyId;
-use kernel::permissions::{Access, Scope};
-use kernel::{AppError, AppResult, AppState, Ctx};
+use kernel::{AppResult, AppState, Ctx};
 
 use super::ApplicationRecord;
 use crate::model::ApplicationDraft;
@@ -20,13 +18,7 @@ pub async fn handler(
     ctx: Ctx,
     ApiJson(body): ApiJson<ApplicationDraft>,
 ) -> AppResult<(StatusCode, Json<ApplicationRecord>)> {
-    // A named agency must be writable; a blank or malformed one is the validation's to report,
-    // to someone who may register applications at all.
-    let p = match AgencyId::parse(&body.agency_id) {
-        Some(a) => ctx.authorize(&crate::APPLICATIONS, Access::Write, Scope::Agency(a))?,
-        None if ctx.can_write_any(&crate::APPLICATIONS) => ctx.require()?,
-        None => return Err(ctx.require().err().unwrap_or(AppError::Forbidden)),
-    };
+    let p = ctx.authorize_new(&crate::APPLICATIONS, &body.agency_id)?;
     let actor = p.actor();
     let row = state
         .write(move |c| service::create(c, &actor, &body))

@@ -208,13 +208,7 @@ pub async fn create<E: Entity>(
     ctx: Ctx,
     ApiJson(body): ApiJson<E::Draft>,
 ) -> AppResult<(StatusCode, Json<E::Out>)> {
-    // A named agency must be writable; a blank or malformed one is the validation's to report,
-    // to someone who may keep an inventory at all.
-    let p = match AgencyId::parse(E::draft_agency(&body)) {
-        Some(a) => ctx.authorize(&crate::INVENTORY, Access::Write, Scope::Agency(a))?,
-        None if ctx.can_write_any(&crate::INVENTORY) => ctx.require()?,
-        None => return Err(ctx.require().err().unwrap_or(AppError::Forbidden)),
-    };
+    let p = ctx.authorize_new(&crate::INVENTORY, E::draft_agency(&body))?;
     let actor = p.actor();
     let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let row = state

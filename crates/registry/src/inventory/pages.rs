@@ -325,15 +325,8 @@ pub async fn create<E: Entity>(
         };
         return form_page::<E>(&state, &ctx, form).await;
     }
-    // A blank agency is the form's to report; a chosen one must be writable.
     let agency = values.get("agency_id").map(String::as_str).unwrap_or("");
-    match AgencyId::parse(agency) {
-        Some(a) => {
-            ctx.authorize(&crate::INVENTORY, Access::Write, Scope::Agency(a))?;
-        }
-        None if ctx.can_write_any(&crate::INVENTORY) => {}
-        None => return Err(AppError::Forbidden),
-    }
+    ctx.authorize_new(&crate::INVENTORY, agency)?;
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
         Ok(draft) => {
             let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);

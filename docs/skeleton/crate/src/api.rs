@@ -11,7 +11,7 @@ use kernel::listing::Page;
 use kernel::{AppResult, AppState, Ctx};
 
 use crate::model::{EntryDraft, EntryId, Status};
-use crate::pages::{LIST, authorize_write, readable};
+use crate::pages::{LIST, readable};
 use crate::service;
 use crate::store::{self, EntryRow};
 
@@ -77,8 +77,7 @@ pub async fn create(
     ctx: Ctx,
     ApiJson(body): ApiJson<EntryDraft>,
 ) -> AppResult<(StatusCode, Json<EntryRecord>)> {
-    authorize_write(&ctx, &body.agency_id)?;
-    let actor = ctx.require()?.actor();
+    let actor = ctx.authorize_new(&crate::ENTRIES, &body.agency_id)?.actor();
     let row = state
         .write(move |c| service::create(c, &actor, &body))
         .await?;

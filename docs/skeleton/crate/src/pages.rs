@@ -6,10 +6,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::form::{FormSpec, Submitted, choice, text};
-use kernel::ids::AgencyId;
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::listing::{self, Cell, Column, Export, List, Tone, respond};
-use kernel::permissions::{Access, Scope};
+use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use crate::model::{EntryDraft, EntryId, Status};
@@ -172,7 +171,7 @@ pub async fn create(
         stale,
     }: Submitted<EntryDraft>,
 ) -> AppResult<Response> {
-    authorize_write(&ctx, &form.agency_id)?;
+    ctx.authorize_new(&crate::ENTRIES, &form.agency_id)?;
     if stale {
         return form_page(&state, &ctx, form, FORM.expired(ctx.tr())).await;
     }
@@ -188,18 +187,6 @@ pub async fn create(
             form_page(&state, &ctx, form, errors).await
         }
         Err(e) => Err(e),
-    }
-}
-
-/// A named agency must be one the caller writes for (403 otherwise, whether or not it exists);
-/// a blank or malformed one is the validation's to name, for someone who writes somewhere.
-pub(crate) fn authorize_write(ctx: &Ctx, agency: &str) -> AppResult<()> {
-    match AgencyId::parse(agency) {
-        Some(a) => ctx
-            .authorize(&crate::ENTRIES, Access::Write, Scope::Agency(a))
-            .map(|_| ()),
-        None if ctx.can_write_any(&crate::ENTRIES) => Ok(()),
-        None => Err(ctx.require().err().unwrap_or(AppError::Forbidden)),
     }
 }
 
