@@ -9,10 +9,14 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
+/// Whether `sha256` is a hex SHA-256, so that it can name a file and nothing else.
+fn is_sha256(sha256: &str) -> bool {
+    sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Where a blob lives: `<data_dir>/blobs/ab/cdef…`.
 fn path_of(data_dir: &Path, sha256: &str) -> Option<PathBuf> {
-    let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
-    valid.then(|| data_dir.join("blobs").join(&sha256[..2]).join(&sha256[2..]))
+    is_sha256(sha256).then(|| data_dir.join("blobs").join(&sha256[..2]).join(&sha256[2..]))
 }
 
 /// The hex SHA-256 of some bytes.
@@ -62,8 +66,7 @@ pub const SCRATCH_HOURS: u64 = 24;
 pub const SCRATCH_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 fn scratch_path(data_dir: &Path, sha256: &str) -> Option<PathBuf> {
-    let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
-    valid.then(|| data_dir.join("scratch").join(sha256))
+    is_sha256(sha256).then(|| data_dir.join("scratch").join(sha256))
 }
 
 /// Keeps an upload that waits for confirmation (an import's preview) out of the blob store:

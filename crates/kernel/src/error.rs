@@ -69,11 +69,9 @@ pub enum AppError {
     /// A fault on our side; the detail goes to the log, not the user.
     #[error("internal error: {0}")]
     Internal(String),
-    /// The request body is larger than this endpoint takes.
-    #[error("request body too large")]
-    TooLarge,
-    /// A status the router or a layer answered with before any handler ran (405, 415, a path
-    /// that is not valid text…), rendered in the same error shape.
+    /// A status the router, a layer or an extractor answers with (405, 413 for a body larger
+    /// than the endpoint takes, a path that is not valid text…), rendered in the same error
+    /// shape.
     #[error("HTTP {0}")]
     Status(StatusCode),
 }
@@ -98,7 +96,6 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Status(s) => *s,
         }
     }
@@ -115,7 +112,6 @@ impl AppError {
             Self::Conflict(_) => "conflict",
             Self::TooManyAttempts => "too_many_attempts",
             Self::Internal(_) => "internal",
-            Self::TooLarge => "too_large",
             Self::Status(s) => match s.as_u16() {
                 405 => "method_not_allowed",
                 406 => "not_acceptable",
@@ -152,7 +148,6 @@ impl AppError {
             Self::NotFound => "error-not-found",
             Self::TooManyAttempts => "error-too-many",
             Self::Internal(_) => "error-internal",
-            Self::TooLarge => "error-too-large",
             Self::Status(s) => match s.as_u16() {
                 405 => "error-method-not-allowed",
                 413 => "error-too-large",

@@ -3,6 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
@@ -31,14 +32,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             )));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::TooLarge
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::Status(StatusCode::PAYLOAD_TOO_LARGE)
             } else {
                 AppError::BadRequest(FieldError::new("body", "error-malformed-json"))
             }
         })?;
         if bytes.len() > MAX_JSON {
-            return Err(AppError::TooLarge);
+            return Err(AppError::Status(StatusCode::PAYLOAD_TOO_LARGE));
         }
         parse_json(&bytes).map(ApiJson)
     }

@@ -139,7 +139,11 @@ fn check_numbers_free(
 ) -> AppResult<()> {
     let nips: Vec<String> = d.nip.iter().cloned().collect();
     let niks: Vec<String> = d.nik.iter().cloned().collect();
-    let (nip_taken, nik_taken) = store::person_numbers_taken(conn, &nips, &niks)?;
+    let (nip_held, nik_held) = store::person_numbers_owners(conn, &nips, &niks)?;
+    let (nip_taken, nik_taken): (Vec<String>, Vec<String>) = (
+        nip_held.into_iter().map(|(n, _)| n).collect(),
+        nik_held.into_iter().map(|(n, _)| n).collect(),
+    );
     let mine = match except {
         Some(id) => store::person_find(conn, id)?,
         None => None,

@@ -489,25 +489,6 @@ pub fn person_numbers_owners(
     Ok((known(nip), known(nik)))
 }
 
-pub fn person_numbers_taken(
-    conn: &mut DbConn,
-    nips: &[String],
-    niks: &[String],
-) -> QueryResult<(Vec<String>, Vec<String>)> {
-    let nip: Vec<Option<String>> = people::table
-        .filter(people::nip.eq_any(nips))
-        .select(people::nip)
-        .load(conn)?;
-    let nik: Vec<Option<String>> = people::table
-        .filter(people::nik.eq_any(niks))
-        .select(people::nik)
-        .load(conn)?;
-    Ok((
-        nip.into_iter().flatten().collect(),
-        nik.into_iter().flatten().collect(),
-    ))
-}
-
 impl From<RegionRow> for crate::model::RegionDraft {
     fn from(r: RegionRow) -> Self {
         Self {

@@ -170,9 +170,6 @@ pub fn authenticate_client(
     form: &std::collections::HashMap<String, String>,
 ) -> Result<ClientRow, OAuthError> {
     let (id, secret) = client_auth_params(headers, form)?;
-    if kernel::validate::has_control(&id) {
-        return Err(OAuthError::client("unknown client"));
-    }
     let client = store::client(conn, &id)?;
     check_client(client, secret.as_deref(), &secret_key(conn)?)
 }
@@ -184,16 +181,14 @@ pub async fn authenticate_client_cached(
     form: &std::collections::HashMap<String, String>,
 ) -> Result<ClientRow, OAuthError> {
     let (id, secret) = client_auth_params(headers, form)?;
-    if kernel::validate::has_control(&id) {
-        return Err(OAuthError::client("unknown client"));
-    }
     let client = crate::cache::client(state, &id).await?;
     let key = crate::cache::secret_key(state).await?;
     check_client(client, secret.as_deref(), &key)
 }
 
 /// Which client a request names and the secret it offers, from the `Authorization: Basic`
-/// header or the form (one method only).
+/// header or the form (one method only). An id with a control character (possible only through
+/// Basic: the form's parameters are refused earlier) names no client and never reaches a query.
 pub fn client_auth_params(
     headers: &HeaderMap,
     form: &std::collections::HashMap<String, String>,
@@ -202,6 +197,12 @@ pub fn client_auth_params(
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(model::parse_basic);
+    if basic
+        .as_ref()
+        .is_some_and(|(id, _)| kernel::validate::has_control(id))
+    {
+        return Err(OAuthError::client("unknown client"));
+    }
     let posted = form.get("client_secret").cloned();
     match (basic, form.get("client_id")) {
         (Some(_), _) if posted.is_some() => {
