@@ -131,6 +131,10 @@ impl Resolver for Sessions {
     fn bearer(&self, conn: &mut DbConn, token: &str) -> QueryResult<Option<Principal>> {
         store::principal_by_token(conn, token)
     }
+
+    fn revoke_all(&self, conn: &mut DbConn, user: UserId) -> QueryResult<usize> {
+        store::revoke_api_tokens(conn, &user.to_string())
+    }
 }
 
 /// An account as other contexts see it (no password hash).

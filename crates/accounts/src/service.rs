@@ -180,10 +180,12 @@ pub fn set_grants(
     Ok(after)
 }
 
-/// Disables or re-enables an account. Disabling ends its sessions at once; its API tokens
-/// stop working because every lookup checks the flag.
+/// Disables or re-enables an account. Disabling ends its sessions and revokes its API tokens
+/// and every application's tokens for it (`modules`: who issued tokens): enabling it again
+/// does not bring them back.
 pub fn set_disabled(
     conn: &mut DbConn,
+    modules: &kernel::module::Modules,
     actor: &Actor,
     id: UserId,
     disabled: bool,
@@ -198,10 +200,11 @@ pub fn set_disabled(
         )));
     }
     store::set_disabled(conn, &key, disabled)?;
-    let ended = if disabled {
-        store::end_all_sessions(conn, &key, None)?
+    let (ended, revoked) = if disabled {
+        let ended = store::end_all_sessions(conn, &key, None)?;
+        (ended, modules.revoke_tokens(conn, id)?)
     } else {
-        0
+        (0, 0)
     };
     audit::record(
         conn,
@@ -215,7 +218,7 @@ pub fn set_disabled(
             record_type: "user",
             record_id: key,
             agency: None,
-            summary: json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "sessions_ended": ended}),
+            summary: json!({"before": {"disabled": before.disabled}, "after": {"disabled": disabled}, "sessions_ended": ended, "tokens_revoked": revoked}),
         },
     )?;
     find_account(conn, id)?.ok_or(AppError::NotFound)

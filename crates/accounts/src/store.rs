@@ -126,6 +126,17 @@ pub(crate) fn principal_by_session(
     )
 }
 
+/// Revokes every live API token of an account; returns how many.
+pub(crate) fn revoke_api_tokens(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
+
 /// The principal behind an API token, if it is live.
 pub(crate) fn principal_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Principal>> {
     let hash = secret_hash(token);
@@ -138,7 +149,7 @@ pub(crate) fn principal_by_token(conn: &mut DbConn, token: &str) -> QueryResult<
         .first(conn)
         .optional()?;
     match found {
-        Some(user) => principal(conn, user, Via::Token),
+        Some(user) => principal(conn, user, Via::Token { client: None }),
         None => Ok(None),
     }
 }

@@ -140,11 +140,13 @@ both! {
         assert_eq!((s, changed["roles"][0]["role"].as_str()), (200, Some("agency-operator")));
         let siti = app.db({ let id = id.to_owned(); move |c| accounts::create_token(c, kernel::ids::UserId::parse(&id).unwrap(), "t").unwrap() }).await;
         assert_eq!(api(Method::GET, app.url("/api/v1/people"), Some(&siti), None).await.1["total"], 1);
-        // Disabled: the token stops at once.
+        // Disabled: the token is revoked at once, and enabling the account does not bring it back.
         assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{id}/disable")), Some(&admin), None).await.0, 200);
         assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&siti), None).await.0, 401);
         assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{id}/enable")), Some(&admin), None).await.0, 200);
-        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&siti), None).await.0, 200);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&siti), None).await.0, 401);
+        let fresh = app.db({ let id = id.to_owned(); move |c| accounts::create_token(c, kernel::ids::UserId::parse(&id).unwrap(), "t2").unwrap() }).await;
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&fresh), None).await.0, 200);
         // The last Dinas administrator stays.
         let (_, me) = api(Method::GET, app.url("/api/v1/me"), Some(&admin), None).await;
         let admin_id = me["id"].as_str().unwrap();

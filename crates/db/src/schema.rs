@@ -174,6 +174,7 @@ diesel::table! {
         updated_by -> Nullable<Text>,
         security_level -> Text,
         external -> Bool,
+        api_access -> Bool,
     }
 }
 

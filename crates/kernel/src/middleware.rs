@@ -180,7 +180,7 @@ fn base_ctx(
         .and_then(Lang::from_accept_language);
     // A browser user's saved choice wins; a script with a token says what it wants per call.
     let lang = match principal.as_deref() {
-        Some(p) if p.via == principal::Via::Token => accept.unwrap_or(p.lang),
+        Some(p) if matches!(p.via, principal::Via::Token { .. }) => accept.unwrap_or(p.lang),
         Some(p) => p.lang,
         None => jar
             .get(LANG_COOKIE)

@@ -14,7 +14,7 @@ use crate::compliance::RuleSource;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::i18n::Messages;
-use crate::ids::{AgencyId, PersonId};
+use crate::ids::{AgencyId, PersonId, UserId};
 use crate::jobs::JobKind;
 use crate::layout::NavEntry;
 use crate::permissions::Capability;
@@ -85,6 +85,12 @@ pub trait Resolver: Send + Sync {
     /// The principal behind a bearer token, if this resolver knows it and it is live.
     fn bearer(&self, _conn: &mut DbConn, _token: &str) -> diesel::QueryResult<Option<Principal>> {
         Ok(None)
+    }
+
+    /// Revokes every token this resolver issued to the account (its password changed or it
+    /// was disabled); returns how many. Sessions are the accounts context's own business.
+    fn revoke_all(&self, _conn: &mut DbConn, _user: UserId) -> diesel::QueryResult<usize> {
+        Ok(0)
     }
 }
 
@@ -302,6 +308,15 @@ impl Modules {
     /// Every resolver of sessions and tokens.
     pub fn resolvers(&self) -> impl Iterator<Item = &'static dyn Resolver> + '_ {
         self.list.iter().filter_map(|m| m.resolver)
+    }
+
+    /// Revokes every token any context issued to the account; returns how many.
+    pub fn revoke_tokens(&self, conn: &mut DbConn, user: UserId) -> diesel::QueryResult<usize> {
+        let mut n = 0;
+        for r in self.resolvers() {
+            n += r.revoke_all(conn, user)?;
+        }
+        Ok(n)
     }
 
     /// Every message catalogue.

@@ -22,8 +22,12 @@ pub enum Via {
         /// Whether the sign-in passed a second factor.
         mfa: bool,
     },
-    /// A bearer token (an API token, or an access token of Simpul's provider).
-    Token,
+    /// A bearer token: the person's own API token, or an access token Simpul's provider issued
+    /// to an application for the person.
+    Token {
+        /// The application (`client_id`) acting for the person, if a provider token.
+        client: Option<String>,
+    },
 }
 
 /// The signed-in account behind a request.
@@ -49,11 +53,18 @@ impl Principal {
         self.grants.iter().any(|g| g.role == role)
     }
 
-    /// The actor to record in the audit trail.
+    /// The actor to record in the audit trail: the person, and the application when one acts
+    /// for them (`hadi via 0190…`).
     pub fn actor(&self) -> crate::audit::Actor {
+        let label = match &self.via {
+            Via::Token {
+                client: Some(client),
+            } => format!("{} via {client}", self.login),
+            _ => self.login.clone(),
+        };
         crate::audit::Actor {
             id: Some(self.user_id),
-            label: self.login.clone(),
+            label,
         }
     }
 }

@@ -91,6 +91,10 @@ enum Admin {
         /// Run outside the government: people are asked to consent first.
         #[arg(long)]
         external: bool,
+        /// May ask for the `simpul.api` scope: its access tokens then call Simpul's API on the
+        /// signed-in person's behalf.
+        #[arg(long = "api-access")]
+        api_access: bool,
     },
     /// Add new token signing keys; the old ones stay published until their tokens expire.
     RotateKeys,
@@ -177,6 +181,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             alg,
             security_level,
             external,
+            api_access,
         }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let owner = agency_by_code(&mut conn, agency.as_deref())?;
@@ -189,6 +194,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 id_token_alg: alg.map(|a| a.to_uppercase()),
                 security_level: security_level.map(|l| l.to_lowercase()),
                 external,
+                api_access,
             };
             let (client, secret) = write_tx(&mut conn, |c| {
                 sso::service::register_client(c, &Actor::system("cli"), &draft)

@@ -160,6 +160,7 @@ pub fn register(
         id_token_alg: None,
         security_level: Some(new.security_level.as_str().to_owned()),
         external: false,
+        api_access: false,
     };
     let (row, secret) = crate::service::register_client(conn, actor, &draft)?;
     Ok((client_ref(row), secret))

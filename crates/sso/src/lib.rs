@@ -180,8 +180,10 @@ const NAV: [kernel::layout::NavEntry; 1] = [kernel::layout::NavEntry {
 ))]
 pub struct SsoApi;
 
-/// The provider's access tokens, accepted on Simpul's own API so applications can call it on a
-/// person's behalf with the token they got at sign-in.
+/// The provider's access tokens, accepted on Simpul's own API only when the person granted the
+/// application [`model::API_SCOPE`] and the Dinas registered the application for it (checked
+/// on every request, so withdrawing the right or disabling the client stops its tokens at
+/// once). Any other access token is for signing in and userinfo only.
 struct AccessTokens;
 
 impl kernel::module::Resolver for AccessTokens {
@@ -194,9 +196,29 @@ impl kernel::module::Resolver for AccessTokens {
             return Ok(None);
         };
         let live = row.kind == "access" && row.revoked_at.is_none() && row.expires_at > db::now();
-        match row.user_id.filter(|_| live) {
-            Some(user) => accounts::principal_of(conn, user, kernel::principal::Via::Token),
+        if !live || !model::has_scope(&row.scope, model::API_SCOPE) {
+            return Ok(None);
+        }
+        let Some(client) = store::client(conn, row.client_id.as_str())? else {
+            return Ok(None);
+        };
+        if client.disabled || !client.api_access {
+            return Ok(None);
+        }
+        let via = kernel::principal::Via::Token {
+            client: Some(row.client_id.to_string()),
+        };
+        match row.user_id {
+            Some(user) => accounts::principal_of(conn, user, via),
             None => Ok(None),
         }
+    }
+
+    fn revoke_all(
+        &self,
+        conn: &mut db::DbConn,
+        user: kernel::ids::UserId,
+    ) -> diesel::QueryResult<usize> {
+        store::revoke_user_tokens(conn, &user.to_string())
     }
 }

@@ -17,7 +17,18 @@ pub const REFRESH_SECONDS: i64 = 30 * 24 * 3600;
 pub const RETIRED_KEY_SECONDS: i64 = 2 * ID_TOKEN_SECONDS;
 
 /// The scopes the provider knows.
-pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "roles"];
+pub const SCOPES: [&str; 6] = [
+    "openid",
+    "profile",
+    "email",
+    "offline_access",
+    "roles",
+    API_SCOPE,
+];
+
+/// The scope that lets an access token call Simpul's own API (`/api/v1`) for the person; only
+/// clients the Dinas registered for it may obtain it.
+pub const API_SCOPE: &str = "simpul.api";
 
 /// Checks a redirect URI for registration: absolute, no fragment, HTTPS except for a
 /// loopback address during development (RFC 9700 §2.1, RFC 8252 §7.3).
@@ -55,13 +66,14 @@ pub fn constant_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The requested scopes that the provider knows, in a canonical order; unknown scopes are
-/// dropped (RFC 6749 §3.3 lets the server narrow the scope).
-pub fn granted_scope(requested: &str) -> String {
+/// The requested scopes that the provider knows and the client may have, in a canonical
+/// order; others are dropped (RFC 6749 §3.3 lets the server narrow the scope). `api_access`:
+/// the client is registered for [`API_SCOPE`].
+pub fn granted_scope(requested: &str, api_access: bool) -> String {
     let asked: Vec<&str> = requested.split(' ').filter(|s| !s.is_empty()).collect();
     SCOPES
         .iter()
-        .filter(|s| asked.contains(s))
+        .filter(|s| asked.contains(s) && (api_access || **s != API_SCOPE))
         .copied()
         .collect::<Vec<_>>()
         .join(" ")
@@ -118,9 +130,15 @@ mod tests {
     #[test]
     fn scopes_are_narrowed_to_known_ones() {
         assert_eq!(
-            granted_scope("email openid admin  profile"),
+            granted_scope("email openid admin  profile", true),
             "openid profile email"
         );
+        assert_eq!(
+            granted_scope("openid simpul.api", true),
+            "openid simpul.api"
+        );
+        // A client not registered for the API never gets the scope, however it asks.
+        assert_eq!(granted_scope("openid simpul.api", false), "openid");
         assert!(has_scope("openid email", "email"));
         assert!(!has_scope("openid emails", "email"));
     }

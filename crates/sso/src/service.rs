@@ -65,6 +65,8 @@ pub struct ClientDraft {
     pub security_level: Option<String>,
     /// Run outside the government (people consent before it gets their data).
     pub external: bool,
+    /// May ask for `simpul.api` (its tokens then act on Simpul's API for the person).
+    pub api_access: bool,
 }
 
 /// Registers a client; returns it and, for a confidential client, its secret (shown once).
@@ -117,6 +119,7 @@ pub fn register_client(
         id_token_alg: alg,
         security_level: level,
         external: d.external,
+        api_access: d.api_access,
     };
     let row = store::insert_client(conn, &new, &actor.label)?;
     audit::record(
@@ -128,7 +131,8 @@ pub fn register_client(
             record_id: row.id.to_string(),
             agency: d.owner_agency_id,
             summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris,
-                                       "security_level": row.security_level, "external": row.external}}),
+                                       "security_level": row.security_level, "external": row.external,
+                                       "api_access": row.api_access}}),
         },
     )?;
     Ok((row, secret))
@@ -454,17 +458,20 @@ fn check_level(level: &str) -> Result<SecurityLevel, FieldError> {
     })
 }
 
-/// Changes a client's security level and whether it is outside the government.
+/// Changes a client's security level, whether it is outside the government and whether its
+/// tokens may call Simpul's API (withdrawing that stops its live tokens at once: the API
+/// checks the client on every request).
 pub fn set_client_assurance(
     conn: &mut DbConn,
     actor: &Actor,
     id: &str,
     level: &str,
     external: bool,
+    api_access: bool,
 ) -> AppResult<ClientRow> {
     let level = check_level(level).map_err(|e| AppError::Validation(vec![e]))?;
     let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
-    store::set_client_assurance(conn, id, level, external, &actor.label)?;
+    store::set_client_assurance(conn, id, level, external, api_access, &actor.label)?;
     audit::record(
         conn,
         actor,
@@ -473,8 +480,9 @@ pub fn set_client_assurance(
             record_type: "sso_client",
             record_id: id.to_owned(),
             agency: before.owner_agency_id,
-            summary: json!({"before": {"security_level": before.security_level, "external": before.external},
-                            "after": {"security_level": level, "external": external}}),
+            summary: json!({"before": {"security_level": before.security_level, "external": before.external,
+                                       "api_access": before.api_access},
+                            "after": {"security_level": level, "external": external, "api_access": api_access}}),
         },
     )?;
     store::client(conn, id)?.ok_or(AppError::NotFound)

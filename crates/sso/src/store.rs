@@ -46,6 +46,8 @@ pub struct ClientRow {
     pub security_level: SecurityLevel,
     /// Run outside the government: people are asked to consent before it gets their data.
     pub external: bool,
+    /// May ask for `simpul.api`: its access tokens then act on Simpul's API for the person.
+    pub api_access: bool,
 }
 
 impl ClientRow {
@@ -200,6 +202,8 @@ pub struct NewClient {
     pub security_level: SecurityLevel,
     /// Outside the government.
     pub external: bool,
+    /// May ask for `simpul.api`.
+    pub api_access: bool,
 }
 
 /// Inserts a client with a new id.
@@ -219,6 +223,7 @@ pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<
             sso_clients::id_token_alg.eq(&c.id_token_alg),
             sso_clients::security_level.eq(c.security_level),
             sso_clients::external.eq(c.external),
+            sso_clients::api_access.eq(c.api_access),
             sso_clients::disabled.eq(false),
             sso_clients::created_at.eq(now),
             sso_clients::created_by.eq(by),
@@ -413,6 +418,17 @@ pub fn connected(
         .load(conn)
 }
 
+/// Revokes every token any application holds for one account.
+pub fn revoke_user_tokens(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::user_id.eq(user_id))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
+
 /// Revokes every token one application holds for one account.
 pub fn revoke_user_client(conn: &mut DbConn, user_id: &str, client_id: &str) -> QueryResult<usize> {
     diesel::update(
@@ -425,18 +441,21 @@ pub fn revoke_user_client(conn: &mut DbConn, user_id: &str, client_id: &str) -> 
     .execute(conn)
 }
 
-/// Sets a client's security level and whether it is outside the government.
+/// Sets a client's security level, whether it is outside the government and whether it may
+/// call Simpul's API.
 pub fn set_client_assurance(
     conn: &mut DbConn,
     id: &str,
     level: SecurityLevel,
     external: bool,
+    api_access: bool,
     by: &str,
 ) -> QueryResult<usize> {
     diesel::update(sso_clients::table.find(id))
         .set((
             sso_clients::security_level.eq(level),
             sso_clients::external.eq(external),
+            sso_clients::api_access.eq(api_access),
             sso_clients::updated_at.eq(db::now()),
             sso_clients::updated_by.eq(by),
         ))

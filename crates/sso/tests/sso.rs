@@ -783,6 +783,16 @@ both! {
         assert!(q.contains_key("code"), "{q:?}");
         let (st, _, _) = token_call(&app, Some((&partner, &secret)), &[("grant_type", "authorization_code"), ("code", &q["code"]), ("redirect_uri", &s.redirect)]).await;
         assert_eq!(st, 200);
+        // Acting in Simpul for the person is a scope of its own: once the Dinas registers the
+        // partner for it, the consent page asks again and says so.
+        let id = partner.to_string();
+        app.db(move |c| {
+            write_tx(c, |tx| sso::service::set_client_assurance(tx, &Actor::system("test"), &id, "rendah", true, true)).unwrap();
+        })
+        .await;
+        let with_api = url.replace("scope=openid%20profile", "scope=openid%20profile%20simpul.api");
+        let page = browser.get(&with_api).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("bertindak atas nama Anda di Simpul"), "{page}");
         // Disconnecting withdraws the consent.
         let resp = browser.post(app.url("/account/applications/disconnect")).form(&[("_csrf", csrf.as_str()), ("client_id", partner.as_str())]).send().await.unwrap();
         assert_eq!(resp.status(), 303);
@@ -852,27 +862,144 @@ both! {
     }
 }
 
+/// Signs `browser`'s person in to the confidential client with `scope`; returns the token
+/// response.
+async fn code_flow(app: &TestApp, browser: &reqwest::Client, s: &Setup, scope: &str) -> Value {
+    let url = app.url(&format!(
+        "/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&scope={}&state=s1&code_challenge={CHALLENGE}&code_challenge_method=S256",
+        s.client_id,
+        form_urlencoded_encode(&s.redirect),
+        form_urlencoded_encode(scope)
+    ));
+    let code = location_params(&browser.get(url).send().await.unwrap()).1["code"].clone();
+    let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", &s.redirect),
+        ("code_verifier", VERIFIER),
+    ];
+    let (st, tokens, _) = token_call(app, auth, &form).await;
+    assert_eq!(st, 200, "{tokens}");
+    tokens
+}
+
+/// `GET /api/v1/me` with a bearer token.
+async fn me(app: &TestApp, token: &str) -> (u16, Value) {
+    api(Method::GET, app.url("/api/v1/me"), Some(token), None).await
+}
+
+/// Lets the setup's confidential client ask for `simpul.api`, or withdraws it.
+async fn api_access(app: &TestApp, client: &str, allowed: bool) {
+    let client = client.to_owned();
+    app.db(move |c| {
+        write_tx(c, |tx| {
+            sso::service::set_client_assurance(
+                tx,
+                &Actor::system("test"),
+                &client,
+                "rendah",
+                false,
+                allowed,
+            )
+        })
+        .unwrap();
+    })
+    .await;
+}
+
 both! {
-    async fn applications_call_the_api_with_the_access_token_of_a_sign_in(app) {
+    async fn only_applications_registered_for_the_api_call_it_with_a_persons_token(app) {
         let s = setup(&app).await;
+        let admin = app.token("dinas", Role::DinasAdmin, None).await;
         let browser = app.browser();
         app.sign_in(&browser, "siti").await;
-        let url = authorize_url(&app, &s.client_id, &s.redirect, &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"));
-        let code = location_params(&browser.get(url).send().await.unwrap()).1["code"].clone();
-        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
-        let (_, tokens, _) = token_call(&app, auth, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &s.redirect), ("code_verifier", VERIFIER)]).await;
+        // A client not registered for the API never gets the scope, however it asks: its token
+        // signs in and reads userinfo, and is refused on the API.
+        let tokens = code_flow(&app, &browser, &s, "openid profile simpul.api").await;
+        assert_eq!(tokens["scope"], "openid profile", "{tokens}");
+        let plain = tokens["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(me(&app, &plain).await.0, 401);
+        let info = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(&plain).send().await.unwrap();
+        assert_eq!(info.status(), 200);
+        // Registered for it, the client still needs the person's grant of the scope.
+        api_access(&app, &s.client_id, true).await;
+        let tokens = code_flow(&app, &browser, &s, "openid").await;
+        assert_eq!(me(&app, tokens["access_token"].as_str().unwrap()).await.0, 401);
+        let tokens = code_flow(&app, &browser, &s, "openid simpul.api").await;
+        assert_eq!(tokens["scope"], "openid simpul.api", "{tokens}");
         let access = tokens["access_token"].as_str().unwrap().to_owned();
-        let (st, me) = api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await;
-        assert_eq!((st, me["login"].as_str()), (200, Some("siti")), "{me}");
-        // It acts with the person's own rights: an operator cannot create agencies.
-        let (st, _) = api(Method::POST, app.url("/api/v1/agencies"), Some(&access), Some(json!({"name": "X", "code": "X", "kind": "dinas"}))).await;
-        assert_eq!(st, 403);
-        // A client-credentials token has no person behind it; a revoked token stops.
-        let (_, machine, _) = token_call(&app, auth, &[("grant_type", "client_credentials")]).await;
-        assert_eq!(api(Method::GET, app.url("/api/v1/me"), machine["access_token"].as_str(), None).await.0, 401);
+        let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+        let (st, body) = me(&app, &access).await;
+        assert_eq!((st, body["login"].as_str()), (200, Some("siti")), "{body}");
+        // It acts with the person's own rights (an operator cannot create agencies), and the
+        // audit trail names the application beside the person.
+        let agency = json!({"name": "X", "code": "X", "kind": "dinas"});
+        assert_eq!(api(Method::POST, app.url("/api/v1/agencies"), Some(&access), Some(agency)).await.0, 403);
+        let bkpsdm = app.agency_id("BKPSDM").await.to_string();
+        let person = json!({"agency_id": bkpsdm, "name": "Budi Santoso", "kind": "pns", "nip": "199001012015031002"});
+        let (st, created) = api(Method::POST, app.url("/api/v1/people"), Some(&access), Some(person)).await;
+        assert_eq!(st, 201, "{created}");
+        let (_, events) = api(Method::GET, app.url("/api/v1/audit-events?action=person.create"), Some(&admin), None).await;
+        let actors: Vec<&str> = events["items"].as_array().unwrap().iter().filter_map(|e| e["actor"].as_str()).collect();
+        assert!(actors.contains(&format!("siti via {}", s.client_id).as_str()), "{actors:?}");
+        // Withdrawing the right stops live tokens at once; giving it back restores them.
+        api_access(&app, &s.client_id, false).await;
+        assert_eq!(me(&app, &access).await.0, 401);
+        api_access(&app, &s.client_id, true).await;
+        assert_eq!(me(&app, &access).await.0, 200);
+        // A client-credentials token has no person behind it.
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        let (_, machine, _) = token_call(&app, auth, &[("grant_type", "client_credentials"), ("scope", "simpul.api roles")]).await;
+        assert_eq!(me(&app, machine["access_token"].as_str().unwrap()).await.0, 401);
+        // A revoked token stops.
         let resp = reqwest::Client::new().post(app.url("/oauth2/revoke")).basic_auth(&s.client_id, Some(&s.secret)).form(&[("token", access.as_str())]).send().await.unwrap();
         assert_eq!(resp.status(), 200);
+        assert_eq!(me(&app, &access).await.0, 401);
+        // Disabling the account revokes the applications' tokens and the person's API tokens;
+        // enabling it again does not bring them back.
+        let tokens = code_flow(&app, &browser, &s, "openid simpul.api offline_access").await;
+        let access = tokens["access_token"].as_str().unwrap().to_owned();
+        let own = app
+            .db(|c| {
+                let user = accounts::find_user(c, "siti").unwrap().unwrap();
+                accounts::create_token(c, user.id, "script").unwrap()
+            })
+            .await;
+        assert_eq!(me(&app, &own).await.0, 200);
+        let (_, users) = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&admin), None).await;
+        let uid = users["items"][0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{uid}/disable")), Some(&admin), None).await.0, 200);
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/users/{uid}/enable")), Some(&admin), None).await.0, 200);
+        assert_eq!(me(&app, &access).await.0, 401);
+        assert_eq!(me(&app, &own).await.0, 401);
+        let (st, _, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", &refresh)]).await;
+        assert_eq!(st, 400, "the refresh token of before the disable is dead");
+        let (_, events) = api(Method::GET, app.url("/api/v1/audit-events?action=user.disable"), Some(&admin), None).await;
+        let summary: Value = serde_json::from_str(events["items"][0]["summary"].as_str().unwrap()).unwrap();
+        assert!(summary["tokens_revoked"].as_u64().unwrap() >= 2, "{events}");
+    }
+}
+
+both! {
+    async fn a_password_change_revokes_the_applications_tokens(app) {
+        let s = setup(&app).await;
+        api_access(&app, &s.client_id, true).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "siti").await;
+        let tokens = code_flow(&app, &browser, &s, "openid simpul.api offline_access").await;
+        let access = tokens["access_token"].as_str().unwrap().to_owned();
+        let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await.0, 200);
+        let new = "a-new-long-password-2026";
+        let (st, page) = app.post_form(&browser, &csrf, "/account/password", &[("current", PASSWORD), ("new", new), ("confirm", new)]).await;
+        assert_eq!(st, 200, "{page}");
         assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&access), None).await.0, 401);
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        let (st, _, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", &refresh)]).await;
+        assert_eq!(st, 400);
+        // The browser that changed it stays signed in.
+        assert_eq!(browser.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200);
     }
 }
 

@@ -13,14 +13,16 @@ async fn set(state: AppState, ctx: Ctx, id: String, disabled: bool) -> AppResult
         .authorize(&crate::ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
+    let modules = state.modules.clone();
     Ok(Json(
         state
-            .write(move |c| service::set_disabled(c, &actor, id, disabled))
+            .write(move |c| service::set_disabled(c, &modules, &actor, id, disabled))
             .await?,
     ))
 }
 
-/// Disables an account: its sessions end and its tokens stop working.
+/// Disables an account: its sessions end and its API tokens and every application's tokens for
+/// it are revoked (enabling it again does not restore them).
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "accounts", params(("id" = String, Path)),
     responses((status = 200, body = Account), (status = 401), (status = 403), (status = 404), (status = 409)))]
 pub async fn disable(

@@ -88,7 +88,8 @@ pub struct PasswordForm {
     pub confirm: String,
 }
 
-/// Changes the password and ends every other session of the account.
+/// Changes the password, ends every other session of the account and revokes its API tokens
+/// and every application's tokens for it.
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -127,16 +128,19 @@ pub async fn change_password(
         let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
             .await
             .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+        let modules = state.modules.clone();
         state
             .write(move |conn| {
                 store::set_password_hash(conn, &user.id, &hash)?;
                 store::end_all_sessions(conn, &user.id, keep.as_deref())?;
+                // Whoever learnt the old password may have minted tokens with it.
+                let revoked = modules.revoke_tokens(conn, p.user_id)?;
                 let change = Change {
                     action: "user.password_change",
                     record_type: "user",
                     record_id: user.id.clone(),
                     agency: None,
-                    summary: serde_json::json!({"other_sessions_ended": true}),
+                    summary: serde_json::json!({"other_sessions_ended": true, "tokens_revoked": revoked}),
                 };
                 audit::record(conn, &p.actor(), change)?;
                 Ok(())

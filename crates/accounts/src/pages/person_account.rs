@@ -349,10 +349,11 @@ pub async fn set_status(
         .actor();
     let id = person_id(&id)?;
     let disabled = form.disabled == "1";
+    let modules = state.modules.clone();
     let result = state
         .write(move |c| {
             let (_, account) = account_of(c, id)?;
-            service::set_disabled(c, &actor, account.id, disabled).map(|_| ())
+            service::set_disabled(c, &modules, &actor, account.id, disabled).map(|_| ())
         })
         .await;
     finish(&state, &ctx, id, result, String::new()).await

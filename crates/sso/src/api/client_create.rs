@@ -39,6 +39,10 @@ pub struct NewClient {
     /// Run outside the government: people consent before it gets their data.
     #[serde(default)]
     pub external: bool,
+    /// May ask for the `simpul.api` scope, so that its access tokens call Simpul's API on the
+    /// signed-in person's behalf (shown to people on the consent page).
+    #[serde(default)]
+    pub api_access: bool,
 }
 
 /// The registered client and, for a confidential one, its secret.
@@ -78,6 +82,7 @@ pub async fn handler(
         id_token_alg: body.id_token_alg,
         security_level: body.security_level,
         external: body.external,
+        api_access: body.api_access,
     };
     let (row, secret) = state
         .write(move |c| {

@@ -33,6 +33,8 @@ pub struct Client {
     pub security_level: String,
     /// Outside the government (consent asked).
     pub external: bool,
+    /// May ask for the `simpul.api` scope: its access tokens then call this API for the person.
+    pub api_access: bool,
 }
 
 impl From<ClientRow> for Client {
@@ -48,6 +50,7 @@ impl From<ClientRow> for Client {
             disabled: c.disabled,
             security_level: c.security_level.as_str().to_owned(),
             external: c.external,
+            api_access: c.api_access,
         }
     }
 }

@@ -111,7 +111,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
             "only the authorization code flow is supported",
         );
     }
-    let scope = model::granted_scope(get("scope"));
+    let scope = model::granted_scope(get("scope"), client.api_access);
     let challenge = get("code_challenge");
     let method = p
         .get("code_challenge_method")

@@ -215,7 +215,7 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
     let scope = if scope.is_empty() {
         row.scope.clone()
     } else {
-        model::granted_scope(scope)
+        model::granted_scope(scope, client.api_access)
     };
     if scope.split(' ').any(|s| !model::has_scope(&row.scope, s)) {
         return Ok(Err(OAuthError::bad(
@@ -267,7 +267,7 @@ async fn client_credentials(
     }
     // No person is involved: no OpenID scopes, no refresh token, no ID token.
     let requested = form.get("scope").map(String::as_str).unwrap_or("");
-    let scope = model::granted_scope(requested)
+    let scope = model::granted_scope(requested, false)
         .split(' ')
         .filter(|s| *s == "roles")
         .collect::<Vec<_>>()

@@ -79,6 +79,7 @@ const CLIENT_FORM: FormSpec = FormSpec {
         choice("owner_agency_id", "sso-client-owner"),
         choice("security_level", "sso-client-level"),
         check("external", "sso-client-external-label"),
+        check("api_access", "sso-client-api-label"),
         check("public", "sso-client-public-label"),
     ],
 };
@@ -101,6 +102,8 @@ pub struct ClientForm {
     security_level: String,
     #[serde(default)]
     external: Option<String>,
+    #[serde(default)]
+    api_access: Option<String>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -195,6 +198,7 @@ pub async fn submit(
         id_token_alg: None,
         security_level: Some(form.security_level.clone()).filter(|l| !l.is_empty()),
         external: form.external.is_some(),
+        api_access: form.api_access.is_some(),
     };
     match state
         .write(move |c| service::register_client(c, &actor, &draft))

@@ -115,13 +115,16 @@ pub async fn status(
     Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
 }
 
-/// The security level and whether the client is outside the government.
+/// The security level, whether the client is outside the government and whether it may call
+/// Simpul's API.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssuranceForm {
     security_level: String,
     #[serde(default)]
     external: Option<String>,
+    #[serde(default)]
+    api_access: Option<String>,
 }
 
 /// Changes the security level and the consent rule.
@@ -135,10 +138,10 @@ pub async fn assurance(
         .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
         .actor();
     let client = id.clone();
-    let external = form.external.is_some();
+    let (external, api) = (form.external.is_some(), form.api_access.is_some());
     state
         .write(move |c| {
-            service::set_client_assurance(c, &actor, &client, &form.security_level, external)
+            service::set_client_assurance(c, &actor, &client, &form.security_level, external, api)
         })
         .await?;
     Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())

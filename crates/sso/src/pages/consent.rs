@@ -40,7 +40,7 @@ pub fn page(
         client: client.clone(),
         scopes: scope
             .split_whitespace()
-            .map(|s| tr.tp("consent-scope-", s))
+            .map(|s| tr.tp("consent-scope-", s.replace('.', "-")))
             .collect(),
         query: query.to_owned(),
     };
@@ -67,7 +67,10 @@ pub async fn submit(
     let person = ctx.require()?.clone();
     let p = crate::service::page_params(&form.query)?;
     let (client, redirect_uri) = checked_client(&state, &p).await?;
-    let scope = model::granted_scope(p.get("scope").map(String::as_str).unwrap_or(""));
+    let scope = model::granted_scope(
+        p.get("scope").map(String::as_str).unwrap_or(""),
+        client.api_access,
+    );
     let allow = form.decision == "allow";
     let uid = person.user_id.to_string();
     let client_id = client.id.clone();

@@ -1,0 +1,1 @@
+ALTER TABLE sso_clients DROP COLUMN api_access;
