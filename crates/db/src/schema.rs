@@ -498,8 +498,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Rate-limit counters shared by every instance (key: hash of limit and subject).
+    rate_limits (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     region,
+    rate_limits,
     agencies,
     people,
     users,

@@ -25,6 +25,9 @@ pub struct Config {
     pub log_json: bool,
     /// How long a browser session lasts without use, in hours.
     pub session_hours: u32,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client (addresses
+    /// or networks); from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The file form of the settings: every key optional, unknown keys rejected.
@@ -39,6 +42,7 @@ struct FileConfig {
     dns_secondaries: Option<Vec<String>>,
     log_json: Option<bool>,
     session_hours: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// A setting that cannot be used, with the reason in one line.
@@ -145,6 +149,15 @@ impl Config {
                 "SIMPUL_SESSION_HOURS must be between 1 and 720".into(),
             ));
         }
+        let proxies = match env("SIMPUL_TRUSTED_PROXIES") {
+            Some(list) => list,
+            None => file.trusted_proxies.unwrap_or_default().join(","),
+        };
+        let trusted_proxies = crate::ratelimit::parse_trusted(&proxies).map_err(|bad| {
+            ConfigError(format!(
+                "SIMPUL_TRUSTED_PROXIES lists addresses or networks such as 10.0.0.1 or 10.0.0.0/8, comma-separated (got {bad:?})"
+            ))
+        })?;
         Ok(Self {
             database_url,
             data_dir,
@@ -154,6 +167,7 @@ impl Config {
             dns_secondaries,
             log_json,
             session_hours,
+            trusted_proxies,
         })
     }
 

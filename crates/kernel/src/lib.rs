@@ -59,6 +59,7 @@ pub const MODULE: Module = Module::new("kernel")
         "notifications",
         "notification_reads",
         "jobs",
+        "rate_limits",
     ]);
 
 /// The audit trail: the Inspektorat and the Dinas read it; nobody edits it (only the platform

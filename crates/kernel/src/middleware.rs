@@ -45,7 +45,17 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     response
 }
 
-async fn handle(state: AppState, req: Request, next: Next) -> Response {
+async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
+    // Resolved once, behind trusted proxies, for every rate limit and record downstream.
+    if let Some(peer) = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+    {
+        let ip = crate::ratelimit::client_ip(peer, req.headers(), &state.config.trusted_proxies);
+        req.extensions_mut()
+            .insert(crate::ratelimit::ClientAddr(ip.to_string()));
+    }
     let jar = CookieJar::from_headers(req.headers());
     let path = req.uri().path().to_owned();
     // OAuth endpoints authenticate clients and their own access tokens, not API tokens.

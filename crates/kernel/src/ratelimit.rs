@@ -1,87 +1,222 @@
-//! Rate limits against guessing: a fixed-window counter per key (a client address, a client
-//! id), kept in memory. Lockout (in `auth`) protects one account from many guesses; these
-//! limits protect the service from one source guessing at many accounts or client secrets.
+//! Rate limits against guessing: a fixed-window counter per limit and subject (a client
+//! address, an account, a client id), kept in the database so that several instances count
+//! together. Lockout (in `accounts`) protects one account from many guesses; these limits
+//! protect the service from one source guessing at many accounts or client secrets.
+//!
+//! The address of a request is the connecting peer, unless that peer is one of the configured
+//! trusted proxies (`SIMPUL_TRUSTED_PROXIES`): then it is the nearest untrusted address in
+//! `Forwarded` (RFC 7239) or `X-Forwarded-For`. A header from anyone else is ignored, so a
+//! client cannot choose its own key.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
-use axum::http::Extensions;
+use axum::http::{Extensions, HeaderMap};
+use chrono::TimeDelta;
+use db::DbConn;
+use db::schema::rate_limits;
+use diesel::prelude::*;
+use ipnet::IpNet;
+use sha2::{Digest, Sha256};
 
-/// Counts events per key in fixed windows.
-#[derive(Debug)]
-pub struct Limiter {
-    max: u32,
-    window: Duration,
-    counts: Mutex<HashMap<String, (Instant, u32)>>,
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// A limit: at most `max` counted events per subject in each window of `window` seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// Names the limit, so two limits never share a counter.
+    pub name: &'static str,
+    /// Events allowed per window.
+    pub max: i32,
+    /// The window, in seconds (at most a day: older counters are swept).
+    pub window: i64,
 }
 
-/// Keys remembered before stale windows are swept (bounds memory under a flood).
-const SWEEP_AT: usize = 10_000;
+/// Failed password or second-factor checks per client address.
+pub const SIGN_IN: Limit = Limit {
+    name: "sign-in",
+    max: 30,
+    window: 300,
+};
 
-impl Limiter {
-    /// At most `max` events per key in each `window`.
-    pub fn new(max: u32, window: Duration) -> Self {
-        Self {
-            max,
-            window,
-            counts: Mutex::new(HashMap::new()),
+/// Failed client authentications at the token endpoints, per client id (or per address for an
+/// unknown client).
+pub const CLIENT_AUTH: Limit = Limit {
+    name: "client-auth",
+    max: 20,
+    window: 60,
+};
+
+/// Counters older than this are deleted when the next event is counted.
+const SWEEP_SECONDS: i64 = 24 * 3600;
+
+impl Limit {
+    /// The stored key: a hash, so its size is bounded and a typed login is never stored.
+    fn key(&self, subject: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.name.as_bytes());
+        h.update([0]);
+        h.update(subject.as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    /// Seconds to wait if `subject` has used up its window, without counting anything.
+    pub fn blocked_in(&self, conn: &mut DbConn, subject: &str) -> QueryResult<Option<u64>> {
+        let row: Option<(chrono::NaiveDateTime, i32)> = rate_limits::table
+            .find(self.key(subject))
+            .select((rate_limits::window_start, rate_limits::hits))
+            .first(conn)
+            .optional()?;
+        Ok(row.and_then(|(start, hits)| {
+            let elapsed = (db::now() - start).num_seconds().max(0);
+            (elapsed < self.window && hits >= self.max)
+                .then(|| u64::try_from(self.window - elapsed).unwrap_or(1).max(1))
+        }))
+    }
+
+    /// Counts one event for `subject`. Each step is one statement (an increment is one
+    /// `UPDATE`), so instances counting at once never lose a count; a counter two instances
+    /// create at once is created by one and counted by both.
+    pub fn hit_in(&self, conn: &mut DbConn, subject: &str) -> QueryResult<()> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let key = self.key(subject);
+        let now = db::now();
+        diesel::delete(
+            rate_limits::table
+                .filter(rate_limits::window_start.lt(now - TimeDelta::seconds(SWEEP_SECONDS))),
+        )
+        .execute(conn)?;
+        // A window that has passed starts again.
+        diesel::update(
+            rate_limits::table
+                .find(&key)
+                .filter(rate_limits::window_start.le(now - TimeDelta::seconds(self.window))),
+        )
+        .set((rate_limits::window_start.eq(now), rate_limits::hits.eq(0)))
+        .execute(conn)?;
+        let increment = |c: &mut DbConn| {
+            diesel::update(rate_limits::table.find(&key))
+                .set(rate_limits::hits.eq(rate_limits::hits + 1))
+                .execute(c)
+        };
+        if increment(conn)? > 0 {
+            return Ok(());
+        }
+        let created = diesel::insert_into(rate_limits::table)
+            .values((
+                rate_limits::key.eq(&key),
+                rate_limits::window_start.eq(now),
+                rate_limits::hits.eq(1),
+            ))
+            .execute(conn);
+        match created {
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                increment(conn).map(|_| ())
+            }
+            other => other.map(|_| ()),
         }
     }
 
-    /// Seconds to wait if `key` has used up its window, without counting anything.
-    pub fn blocked(&self, key: &str) -> Option<u64> {
-        self.blocked_at(key, Instant::now())
+    /// [`Limit::blocked_in`] on the blocking pool.
+    pub async fn blocked(&self, state: &AppState, subject: &str) -> AppResult<Option<u64>> {
+        let (limit, subject) = (*self, subject.to_owned());
+        state
+            .read(move |c| Ok(limit.blocked_in(c, &subject)?))
+            .await
     }
 
-    /// Counts one event for `key`.
-    pub fn hit(&self, key: &str) {
-        self.hit_at(key, Instant::now());
-    }
-
-    fn blocked_at(&self, key: &str, now: Instant) -> Option<u64> {
-        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        let (start, n) = counts.get(key)?;
-        let elapsed = now.saturating_duration_since(*start);
-        (elapsed < self.window && *n >= self.max).then(|| (self.window - elapsed).as_secs().max(1))
-    }
-
-    fn hit_at(&self, key: &str, now: Instant) {
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() >= SWEEP_AT {
-            let window = self.window;
-            counts.retain(|_, (start, _)| now.saturating_duration_since(*start) < window);
-        }
-        let entry = counts.entry(key.to_owned()).or_insert((now, 0));
-        if now.saturating_duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
+    /// [`Limit::hit_in`] on the blocking pool.
+    pub async fn hit(&self, state: &AppState, subject: &str) -> AppResult<()> {
+        let (limit, subject) = (*self, subject.to_owned());
+        state.read(move |c| Ok(limit.hit_in(c, &subject)?)).await
     }
 }
 
-/// The limits the service keeps.
-#[derive(Debug)]
-pub struct Limits {
-    /// Failed password or second-factor checks per client address.
-    pub sign_in: Limiter,
-    /// Failed client authentications at the token endpoints, per client id.
-    pub client_auth: Limiter,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            sign_in: Limiter::new(30, Duration::from_secs(300)),
-            client_auth: Limiter::new(20, Duration::from_secs(60)),
-        }
+/// The address a request came from: the peer, or — when the peer is a trusted proxy — the
+/// nearest address in the forwarding headers that is not itself a trusted proxy.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
     }
+    let mut nearest = peer;
+    // Walk from the proxy outwards: the right-most entries were added by proxies we trust.
+    for hop in forwarded_chain(headers).into_iter().rev() {
+        let Some(ip) = hop else {
+            // An obfuscated or malformed entry: nothing further out can be believed.
+            return nearest;
+        };
+        if !is_trusted(&ip) {
+            return ip;
+        }
+        nearest = ip;
+    }
+    nearest
 }
 
-/// The address a request came from, as a rate-limit key (`unknown` when not served over TCP).
+/// The `for=` addresses of `Forwarded`, or else the addresses of `X-Forwarded-For`, in order
+/// (client first); `None` for an entry that is not an address.
+fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().map(str::to_owned).unwrap_or_default())
+            .collect()
+    };
+    let forwarded = values("forwarded");
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, v)| node_ip(v.trim().trim_matches('"')))
+            })
+            .collect();
+    }
+    values("x-forwarded-for")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|s| node_ip(s.trim()))
+        .collect()
+}
+
+/// An address from a forwarding header's node: `192.0.2.1`, `192.0.2.1:4711`,
+/// `[2001:db8::1]:4711` or a bare IPv6 address.
+fn node_ip(node: &str) -> Option<IpAddr> {
+    if let Ok(ip) = node.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    node.parse::<SocketAddr>().ok().map(|s| s.ip())
+}
+
+/// Parses the trusted-proxy setting: addresses or networks, comma-separated.
+pub fn parse_trusted(list: &str) -> Result<Vec<IpNet>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| s.to_owned())
+        })
+        .collect()
+}
+
+/// The address a request came from, as a rate-limit key: the one the context middleware
+/// resolved, else the peer (`unknown` when not served over TCP).
 pub fn client_addr(extensions: &Extensions) -> String {
+    if let Some(ClientAddr(a)) = extensions.get::<ClientAddr>() {
+        return a.clone();
+    }
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
@@ -107,18 +242,95 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
 mod tests {
     use super::*;
 
-    #[test]
-    fn blocks_after_max_and_frees_the_next_window() {
-        let l = Limiter::new(3, Duration::from_secs(60));
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(l.blocked_at("a", t0), None);
-            l.hit_at("a", t0);
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
         }
-        assert_eq!(l.blocked_at("a", t0 + Duration::from_secs(10)), Some(50));
-        assert_eq!(l.blocked_at("b", t0), None, "other keys are not affected");
-        assert_eq!(l.blocked_at("a", t0 + Duration::from_secs(60)), None);
-        l.hit_at("a", t0 + Duration::from_secs(61));
-        assert_eq!(l.blocked_at("a", t0 + Duration::from_secs(61)), None);
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarding_headers_count_only_from_trusted_proxies() {
+        let trusted = parse_trusted("10.0.0.0/8, 192.0.2.7").unwrap();
+        let xff = headers(&[("x-forwarded-for", "203.0.113.9, 10.1.1.1")]);
+        // From the proxy: the nearest untrusted hop.
+        assert_eq!(
+            client_ip(ip("192.0.2.7"), &xff, &trusted),
+            ip("203.0.113.9")
+        );
+        // From anyone else the header is the client's own claim and is ignored.
+        assert_eq!(
+            client_ip(ip("198.51.100.4"), &xff, &trusted),
+            ip("198.51.100.4")
+        );
+        // A client prepending a fake address gains nothing: the proxy appended the real one.
+        let spoofed = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &spoofed, &trusted),
+            ip("203.0.113.9")
+        );
+        // Several header lines are one list.
+        let split = headers(&[
+            ("x-forwarded-for", "1.2.3.4"),
+            ("x-forwarded-for", "203.0.113.9"),
+        ]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &split, &trusted),
+            ip("203.0.113.9")
+        );
+        // Garbage stops the walk at the last trusted hop.
+        let bad = headers(&[("x-forwarded-for", "203.0.113.9, nonsense, 10.2.2.2")]);
+        assert_eq!(client_ip(ip("10.0.0.1"), &bad, &trusted), ip("10.2.2.2"));
+        // No header: the proxy itself.
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.1")
+        );
+        // No trusted proxies configured: always the peer.
+        assert_eq!(client_ip(ip("10.0.0.1"), &xff, &[]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn rfc_7239_forwarded_wins_over_x_forwarded_for() {
+        let trusted = parse_trusted("10.0.0.1").unwrap();
+        let h = headers(&[
+            (
+                "forwarded",
+                r#"for=198.51.100.17;proto=https, for="[2001:db8:cafe::17]:4711""#,
+            ),
+            ("x-forwarded-for", "203.0.113.9"),
+        ]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &h, &trusted),
+            ip("2001:db8:cafe::17")
+        );
+        let hidden = headers(&[("forwarded", "for=_hidden, for=198.51.100.17")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &hidden, &trusted),
+            ip("198.51.100.17")
+        );
+        let port = headers(&[("forwarded", "for=\"198.51.100.17:8080\"")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &port, &trusted),
+            ip("198.51.100.17")
+        );
+    }
+
+    #[test]
+    fn trusted_proxy_setting_is_validated() {
+        assert_eq!(parse_trusted("").unwrap(), vec![]);
+        assert_eq!(parse_trusted("::1, 10.0.0.0/8").unwrap().len(), 2);
+        assert_eq!(
+            parse_trusted("10.0.0.0/8, proxy.local"),
+            Err("proxy.local".into())
+        );
     }
 }

@@ -26,8 +26,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// When the process started.
     pub started: Instant,
-    /// Rate limits against guessing.
-    pub limits: Arc<crate::ratelimit::Limits>,
     /// Process-local caches, invalidated by every audited change.
     pub cache: Arc<crate::cache::Caches>,
     /// This instance's side of the background jobs (their rows are in the database).

@@ -297,11 +297,13 @@ pub fn import_people(
     Ok(drafts.len())
 }
 
-/// Most refused imports of people one account may send in a window: each refusal tells a little
+/// Refused imports of people one account may send in a window: each refusal tells a little
 /// about which numbers exist, so they are counted and recorded.
-fn refusal_key(p: &kernel::principal::Principal) -> String {
-    format!("people-import-refused:{}", p.user_id)
-}
+const REFUSED_IMPORTS: kernel::ratelimit::Limit = kernel::ratelimit::Limit {
+    name: "org.people-import-refused",
+    max: 30,
+    window: 300,
+};
 
 /// Imports people for the caller from a handler: refuses a caller who keeps sending refused
 /// files (429), and records every refused import in the audit trail (how many problems, never
@@ -313,8 +315,8 @@ pub async fn import_people_for(
 ) -> AppResult<usize> {
     use kernel::permissions::{Access, Scope, allows};
     let p = ctx.require()?.clone();
-    let key = refusal_key(&p);
-    if state.limits.sign_in.blocked(&key).is_some() {
+    let key = p.user_id.to_string();
+    if REFUSED_IMPORTS.blocked(state, &key).await?.is_some() {
         return Err(AppError::TooManyAttempts);
     }
     let (actor, grants) = (p.actor(), p.grants.clone());
@@ -326,7 +328,7 @@ pub async fn import_people_for(
         })
         .await;
     if let Err(e @ AppError::Validation(_)) = &result {
-        state.limits.sign_in.hit(&key);
+        REFUSED_IMPORTS.hit(state, &key).await?;
         let (actor, problems) = (p.actor(), e.field_errors().len());
         state
             .write(move |c| {

@@ -101,7 +101,6 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         modules: Arc::new(modules()?),
         metrics: Arc::new(Metrics::default()),
         started: Instant::now(),
-        limits: Arc::default(),
         cache: Arc::default(),
         jobs: Arc::default(),
         writes: Arc::default(),

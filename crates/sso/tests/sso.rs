@@ -815,25 +815,43 @@ both! {
 }
 
 both! {
-    async fn guessing_client_secrets_and_passwords_is_slowed_down(app) {
+    async fn guessing_is_slowed_down_per_client_behind_the_proxy_on_every_instance(app) {
         let s = setup(&app).await;
-        for _ in 0..20 {
-            let (st, _, _) = token_call(&app, Some((&s.client_id, "guess")), &[("grant_type", "client_credentials")]).await;
-            assert_eq!(st, 401);
+        // Two people behind the trusted reverse proxy (the test client), and a second instance
+        // on the same database behind the same load balancer.
+        let other = app.another().await;
+        let (guesser, bystander) = ("203.0.113.7", "203.0.113.8");
+        let token = |app: &TestApp, from: &str, secret: &str| {
+            let req = reqwest::Client::new().post(app.url("/oauth2/token")).header("x-forwarded-for", from)
+                .basic_auth(&s.client_id, Some(secret)).form(&[("grant_type", "client_credentials")]);
+            async move { req.send().await.unwrap().status().as_u16() }
+        };
+        for i in 0..20 {
+            let instance = if i % 2 == 0 { &app } else { &other };
+            assert_eq!(token(instance, guesser, "guess").await, 401);
         }
-        let (st, e, _) = token_call(&app, Some((&s.client_id, &s.secret)), &[("grant_type", "client_credentials")]).await;
-        assert_eq!((st, e["error"].as_str()), (429, Some("slow_down")), "even the right secret waits");
+        assert_eq!(token(&app, guesser, &s.secret).await, 429, "even the right secret waits");
+        assert_eq!(token(&other, guesser, &s.secret).await, 429, "on every instance");
+        assert_eq!(token(&app, bystander, &s.secret).await, 200, "the application's other callers are not blocked");
+        let (st, e, _) = token_call(&app, Some((&s.client_id, "guess")), &[("grant_type", "client_credentials")]).await;
+        assert_eq!((st, e["error"].as_str()), (401, Some("invalid_client")), "nor its server calling without the header");
         let browser = app.browser();
         let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
         let csrf = test_support::csrf_of(&page);
+        let sign_in = |app: &TestApp, from: &str, login: &str, password: &str| {
+            let req = browser.post(app.url("/sign-in")).header("x-forwarded-for", from)
+                .form(&[("_csrf", csrf.as_str()), ("login", login), ("password", password)]);
+            async move { req.send().await.unwrap() }
+        };
         for i in 0..30 {
-            let login = format!("nobody{i}");
-            let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", login.as_str()), ("password", "wrong-password")]).send().await.unwrap();
-            assert_eq!(resp.status(), 401);
+            let instance = if i % 2 == 0 { &app } else { &other };
+            assert_eq!(sign_in(instance, guesser, &format!("nobody{i}"), "wrong-password").await.status(), 401);
         }
-        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf.as_str()), ("login", "siti"), ("password", PASSWORD)]).send().await.unwrap();
+        let resp = sign_in(&other, guesser, "siti", PASSWORD).await;
         assert_eq!(resp.status(), 429);
         assert!(resp.text().await.unwrap().contains("Terlalu banyak percobaan"));
+        // Someone else behind the same proxy signs in as usual.
+        assert_eq!(sign_in(&app, bystander, "siti", PASSWORD).await.status(), 303);
     }
 }
 

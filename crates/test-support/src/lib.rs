@@ -166,6 +166,9 @@ impl TestApp {
             "SIMPUL_DATABASE_URL" => Some(database_url.clone()),
             "SIMPUL_DATA_DIR" => Some(data_dir.display().to_string()),
             "SIMPUL_HTTP_ADDR" => Some(addr.to_string()),
+            // The test client stands in for the reverse proxy: a request may say, in
+            // `X-Forwarded-For`, which client it carries.
+            "SIMPUL_TRUSTED_PROXIES" => Some("127.0.0.1".into()),
             _ => None,
         })
         .expect("test config");

@@ -20,8 +20,8 @@ pub async fn handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let limits = state.clone();
-    super::with_client_limit(&limits, &addr, run(state, headers, body)).await
+    let (limits, h, b) = (state.clone(), headers.clone(), body.clone());
+    super::with_client_limit(&limits, &addr, &h, &b, run(state, headers, body)).await
 }
 
 async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {

@@ -43,18 +43,40 @@ pub fn issuer(state: &AppState) -> String {
 }
 
 /// Runs an endpoint that authenticates clients under the limit on failed client
-/// authentications per address, so a client secret cannot be guessed at speed.
+/// authentications, so a client secret cannot be guessed at speed. The count is per client
+/// *and* address: per client alone, anyone who saw a `client_id` in an authorization URL could
+/// block that application's token requests; per address alone, everyone behind one proxy
+/// would share a count.
 pub async fn with_client_limit(
     state: &AppState,
     addr: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
     run: impl Future<Output = Result<Response, OAuthError>>,
 ) -> Result<Response, OAuthError> {
-    if let Some(wait) = state.limits.client_auth.blocked(addr) {
+    let subject = format!("{}\n{addr}", claimed_client(headers, body));
+    let limit = kernel::ratelimit::CLIENT_AUTH;
+    if let Some(wait) = limit.blocked(state, &subject).await? {
         return Err(OAuthError::slow_down(wait));
     }
     let result = run.await;
     if matches!(&result, Err(e) if e.error == "invalid_client") {
-        state.limits.client_auth.hit(addr);
+        limit.hit(state, &subject).await?;
     }
     result
+}
+
+/// The `client_id` a request claims (Basic credentials or the form), unchecked.
+fn claimed_client(headers: &axum::http::HeaderMap, body: &[u8]) -> String {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::model::parse_basic)
+        .map(|(id, _)| id)
+        .or_else(|| {
+            form_urlencoded::parse(body)
+                .find(|(k, _)| k == "client_id")
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_default()
 }

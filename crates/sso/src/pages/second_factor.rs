@@ -242,7 +242,7 @@ pub async fn challenge_submit(
     let Some(secret) = challenge_secret(&jar) else {
         return Ok(back_to_sign_in(&next));
     };
-    if let Some(wait) = state.limits.sign_in.blocked(&addr) {
+    if let Some(wait) = kernel::ratelimit::SIGN_IN.blocked(&state, &addr).await? {
         let msg = ctx
             .tr()
             .t1("sign-in-rate-limited", "minutes", &wait.div_ceil(60));
@@ -324,13 +324,13 @@ pub async fn challenge_submit(
             Ok(response)
         }
         Outcome::Wrong { login, enrol } => {
-            state.limits.sign_in.hit(&addr);
+            kernel::ratelimit::SIGN_IN.hit(&state, &addr).await?;
             let enrol = enrol.map(|s| Enrol::of(&state, &login, &s));
             let error = Some(ctx.tr().t("mfa-code-wrong"));
             code_page(&state, &ctx, "/sign-in/two-factor", next, enrol, error)
         }
         Outcome::StartOver(failure) => {
-            state.limits.sign_in.hit(&addr);
+            kernel::ratelimit::SIGN_IN.hit(&state, &addr).await?;
             let (status, error) = match failure {
                 Some(f) => sign_in::failure_message(&ctx, &f),
                 None => (StatusCode::UNAUTHORIZED, ctx.tr().t("mfa-start-over")),
@@ -376,7 +376,11 @@ pub async fn step_up_submit(
     let p = ctx.require()?.clone();
     let session = ctx.session_id().ok_or(AppError::Forbidden)?.to_owned();
     let next = safe_next(form.next.as_deref());
-    if state.limits.sign_in.blocked(&addr).is_some() {
+    if kernel::ratelimit::SIGN_IN
+        .blocked(&state, &addr)
+        .await?
+        .is_some()
+    {
         return Err(AppError::TooManyAttempts);
     }
     let ok = state
@@ -408,7 +412,7 @@ pub async fn step_up_submit(
     if ok {
         return Ok(Redirect::to(&next).into_response());
     }
-    state.limits.sign_in.hit(&addr);
+    kernel::ratelimit::SIGN_IN.hit(&state, &addr).await?;
     let error = Some(ctx.tr().t("mfa-code-wrong"));
     code_page(
         &state,

@@ -121,7 +121,7 @@ pub async fn submit(
     let next = safe_next(form.next.as_deref());
     let reauth = form.reauth.as_deref() == Some("1");
     let tr = ctx.tr();
-    if let Some(wait) = state.limits.sign_in.blocked(&addr) {
+    if let Some(wait) = kernel::ratelimit::SIGN_IN.blocked(&state, &addr).await? {
         let msg = tr.t1("sign-in-rate-limited", "minutes", &wait.div_ceil(60));
         return page(
             &state,
@@ -175,7 +175,7 @@ pub async fn submit(
             Ok(response)
         }
         Err(failure) => {
-            state.limits.sign_in.hit(&addr);
+            kernel::ratelimit::SIGN_IN.hit(&state, &addr).await?;
             let (status, error) = failure_message(&ctx, &failure);
             page(&state, &ctx, form.login, next, reauth, Some(error), status)
         }

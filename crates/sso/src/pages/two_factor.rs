@@ -136,9 +136,10 @@ pub async fn confirm(
 
 /// Codes typed on the account's own pages are limited per account, as sign-in's are: a
 /// session alone must not let anyone try every code.
-fn code_limit_key(p: &kernel::principal::Principal) -> String {
-    format!("account-code:{}", p.user_id)
-}
+const ACCOUNT_CODES: kernel::ratelimit::Limit = kernel::ratelimit::Limit {
+    name: "sso.account-code",
+    ..kernel::ratelimit::SIGN_IN
+};
 
 /// A wrong code on an account page: counted against the account and recorded.
 fn wrong_code(c: &mut db::DbConn, p: &kernel::principal::Principal, step: &str) -> AppResult<Done> {
@@ -159,8 +160,8 @@ pub async fn recovery_codes(
     PageForm(form): PageForm<CodeForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
-    let key = code_limit_key(&p);
-    if state.limits.sign_in.blocked(&key).is_some() {
+    let key = p.user_id.to_string();
+    if ACCOUNT_CODES.blocked(&state, &key).await?.is_some() {
         return Err(AppError::TooManyAttempts);
     }
     let done = state
@@ -183,7 +184,7 @@ pub async fn recovery_codes(
         })
         .await?;
     if matches!(done, Done::Wrong) {
-        state.limits.sign_in.hit(&key);
+        ACCOUNT_CODES.hit(&state, &key).await?;
     }
     finish(&state, &ctx, done, String::new()).await
 }
@@ -195,8 +196,8 @@ pub async fn disable(
     PageForm(form): PageForm<CodeForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
-    let key = code_limit_key(&p);
-    if state.limits.sign_in.blocked(&key).is_some() {
+    let key = p.user_id.to_string();
+    if ACCOUNT_CODES.blocked(&state, &key).await?.is_some() {
         return Err(AppError::TooManyAttempts);
     }
     let done = state
@@ -223,7 +224,7 @@ pub async fn disable(
         })
         .await?;
     if matches!(done, Done::Wrong) {
-        state.limits.sign_in.hit(&key);
+        ACCOUNT_CODES.hit(&state, &key).await?;
     }
     finish(&state, &ctx, done, String::new()).await
 }
