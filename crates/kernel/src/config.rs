@@ -214,6 +214,22 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.0.contains("without options"), "{}", err.0);
+        let proxies = |v: &'static str| {
+            Config::from_env_only(move |k| (k == "SIMPUL_TRUSTED_PROXIES").then(|| v.into()))
+        };
+        assert_eq!(
+            proxies("10.0.0.5, 10.1.0.0/16")
+                .unwrap()
+                .trusted_proxies
+                .len(),
+            2
+        );
+        let err = proxies("proxy.internal").unwrap_err();
+        assert!(
+            err.0.contains("SIMPUL_TRUSTED_PROXIES") && err.0.contains("proxy.internal"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]
