@@ -51,6 +51,7 @@ pub struct AuditEvent {
     /// Position in the chain, from 1.
     pub seq: i64,
     /// When (UTC).
+    #[serde(serialize_with = "crate::api::utc")]
     pub at: NaiveDateTime,
     /// The account that acted.
     pub actor_id: Option<String>,

@@ -28,6 +28,8 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client (addresses
     /// or networks); from anyone else those headers are ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The bearer token `/metrics` asks for; without it only local, unproxied callers see it.
+    pub metrics_token: Option<String>,
 }
 
 /// The file form of the settings: every key optional, unknown keys rejected.
@@ -43,6 +45,7 @@ struct FileConfig {
     log_json: Option<bool>,
     session_hours: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_token: Option<String>,
 }
 
 /// A setting that cannot be used, with the reason in one line.
@@ -158,6 +161,14 @@ impl Config {
                 "SIMPUL_TRUSTED_PROXIES lists addresses or networks such as 10.0.0.1 or 10.0.0.0/8, comma-separated (got {bad:?})"
             ))
         })?;
+        let metrics_token = env("SIMPUL_METRICS_TOKEN")
+            .or(file.metrics_token)
+            .filter(|t| !t.is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError(
+                "SIMPUL_METRICS_TOKEN must be at least 16 characters".into(),
+            ));
+        }
         Ok(Self {
             database_url,
             data_dir,
@@ -168,6 +179,7 @@ impl Config {
             log_json,
             session_hours,
             trusted_proxies,
+            metrics_token,
         })
     }
 

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod module;
 pub mod notify;
+pub mod openapi;
 pub mod pages;
 pub mod permissions;
 pub mod principal;
@@ -113,5 +114,5 @@ const NAV: [layout::NavEntry; 2] = [
 
 /// The kernel's API operations, merged into the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::audit_events::list))]
+#[openapi(paths(api::audit_events::list, system::healthz, system::metrics))]
 pub struct KernelApi;

@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-/// `GET /healthz`: 200 once the database answers, 503 otherwise.
+/// Whether the service and its database answer (for load balancers and monitors).
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()),
+    responses((status = 200, description = "`{\"status\":\"ok\",\"database\":\"sqlite|postgres\",\"version\"}`", body = Object),
+              (status = 503, description = "The database does not answer.", body = Object)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let backend = state
         .config
@@ -31,8 +34,20 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics (requests by status, latency, pool). With `SIMPUL_METRICS_TOKEN` set it
+/// needs `Authorization: Bearer <that token>`; without, it answers only to a client on this
+/// host that came through no proxy, so the public listener never shows it.
+#[utoipa::path(get, path = "/metrics", tag = "system", security(()),
+    responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String),
+              (status = 404, description = "Not for this caller (no or a wrong metrics token, or not local).")))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    crate::ratelimit::ClientAddr(addr): crate::ratelimit::ClientAddr,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !metrics_allowed(&state, &addr, &headers) {
+        return crate::AppError::NotFound.into_response();
+    }
     let pool = state.pool.state();
     let body = state.metrics.render(
         pool.connections,
@@ -40,6 +55,26 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         state.started.elapsed().as_secs(),
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+fn metrics_allowed(state: &AppState, addr: &str, headers: &axum::http::HeaderMap) -> bool {
+    match &state.config.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|sent| {
+                crate::principal::secret_hash(sent) == crate::principal::secret_hash(token)
+            }),
+        None => {
+            let proxied =
+                headers.contains_key("forwarded") || headers.contains_key("x-forwarded-for");
+            !proxied
+                && addr
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+    }
 }
 
 const CSS: &str = include_str!("../static/simpul.css");

@@ -40,6 +40,7 @@ pub struct RegionRow {
     /// Reporting chain.
     pub reporting_chain: ReportingChain,
     /// Last change.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// Changed by.
     pub updated_by: Option<String>,
@@ -62,10 +63,12 @@ pub struct AgencyRow {
     /// E-government unit.
     pub egov_unit: Option<String>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// Created by.
     pub created_by: Option<String>,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// Updated by.
     pub updated_by: Option<String>,
@@ -94,10 +97,12 @@ pub struct PersonRow {
     /// Phone.
     pub phone: Option<String>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// Created by.
     pub created_by: Option<String>,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// Updated by.
     pub updated_by: Option<String>,

@@ -70,10 +70,12 @@ pub struct ApplicationRow {
     /// The Dinas's last note.
     pub review_note: Option<String>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -332,6 +334,7 @@ pub struct EventRow {
     /// Application.
     pub application_id: ApplicationId,
     /// When.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub at: NaiveDateTime,
     /// Who.
     pub actor: String,
@@ -395,6 +398,7 @@ pub struct DocumentRow {
     /// Bytes.
     pub size: i64,
     /// When.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub uploaded_at: NaiveDateTime,
     /// Who.
     pub uploaded_by: String,
@@ -536,10 +540,12 @@ pub struct PlanRow {
     /// Last reviewed.
     pub last_reviewed_on: Option<NaiveDate>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -607,6 +613,7 @@ pub struct ItemRow {
     /// Title.
     pub title: String,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,

@@ -114,12 +114,12 @@ pub fn load_demo(conn: &mut db::DbConn) -> Result<bool, AppError> {
     kernel::state::write_tx(conn, |tx| modules.load_demo(tx))
 }
 
-/// The OpenAPI 3.1 document of every context's API.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The OpenAPI 3.1 document of every context's API, finished (see [`kernel::openapi`]).
+pub fn openapi() -> serde_json::Value {
     let root = openapi_root();
     match modules() {
-        Ok(m) => m.openapi(root),
-        Err(_) => root,
+        Ok(m) => kernel::openapi::finish(&m.openapi(root)),
+        Err(_) => kernel::openapi::finish(&root),
     }
 }
 
@@ -155,8 +155,10 @@ fn openapi_root() -> utoipa::openapi::OpenApi {
 
 async fn openapi_json(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(state.modules.openapi(openapi_root()))
+) -> axum::Json<serde_json::Value> {
+    axum::Json(kernel::openapi::finish(
+        &state.modules.openapi(openapi_root()),
+    ))
 }
 
 async fn not_found() -> AppError {

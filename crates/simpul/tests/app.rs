@@ -66,9 +66,41 @@ both! {
         let (s, doc) = api(Method::GET, app.url("/api/v1/openapi.json"), None, None).await;
         assert_eq!(s, 200);
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-        for path in ["/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/people", "/api/v1/people/{id}", "/api/v1/region", "/api/v1/audit-events"] {
+        for path in ["/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/people", "/api/v1/people/{id}", "/api/v1/region", "/api/v1/audit-events", "/healthz", "/metrics"] {
             assert!(doc["paths"].get(path).is_some(), "{path} is documented");
         }
+        // The document validates (openapi-spec-validator, PyPI): unique operation ids among
+        // the rest; every error response has the one error shape.
+        let file = std::env::temp_dir().join(format!("simpul-openapi-{}.json", app.addr.port()));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-m", "openapi_spec_validator", file.to_str().unwrap()])
+            .output()
+            .unwrap_or_else(|e| panic!("python3 with openapi-spec-validator (pip install openapi-spec-validator; .ci/run does): {e}"));
+        let _ = std::fs::remove_file(&file);
+        assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                assert!(ids.insert(op["operationId"].as_str().unwrap().to_owned()), "{method} {path}: repeated operation id");
+                for (status, r) in op["responses"].as_object().unwrap() {
+                    if status.starts_with('4') || status == "default" {
+                        assert_eq!(r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                    }
+                }
+            }
+        }
+        // Allowed values are in the document, as sent.
+        assert_eq!(doc["components"]["schemas"]["HostingStatus"]["enum"][0], "submitted");
+        // Times carry their zone.
+        let admin = app.token("admin", kernel::permissions::Role::DinasAdmin, None).await;
+        app.agency("DINKES").await;
+        let (_, agencies) = api(Method::GET, app.url("/api/v1/agencies"), Some(&admin), None).await;
+        let at = agencies["items"][0]["created_at"].as_str().unwrap();
+        assert!(at.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
+        // Metrics are for this host only, not for whoever reaches it through the proxy.
+        let proxied = reqwest::Client::new().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+        assert_eq!(proxied.status(), 404);
         let (s, e) = api(Method::GET, app.url("/api/v1/nothing-here"), None, None).await;
         assert_eq!((s, e["error"]["code"].as_str()), (404, Some("not_found")));
         let resp = reqwest::get(app.url("/no/such/page")).await.unwrap();

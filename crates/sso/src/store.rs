@@ -35,10 +35,12 @@ pub struct ClientRow {
     /// Disabled clients can do nothing.
     pub disabled: bool,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// Created by.
     pub created_by: Option<String>,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// Updated by.
     pub updated_by: Option<String>,

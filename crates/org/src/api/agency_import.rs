@@ -11,7 +11,7 @@ use crate::import;
 
 /// Imports agencies from CSV (`name,code,kind,is_dinas,egov_unit`).
 #[utoipa::path(post, path = "/api/v1/agencies/import", tag = "organisation",
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content((String = "text/csv"))),
     responses((status = 200, body = Imported), (status = 401), (status = 403), (status = 422, description = "every bad line listed; nothing imported")))]
 pub async fn handler(
     State(state): State<AppState>,

@@ -37,8 +37,10 @@ pub struct Agency {
     /// E-government unit.
     pub egov_unit: Option<String>,
     /// Created (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -109,8 +111,10 @@ pub struct Person {
     /// Phone.
     pub phone: Option<String>,
     /// Created (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -11,7 +11,7 @@ use crate::import;
 
 /// Imports people from CSV (`agency_code,name,kind,nip,nik,position,email,phone`).
 #[utoipa::path(post, path = "/api/v1/people/import", tag = "organisation",
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content((String = "text/csv"))),
     responses((status = 200, body = Imported), (status = 401), (status = 422, description = "every bad line listed; nothing imported")))]
 pub async fn handler(
     State(state): State<AppState>,

@@ -11,6 +11,7 @@ use crate::store;
 
 /// The plan with its items.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = MasterPlanWithItems)]
 pub struct MasterPlan {
     /// The plan, if one was adopted.
     pub plan: Option<PlanRecord>,

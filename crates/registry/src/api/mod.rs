@@ -72,10 +72,12 @@ pub struct ApplicationRecord {
     /// The Dinas's last note.
     pub review_note: Option<String>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -148,6 +150,7 @@ pub struct DocumentRecord {
     /// Bytes.
     pub size: i64,
     /// When.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub uploaded_at: NaiveDateTime,
     /// Who.
     pub uploaded_by: String,
@@ -179,6 +182,7 @@ pub struct HistoryStep {
     /// Application.
     pub application_id: ApplicationId,
     /// When.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub at: NaiveDateTime,
     /// Who.
     pub actor: String,
@@ -221,10 +225,12 @@ pub struct PlanRecord {
     /// Last reviewed.
     pub last_reviewed_on: Option<NaiveDate>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -260,6 +266,7 @@ pub struct PlanItemRecord {
     /// Title.
     pub title: String,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,

@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use kernel::ids::AgencyId;
 
 use super::store::{self, HostingRow};
-use super::{Decision, HostingDraft, HostingRequestId, Status, service};
+use super::{Decision, HostingDraft, HostingRequestId, HostingStatus, service};
 use crate::inventory::ServerId;
 use kernel::listing::Page;
 
@@ -39,16 +39,18 @@ pub struct HostingRecord {
     /// What it is for.
     pub note: String,
     /// Where it stands.
-    pub status: Status,
+    pub status: HostingStatus,
     /// The server it was placed on.
     pub server_id: Option<ServerId>,
     /// The reason given with a rejection or withdrawal, or the Dinas's note with an approval.
     pub decision_note: Option<String>,
     /// Asked.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Decided.
+    #[serde(serialize_with = "kernel::api::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     /// By.
     pub decided_by: Option<String>,

@@ -22,7 +22,7 @@ kernel::id_type!(
 
 kernel::text_enum! {
     /// Where a request stands.
-    pub enum Status {
+    pub enum HostingStatus {
         /// Waiting for the Dinas.
         Submitted = "submitted",
         /// Placed on a server.
@@ -56,24 +56,24 @@ impl Decision {
 /// The status after `d`, or why it cannot be taken: only a pending request moves; a
 /// rejection or withdrawal needs a reason, an approval a server.
 pub fn decide(
-    from: Status,
+    from: HostingStatus,
     d: Decision,
     note: &str,
     server: Option<ServerId>,
-) -> Result<Status, FieldError> {
-    if from != Status::Submitted {
+) -> Result<HostingStatus, FieldError> {
+    if from != HostingStatus::Submitted {
         return Err(FieldError::new("action", "error-transition")
             .arg("status", from.as_str())
             .arg("action", d.as_str()));
     }
     match d {
         Decision::Approve if server.is_none() => Err(FieldError::new("server_id", "error-choose")),
-        Decision::Approve => Ok(Status::Approved),
+        Decision::Approve => Ok(HostingStatus::Approved),
         Decision::Reject | Decision::Withdraw if note.trim().is_empty() => {
             Err(FieldError::new("note", "error-note-needed"))
         }
-        Decision::Reject => Ok(Status::Rejected),
-        Decision::Withdraw => Ok(Status::Withdrawn),
+        Decision::Reject => Ok(HostingStatus::Rejected),
+        Decision::Withdraw => Ok(HostingStatus::Withdrawn),
     }
 }
 
@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn only_a_pending_request_is_decided_and_each_decision_needs_its_reason() {
         use Decision as D;
-        use Status as S;
+        use HostingStatus as S;
         assert_eq!(
             decide(S::Submitted, D::Approve, "", Some(ServerId::new())),
             Ok(S::Approved)

@@ -18,7 +18,7 @@ use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
 use super::store::{self, HostingRow};
-use super::{Decision, HostingDraft, Status, service};
+use super::{Decision, HostingDraft, HostingStatus, service};
 
 #[derive(Template)]
 #[template(path = "hosting_form.html")]
@@ -46,19 +46,19 @@ struct ShowPage {
 /// A request with its agency's code, its application's name and its server's name.
 pub type Listed = (HostingRow, String, String, Option<String>);
 
-fn status_tone(s: Status) -> Tone {
+fn status_tone(s: HostingStatus) -> Tone {
     match s {
-        Status::Approved => Tone::Green,
-        Status::Rejected => Tone::Red,
-        Status::Withdrawn => Tone::Grey,
-        Status::Submitted => Tone::Tag,
+        HostingStatus::Approved => Tone::Green,
+        HostingStatus::Rejected => Tone::Red,
+        HostingStatus::Withdrawn => Tone::Grey,
+        HostingStatus::Submitted => Tone::Tag,
     }
 }
 
 /// The hosting requests, on their page and in the API: newest first.
 pub const LIST: List<Listed> = List {
     path: "/registry/hosting",
-    filters: &[listing::choice::<Status>(
+    filters: &[listing::choice::<HostingStatus>(
         "status",
         "app-status",
         "hosting-status-",

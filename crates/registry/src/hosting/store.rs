@@ -8,7 +8,7 @@ use kernel::ids::AgencyId;
 use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
-use super::{Hosting, HostingRequestId, Status};
+use super::{Hosting, HostingRequestId, HostingStatus};
 use crate::inventory::{ServerId, Site};
 use crate::model::ApplicationId;
 
@@ -31,16 +31,18 @@ pub struct HostingRow {
     /// What it is for.
     pub note: String,
     /// Where it stands.
-    pub status: Status,
+    pub status: HostingStatus,
     /// The server it was placed on.
     pub server_id: Option<ServerId>,
     /// The reason given with a rejection or withdrawal, or the Dinas's note with an approval.
     pub decision_note: Option<String>,
     /// Asked.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Decided.
+    #[serde(serialize_with = "kernel::api::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     /// By.
     pub decided_by: Option<String>,
@@ -59,7 +61,7 @@ pub fn list(c: &mut DbConn, v: &Visible, list: &ListQuery) -> QueryResult<(Vec<L
         if let Visible::Only(ids) = v {
             q = q.filter(hosting_requests::agency_id.eq_any(ids.clone()));
         }
-        if let Some(s) = list.choice::<Status>("status") {
+        if let Some(s) = list.choice::<HostingStatus>("status") {
             q = q.filter(hosting_requests::status.eq(s));
         }
         q
@@ -103,7 +105,7 @@ pub fn insert(c: &mut DbConn, agency: AgencyId, h: &Hosting, by: &str) -> QueryR
             hosting_requests::memory_gb.eq(h.memory_gb),
             hosting_requests::storage_gb.eq(h.storage_gb),
             hosting_requests::note.eq(&h.note),
-            hosting_requests::status.eq(Status::Submitted),
+            hosting_requests::status.eq(HostingStatus::Submitted),
             hosting_requests::created_at.eq(db::now()),
             hosting_requests::created_by.eq(by),
         ))
@@ -115,7 +117,7 @@ pub fn insert(c: &mut DbConn, agency: AgencyId, h: &Hosting, by: &str) -> QueryR
 pub fn decide(
     c: &mut DbConn,
     id: HostingRequestId,
-    to: Status,
+    to: HostingStatus,
     server: Option<ServerId>,
     note: Option<&str>,
     by: &str,

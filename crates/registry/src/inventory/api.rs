@@ -44,10 +44,12 @@ pub struct VendorRecord {
     /// Warranty or maintenance period end.
     pub warranty_until: Option<NaiveDate>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -101,10 +103,12 @@ pub struct DeviceRecord {
     /// Retired.
     pub retired: bool,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -157,10 +161,12 @@ pub struct ServerRecord {
     /// Retired.
     pub retired: bool,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -303,7 +309,7 @@ pub async fn set_applications(
 /// Imports applications (as drafts, or corrections where a row has an `id`) from a CSV or XLSX
 /// body, all or nothing; `?dry_run=true` only checks.
 #[utoipa::path(post, path = "/api/v1/applications/import", tag = "registry",
-    params(("dry_run" = Option<bool>, Query)), request_body(content = Vec<u8>, content_type = "text/csv"),
+    params(("dry_run" = Option<bool>, Query)), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 201, body = crate::inventory::import_pages::ImportResult), (status = 400), (status = 422)))]
 pub async fn import_applications(
     s: State<AppState>,
@@ -354,7 +360,7 @@ macro_rules! documented {
             }
             /// Imports a CSV or XLSX file (the body), all or nothing; `?dry_run=true` only checks.
             #[utoipa::path(post, path = concat!("/api/v1/", $path, "/import"), tag = "registry",
-                params(("dry_run" = Option<bool>, Query)), request_body(content = Vec<u8>, content_type = "text/csv"),
+                params(("dry_run" = Option<bool>, Query)), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
                 responses((status = 201, body = ImportResult), (status = 200, body = ImportResult), (status = 400), (status = 422)))]
             pub async fn import(s: State<AppState>, c: Ctx, q: Query<ApiImportQuery>, b: axum::body::Bytes) -> AppResult<(StatusCode, Json<ImportResult>)> {
                 crate::inventory::import_pages::api(s, c, Path($path.to_owned()), q, b).await

@@ -66,10 +66,12 @@ pub struct VendorRow {
     /// Warranty or maintenance period end.
     pub warranty_until: Option<NaiveDate>,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -102,10 +104,12 @@ pub struct DeviceRow {
     /// Retired.
     pub retired: bool,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
@@ -136,10 +140,12 @@ pub struct ServerRow {
     /// Retired.
     pub retired: bool,
     /// Created.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub created_at: NaiveDateTime,
     /// By.
     pub created_by: String,
     /// Updated.
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By.
     pub updated_by: String,
