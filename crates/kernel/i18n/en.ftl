@@ -85,6 +85,7 @@ audit-seq = No.
 audit-record-id = Record ID
 error-import-file = The file cannot be read as CSV or XLSX ({ $detail }).
 error-import-too-large = The file is too large to import at once: at most { $rows } rows and { $columns } columns, and { $mb } MB unpacked. Split it into several files.
+error-import-more = … and { $count } more problems. Fix those above first, then upload again.
 error-too-large = The request body is too large for this address.
 error-method-not-allowed = This request method is not available at this address.
 error-bad-request = The request cannot be read.

@@ -82,6 +82,7 @@ audit-seq = No.
 audit-record-id = ID data
 error-import-file = Berkas tidak dapat dibaca sebagai CSV atau XLSX ({ $detail }).
 error-import-too-large = Berkas terlalu besar untuk diimpor sekaligus: paling banyak { $rows } baris dan { $columns } kolom, dan { $mb } MB setelah diekstrak. Bagi menjadi beberapa berkas.
+error-import-more = … dan { $count } kesalahan lain. Perbaiki yang di atas dulu, lalu unggah lagi.
 error-too-large = Isi permintaan terlalu besar untuk alamat ini.
 error-method-not-allowed = Metode permintaan ini tidak tersedia untuk alamat ini.
 error-bad-request = Permintaan tidak dapat dibaca.

@@ -54,6 +54,8 @@ pub const MODULE: Module = Module::new("kernel")
         render: pages::notifications::home_panel,
     }])
     .capabilities(&[AUDIT_TRAIL])
+    // The API document itself (served by the binary, which assembles it from every context).
+    .public_api(&["/api/v1/openapi.json"])
     .tables(&[
         "audit_head",
         "audit_events",

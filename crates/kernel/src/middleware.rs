@@ -19,6 +19,10 @@ use crate::layout;
 use crate::principal;
 use crate::state::AppState;
 
+/// Longest request target answered: past it, a 414 in the usual shape. (hyper itself answers
+/// a bare 414 past 64 KB, before any of this code runs.)
+const MAX_URI: usize = 8 * 1024;
+
 /// Largest form body read for the anti-forgery check (file uploads carry the token in the URL).
 const MAX_FORM_BODY: usize = 2 * 1024 * 1024;
 
@@ -46,6 +50,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 }
 
 async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
+    if req.uri().to_string().len() > MAX_URI {
+        let jar = CookieJar::from_headers(req.headers());
+        let ctx = base_ctx(&req, &jar, None, String::new());
+        return render_error(&state, AppError::Status(StatusCode::URI_TOO_LONG), ctx).await;
+    }
     // Resolved once, behind trusted proxies, for every rate limit and record downstream.
     if let Some(peer) = req
         .extensions()
@@ -114,6 +123,11 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
         _ => pre_csrf.clone(),
     };
     let ctx = base_ctx(&req, &jar, principal.clone(), csrf.clone());
+    // Authentication comes before any reading of the input: an anonymous caller learns
+    // nothing from a malformed id or body but "sign in".
+    if is_api_path(&path) && principal.is_none() && !state.modules.is_public_api(&path) {
+        return render_error(&state, AppError::Unauthorized, ctx).await;
+    }
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // Bearer requests carry no cookies, so they cannot be forged by another site; an

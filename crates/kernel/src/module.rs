@@ -130,6 +130,10 @@ pub struct Module {
     /// [`crate::form::Submitted`] form and shows it again, values kept, when the anti-forgery
     /// token is stale. Any other route refuses such a post.
     pub forms: &'static [&'static str],
+    /// Path prefixes under `/api/` that answer without a credential (an open-data catalogue,
+    /// say). Everywhere else under `/api/` an anonymous request is a 401 before anything of
+    /// it is read, so no input check can tell an outsider more than "sign in".
+    pub public_api: &'static [&'static str],
 }
 
 fn no_routes() -> Router<AppState> {
@@ -157,7 +161,14 @@ impl Module {
             tables: &[],
             jobs: &[],
             forms: &[],
+            public_api: &[],
         }
+    }
+
+    /// Sets the public API path prefixes.
+    pub const fn public_api(mut self, prefixes: &'static [&'static str]) -> Self {
+        self.public_api = prefixes;
+        self
     }
 
     /// Sets the routes.
@@ -303,6 +314,14 @@ impl Modules {
             .flat_map(|m| m.jobs.iter())
             .find(|k| k.kind == kind)
             .copied()
+    }
+
+    /// Whether an API path answers without a credential.
+    pub fn is_public_api(&self, path: &str) -> bool {
+        self.list
+            .iter()
+            .flat_map(|m| m.public_api.iter())
+            .any(|prefix| path.starts_with(prefix))
     }
 
     /// Every resolver of sessions and tokens.

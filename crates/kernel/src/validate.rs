@@ -115,6 +115,21 @@ impl Checker {
     }
 }
 
+/// Most problems an import reports; the rest are counted in one last line.
+pub const IMPORT_MAX_ERRORS: usize = 200;
+
+/// An import's problems, at most [`IMPORT_MAX_ERRORS`] of them plus one line that says how
+/// many more there are (`more`: problems found but not kept, already counted by the caller),
+/// so a file with a problem on every row cannot answer with megabytes of errors.
+pub fn capped(mut errors: Vec<FieldError>, more: usize) -> Vec<FieldError> {
+    let rest = errors.len().saturating_sub(IMPORT_MAX_ERRORS) + more;
+    errors.truncate(IMPORT_MAX_ERRORS);
+    if rest > 0 {
+        errors.push(FieldError::new("file", "error-import-more").arg("count", rest));
+    }
+    errors
+}
+
 /// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
 pub fn check_email(field: &str, value: &str) -> Result<String, FieldError> {
     let v = value.trim().to_lowercase();

@@ -193,7 +193,7 @@ pub fn import_agencies(conn: &mut DbConn, actor: &Actor, bytes: &[u8]) -> AppRes
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| line_of(&e.field));
-        return Err(AppError::Validation(errors));
+        return Err(AppError::Validation(kernel::validate::capped(errors, 0)));
     }
     for (_, d) in &drafts {
         service::add_agency(conn, actor, d)?;
@@ -289,7 +289,7 @@ pub fn import_people(
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| line_of(&e.field));
-        return Err(AppError::Validation(errors));
+        return Err(AppError::Validation(kernel::validate::capped(errors, 0)));
     }
     for (_, agency, d) in &drafts {
         service::add_person(conn, actor, *agency, d)?;

@@ -59,6 +59,7 @@ both! {
 
 both! {
     async fn health_metrics_and_the_api_document(app) {
+        let admin = app.token("admin", kernel::permissions::Role::DinasAdmin, None).await;
         let (s, health) = api(Method::GET, app.url("/healthz"), None, None).await;
         assert_eq!((s, health["status"].as_str()), (200, Some("ok")));
         let metrics = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
@@ -93,7 +94,6 @@ both! {
         // Allowed values are in the document, as sent.
         assert_eq!(doc["components"]["schemas"]["HostingStatus"]["enum"][0], "submitted");
         // Times carry their zone.
-        let admin = app.token("admin", kernel::permissions::Role::DinasAdmin, None).await;
         app.agency("DINKES").await;
         let (_, agencies) = api(Method::GET, app.url("/api/v1/agencies"), Some(&admin), None).await;
         let at = agencies["items"][0]["created_at"].as_str().unwrap();
@@ -101,8 +101,10 @@ both! {
         // Metrics are for this host only, not for whoever reaches it through the proxy.
         let proxied = reqwest::Client::new().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
         assert_eq!(proxied.status(), 404);
-        let (s, e) = api(Method::GET, app.url("/api/v1/nothing-here"), None, None).await;
+        let (s, e) = api(Method::GET, app.url("/api/v1/nothing-here"), Some(&admin), None).await;
         assert_eq!((s, e["error"]["code"].as_str()), (404, Some("not_found")));
+        let (s, e) = api(Method::GET, app.url("/api/v1/nothing-here"), None, None).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (401, Some("unauthorized")), "anonymous callers learn nothing");
         let resp = reqwest::get(app.url("/no/such/page")).await.unwrap();
         assert_eq!(resp.status(), 404);
         assert!(resp.text().await.unwrap().contains("<html"));

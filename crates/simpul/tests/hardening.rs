@@ -117,6 +117,47 @@ both! {
         let resp = client.get(app.url("/api/v1/agencies/%FF%FE")).bearer_auth(&admin).send().await.unwrap();
         let (s, code, ..) = shape(resp).await;
         assert!(matches!((s, code.as_deref()), (400, Some("bad_request")) | (404, Some("not_found"))), "{s} {code:?}");
+        // A request target too long to be a real one.
+        let resp = client.get(app.url(&format!("/api/v1/agencies?q={}", "a".repeat(10_000)))).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(shape(resp).await.1.as_deref(), Some("uri_too_long"));
+        // Without a credential every API request is a 401 before its input is read: a
+        // malformed id, a body of the wrong type, a bad parameter.
+        for (method, path) in [(Method::POST, "/api/v1/applications/not-an-id/submit"), (Method::PUT, "/api/v1/agencies/xyz"), (Method::GET, "/api/v1/agencies?page=x&page=y")] {
+            let resp = client.request(method.clone(), app.url(path)).body("not json").send().await.unwrap();
+            assert_eq!(shape(resp).await.1.as_deref(), Some("unauthorized"), "{method} {path}");
+        }
+        // A repeated query parameter is refused, not silently defaulted.
+        let resp = client.get(app.url("/api/v1/agencies?page=1&page=2")).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(shape(resp).await.1.as_deref(), Some("bad_request"));
+    }
+}
+
+both! {
+    async fn an_import_with_a_problem_on_every_row_answers_with_a_bounded_report(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let client = reqwest::Client::new();
+        // 300 devices of an agency that does not exist: one problem per row.
+        let mut csv = String::from("agency_code,kind,name\n");
+        for i in 0..300 {
+            csv.push_str(&format!("NOPE,hardware,Laptop {i}\n"));
+        }
+        let resp = client.post(app.url("/api/v1/devices/import?dry_run=true")).bearer_auth(&admin).body(csv).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let e: serde_json::Value = resp.json().await.unwrap();
+        let details = e["error"]["details"].as_array().unwrap();
+        assert_eq!(details.len(), 201, "200 problems and one line counting the rest");
+        assert!(details[200]["message"].as_str().unwrap().contains("100 kesalahan lain"), "{}", details[200]);
+        // The same for agencies (the organisation's own CSV reader).
+        let mut csv = String::from("name,code,kind,is_dinas\n");
+        for i in 0..250 {
+            csv.push_str(&format!("Dinas {i},D{i},dinas,perhaps\n"));
+        }
+        let resp = client.post(app.url("/api/v1/agencies/import")).bearer_auth(&admin).header("content-type", "text/csv").body(csv).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let e: serde_json::Value = resp.json().await.unwrap();
+        let details = e["error"]["details"].as_array().unwrap();
+        assert_eq!(details.len(), 201);
+        assert!(details[200]["message"].as_str().unwrap().contains("50 kesalahan lain"), "{}", details[200]);
     }
 }
 

@@ -14,9 +14,6 @@ use kernel::{AppError, AppResult, FieldError};
 use super::entity::{Entity, draft_from};
 use super::export::columns;
 
-/// Most row errors reported at once; past this, the person fixes these first.
-const MAX_ERRORS: usize = 200;
-
 fn at(line: usize, field: &str, key: &'static str) -> FieldError {
     FieldError::new(format!("line {line}: {field}"), key)
 }
@@ -57,12 +54,15 @@ pub fn run<E: Entity>(
         .collect();
     let mut errors = vec![];
     let mut imported = 0;
+    // Past the cap, problems are only counted: the report keeps its size, the count is exact.
+    let mut more = 0;
     for (line, cells) in &t.rows {
         if let Some(j) = job {
             j.step();
         }
-        if errors.len() >= MAX_ERRORS {
-            break;
+        if errors.len() > kernel::validate::IMPORT_MAX_ERRORS {
+            more += errors.len() - kernel::validate::IMPORT_MAX_ERRORS;
+            errors.truncate(kernel::validate::IMPORT_MAX_ERRORS);
         }
         let mut pairs: Vec<(String, String)> = vec![];
         let mut id = None;
@@ -128,9 +128,9 @@ pub fn run<E: Entity>(
             Err(e) => return Err(e),
         }
     }
-    if errors.is_empty() {
+    if errors.is_empty() && more == 0 {
         Ok(imported)
     } else {
-        Err(AppError::Validation(errors))
+        Err(AppError::Validation(kernel::validate::capped(errors, more)))
     }
 }
