@@ -7,6 +7,7 @@ pub mod directory;
 pub mod import;
 pub mod model;
 pub mod pages;
+pub mod probing;
 pub mod service;
 mod store;
 

@@ -422,5 +422,20 @@ both! {
             last = client.post(app.url("/api/v1/people/import")).bearer_auth(&op).body(csv.clone()).send().await.unwrap().status().as_u16();
         }
         assert_eq!(last, 429, "an account sending refused files is slowed down");
+        // One person at a time, a taken number must be named (it is one field) — so every
+        // such refusal is counted and recorded, and a search is cut short.
+        let op2 = app.token("op2.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let mut statuses = vec![];
+        for _ in 1..=21 {
+            let mut body = person_body(&dinkes.to_string(), "");
+            body["kind"] = json!("non-asn");
+            body["nik"] = json!("3201015203850002");
+            statuses.push(api(Method::POST, app.url("/api/v1/people"), Some(&op2), Some(body)).await.0);
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 20, "{statuses:?}");
+        assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+        let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=person.number_refused"), Some(&auditor), None).await;
+        assert_eq!(trail["total"], 20, "{trail}");
+        assert!(!trail.to_string().contains("320101520385"), "{trail}");
     }
 }

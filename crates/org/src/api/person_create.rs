@@ -23,8 +23,7 @@ pub async fn handler(
     let actor = ctx
         .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?
         .actor();
-    let row = state
-        .write(move |c| service::create_person(c, &actor, agency, &draft))
-        .await?;
+    let save = state.write(move |c| service::create_person(c, &actor, agency, &draft));
+    let row = crate::probing::guarded(&state, &ctx, save).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }

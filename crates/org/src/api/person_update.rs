@@ -31,8 +31,7 @@ pub async fn handler(
     let actor = ctx
         .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?
         .actor();
-    let row = state
-        .write(move |c| service::update_person(c, &actor, id, to, &draft))
-        .await?;
+    let save = state.write(move |c| service::update_person(c, &actor, id, to, &draft));
+    let row = crate::probing::guarded(&state, &ctx, save).await?;
     Ok(Json(row.into()))
 }

@@ -66,9 +66,8 @@ pub async fn submit(
                 .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(to))?
                 .actor();
             let draft = form.draft(row.nik.as_deref());
-            state
-                .write(move |c| service::update_person(c, &actor, pid, to, &draft))
-                .await
+            let save = state.write(move |c| service::update_person(c, &actor, pid, to, &draft));
+            crate::probing::guarded(&state, &ctx, save).await
         }
     };
     match result {

@@ -109,9 +109,8 @@ pub async fn submit(
                 .authorize(&crate::PEOPLE, Access::Write, Scope::Agency(agency))?
                 .actor();
             let draft = form.draft(None);
-            state
-                .write(move |c| service::create_person(c, &actor, agency, &draft))
-                .await
+            let save = state.write(move |c| service::create_person(c, &actor, agency, &draft));
+            crate::probing::guarded(&state, &ctx, save).await
         }
     };
     match result {
