@@ -87,6 +87,7 @@ fn router() -> Router<AppState> {
             post(p::person_account::set_status),
         )
         .route("/api/v1/me", get(api::me::show))
+        .route("/api/v1/me/password", put(api::me::password))
         .route(
             "/api/v1/users",
             get(api::user_list::handler).post(api::user_create::handler),
@@ -103,6 +104,7 @@ fn router() -> Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
     api::me::show,
+    api::me::password,
     api::user_list::handler,
     api::user_create::handler,
     api::user_roles::handler,

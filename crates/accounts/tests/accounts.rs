@@ -258,6 +258,7 @@ both! {
         ];
         let mut signed_in = vec![
             get("/api/v1/me"), get("/api/v1/users"), get("/account"), get("/accounts"),
+            put("/api/v1/me/password", Body::Json(json!({"current": "x", "new": "a-long-password", "confirm": "a-long-password"}))),
             get(format!("/people/{person}/account")),
             post("/account/password", form(&[("current", "x"), ("password", "a-long-password"), ("confirm", "a-long-password")])),
             post("/account/sessions/end", form(&[("session", "x")])),
@@ -294,5 +295,28 @@ both! {
         let csrf = app.sign_in(&browser, "budi").await;
         let resp = browser.post(app.url("/lang")).form(&[("_csrf", csrf.as_str()), ("lang", "id"), ("next", "/registry/applications?page=2")]).send().await.unwrap();
         assert_eq!(resp.headers()["location"].to_str().unwrap(), "/registry/applications?page=2");
+    }
+}
+
+both! {
+    async fn the_password_changes_through_the_api_and_revokes_every_token(app) {
+        let token = app.token("budi", Role::Leader, None).await;
+        let other = app.db(|c| {
+            let user = accounts::find_user(c, "budi").unwrap().unwrap();
+            accounts::create_token(c, user.id, "script").unwrap()
+        }).await;
+        let (s, e) = api(Method::PUT, app.url("/api/v1/me/password"), Some(&token),
+            Some(json!({"current": "wrong", "new": "short", "confirm": "other"}))).await;
+        let fields: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!((s, fields), (422, vec!["current", "new", "confirm"]), "{e}");
+        let (s, _) = api(Method::PUT, app.url("/api/v1/me/password"), Some(&token),
+            Some(json!({"current": PASSWORD, "new": "a-brand-new-password", "confirm": "a-brand-new-password"}))).await;
+        assert_eq!(s, 204);
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&token), None).await.0, 401, "the calling token too");
+        assert_eq!(api(Method::GET, app.url("/api/v1/me"), Some(&other), None).await.0, 401);
+        let browser = app.browser();
+        let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf_of(&page).as_str()), ("login", "budi"), ("password", "a-brand-new-password")]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
     }
 }

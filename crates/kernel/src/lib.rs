@@ -89,6 +89,11 @@ fn router() -> Router<AppState> {
         .route("/audit", get(pages::audit::show))
         .route("/notifications", get(pages::notifications::show))
         .route("/api/v1/audit-events", get(api::audit_events::list))
+        .route("/api/v1/notifications", get(api::notifications::list))
+        .route(
+            "/api/v1/notifications/seen",
+            axum::routing::post(api::notifications::seen),
+        )
 }
 
 /// The kernel's entries in the main navigation.
@@ -116,5 +121,11 @@ const NAV: [layout::NavEntry; 2] = [
 
 /// The kernel's API operations, merged into the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::audit_events::list, system::healthz, system::metrics))]
+#[openapi(paths(
+    api::audit_events::list,
+    api::notifications::list,
+    api::notifications::seen,
+    system::healthz,
+    system::metrics
+))]
 pub struct KernelApi;

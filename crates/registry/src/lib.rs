@@ -145,7 +145,25 @@ fn router() -> Router<AppState> {
             "/api/v1/applications/{id}/sso-client",
             post(api::app_sso::handler),
         )
-        .route("/api/v1/master-plan", get(api::master_plan::handler))
+        .route(
+            "/api/v1/master-plan",
+            get(api::master_plan::handler).post(api::master_plan::create),
+        )
+        .route("/api/v1/master-plan/review", post(api::master_plan::review))
+        .route(
+            "/api/v1/master-plan/items",
+            post(api::master_plan::add_item),
+        )
+        .route(
+            "/api/v1/applications/{id}/documents",
+            get(api::documents::list),
+        )
+        .route(
+            "/api/v1/applications/{id}/documents/{kind}",
+            post(api::documents::upload)
+                .layer(DefaultBodyLimit::max(p::document::MAX_DOCUMENT + 64 * 1024)),
+        )
+        .route("/api/v1/documents/{id}", get(p::document::download))
         .route(
             "/api/v1/compliance/findings",
             get(api::compliance::findings),
@@ -210,6 +228,12 @@ const NAV: [NavEntry; 4] = [
     api::app_update::handler,
     api::app_action::handler,
     api::master_plan::handler,
+    api::master_plan::create,
+    api::master_plan::review,
+    api::master_plan::add_item,
+    api::documents::list,
+    api::documents::upload,
+    pages::document::download,
     api::app_sso::handler,
     api::compliance::findings,
     api::compliance::scores,

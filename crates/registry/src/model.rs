@@ -500,7 +500,7 @@ pub fn check_plan_period(start: i32, end: i32) -> Result<(), FieldError> {
 }
 
 /// A master plan as typed: its title, first year and adoption date (`YYYY-MM-DD`).
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanDraft {
     /// Title.

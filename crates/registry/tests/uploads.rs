@@ -66,3 +66,68 @@ both! {
         assert!(summary[0].1.contains("terlalu besar"), "{summary:?}");
     }
 }
+
+both! {
+    async fn documents_and_the_master_plan_work_through_the_api_as_on_the_pages(app) {
+        use reqwest::Method;
+        use test_support::{api, json};
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let body = json!({"agency_id": dinkes.to_string(), "name": "SIKDA", "kind": "khusus", "purpose": "Pasien", "users": "Puskesmas",
+            "funding_source": "apbd", "open_source": false, "code_owned_by_region": true, "licence_owned_by_region": true,
+            "web_based": true, "security_level": "tinggi", "hosting": "dinas_dc", "lifecycle": "production"});
+        let (s, created) = api(Method::POST, app.url("/api/v1/applications"), Some(&op), Some(body)).await;
+        assert_eq!(s, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        // Two versions of the user manual, with a name that is not ASCII.
+        let client = reqwest::Client::new();
+        for text in ["versi 1", "versi 2"] {
+            let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/user_manual?filename=Panduan%20Pengguna%20%E2%80%94%20SIKDA.pdf")))
+                .bearer_auth(&op).header("content-type", "application/pdf").body(format!("%PDF-1.4 {text}")).send().await.unwrap();
+            assert_eq!(resp.status(), 201);
+        }
+        let (_, docs) = api(Method::GET, app.url(&format!("/api/v1/applications/{id}/documents")), Some(&op), None).await;
+        let versions: Vec<i64> = docs.as_array().unwrap().iter().map(|d| d["version"].as_i64().unwrap()).collect();
+        assert_eq!(versions, [2, 1], "newest first: {docs}");
+        let latest = docs[0]["id"].as_str().unwrap();
+        let resp = client.get(app.url(&format!("/api/v1/documents/{latest}"))).bearer_auth(&op).send().await.unwrap();
+        assert_eq!(resp.headers()["content-type"], "application/pdf");
+        assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''Panduan%20Pengguna%20%E2%80%94%20SIKDA.pdf"));
+        assert_eq!(resp.text().await.unwrap(), "%PDF-1.4 versi 2");
+        // An unknown kind, an empty file, a missing name: each refused with what is wrong.
+        let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/novel?filename=x.pdf"))).bearer_auth(&op).body("x").send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/user_manual?filename=x.pdf"))).bearer_auth(&op).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/user_manual"))).bearer_auth(&op).body("x").send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        // The master plan: adopted, an item added, reviewed — all on the API.
+        let (s, plan) = api(Method::POST, app.url("/api/v1/master-plan"), Some(&admin),
+            Some(json!({"title": "Rencana Induk SPBE 2025–2029", "period_start": "2025", "adopted_on": "2025-01-02"}))).await;
+        assert_eq!(s, 201, "{plan}");
+        let plan_id = plan["id"].as_str().unwrap();
+        let (s, item) = api(Method::POST, app.url("/api/v1/master-plan/items"), Some(&admin),
+            Some(json!({"plan_id": plan_id, "code": "RI-01", "title": "Layanan kesehatan terpadu"}))).await;
+        assert_eq!(s, 201, "{item}");
+        let (s, reviewed) = api(Method::POST, app.url("/api/v1/master-plan/review"), Some(&admin),
+            Some(json!({"plan_id": plan_id, "reviewed_on": "2026-01-15"}))).await;
+        assert_eq!((s, reviewed["last_reviewed_on"].as_str()), (200, Some("2026-01-15")), "{reviewed}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/master-plan/review"), Some(&admin),
+            Some(json!({"plan_id": plan_id, "reviewed_on": "2024-12-31"}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reviewed_on")), "{e}");
+        let (_, shown) = api(Method::GET, app.url("/api/v1/master-plan"), Some(&op), None).await;
+        assert_eq!(shown["items"][0]["code"], "RI-01");
+        // A hosting request tells the Dinas, which reads and clears its notifications on the API.
+        let (s, _) = api(Method::POST, app.url("/api/v1/hosting-requests"), Some(&op),
+            Some(json!({"application_id": id, "cpu_cores": 2, "memory_gb": 4, "storage_gb": 50, "note": "PHP 8"}))).await;
+        assert_eq!(s, 201);
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
+        assert_eq!(told["unread"], 1, "{told}");
+        assert!(told["items"][0]["text"].as_str().unwrap().contains("SIKDA"), "{told}");
+        assert!(told["items"][0]["at"].as_str().unwrap().ends_with('Z'), "{told}");
+        assert_eq!(api(Method::POST, app.url("/api/v1/notifications/seen"), Some(&admin), None).await.0, 204);
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
+        assert_eq!((told["unread"].as_i64(), told["items"][0]["new"].as_bool()), (Some(0), Some(false)), "{told}");
+    }
+}

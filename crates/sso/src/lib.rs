@@ -155,6 +155,11 @@ fn router() -> Router<AppState> {
             "/api/v1/users/{id}/two-factor/reset",
             post(api::two_factor_reset::handler),
         )
+        .route("/api/v1/me/two-factor", get(api::two_factor::show))
+        .route(
+            "/api/v1/sso/policy",
+            get(api::policy::show).put(api::policy::update),
+        )
 }
 
 /// Navigation entries.
@@ -177,6 +182,9 @@ const NAV: [kernel::layout::NavEntry; 1] = [kernel::layout::NavEntry {
     api::client_status::disable,
     api::client_status::enable,
     api::two_factor_reset::handler,
+    api::policy::show,
+    api::policy::update,
+    api::two_factor::show,
 ))]
 pub struct SsoApi;
 

@@ -1049,7 +1049,7 @@ both! {
     /// Single sign-on keeps no agency's records (clients and the policy are the Dinas's; the
     /// rest is each person's own), so its matrix checks sign-in and the read-only roles.
     async fn access_matrix(app) {
-        use test_support::access::{Body, Matrix, form, get, post};
+        use test_support::access::{Body, Matrix, form, get, post, put};
         let admin = app.token("admin", Role::DinasAdmin, None).await;
         let body = json!({"name": "SIPD", "redirect_uris": ["https://sipd.sukamajukab.go.id/cb"]});
         let (s, client) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(body.clone())).await;
@@ -1069,9 +1069,10 @@ both! {
             post(format!("/sso/clients/{client}/secret"), Body::None),
             post(format!("/sso/clients/{client}/status"), form(&[("disabled", "1")])),
             post("/sso/policy", form(&[("role", "dinas-admin")])),
+            put("/api/v1/sso/policy", Body::Json(json!({"required_roles": ["dinas-admin"]}))),
         ];
         let mut signed_in = vec![
-            get("/api/v1/sso/clients"), get("/sso/clients"), get("/sso/clients/new"), get(format!("/sso/clients/{client}")),
+            get("/api/v1/sso/clients"), get("/api/v1/sso/policy"), get("/api/v1/me/two-factor"), get("/sso/clients"), get("/sso/clients/new"), get(format!("/sso/clients/{client}")),
             get("/sso/policy"), get("/account/two-factor"), get("/account/sign-ins"), get("/account/applications"),
             post("/account/two-factor/confirm", form(&[("code", "123456")])),
             post("/account/two-factor/recovery-codes", form(&[("code", "123456")])),
@@ -1112,5 +1113,25 @@ both! {
         let auditor = app.token("auditor", Role::Auditor, None).await;
         let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=auth.sign_in_failed&per_page=100"), Some(&auditor), None).await;
         assert_eq!(trail["total"], 30, "{trail}");
+    }
+}
+
+both! {
+    async fn the_policy_and_ones_own_second_factor_through_the_api(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let auditor = app.token("auditor", Role::Auditor, None).await;
+        let (s, policy) = api(Method::PUT, app.url("/api/v1/sso/policy"), Some(&admin), Some(json!({"required_roles": ["dinas-admin", "leader"]}))).await;
+        assert_eq!(s, 200, "{policy}");
+        let (_, shown) = api(Method::GET, app.url("/api/v1/sso/policy"), Some(&auditor), None).await;
+        assert_eq!(shown["required_roles"], json!(["dinas-admin", "leader"]), "{shown}");
+        assert_eq!(shown["required_levels"], json!(["tinggi", "strategis"]), "{shown}");
+        let (s, e) = api(Method::PUT, app.url("/api/v1/sso/policy"), Some(&admin), Some(json!({"required_roles": ["emperor"]}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("required_roles[0]")), "{e}");
+        assert_eq!(api(Method::PUT, app.url("/api/v1/sso/policy"), Some(&auditor), Some(json!({"required_roles": []}))).await.0, 403);
+        let (_, trail) = api(Method::GET, app.url("/api/v1/audit-events?action=sso.mfa_policy"), Some(&admin), None).await;
+        assert_eq!(trail["total"], 1, "{trail}");
+        // The admin's own second factor: none yet, and required by the policy just set.
+        let (_, mine) = api(Method::GET, app.url("/api/v1/me/two-factor"), Some(&admin), None).await;
+        assert_eq!(mine, json!({"enabled": false, "required": true, "recovery_codes_left": 0}));
     }
 }

@@ -73,8 +73,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     Ok(render(&page(&state, &ctx, FormErrors::default(), false).await?)?.into_response())
 }
 
-/// The password-change form.
-#[derive(Debug, Deserialize)]
+/// The password-change form (and the API's body).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordForm {
     /// The current password.
@@ -106,49 +106,8 @@ pub async fn change_password(
             .into_response());
     }
     let form = form.values;
-    let mut errors = vec![];
-    if let Err(e) = model::check_new_password("new", &form.new) {
-        errors.push(e);
-    }
-    if form.new != form.confirm {
-        errors.push(FieldError::new("confirm", "error-password-mismatch"));
-    }
     let keep = ctx.session_id().map(str::to_owned);
-    // The slow check runs on the hashing pool, before (never inside) the write transaction.
-    let login = p.login.clone();
-    let user = state
-        .read(move |conn| Ok(store::find_user_by_login(conn, &login)?))
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !hashing::verify(form.current.clone(), user.password_hash.clone()).await {
-        errors.insert(0, FieldError::new("current", "error-password-wrong"));
-    }
-    let result = if errors.is_empty() {
-        let new = form.new.clone();
-        let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
-            .await
-            .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
-        let modules = state.modules.clone();
-        state
-            .write(move |conn| {
-                store::set_password_hash(conn, &user.id, &hash)?;
-                store::end_all_sessions(conn, &user.id, keep.as_deref())?;
-                // Whoever learnt the old password may have minted tokens with it.
-                let revoked = modules.revoke_tokens(conn, p.user_id)?;
-                let change = Change {
-                    action: "user.password_change",
-                    record_type: "user",
-                    record_id: user.id.clone(),
-                    agency: None,
-                    summary: serde_json::json!({"other_sessions_ended": true, "tokens_revoked": revoked}),
-                };
-                audit::record(conn, &p.actor(), change)?;
-                Ok(())
-            })
-            .await
-    } else {
-        Err(AppError::Validation(errors))
-    };
+    let result = change(&state, &p, &form, keep).await;
     match result {
         Ok(()) => {
             Ok(render(&page(&state, &ctx, FormErrors::default(), true).await?)?.into_response())
@@ -160,6 +119,58 @@ pub async fn change_password(
             .into_response()),
         Err(e) => Err(e),
     }
+}
+
+/// Changes `p`'s password after checking the current one: every session but `keep` ends and
+/// every token issued to the account is revoked. For the page and the API.
+pub(crate) async fn change(
+    state: &AppState,
+    p: &kernel::principal::Principal,
+    form: &PasswordForm,
+    keep: Option<String>,
+) -> AppResult<()> {
+    let mut errors = vec![];
+    if let Err(e) = model::check_new_password("new", &form.new) {
+        errors.push(e);
+    }
+    if form.new != form.confirm {
+        errors.push(FieldError::new("confirm", "error-password-mismatch"));
+    }
+    // The slow check runs on the hashing pool, before (never inside) the write transaction.
+    let login = p.login.clone();
+    let user = state
+        .read(move |conn| Ok(store::find_user_by_login(conn, &login)?))
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !hashing::verify(form.current.clone(), user.password_hash.clone()).await {
+        errors.insert(0, FieldError::new("current", "error-password-wrong"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let new = form.new.clone();
+    let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+    let modules = state.modules.clone();
+    let (actor, uid) = (p.actor(), p.user_id);
+    state
+        .write(move |conn| {
+            store::set_password_hash(conn, &user.id, &hash)?;
+            store::end_all_sessions(conn, &user.id, keep.as_deref())?;
+            // Whoever learnt the old password may have minted tokens with it.
+            let revoked = modules.revoke_tokens(conn, uid)?;
+            let change = Change {
+                action: "user.password_change",
+                record_type: "user",
+                record_id: user.id.clone(),
+                agency: None,
+                summary: serde_json::json!({"other_sessions_ended": true, "tokens_revoked": revoked}),
+            };
+            audit::record(conn, &actor, change)?;
+            Ok(())
+        })
+        .await
 }
 
 /// The session to end.

@@ -1,6 +1,7 @@
 //! The kernel's own API endpoints.
 
 pub mod audit_events;
+pub mod notifications;
 
 /// Serialises a stored UTC time as RFC 3339 with its offset (`2026-12-02T06:14:41.374449Z`):
 /// times are kept without a zone in the database, but a client must not have to guess it.

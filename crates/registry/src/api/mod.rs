@@ -8,6 +8,7 @@ pub mod app_list;
 pub mod app_sso;
 pub mod app_update;
 pub mod compliance;
+pub mod documents;
 pub mod master_plan;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -45,17 +45,38 @@ pub async fn upload(
     let Some(kind) = kind.as_deref().and_then(DocumentKind::parse) else {
         return Err(AppError::field("kind", "error-document-kind"));
     };
-    let Some((name, media, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+    let Some(file) = file else {
         return Err(AppError::Validation(vec![FieldError::new(
             "file",
             "error-import-no-file",
         )]));
     };
+    save(&state, actor, app.id, kind, file).await?;
+    Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response())
+}
+
+/// Stores one uploaded version (file name, media type, bytes) of an application's document,
+/// for the page and the API alike.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: kernel::audit::Actor,
+    target: crate::model::ApplicationId,
+    kind: DocumentKind,
+    (name, media, bytes): (String, String, axum::body::Bytes),
+) -> AppResult<store::DocumentRow> {
+    if bytes.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "file",
+            "error-import-no-file",
+        )]));
+    }
     if bytes.len() > MAX_DOCUMENT {
         return Err(AppError::field("file", "error-body-too-large"));
     }
+    if kernel::validate::has_control(&name) || kernel::validate::has_control(&media) {
+        return Err(kernel::validate::control_error("filename"));
+    }
     let dir = state.config.data_dir.clone();
-    let target = app.id;
     state
         .write(move |c| {
             // The blob is written first: a failed transaction leaves at most an unreferenced
@@ -63,13 +84,17 @@ pub async fn upload(
             let sha = kernel::blob::put(&dir, &bytes)?;
             let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
             let name: String = name.chars().take(200).collect();
+            let media: String = media.chars().take(200).collect();
             service::add_document(c, &actor, target, kind, (&sha, &name, &media, size))
         })
-        .await?;
-    Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response())
+        .await
 }
 
-/// Sends a stored document version.
+/// Sends a stored document version (the page's link and `GET /api/v1/documents/{id}`).
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "registry", params(("id" = String, Path)),
+    responses((status = 200, description = "The file as uploaded (a type a browser would run is sent as application/octet-stream), with its name in Content-Disposition",
+               content_type = "application/octet-stream", body = String),
+              (status = 401), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
     ctx: Ctx,

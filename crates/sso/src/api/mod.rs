@@ -4,6 +4,8 @@ pub mod client_create;
 pub mod client_list;
 pub mod client_secret;
 pub mod client_status;
+pub mod policy;
+pub mod two_factor;
 pub mod two_factor_reset;
 
 use serde::Serialize;

@@ -62,6 +62,16 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> App
             }
         }
     }
+    save(&state, actor, roles).await?;
+    Ok(Redirect::to("/sso/policy").into_response())
+}
+
+/// Saves the roles that require a second factor (audited), for the page and the API.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: kernel::audit::Actor,
+    roles: Vec<Role>,
+) -> AppResult<()> {
     state
         .write(move |c| {
             let before = mfa_store::required_roles(c)?;
@@ -77,6 +87,5 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> App
             audit::record(c, &actor, change)?;
             Ok(())
         })
-        .await?;
-    Ok(Redirect::to("/sso/policy").into_response())
+        .await
 }
