@@ -93,7 +93,7 @@ pub(crate) async fn save(
 /// Sends a stored document version (the page's link and `GET /api/v1/documents/{id}`).
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "registry", params(("id" = String, Path)),
     responses((status = 200, description = "The file as uploaded (a type a browser would run is sent as application/octet-stream), with its name in Content-Disposition",
-               content_type = "application/octet-stream", body = String),
+               content(("application/*"), ("text/plain"), ("text/csv"))),
               (status = 401), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
