@@ -85,6 +85,7 @@ pub struct RegionDraft {
     /// "Kabupaten Sukamaju".
     pub name: String,
     /// `kabupaten` or `kota`.
+    #[schema(value_type = RegionKind)]
     pub kind: String,
     /// The main domain, e.g. `sukamajukab.go.id`.
     pub domain: String,

@@ -124,6 +124,7 @@ pub struct ApplicationDraft {
     pub name: String,
     /// `umum` or `khusus`.
     #[serde(default)]
+    #[schema(value_type = AppKind)]
     pub kind: String,
     /// What it is for.
     #[serde(default)]
@@ -133,6 +134,7 @@ pub struct ApplicationDraft {
     pub users: String,
     /// `apbd`, `apbd_provinsi`, `apbn`, `hibah`, `pinjaman` or `lainnya`.
     #[serde(default)]
+    #[schema(value_type = Funding)]
     pub funding_source: String,
     /// Amount in rupiah, if known.
     #[serde(default)]
@@ -166,12 +168,15 @@ pub struct ApplicationDraft {
     pub interfaces: String,
     /// `rendah`, `tinggi` or `strategis`.
     #[serde(default)]
+    #[schema(value_type = sso::SecurityLevel)]
     pub security_level: String,
     /// `dinas_dc`, `dinas_dr`, `outside` or `none`.
     #[serde(default)]
+    #[schema(value_type = Placement)]
     pub hosting: String,
     /// `planned`, `development`, `production` or `retired`.
     #[serde(default)]
+    #[schema(value_type = Lifecycle)]
     pub lifecycle: String,
     /// The master-plan item it implements.
     #[serde(default)]

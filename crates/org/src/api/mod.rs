@@ -68,6 +68,7 @@ pub struct AgencyInput {
     /// Short code: 2–20 upper-case letters, digits or hyphens; unique.
     pub code: String,
     /// One of the agency kinds.
+    #[schema(value_type = crate::model::AgencyKind)]
     pub kind: String,
     /// Flag this agency as the Dinas (moves the flag from any other).
     #[serde(default)]
@@ -145,6 +146,7 @@ pub struct PersonInput {
     /// Full name.
     pub name: String,
     /// `pns`, `pppk` or `non-asn`.
+    #[schema(value_type = crate::model::PersonKind)]
     pub kind: String,
     /// 18-digit ASN number (required for PNS and PPPK).
     #[serde(default)]

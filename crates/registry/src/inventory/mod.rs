@@ -344,6 +344,7 @@ pub struct DeviceDraft {
     pub agency_id: String,
     /// `hardware`, `end_user` or `network`.
     #[serde(default)]
+    #[schema(value_type = DeviceKind)]
     pub kind: String,
     /// Name or model.
     #[serde(default)]
@@ -356,6 +357,7 @@ pub struct DeviceDraft {
     pub acquired_on: String,
     /// Funding source.
     #[serde(default)]
+    #[schema(value_type = crate::model::Funding)]
     pub funding_source: String,
     /// Where it is.
     #[serde(default)]
@@ -437,9 +439,11 @@ pub struct ServerDraft {
     pub name: String,
     /// `physical` or `virtual`.
     #[serde(default)]
+    #[schema(value_type = ServerKind)]
     pub kind: String,
     /// `dinas_dc`, `dinas_dr`, `agency` or `other`.
     #[serde(default)]
+    #[schema(value_type = Site)]
     pub site: String,
     /// Rack (physical) or cluster (virtual).
     #[serde(default)]

@@ -35,6 +35,7 @@ pub struct NewClient {
     /// Security level (KT 8.1): `rendah` (default), `tinggi` or `strategis`; the last two
     /// require a second factor.
     #[serde(default)]
+    #[schema(value_type = Option<crate::SecurityLevel>)]
     pub security_level: Option<String>,
     /// Run outside the government: people consent before it gets their data.
     #[serde(default)]

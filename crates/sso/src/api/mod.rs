@@ -32,6 +32,7 @@ pub struct Client {
     /// Disabled.
     pub disabled: bool,
     /// Security level (KT 8.1).
+    #[schema(value_type = crate::SecurityLevel)]
     pub security_level: String,
     /// Outside the government (consent asked).
     pub external: bool,
