@@ -113,7 +113,11 @@ fn error_response(description: &str) -> Value {
 }
 
 /// Adds the errors this operation can give and gives every error response the error shape.
+/// The provider's endpoints keep OAuth's own error shape, as they describe it.
 fn complete_responses(path: &str, op: &mut Map<String, Value>) {
+    if path.starts_with("/oauth2/") || path.starts_with("/.well-known/") {
+        return;
+    }
     let has_body = op.contains_key("requestBody");
     let has_params = op
         .get("parameters")

@@ -67,7 +67,8 @@ both! {
         let (s, doc) = api(Method::GET, app.url("/api/v1/openapi.json"), None, None).await;
         assert_eq!(s, 200);
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-        for path in ["/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/people", "/api/v1/people/{id}", "/api/v1/region", "/api/v1/audit-events", "/healthz", "/metrics"] {
+        for path in ["/api/v1/agencies", "/api/v1/agencies/{id}", "/api/v1/people", "/api/v1/people/{id}", "/api/v1/region", "/api/v1/audit-events", "/healthz", "/metrics",
+                     "/.well-known/openid-configuration", "/oauth2/token", "/oauth2/userinfo", "/oauth2/revoke", "/oauth2/introspect", "/oauth2/jwks"] {
             assert!(doc["paths"].get(path).is_some(), "{path} is documented");
         }
         // The document validates (openapi-spec-validator, PyPI): unique operation ids among
@@ -85,8 +86,10 @@ both! {
             for (method, op) in item.as_object().unwrap() {
                 assert!(ids.insert(op["operationId"].as_str().unwrap().to_owned()), "{method} {path}: repeated operation id");
                 for (status, r) in op["responses"].as_object().unwrap() {
+                    // The provider's endpoints answer in OAuth's own error shape.
+                    let shape = if path.starts_with("/oauth2/") { "#/components/schemas/OAuthErrorBody" } else { "#/components/schemas/Error" };
                     if status.starts_with('4') || status == "default" {
-                        assert_eq!(r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                        assert_eq!(r["content"]["application/json"]["schema"]["$ref"], shape, "{method} {path} {status}");
                     }
                 }
             }

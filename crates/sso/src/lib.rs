@@ -60,7 +60,9 @@ pub const POLICY: Capability = Capability {
 };
 
 fn openapi() -> utoipa::openapi::OpenApi {
-    <SsoApi as utoipa::OpenApi>::openapi()
+    let mut doc = <SsoApi as utoipa::OpenApi>::openapi();
+    doc.merge(<oauth::docs::OidcApi as utoipa::OpenApi>::openapi());
+    doc
 }
 
 /// This context's message catalogues.

@@ -1082,7 +1082,9 @@ both! {
         signed_in.extend(writes.clone());
         app.check_access(Matrix {
             module: sso::MODULE,
-            public: &[],
+            // The provider's endpoints authenticate clients and tokens themselves (tested above).
+            public: &["GET /.well-known/openid-configuration", "GET /oauth2/jwks", "POST /oauth2/token",
+                      "GET /oauth2/userinfo", "POST /oauth2/revoke", "POST /oauth2/introspect"],
             signed_in,
             outsider: app.agency("DISDIK").await,
             others: vec![],

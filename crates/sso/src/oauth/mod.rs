@@ -2,6 +2,7 @@
 
 pub mod authorize;
 pub mod discovery;
+pub mod docs;
 pub mod introspect;
 pub mod jwks;
 pub mod logout;
