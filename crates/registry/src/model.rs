@@ -121,6 +121,7 @@ pub struct ApplicationDraft {
     pub agency_id: String,
     /// Name.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
     /// `umum` or `khusus`.
     #[serde(default)]
@@ -128,9 +129,11 @@ pub struct ApplicationDraft {
     pub kind: String,
     /// What it is for.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub purpose: String,
     /// Who uses it.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub users: String,
     /// `apbd`, `apbd_provinsi`, `apbn`, `hibah`, `pinjaman` or `lainnya`.
     #[serde(default)]
@@ -510,6 +513,7 @@ pub fn check_plan_period(start: i32, end: i32) -> Result<(), FieldError> {
 pub struct PlanDraft {
     /// Title.
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub title: String,
     /// First year of the five.
     #[serde(default)]

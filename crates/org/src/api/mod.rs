@@ -64,8 +64,10 @@ impl From<AgencyRow> for Agency {
 #[serde(deny_unknown_fields)]
 pub struct AgencyInput {
     /// Full name (at most 200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// Short code: 2–20 upper-case letters, digits or hyphens; unique.
+    #[schema(min_length = 2, max_length = 20, pattern = "^[A-Za-z0-9-]{2,20}$")]
     pub code: String,
     /// One of the agency kinds.
     #[schema(value_type = crate::model::AgencyKind)]
@@ -144,15 +146,18 @@ pub struct PersonInput {
     /// The agency the person works in.
     pub agency_id: String,
     /// Full name.
+    #[schema(max_length = 200)]
     pub name: String,
     /// `pns`, `pppk` or `non-asn`.
     #[schema(value_type = crate::model::PersonKind)]
     pub kind: String,
     /// 18-digit ASN number (required for PNS and PPPK).
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{18}$")]
     pub nip: Option<String>,
     /// 16-digit NIK.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{16}$")]
     pub nik: Option<String>,
     /// Position.
     #[serde(default)]

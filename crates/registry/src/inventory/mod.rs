@@ -245,9 +245,11 @@ pub struct VendorDraft {
     pub agency_id: String,
     /// Company name.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
     /// Contract number.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub contract_number: String,
     /// Contract start (`YYYY-MM-DD`).
     #[serde(default, deserialize_with = "text")]
@@ -348,6 +350,7 @@ pub struct DeviceDraft {
     pub kind: String,
     /// Name or model.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
     /// Serial number.
     #[serde(default)]
@@ -361,6 +364,7 @@ pub struct DeviceDraft {
     pub funding_source: String,
     /// Where it is.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub location: String,
     /// Maintenance every this many months.
     #[serde(default, deserialize_with = "text")]
@@ -436,6 +440,7 @@ pub struct ServerDraft {
     pub agency_id: String,
     /// Host name.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub name: String,
     /// `physical` or `virtual`.
     #[serde(default)]

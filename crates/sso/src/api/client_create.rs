@@ -17,6 +17,7 @@ use crate::service::{self, ClientDraft};
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
     /// Name shown to people.
+    #[schema(max_length = 120)]
     pub name: String,
     /// Exact redirect URIs.
     pub redirect_uris: Vec<String>,
