@@ -328,24 +328,15 @@ pub async fn import_people_for(
         })
         .await;
     if let Err(e @ AppError::Validation(_)) = &result {
-        REFUSED_IMPORTS.hit(state, &key).await?;
-        let (actor, problems) = (p.actor(), e.field_errors().len());
-        state
-            .write(move |c| {
-                kernel::audit::record(
-                    c,
-                    &actor,
-                    kernel::audit::Change {
-                        action: "person.import_refused",
-                        record_type: "person",
-                        record_id: String::new(),
-                        agency: None,
-                        summary: serde_json::json!({ "problems": problems }),
-                    },
-                )?;
-                Ok(())
-            })
-            .await?;
+        let summary = serde_json::json!({ "problems": e.field_errors().len() });
+        crate::probing::refusal(
+            state,
+            &p,
+            &REFUSED_IMPORTS,
+            "person.import_refused",
+            summary,
+        )
+        .await?;
     }
     result
 }

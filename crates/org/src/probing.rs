@@ -35,24 +35,41 @@ pub async fn guarded<T>(
         _ => None,
     };
     if let Some(field) = refused {
-        NUMBER_REFUSALS.hit(state, &key).await?;
-        let actor = p.actor();
-        state
-            .write(move |c| {
-                kernel::audit::record(
-                    c,
-                    &actor,
-                    kernel::audit::Change {
-                        action: "person.number_refused",
-                        record_type: "person",
-                        record_id: String::new(),
-                        agency: None,
-                        summary: serde_json::json!({ "field": field }),
-                    },
-                )?;
-                Ok(())
-            })
-            .await?;
+        let summary = serde_json::json!({ "field": field });
+        refusal(
+            state,
+            &p,
+            &NUMBER_REFUSALS,
+            "person.number_refused",
+            summary,
+        )
+        .await?;
     }
     result
+}
+
+/// Counts a refusal that told the caller something about numbers against `limit` and records
+/// it (`action`, with a `summary` that never holds the numbers).
+pub(crate) async fn refusal(
+    state: &AppState,
+    p: &kernel::principal::Principal,
+    limit: &Limit,
+    action: &'static str,
+    summary: serde_json::Value,
+) -> AppResult<()> {
+    limit.hit(state, &p.user_id.to_string()).await?;
+    let actor = p.actor();
+    state
+        .write(move |c| {
+            let change = kernel::audit::Change {
+                action,
+                record_type: "person",
+                record_id: String::new(),
+                agency: None,
+                summary,
+            };
+            kernel::audit::record(c, &actor, change)?;
+            Ok(())
+        })
+        .await
 }
