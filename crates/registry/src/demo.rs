@@ -10,6 +10,23 @@ use kernel::ids::AgencyId;
 
 use crate::model::Action;
 
+/// The day the demo's dates were written for. Every date is moved by the days since then, so
+/// the demo tells the same story whenever it is loaded (a plan in force but due for review, a
+/// switch past its maintenance, an expired warranty) instead of ageing into another one.
+const WRITTEN_FOR: (i32, u32, u32) = (2026, 12, 4);
+
+/// `date` (`YYYY-MM-DD`, or empty) moved by the days between [`WRITTEN_FOR`] and today.
+fn shifted(date: &str) -> String {
+    let (y, m, d) = WRITTEN_FOR;
+    let (Ok(when), Some(anchor)) = (
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d"),
+        chrono::NaiveDate::from_ymd_opt(y, m, d),
+    ) else {
+        return date.to_owned();
+    };
+    (when + (db::now().date() - anchor)).to_string()
+}
+
 /// The demo agencies this part refers to, by code.
 const CODES: [&str; 6] = [
     "DISKOMINFO",
@@ -146,17 +163,26 @@ const DEMO_APPS: [DemoApp; 6] = [
 
 /// A master plan due for review, and applications that show what the rules catch.
 fn load_registry(conn: &mut DbConn, actor: &Actor, ids: &[(&str, AgencyId)]) -> AppResult<()> {
-    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    let adopted = shifted("2022-03-01");
+    let start: i32 = adopted
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(2022);
     let plan = crate::service::create_plan(
         conn,
         actor,
         &crate::model::PlanDraft {
-            title: "Rencana Induk e-Government Kabupaten Sukamaju 2022–2026".into(),
-            period_start: "2022".into(),
-            adopted_on: "2022-03-01".into(),
+            title: format!(
+                "Rencana Induk e-Government Kabupaten Sukamaju {start}–{}",
+                start + 4
+            ),
+            period_start: start.to_string(),
+            adopted_on: adopted,
         },
     )?;
-    crate::service::review_plan(conn, actor, plan.id, date(2024, 2, 15))?;
+    let reviewed =
+        chrono::NaiveDate::parse_from_str(&shifted("2024-02-15"), "%Y-%m-%d").unwrap_or_default();
+    crate::service::review_plan(conn, actor, plan.id, reviewed)?;
     let mut items = vec![];
     for (code, title) in [
         (
@@ -266,12 +292,12 @@ fn load_inventory(
             agency_id: agency(code),
             name: name.into(),
             contract_number: contract.into(),
-            contract_start: "2024-01-15".into(),
-            contract_end: "2024-12-31".into(),
+            contract_start: shifted("2024-01-15"),
+            contract_end: shifted("2024-12-31"),
             application_id: app(app_name).map(|a| a.to_string()),
             confidentiality_signed: nda,
             training_given: trained,
-            warranty_until: warranty.into(),
+            warranty_until: shifted(warranty),
         };
         service::save_vendor(conn, actor, None, &draft)?;
     }
@@ -420,11 +446,11 @@ fn load_inventory(
             kind: kind.into(),
             name: name.into(),
             serial: serial.into(),
-            acquired_on: acquired.into(),
+            acquired_on: shifted(acquired),
             funding_source: "apbd".into(),
             location: location.into(),
             maintenance_months: months.into(),
-            last_maintained_on: last.into(),
+            last_maintained_on: shifted(last),
             retired: false,
         };
         service::save_device(conn, actor, None, &draft)?;

@@ -508,9 +508,13 @@ fn totp_now(secret: &str, ahead: i64) -> String {
     sso::mfa::code_at_step(secret, step + ahead).unwrap()
 }
 
-/// Sets up the authenticator of the signed-in browser's account; returns its secret and
-/// recovery codes.
-async fn enrol(app: &TestApp, browser: &reqwest::Client, next: &str) -> (String, Vec<String>) {
+/// Sets up an authenticator; returns its secret, the recovery codes and the code that
+/// confirmed it (already used: tests must not recompute it from the clock).
+async fn enrol(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    next: &str,
+) -> (String, Vec<String>, String) {
     let page = browser
         .get(app.url(&format!(
             "/account/two-factor?next={}",
@@ -532,7 +536,11 @@ async fn enrol(app: &TestApp, browser: &reqwest::Client, next: &str) -> (String,
     assert_eq!(secret.len(), 32, "{page}");
     let csrf = test_support::csrf_of(&page);
     let code = totp_now(&secret, 0);
-    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let near: Vec<String> = (-2..=2).map(|k| totp_now(&secret, k)).collect();
+    let wrong = (1..10u32)
+        .map(|k| format!("{:06}", (code.parse::<u32>().unwrap() + k) % 1_000_000))
+        .find(|c| !near.contains(c))
+        .unwrap();
     let resp = browser
         .post(app.url("/account/two-factor/confirm"))
         .form(&[
@@ -566,7 +574,7 @@ async fn enrol(app: &TestApp, browser: &reqwest::Client, next: &str) -> (String,
         .map(|r| r.split('<').next().unwrap().to_owned())
         .collect();
     assert_eq!(codes.len(), 10, "{page}");
-    (secret, codes)
+    (secret, codes, code)
 }
 
 /// Password step of a sign-in in a fresh browser; returns the browser and where it was sent.
@@ -625,7 +633,7 @@ both! {
         setup(&app).await;
         let browser = app.browser();
         app.sign_in(&browser, "siti").await;
-        let (secret, codes) = enrol(&app, &browser, "").await;
+        let (secret, codes, used) = enrol(&app, &browser, "").await;
         let page = browser.get(app.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Tersisa 10 kode pemulihan"), "{page}");
         // A right password now leads to the second step, not to a session.
@@ -633,7 +641,7 @@ both! {
         assert!(to.starts_with("/sign-in/two-factor"), "{to}");
         assert_eq!(b.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "no session yet");
         // The code used at enrolment cannot be used again; the next one can.
-        let resp = code_step(&app, &b, &totp_now(&secret, 0)).await;
+        let resp = code_step(&app, &b, &used).await;
         assert_eq!(resp.status(), 422);
         let resp = code_step(&app, &b, &totp_now(&secret, 1)).await;
         assert_eq!(resp.status(), 303);
@@ -1098,9 +1106,14 @@ both! {
         app.account("budi", Role::Leader, None).await;
         let browser = app.browser();
         let csrf = app.sign_in(&browser, "budi").await;
-        let (secret, _) = enrol(&app, &browser, "/account").await;
+        let (secret, _, _) = enrol(&app, &browser, "/account").await;
         let good = totp_now(&secret, 0);
-        let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        // Wrong in every step the server accepts, whatever the clock does meanwhile.
+        let near: Vec<String> = (-2..=2).map(|k| totp_now(&secret, k)).collect();
+        let wrong = (0..10u32)
+            .map(|k| format!("{:06}", (good.parse::<u32>().unwrap() + 500_000 + k) % 1_000_000))
+            .find(|c| !near.contains(c))
+            .unwrap();
         let mut statuses = vec![];
         for i in 0..31 {
             let path = if i % 2 == 0 { "/account/two-factor/disable" } else { "/account/two-factor/recovery-codes" };
