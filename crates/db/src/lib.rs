@@ -182,6 +182,19 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 pub struct Manager {
     url: String,
     backend: Backend,
+    sync: SqliteSync,
+}
+
+/// How SQLite makes a commit durable (PostgreSQL keeps its own `synchronous_commit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// `synchronous = FULL`: a commit is on disk before it is acknowledged, so it survives a
+    /// power loss — the default for a system of record.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: survives a process kill, but the last commits may be lost on a
+    /// power loss; faster writes.
+    Normal,
 }
 
 impl Manager {
@@ -191,7 +204,14 @@ impl Manager {
         Ok(Self {
             url: url.to_owned(),
             backend,
+            sync: SqliteSync::Full,
         })
+    }
+
+    /// The same, with SQLite's durability chosen.
+    pub fn with_sync(mut self, sync: SqliteSync) -> Self {
+        self.sync = sync;
+        self
     }
 
     /// Opens one connection, with SQLite's pragmas set.
@@ -203,10 +223,14 @@ impl Manager {
                 let mut conn = SqliteConnection::establish(path)?;
                 // WAL lets readers run beside the writer; busy_timeout makes writers wait
                 // for each other instead of failing.
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                )?;
+                let sync = match self.sync {
+                    SqliteSync::Full => "FULL",
+                    SqliteSync::Normal => "NORMAL",
+                };
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                ))?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -237,9 +261,14 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// Builds the pool for a URL. SQLite gets fewer connections: it has one writer anyway.
+/// Builds the pool for a URL (SQLite with `synchronous = FULL`).
 pub fn pool(url: &str) -> Result<Pool, DbError> {
-    let manager = Manager::new(url)?;
+    pool_with(url, SqliteSync::Full)
+}
+
+/// Builds the pool for a URL. SQLite gets fewer connections: it has one writer anyway.
+pub fn pool_with(url: &str, sync: SqliteSync) -> Result<Pool, DbError> {
+    let manager = Manager::new(url)?.with_sync(sync);
     let size = match manager.backend {
         Backend::Sqlite => 8,
         Backend::Postgres => 16,
@@ -308,4 +337,39 @@ macro_rules! sorted {
             $query.order($first.asc())$(.then_order_by($rest.asc()))*
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(diesel::QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+
+    #[test]
+    fn sqlite_durability_is_full_unless_asked_otherwise() {
+        use diesel::RunQueryDsl;
+        let file = std::env::temp_dir().join(format!("simpul-sync-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", file.display());
+        let level = |sync| {
+            let DbConn::Sqlite(mut c) = Manager::new(&url).unwrap().with_sync(sync).connect().unwrap()
+            else {
+                panic!("a SQLite URL gives a SQLite connection");
+            };
+            diesel::sql_query("PRAGMA synchronous")
+                .get_result::<Synchronous>(&mut c)
+                .unwrap()
+                .synchronous
+        };
+        // SQLite reports FULL as 2 and NORMAL as 1.
+        assert_eq!(level(SqliteSync::Full), 2);
+        assert_eq!(level(SqliteSync::Normal), 1);
+        assert_eq!(level(SqliteSync::default()), 2);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
 }

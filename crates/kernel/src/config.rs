@@ -30,6 +30,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The bearer token `/metrics` asks for; without it only local, unproxied callers see it.
     pub metrics_token: Option<String>,
+    /// SQLite's durability: `full` (default; survives a power loss) or `normal`.
+    pub sqlite_sync: db::SqliteSync,
 }
 
 /// The file form of the settings: every key optional, unknown keys rejected.
@@ -46,6 +48,7 @@ struct FileConfig {
     session_hours: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     metrics_token: Option<String>,
+    sqlite_sync: Option<String>,
 }
 
 /// A setting that cannot be used, with the reason in one line.
@@ -169,6 +172,20 @@ impl Config {
                 "SIMPUL_METRICS_TOKEN must be at least 16 characters".into(),
             ));
         }
+        let sqlite_sync = match env("SIMPUL_SQLITE_SYNC")
+            .or(file.sqlite_sync)
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("full") => db::SqliteSync::Full,
+            Some("normal") => db::SqliteSync::Normal,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "SIMPUL_SQLITE_SYNC is full or normal (got {other:?})"
+                )));
+            }
+        };
         Ok(Self {
             database_url,
             data_dir,
@@ -180,6 +197,7 @@ impl Config {
             session_hours,
             trusted_proxies,
             metrics_token,
+            sqlite_sync,
         })
     }
 
@@ -236,6 +254,15 @@ mod tests {
                 .len(),
             2
         );
+        assert_eq!(
+            Config::from_env_only(|_| None).unwrap().sqlite_sync,
+            db::SqliteSync::Full
+        );
+        let sync = |v: &'static str| {
+            Config::from_env_only(move |k| (k == "SIMPUL_SQLITE_SYNC").then(|| v.into()))
+        };
+        assert_eq!(sync("NORMAL").unwrap().sqlite_sync, db::SqliteSync::Normal);
+        assert!(sync("off").unwrap_err().0.contains("full or normal"));
         let err = proxies("proxy.internal").unwrap_err();
         assert!(
             err.0.contains("SIMPUL_TRUSTED_PROXIES") && err.0.contains("proxy.internal"),

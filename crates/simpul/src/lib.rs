@@ -93,7 +93,7 @@ pub fn connect_once(config: &Config) -> Result<db::DbConn, db::DbError> {
 /// builds the shared state.
 pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     prepare(&config)?;
-    let pool = db::pool(&config.database_url)?;
+    let pool = db::pool_with(&config.database_url, config.sqlite_sync)?;
     db::migrate(&mut *pool.get()?)?;
     Ok(AppState {
         pool,
