@@ -355,7 +355,11 @@ mod tests {
         let file = std::env::temp_dir().join(format!("simpul-sync-{}.db", std::process::id()));
         let url = format!("sqlite://{}", file.display());
         let level = |sync| {
-            let DbConn::Sqlite(mut c) = Manager::new(&url).unwrap().with_sync(sync).connect().unwrap()
+            let DbConn::Sqlite(mut c) = Manager::new(&url)
+                .unwrap()
+                .with_sync(sync)
+                .connect()
+                .unwrap()
             else {
                 panic!("a SQLite URL gives a SQLite connection");
             };

@@ -27,6 +27,7 @@ error-csrf = The form has expired or is not genuine. Reload the page and try aga
 error-not-found = Not found.
 error-too-many = Too many attempts. Try again later.
 error-internal = Something went wrong on our side. It has been logged; please try again.
+error-busy = The system is busy. Please try again in a moment.
 error-required = Enter a value.
 error-field-too-long = At most { $max } characters.
 error-duplicate = This value is already used by another record.

@@ -24,6 +24,7 @@ error-csrf = Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba l
 error-not-found = Data tidak ditemukan.
 error-too-many = Terlalu banyak percobaan. Coba lagi nanti.
 error-internal = Terjadi kesalahan pada sistem. Kejadian ini sudah dicatat; silakan coba lagi.
+error-busy = Sistem sedang sibuk. Coba lagi sebentar lagi.
 error-required = Wajib diisi.
 error-field-too-long = Paling banyak { $max } karakter.
 error-duplicate = Nilai ini sudah dipakai oleh data lain.

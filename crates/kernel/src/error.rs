@@ -69,6 +69,10 @@ pub enum AppError {
     /// A fault on our side; the detail goes to the log, not the user.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Every database connection is busy: a 503 with `Retry-After`, so a client waits and
+    /// tries again instead of taking it for a fault (the detail goes to the log).
+    #[error("busy: {0}")]
+    Busy(String),
     /// A status the router, a layer or an extractor answers with (405, 413 for a body larger
     /// than the endpoint takes, a path that is not valid text…), rendered in the same error
     /// shape.
@@ -96,6 +100,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Status(s) => *s,
         }
     }
@@ -112,6 +117,7 @@ impl AppError {
             Self::Conflict(_) => "conflict",
             Self::TooManyAttempts => "too_many_attempts",
             Self::Internal(_) => "internal",
+            Self::Busy(_) => "unavailable",
             Self::Status(s) => match s.as_u16() {
                 405 => "method_not_allowed",
                 406 => "not_acceptable",
@@ -148,6 +154,7 @@ impl AppError {
             Self::NotFound => "error-not-found",
             Self::TooManyAttempts => "error-too-many",
             Self::Internal(_) => "error-internal",
+            Self::Busy(_) => "error-busy",
             Self::Status(s) => match s.as_u16() {
                 405 => "error-method-not-allowed",
                 413 => "error-too-large",
@@ -167,8 +174,10 @@ pub struct ErrorPayload(pub std::sync::Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let Self::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        match &self {
+            Self::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Self::Busy(detail) => tracing::warn!(%detail, "busy"),
+            _ => {}
         }
         let mut response = self.status().into_response();
         response
@@ -207,18 +216,50 @@ impl From<diesel::result::Error> for AppError {
 
 impl From<db::DbError> for AppError {
     fn from(e: db::DbError) -> Self {
-        Self::Internal(e.to_string())
+        match e {
+            db::DbError::Pool(e) => e.into(),
+            other => Self::Internal(other.to_string()),
+        }
     }
 }
 
 impl From<r2d2::Error> for AppError {
+    /// The pool's only error is a checkout that waited its full timeout.
     fn from(e: r2d2::Error) -> Self {
-        Self::Internal(format!("database pool: {e}"))
+        Self::Busy(format!("database pool: {e}"))
     }
 }
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exhausted_pool_is_busy_not_a_fault() {
+        let file = std::env::temp_dir().join(format!("simpul-busy-{}.db", std::process::id()));
+        let manager = db::Manager::new(&format!("sqlite://{}", file.display())).unwrap();
+        let pool = r2d2::Pool::builder()
+            .max_size(1)
+            .connection_timeout(std::time::Duration::from_millis(50))
+            .build(manager)
+            .unwrap();
+        let _held = pool.get().unwrap();
+        let Err(e) = pool.get() else {
+            panic!("a second checkout of a one-connection pool must wait and fail");
+        };
+        let err = AppError::from(e);
+        assert_eq!(
+            (err.status(), err.code()),
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        );
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
     }
 }

@@ -302,6 +302,20 @@ fn is_bare_error(response: &Response) -> bool {
 }
 
 async fn render_error(state: &AppState, err: AppError, ctx: Ctx) -> Response {
+    let mut response = render_error_body(state, &err, ctx).await;
+    if matches!(err, AppError::Busy(_)) {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(BUSY_RETRY_SECONDS),
+        );
+    }
+    response
+}
+
+/// What a client told "busy" waits before trying again.
+const BUSY_RETRY_SECONDS: &str = "2";
+
+async fn render_error_body(state: &AppState, err: &AppError, ctx: Ctx) -> Response {
     let status = err.status();
     if is_api_path(&ctx.path) {
         let fields: Vec<_> = err
@@ -319,7 +333,7 @@ async fn render_error(state: &AppState, err: AppError, ctx: Ctx) -> Response {
         let next = form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
         return Redirect::to(&format!("/sign-in?next={next}")).into_response();
     }
-    let page = layout::error_page(state, &ctx, &err);
+    let page = layout::error_page(state, &ctx, err);
     (status, page).into_response()
 }
 

@@ -90,7 +90,8 @@ fn error_schema() -> Value {
                     "code": {"type": "string", "enum": [
                         "invalid", "bad_request", "unauthorized", "forbidden", "csrf", "not_found",
                         "conflict", "too_many_attempts", "internal", "method_not_allowed",
-                        "not_acceptable", "too_large", "uri_too_long", "unsupported_media_type"
+                        "not_acceptable", "too_large", "uri_too_long", "unsupported_media_type",
+                        "unavailable"
                     ]},
                     "message": {"type": "string"},
                     "field": {"type": ["string", "null"], "description": "the first field at fault"},

@@ -89,6 +89,14 @@ impl IntoResponse for OAuthError {
 
 impl From<kernel::AppError> for OAuthError {
     fn from(e: kernel::AppError) -> Self {
+        if matches!(e, kernel::AppError::Busy(_)) {
+            tracing::warn!(error = %e, "oauth endpoint busy");
+            return Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                error: "temporarily_unavailable",
+                description: "the service is busy; try again in a moment".into(),
+            };
+        }
         tracing::error!(error = %e, "oauth endpoint failed");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
