@@ -32,6 +32,15 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// SQLite's durability: `full` (default; survives a power loss) or `normal`.
     pub sqlite_sync: db::SqliteSync,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// keep-alive connection waits for the next request.
+    pub header_timeout: std::time::Duration,
+    /// How long a client may take to send a request's body.
+    pub body_timeout: std::time::Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// How long a shutdown waits for requests in flight before closing what is left.
+    pub shutdown_timeout: std::time::Duration,
 }
 
 /// The file form of the settings: every key optional, unknown keys rejected.
@@ -49,6 +58,10 @@ struct FileConfig {
     trusted_proxies: Option<Vec<String>>,
     metrics_token: Option<String>,
     sqlite_sync: Option<String>,
+    header_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
+    shutdown_timeout_seconds: Option<u64>,
 }
 
 /// A setting that cannot be used, with the reason in one line.
@@ -186,6 +199,44 @@ impl Config {
                 )));
             }
         };
+        let number = |name: &str, file: Option<u64>, default: u64, max: u64| {
+            let v = match env(name) {
+                Some(v) => v.trim().parse::<u64>().map_err(|_| {
+                    ConfigError(format!("{name} must be a whole number (got {v:?})"))
+                })?,
+                None => file.unwrap_or(default),
+            };
+            if v == 0 || v > max {
+                return Err(ConfigError(format!("{name} must be between 1 and {max}")));
+            }
+            Ok(v)
+        };
+        let secs = std::time::Duration::from_secs;
+        let header_timeout = secs(number(
+            "SIMPUL_HEADER_TIMEOUT_SECONDS",
+            file.header_timeout_seconds,
+            10,
+            600,
+        )?);
+        let body_timeout = secs(number(
+            "SIMPUL_BODY_TIMEOUT_SECONDS",
+            file.body_timeout_seconds,
+            120,
+            3600,
+        )?);
+        let max_connections = usize::try_from(number(
+            "SIMPUL_MAX_CONNECTIONS",
+            file.max_connections.map(|n| n as u64),
+            1024,
+            100_000,
+        )?)
+        .unwrap_or(1024);
+        let shutdown_timeout = secs(number(
+            "SIMPUL_SHUTDOWN_TIMEOUT_SECONDS",
+            file.shutdown_timeout_seconds,
+            20,
+            600,
+        )?);
         Ok(Self {
             database_url,
             data_dir,
@@ -198,6 +249,10 @@ impl Config {
             trusted_proxies,
             metrics_token,
             sqlite_sync,
+            header_timeout,
+            body_timeout,
+            max_connections,
+            shutdown_timeout,
         })
     }
 

@@ -187,6 +187,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         // Inside the context middleware, so that its 413 is rendered like every other error.
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // A body trickled in slower than this is cut off (slowloris on the body).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.config.body_timeout,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kernel::middleware::context,
@@ -201,6 +205,79 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router.with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then waits for requests in
+/// flight at most `shutdown_timeout` and closes what is left. Each connection must send a
+/// request's headers within `header_timeout` (also the idle keep-alive limit) and its body
+/// within `body_timeout`; at most `max_connections` are served at once. A half-sent request
+/// therefore cannot hold the server or its shutdown.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    let config = state.config.clone();
+    let app = app(state);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: waiting for requests in flight");
+    if tokio::time::timeout(config.shutdown_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            seconds = config.shutdown_timeout.as_secs(),
+            "connections still open at the shutdown deadline are closed"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -378,12 +378,18 @@ fn serve(config: Config, demo: bool) -> Result<(), Fail> {
         .enable_all()
         .build()
         .map_err(runtime)?;
-    rt.block_on(async move {
+    let grace = state.config.shutdown_timeout;
+    let served = rt.block_on(async move {
         kernel::jobs::spawn_worker(state.clone());
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| runtime(format!("cannot listen on {addr}: {e}")))?;
         tracing::info!(%addr, database = %state.config.database_url.split(':').next().unwrap_or(""), "Simpul is serving");
-        axum::serve(listener, simpul::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await.map_err(runtime)
-    })
+        simpul::serve(listener, state, shutdown()).await;
+        Ok(())
+    });
+    // Work still running on blocking threads (an import, a job) is abandoned at the deadline:
+    // its transaction never commits, and its job is requeued by the next instance to look.
+    rt.shutdown_timeout(grace);
+    served
 }
 
 async fn shutdown() {

@@ -278,3 +278,54 @@ both! {
         assert_eq!(actual, declared_schema(), "schema.rs and the {backend:?} migrations disagree");
     }
 }
+
+both! {
+    async fn a_half_sent_request_neither_holds_a_connection_nor_the_shutdown(app) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let addr = format!("127.0.0.1:{port}");
+        let mut server = tokio::process::Command::from(simpul(&app))
+            .args(["serve"])
+            .env("SIMPUL_HTTP_ADDR", &addr)
+            .env("SIMPUL_HEADER_TIMEOUT_SECONDS", "1")
+            .env("SIMPUL_SHUTDOWN_TIMEOUT_SECONDS", "2")
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut up = false;
+        for _ in 0..100 {
+            if reqwest::get(format!("http://{addr}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(up, "the server starts");
+        // Headers that never end: the server closes the connection after the header timeout.
+        let started = std::time::Instant::now();
+        let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        let mut buf = vec![];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), slow.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "the connection was closed by the server");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        // A body that never ends holds a request in flight; SIGTERM still ends the server
+        // within its shutdown deadline.
+        let token = app.token("admin", Role::DinasAdmin, None).await;
+        let mut stuck = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!("POST /api/v1/agencies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"name\":");
+        stuck.write_all(head.as_bytes()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let pid = server.id().unwrap();
+        let stopping = std::time::Instant::now();
+        assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
+        let exited = tokio::time::timeout(std::time::Duration::from_secs(15), server.wait()).await;
+        assert!(exited.is_ok(), "SIGTERM ends the server despite a request in flight");
+        assert!(stopping.elapsed() < std::time::Duration::from_secs(6), "within the deadline: {:?}", stopping.elapsed());
+        drop(stuck);
+    }
+}

@@ -179,14 +179,12 @@ impl TestApp {
         if worker {
             kernel::jobs::spawn_worker(state.clone());
         }
-        let app = simpul::app(state.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await;
-        });
+        // The server the binary runs (timeouts, connection cap), not a test stand-in.
+        tokio::spawn(simpul::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
         Self {
             base: format!("http://{addr}"),
             addr,
