@@ -318,6 +318,79 @@ pub fn lock_for_write(conn: &mut DbConn) -> diesel::QueryResult<()> {
     Ok(())
 }
 
+/// The PostgreSQL channel every write transaction notifies when it commits.
+const CHANGES: &str = "simpul_changes";
+
+/// Tells the other instances, when the surrounding transaction commits, that something changed
+/// (PostgreSQL `NOTIFY`; nothing on SQLite, which has one process).
+pub fn notify_change(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    if let DbConn::Postgresql(c) = conn {
+        c.batch_execute(&format!("NOTIFY {CHANGES}"))?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, watches for other instances' changes on a thread of its own: every quarter
+/// of a second it calls `tick(changed)` — `changed` when a commit was notified since the last
+/// tick, or when the connection was lost and notifications may have been missed — and stops
+/// when `tick` returns false (its owner is gone). Nothing on SQLite, which has one process.
+pub fn watch_changes(url: &str, mut tick: impl FnMut(bool) -> bool + Send + 'static) {
+    if Backend::of_url(url) != Some(Backend::Postgres) {
+        return;
+    }
+    let url = url.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("simpul-changes".into())
+        .spawn(move || {
+            loop {
+                let listening = PgConnection::establish(&url)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut c| {
+                        c.batch_execute(&format!("LISTEN {CHANGES}"))
+                            .map(|()| c)
+                            .map_err(|e| e.to_string())
+                    });
+                let mut conn = match listening {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                        std::thread::sleep(Duration::from_secs(1));
+                        if !tick(true) {
+                            return;
+                        }
+                        continue;
+                    }
+                };
+                // Whatever happened while not listening counts as a change.
+                if !tick(true) {
+                    return;
+                }
+                loop {
+                    std::thread::sleep(Duration::from_millis(250));
+                    let (mut any, mut lost) = (false, false);
+                    for n in conn.notifications_iter() {
+                        match n {
+                            Ok(_) => any = true,
+                            Err(_) => {
+                                lost = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !tick(any || lost) {
+                        return;
+                    }
+                    if lost {
+                        break;
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the change watcher");
+    }
+}
+
 /// The current UTC time, truncated to microseconds: PostgreSQL keeps no finer, so both
 /// backends store and return the same value.
 pub fn now() -> chrono::NaiveDateTime {

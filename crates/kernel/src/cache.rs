@@ -49,6 +49,21 @@ impl Caches {
     }
 }
 
+/// Bumps `caches`' epoch whenever another instance commits a change (PostgreSQL `LISTEN`), so
+/// instances agree within a second instead of the entries' maximum age; stops with the caches.
+pub fn follow_other_instances(url: &str, caches: &Arc<Caches>) {
+    let weak = Arc::downgrade(caches);
+    db::watch_changes(url, move |changed| match weak.upgrade() {
+        Some(c) => {
+            if changed {
+                c.bump();
+            }
+            true
+        }
+        None => false,
+    });
+}
+
 /// A map of values read in some epoch, each valid for that epoch and at most `max_age`.
 #[derive(Debug)]
 pub struct Memo<K, V> {

@@ -116,6 +116,8 @@ pub fn write_tx<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> AppResult<T
         db::lock_for_write(tx)?;
         let out = f(tx)?;
         crate::audit::seal(tx)?;
+        // Other instances drop their cached reads when this commits.
+        db::notify_change(tx)?;
         Ok(out)
     })
 }

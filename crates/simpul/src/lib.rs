@@ -95,13 +95,15 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     prepare(&config)?;
     let pool = db::pool_with(&config.database_url, config.sqlite_sync)?;
     db::migrate(&mut *pool.get()?)?;
+    let cache: Arc<kernel::cache::Caches> = Arc::default();
+    kernel::cache::follow_other_instances(&config.database_url, &cache);
     Ok(AppState {
         pool,
         config: Arc::new(config),
         modules: Arc::new(modules()?),
         metrics: Arc::new(Metrics::default()),
         started: Instant::now(),
-        cache: Arc::default(),
+        cache,
         jobs: Arc::default(),
         writes: Arc::default(),
     })

@@ -1150,3 +1150,35 @@ both! {
         assert_eq!(mine, json!({"enabled": false, "required": true, "recovery_codes_left": 0}));
     }
 }
+
+/// Several instances on one PostgreSQL database agree within a second: a client disabled
+/// through one is refused by another that had it cached (SQLite has one process).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_client_is_refused_by_every_instance_within_a_second() {
+    let app = TestApp::postgres().await;
+    let s = setup(&app).await;
+    let other = app.another().await;
+    let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+    let grant = [("grant_type", "client_credentials")];
+    // The other instance authenticates the client, and caches it.
+    assert_eq!(token_call(&other, auth, &grant).await.0, 200);
+    assert_eq!(token_call(&other, auth, &grant).await.0, 200);
+    let admin = app.token("dinas", Role::DinasAdmin, None).await;
+    let url = app.url(&format!("/api/v1/sso/clients/{}/disable", s.client_id));
+    assert_eq!(api(Method::POST, url, Some(&admin), None).await.0, 200);
+    let disabled = std::time::Instant::now();
+    let mut status = 200;
+    while disabled.elapsed() < std::time::Duration::from_secs(5) {
+        status = token_call(&other, auth, &grant).await.0;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 401, "refused by the other instance");
+    assert!(
+        disabled.elapsed() < std::time::Duration::from_secs(1),
+        "within a second, not the cache's 10 s: {:?}",
+        disabled.elapsed()
+    );
+}
