@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use kernel::permissions::Role;
 use reqwest::Method;
-use test_support::{PASSWORD, TestApp, api, both};
+use test_support::{PASSWORD, TestApp, api, both, json};
 
 fn simpul(app: &TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_simpul"));
@@ -279,32 +279,87 @@ both! {
     }
 }
 
+/// `simpul serve` as its own process on the test's database, with extra settings; returns the
+/// process and its address once it answers.
+async fn start_server(app: &TestApp, env: &[(&str, &str)]) -> (tokio::process::Child, String) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = tokio::process::Command::from(simpul(app));
+    cmd.args(["serve"])
+        .env("SIMPUL_HTTP_ADDR", &addr)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let server = cmd.spawn().unwrap();
+    for _ in 0..100 {
+        if reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return (server, addr);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not start");
+}
+
+both! {
+    async fn kill_9_under_concurrent_writers_loses_no_acknowledged_write(app) {
+        let (mut server, addr) = start_server(&app, &[]).await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let mut writers = vec![];
+        for w in 0..8 {
+            let (addr, admin, acknowledged) = (addr.clone(), admin.clone(), acknowledged.clone());
+            writers.push(tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for i in 0.. {
+                    let code = format!("K{w}X{i}");
+                    let body = json!({"name": format!("Dinas Uji {code}"), "code": code, "kind": "dinas"});
+                    match client.post(format!("http://{addr}/api/v1/agencies")).bearer_auth(&admin).json(&body).send().await {
+                        Ok(r) if r.status() == 201 => acknowledged.lock().unwrap().push(code),
+                        Ok(r) => panic!("a write answered {}", r.status()),
+                        Err(_) => break,
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        server.start_kill().unwrap();
+        server.wait().await.unwrap();
+        for w in writers {
+            w.await.unwrap();
+        }
+        let acknowledged = acknowledged.lock().unwrap().clone();
+        assert!(acknowledged.len() > 20, "the writers got going: {}", acknowledged.len());
+        // Every acknowledged write is there, each with its audit event, and the chain holds.
+        let mut stored = std::collections::HashSet::new();
+        for page in 1.. {
+            let (_, listed) = api(Method::GET, app.url(&format!("/api/v1/agencies?per_page=100&page={page}&q=Dinas%20Uji")), Some(&admin), None).await;
+            let items = listed["items"].as_array().unwrap_or_else(|| panic!("{listed}"));
+            if items.is_empty() {
+                break;
+            }
+            stored.extend(items.iter().map(|a| a["code"].as_str().unwrap().to_owned()));
+        }
+        let lost: Vec<&String> = acknowledged.iter().filter(|c| !stored.contains(*c)).collect();
+        assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+        let (_, events) = api(Method::GET, app.url("/api/v1/audit-events?action=agency.create&per_page=1"), Some(&admin), None).await;
+        assert_eq!(events["total"].as_u64().unwrap() as usize, stored.len(), "one audit event per stored agency");
+        let out = simpul(&app).args(["audit", "verify"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 both! {
     async fn a_half_sent_request_neither_holds_a_connection_nor_the_shutdown(app) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let addr = format!("127.0.0.1:{port}");
-        let mut server = tokio::process::Command::from(simpul(&app))
-            .args(["serve"])
-            .env("SIMPUL_HTTP_ADDR", &addr)
-            .env("SIMPUL_HEADER_TIMEOUT_SECONDS", "1")
-            .env("SIMPUL_SHUTDOWN_TIMEOUT_SECONDS", "2")
-            .stdin(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut up = false;
-        for _ in 0..100 {
-            if reqwest::get(format!("http://{addr}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(up, "the server starts");
+        let (mut server, addr) = start_server(&app, &[("SIMPUL_HEADER_TIMEOUT_SECONDS", "1"), ("SIMPUL_SHUTDOWN_TIMEOUT_SECONDS", "2")]).await;
         // Headers that never end: the server closes the connection after the header timeout.
         let started = std::time::Instant::now();
         let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
