@@ -209,6 +209,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::BadRequest(FieldError::new("reference", "error-reference"))
             }
+            // SQLite's writer lock still held by another write after `busy_timeout`: the
+            // system is busy, not broken.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                Self::Busy(info.message().to_owned())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -239,6 +244,19 @@ impl From<askama::Error> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locked_sqlite_database_is_busy_not_a_fault() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let locked = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_owned()),
+        );
+        assert_eq!(
+            AppError::from(locked).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
 
     #[test]
     fn an_exhausted_pool_is_busy_not_a_fault() {
