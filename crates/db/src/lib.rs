@@ -261,13 +261,9 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// Builds the pool for a URL (SQLite with `synchronous = FULL`).
-pub fn pool(url: &str) -> Result<Pool, DbError> {
-    pool_with(url, SqliteSync::Full)
-}
-
-/// Builds the pool for a URL. SQLite gets fewer connections: it has one writer anyway.
-pub fn pool_with(url: &str, sync: SqliteSync) -> Result<Pool, DbError> {
+/// Builds the pool for a URL, with SQLite's durability. SQLite gets fewer connections: it has
+/// one writer anyway.
+pub fn pool(url: &str, sync: SqliteSync) -> Result<Pool, DbError> {
     let manager = Manager::new(url)?.with_sync(sync);
     let size = match manager.backend {
         Backend::Sqlite => 8,

@@ -50,7 +50,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 }
 
 async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
-    if req.uri().to_string().len() > MAX_URI {
+    if target_len(req.uri()) > MAX_URI {
         let jar = CookieJar::from_headers(req.headers());
         let ctx = base_ctx(&req, &jar, None, String::new());
         return render_error(&state, AppError::Status(StatusCode::URI_TOO_LONG), ctx).await;
@@ -290,6 +290,14 @@ fn constant_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The length of a request target as sent, counted without copying it (this runs on every
+/// request).
+fn target_len(uri: &axum::http::Uri) -> usize {
+    uri.scheme_str().map_or(0, |s| s.len() + "://".len())
+        + uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.path_and_query().map_or(0, |p| p.as_str().len())
+}
+
 /// An error response that is not already JSON.
 fn is_bare_error(response: &Response) -> bool {
     let status = response.status();
@@ -340,6 +348,18 @@ async fn render_error_body(state: &AppState, err: &AppError, ctx: Ctx) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_is_measured_as_written() {
+        for target in [
+            "/api/v1/agencies?q=a%20b",
+            "http://x.example:8080/p?q=1",
+            "/",
+        ] {
+            let uri: axum::http::Uri = target.parse().unwrap();
+            assert_eq!(target_len(&uri), uri.to_string().len(), "{target}");
+        }
+    }
 
     #[test]
     fn csrf_comparison_is_exact() {

@@ -40,8 +40,7 @@ pub const SIGN_IN: Limit = Limit {
     window: 300,
 };
 
-/// Failed client authentications at the token endpoints, per client id (or per address for an
-/// unknown client).
+/// Failed client authentications at the token endpoints, per claimed client and address.
 pub const CLIENT_AUTH: Limit = Limit {
     name: "client-auth",
     max: 20,

@@ -93,7 +93,7 @@ pub fn connect_once(config: &Config) -> Result<db::DbConn, db::DbError> {
 /// builds the shared state.
 pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
     prepare(&config)?;
-    let pool = db::pool_with(&config.database_url, config.sqlite_sync)?;
+    let pool = db::pool(&config.database_url, config.sqlite_sync)?;
     db::migrate(&mut *pool.get()?)?;
     let cache: Arc<kernel::cache::Caches> = Arc::default();
     kernel::cache::follow_other_instances(&config.database_url, &cache);
@@ -114,15 +114,6 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
 pub fn load_demo(conn: &mut db::DbConn) -> Result<bool, AppError> {
     let modules = modules()?;
     kernel::state::write_tx(conn, |tx| modules.load_demo(tx))
-}
-
-/// The OpenAPI 3.1 document of every context's API, finished (see [`kernel::openapi`]).
-pub fn openapi() -> serde_json::Value {
-    let root = openapi_root();
-    match modules() {
-        Ok(m) => kernel::openapi::finish(&m.openapi(root)),
-        Err(_) => kernel::openapi::finish(&root),
-    }
 }
 
 /// The document's title, description and security scheme, before the contexts' paths.

@@ -44,27 +44,30 @@ pub fn issuer(state: &AppState) -> String {
 }
 
 /// Runs an endpoint that authenticates clients under the limit on failed client
-/// authentications, so a client secret cannot be guessed at speed. The count is per client
-/// *and* address: per client alone, anyone who saw a `client_id` in an authorization URL could
-/// block that application's token requests; per address alone, everyone behind one proxy
-/// would share a count.
+/// authentications, so a client secret cannot be guessed at speed. `subject` comes from
+/// [`limit_subject`].
 pub async fn with_client_limit(
     state: &AppState,
-    addr: &str,
-    headers: &axum::http::HeaderMap,
-    body: &[u8],
+    subject: &str,
     run: impl Future<Output = Result<Response, OAuthError>>,
 ) -> Result<Response, OAuthError> {
-    let subject = format!("{}\n{addr}", claimed_client(headers, body));
     let limit = kernel::ratelimit::CLIENT_AUTH;
-    if let Some(wait) = limit.blocked(state, &subject).await? {
+    if let Some(wait) = limit.blocked(state, subject).await? {
         return Err(OAuthError::slow_down(wait));
     }
     let result = run.await;
     if matches!(&result, Err(e) if e.error == "invalid_client") {
-        limit.hit(state, &subject).await?;
+        limit.hit(state, subject).await?;
     }
     result
+}
+
+/// What failed client authentications are counted against: the claimed client *and* the
+/// address. Per client alone, anyone who saw a `client_id` in an authorization URL could block
+/// that application's token requests; per address alone, everyone behind one proxy would share
+/// a count.
+pub fn limit_subject(headers: &axum::http::HeaderMap, body: &[u8], addr: &str) -> String {
+    format!("{}\n{addr}", claimed_client(headers, body))
 }
 
 /// The `client_id` a request claims (Basic credentials or the form), unchecked.

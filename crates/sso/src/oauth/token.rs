@@ -24,8 +24,8 @@ pub async fn handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let (limits, h, b) = (state.clone(), headers.clone(), body.clone());
-    super::with_client_limit(&limits, &addr, &h, &b, run(state, headers, body)).await
+    let subject = super::limit_subject(&headers, &body, &addr);
+    super::with_client_limit(&state.clone(), &subject, run(state, headers, body)).await
 }
 
 async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {

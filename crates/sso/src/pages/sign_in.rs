@@ -215,11 +215,11 @@ pub(crate) fn start_session(
     Ok(secret)
 }
 
-/// Records a failed sign-in under the account when it exists (so its owner sees it in their
-/// sign-in history), under the typed login otherwise.
 /// The actor of a failed sign-in to no existing account.
 const UNKNOWN_ACCOUNT: &str = "(akun tidak dikenal)";
 
+/// Records a failed sign-in under the account when it exists (so its owner sees it in their
+/// sign-in history); for a login that matches no account, nothing typed is kept.
 pub(crate) fn record_failure(
     c: &mut db::DbConn,
     login: &str,
