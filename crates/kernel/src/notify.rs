@@ -43,6 +43,11 @@ pub struct NotificationRow {
 }
 
 impl NotificationRow {
+    /// Whether it came after the reader last looked (`seen`).
+    pub fn is_new(&self, seen: Option<NaiveDateTime>) -> bool {
+        seen.is_none_or(|s| self.created_at > s)
+    }
+
     /// The message in the reader's language.
     pub fn text(&self, tr: Tr) -> String {
         let args: Vec<(String, String)> =
@@ -144,9 +149,7 @@ pub fn for_person(
 
 /// How many of `rows` are newer than `seen`.
 pub fn unread(rows: &[NotificationRow], seen: Option<NaiveDateTime>) -> usize {
-    rows.iter()
-        .filter(|r| seen.is_none_or(|s| r.created_at > s))
-        .count()
+    rows.iter().filter(|r| r.is_new(seen)).count()
 }
 
 /// Marks everything up to now as seen by `user`.

@@ -57,7 +57,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Not
             text: r.text(tr),
             href: r.href.clone(),
             at: r.created_at,
-            new: seen.is_none_or(|s| r.created_at > s),
+            new: r.is_new(seen),
         })
         .collect();
     Ok(Json(Notifications { items, unread }))

@@ -72,7 +72,7 @@ async fn items(
             at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
             text: r.text(tr),
             href: r.href.clone(),
-            new: seen.is_none_or(|s| r.created_at > s),
+            new: r.is_new(seen),
         })
         .collect();
     Ok((items, unread))
