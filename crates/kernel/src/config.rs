@@ -41,6 +41,54 @@ pub struct Config {
     pub max_connections: usize,
     /// How long a shutdown waits for requests in flight before closing what is left.
     pub shutdown_timeout: std::time::Duration,
+    /// Most data rows one imported file may hold (bounds how long an import holds the turn to
+    /// write; see the README's production section).
+    pub import_max_rows: usize,
+    /// How long a write waits for its turn (behind a long import, say) before it is answered
+    /// 503 with `Retry-After`.
+    pub write_wait: std::time::Duration,
+    /// Where uploaded files are kept.
+    pub blob_store: BlobLocation,
+}
+
+/// Where the blob store keeps files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobLocation {
+    /// A directory (the data directory unless `SIMPUL_BLOB_STORE` names another); instances
+    /// that share it (over NFS, say) share the files.
+    Directory(PathBuf),
+    /// An S3-compatible bucket.
+    S3(S3Settings),
+}
+
+/// An S3-compatible bucket: `SIMPUL_BLOB_STORE=s3://bucket/prefix` and the `SIMPUL_S3_*`
+/// settings.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    /// The bucket.
+    pub bucket: String,
+    /// A folder inside it, if the bucket is shared.
+    pub prefix: Option<String>,
+    /// The server (`https://minio.example.go.id:9000`); none for AWS itself.
+    pub endpoint: Option<String>,
+    /// The region (`us-east-1` when the server does not care).
+    pub region: String,
+    /// The access key.
+    pub access_key_id: String,
+    /// The secret key.
+    pub secret_access_key: String,
+}
+
+// The secret never reaches a log.
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The file form of the settings: every key optional, unknown keys rejected.
@@ -62,6 +110,13 @@ struct FileConfig {
     body_timeout_seconds: Option<u64>,
     max_connections: Option<usize>,
     shutdown_timeout_seconds: Option<u64>,
+    import_max_rows: Option<usize>,
+    write_wait_seconds: Option<u64>,
+    blob_store: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
 }
 
 /// A setting that cannot be used, with the reason in one line.
@@ -99,8 +154,9 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let data_dir = env("SIMPUL_DATA_DIR")
             .map(PathBuf::from)
-            .or(file.data_dir)
+            .or_else(|| file.data_dir.clone())
             .unwrap_or_else(|| PathBuf::from("simpul-data"));
+        let blob_store = blob_location(&file, &env, &data_dir)?;
         let database_url = env("SIMPUL_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("simpul.db").display()));
@@ -237,6 +293,19 @@ impl Config {
             20,
             600,
         )?);
+        let import_max_rows = usize::try_from(number(
+            "SIMPUL_IMPORT_MAX_ROWS",
+            file.import_max_rows.map(|n| n as u64),
+            crate::export::IMPORT_MAX_ROWS as u64,
+            1_000_000,
+        )?)
+        .unwrap_or(crate::export::IMPORT_MAX_ROWS);
+        let write_wait = secs(number(
+            "SIMPUL_WRITE_WAIT_SECONDS",
+            file.write_wait_seconds,
+            30,
+            600,
+        )?);
         Ok(Self {
             database_url,
             data_dir,
@@ -253,6 +322,9 @@ impl Config {
             body_timeout,
             max_connections,
             shutdown_timeout,
+            import_max_rows,
+            write_wait,
+            blob_store,
         })
     }
 
@@ -260,6 +332,62 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// `SIMPUL_BLOB_STORE`: unset (the data directory), a directory, or `s3://bucket[/prefix]`
+/// with the `SIMPUL_S3_*` settings.
+fn blob_location(
+    file: &FileConfig,
+    env: &impl Fn(&str) -> Option<String>,
+    data_dir: &Path,
+) -> Result<BlobLocation, ConfigError> {
+    let Some(text) = env("SIMPUL_BLOB_STORE").or_else(|| file.blob_store.clone()) else {
+        return Ok(BlobLocation::Directory(data_dir.to_path_buf()));
+    };
+    let Some(rest) = text.strip_prefix("s3://") else {
+        return Ok(BlobLocation::Directory(PathBuf::from(text)));
+    };
+    let (bucket, prefix) = match rest.split_once('/') {
+        Some((b, p)) => (
+            b,
+            Some(p.trim_matches('/').to_owned()).filter(|p| !p.is_empty()),
+        ),
+        None => (rest, None),
+    };
+    let setting = |name: &str, from_file: &Option<String>| {
+        env(name)
+            .or_else(|| from_file.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let required = |name: &str, from_file: &Option<String>| {
+        setting(name, from_file).ok_or_else(|| {
+            ConfigError(format!(
+                "SIMPUL_BLOB_STORE names an S3 bucket, so {name} must be set too"
+            ))
+        })
+    };
+    if bucket.is_empty() {
+        return Err(ConfigError(format!(
+            "SIMPUL_BLOB_STORE is a directory or s3://bucket/folder (got {text:?})"
+        )));
+    }
+    let endpoint = setting("SIMPUL_S3_ENDPOINT", &file.s3_endpoint);
+    if endpoint
+        .as_deref()
+        .is_some_and(|e| !(e.starts_with("http://") || e.starts_with("https://")))
+    {
+        return Err(ConfigError(
+            "SIMPUL_S3_ENDPOINT must start with http:// or https://".into(),
+        ));
+    }
+    Ok(BlobLocation::S3(S3Settings {
+        bucket: bucket.to_owned(),
+        prefix,
+        endpoint,
+        region: setting("SIMPUL_S3_REGION", &file.s3_region).unwrap_or_else(|| "us-east-1".into()),
+        access_key_id: required("SIMPUL_S3_ACCESS_KEY_ID", &file.s3_access_key_id)?,
+        secret_access_key: required("SIMPUL_S3_SECRET_ACCESS_KEY", &file.s3_secret_access_key)?,
+    }))
 }
 
 fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {

@@ -147,7 +147,8 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Most data rows an imported file may hold.
+/// Most data rows an imported file may hold, unless the setting `SIMPUL_IMPORT_MAX_ROWS` says
+/// otherwise.
 pub const IMPORT_MAX_ROWS: usize = 100_000;
 /// Most columns an imported file may use.
 pub const IMPORT_MAX_COLUMNS: usize = 100;
@@ -156,10 +157,10 @@ pub const IMPORT_MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 /// Most parts a workbook may have (a real one has a dozen or two).
 const IMPORT_MAX_PARTS: usize = 1_000;
 
-fn too_large() -> AppError {
+fn too_large(max_rows: usize) -> AppError {
     AppError::Validation(vec![
         crate::error::FieldError::new("file", "error-import-too-large")
-            .arg("rows", IMPORT_MAX_ROWS)
+            .arg("rows", max_rows)
             .arg("columns", IMPORT_MAX_COLUMNS)
             .arg("mb", IMPORT_MAX_UNPACKED / (1024 * 1024)),
     ])
@@ -173,12 +174,12 @@ fn unreadable(detail: String) -> AppError {
 
 /// Whether the archive unpacks within [`IMPORT_MAX_UNPACKED`]: every part is inflated into
 /// nothing, counting, and the count stops at the limit — the sizes an archive declares can lie.
-fn check_archive(bytes: &[u8]) -> AppResult<()> {
+fn check_archive(bytes: &[u8], max_rows: usize) -> AppResult<()> {
     use std::io::Read;
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     if zip.len() > IMPORT_MAX_PARTS {
-        return Err(too_large());
+        return Err(too_large(max_rows));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -188,7 +189,7 @@ fn check_archive(bytes: &[u8]) -> AppResult<()> {
             .map_err(|e| unreadable(e.to_string()))?;
         total += n;
         if total > IMPORT_MAX_UNPACKED {
-            return Err(too_large());
+            return Err(too_large(max_rows));
         }
     }
     Ok(())
@@ -196,9 +197,9 @@ fn check_archive(bytes: &[u8]) -> AppResult<()> {
 
 /// The first sheet's cells as rows, read cell by cell: a cell beyond the row or column limit
 /// stops the reading (a sheet's declared range is never allocated).
-fn xlsx_rows(bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
+fn xlsx_rows(bytes: &[u8], max_rows: usize) -> AppResult<Vec<(usize, Vec<String>)>> {
     use calamine::{Data, Reader, Xlsx};
-    check_archive(bytes)?;
+    check_archive(bytes, max_rows)?;
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let name = book
@@ -220,8 +221,8 @@ fn xlsx_rows(bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
         if text.is_empty() {
             continue;
         }
-        if col >= IMPORT_MAX_COLUMNS || usize::try_from(row).map_or(true, |r| r > IMPORT_MAX_ROWS) {
-            return Err(too_large());
+        if col >= IMPORT_MAX_COLUMNS || usize::try_from(row).map_or(true, |r| r > max_rows) {
+            return Err(too_large(max_rows));
         }
         width = width.max(col + 1);
         rows.entry(row).or_default().push((col, text));
@@ -242,14 +243,14 @@ fn xlsx_rows(bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
 
 /// Reads a CSV (UTF-8, comma or semicolon separated — Indonesian Excel writes semicolons) or
 /// the first sheet of an XLSX workbook, told apart by their first bytes. Bounded: at most
-/// [`IMPORT_MAX_ROWS`] rows of [`IMPORT_MAX_COLUMNS`] columns, and a workbook unpacking to at
+/// `max_rows` rows (the setting; [`IMPORT_MAX_ROWS`] by default) of [`IMPORT_MAX_COLUMNS`] columns, and a workbook unpacking to at
 /// most [`IMPORT_MAX_UNPACKED`] bytes; past that, a 422 that says the limits. CPU-bound: call it
 /// through [`parse_upload`] from a request.
-pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
+pub fn read_table(bytes: &[u8], max_rows: usize) -> AppResult<Table> {
     let bad = unreadable;
     // (line, cells): lines as the spreadsheet or text editor numbers them.
     let mut rows: Vec<(usize, Vec<String>)> = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_rows(bytes)?
+        xlsx_rows(bytes, max_rows)?
     } else {
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
             .map_err(|_| bad("not UTF-8".into()))?;
@@ -270,8 +271,8 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
         let (bytes, mut seen, mut newlines) = (text.as_bytes(), 0usize, 0usize);
         for rec in r.records() {
             let rec = rec.map_err(|e| bad(e.to_string()))?;
-            if out.len() > IMPORT_MAX_ROWS || rec.len() > IMPORT_MAX_COLUMNS {
-                return Err(too_large());
+            if out.len() > max_rows || rec.len() > IMPORT_MAX_COLUMNS {
+                return Err(too_large(max_rows));
             }
             // A record's position can point at blank lines before it; count past them.
             let line = rec
@@ -386,14 +387,18 @@ mod tests {
         let bomb = sparse_workbook(1_048_575, 16_383);
         assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
         let started = std::time::Instant::now();
-        assert!(refused_as_too_large(read_table(&bomb)));
+        assert!(refused_as_too_large(read_table(&bomb, IMPORT_MAX_ROWS)));
         assert!(started.elapsed().as_secs() < 2);
-        assert!(refused_as_too_large(read_table(&sparse_workbook(5, 100))));
-        assert!(refused_as_too_large(read_table(&sparse_workbook(
-            100_001, 0
-        ))));
+        assert!(refused_as_too_large(read_table(
+            &sparse_workbook(5, 100),
+            IMPORT_MAX_ROWS
+        )));
+        assert!(refused_as_too_large(read_table(
+            &sparse_workbook(100_001, 0),
+            IMPORT_MAX_ROWS
+        )));
         // Within the limits, far-apart cells read as rows of the used width.
-        let t = read_table(&sparse_workbook(99_999, 3)).unwrap();
+        let t = read_table(&sparse_workbook(99_999, 3), IMPORT_MAX_ROWS).unwrap();
         assert_eq!(
             t.rows,
             [(
@@ -416,18 +421,27 @@ mod tests {
         }
         let bomb = zip.finish().unwrap().into_inner();
         assert!(bomb.len() < 1_000_000, "{} bytes", bomb.len());
-        assert!(refused_as_too_large(read_table(&bomb)));
+        assert!(refused_as_too_large(read_table(&bomb, IMPORT_MAX_ROWS)));
     }
 
     #[test]
     fn a_csv_past_the_limits_is_refused() {
         let wide = format!("{}\n", vec!["a"; IMPORT_MAX_COLUMNS + 1].join(","));
-        assert!(refused_as_too_large(read_table(wide.as_bytes())));
+        assert!(refused_as_too_large(read_table(
+            wide.as_bytes(),
+            IMPORT_MAX_ROWS
+        )));
         let long = format!("name\n{}", "x\n".repeat(IMPORT_MAX_ROWS + 1));
-        assert!(refused_as_too_large(read_table(long.as_bytes())));
+        assert!(refused_as_too_large(read_table(
+            long.as_bytes(),
+            IMPORT_MAX_ROWS
+        )));
         let fits = format!("name\n{}", "x\n".repeat(IMPORT_MAX_ROWS));
         assert_eq!(
-            read_table(fits.as_bytes()).unwrap().rows.len(),
+            read_table(fits.as_bytes(), IMPORT_MAX_ROWS)
+                .unwrap()
+                .rows
+                .len(),
             IMPORT_MAX_ROWS
         );
     }
@@ -439,14 +453,18 @@ mod tests {
             vec!["", "Bappeda; Litbang"],
         ];
         let xlsx = xlsx_bytes(&["code", "name"], rows.clone()).unwrap();
-        let t = read_table(&xlsx).unwrap();
+        let t = read_table(&xlsx, IMPORT_MAX_ROWS).unwrap();
         assert_eq!(t.header, ["code", "name"]);
         assert_eq!(
             t.rows[0],
             (2, vec!["0012".to_owned(), "Dinas Kesehatan".to_owned()])
         );
         assert_eq!(t.rows[1].1[1], "Bappeda; Litbang");
-        let csv = read_table("\u{feff}code;name\n0012;Dinas\n;;\n\n7;X\n".as_bytes()).unwrap();
+        let csv = read_table(
+            "\u{feff}code;name\n0012;Dinas\n;;\n\n7;X\n".as_bytes(),
+            IMPORT_MAX_ROWS,
+        )
+        .unwrap();
         assert_eq!(
             csv.rows,
             [
@@ -474,7 +492,7 @@ mod tests {
         let resp = csv_download("x.csv", &["name"], [vec!["=1+1"]]).unwrap();
         let body = futures_body(resp);
         assert_eq!(body, "name\n'=1+1\n");
-        let t = read_table(body.as_bytes()).unwrap();
+        let t = read_table(body.as_bytes(), IMPORT_MAX_ROWS).unwrap();
         assert_eq!(t.rows[0].1[0], "=1+1");
     }
 
@@ -489,13 +507,16 @@ mod tests {
 
     #[test]
     fn unreadable_files_are_refused_with_a_reason() {
-        assert!(matches!(read_table(b""), Err(AppError::BadRequest(_))));
         assert!(matches!(
-            read_table(b"PK\x03\x04garbage"),
+            read_table(b"", IMPORT_MAX_ROWS),
             Err(AppError::BadRequest(_))
         ));
         assert!(matches!(
-            read_table(&[0xff, 0xfe, 0x00]),
+            read_table(b"PK\x03\x04garbage", IMPORT_MAX_ROWS),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            read_table(&[0xff, 0xfe, 0x00], IMPORT_MAX_ROWS),
             Err(AppError::BadRequest(_))
         ));
     }

@@ -444,6 +444,14 @@ pub fn spawn_worker(state: AppState) {
     });
 }
 
+/// Ages every running job's heartbeat past [`STALE_SECONDS`], as if the instances running them
+/// had stopped that long ago: what the tests of a stopped instance use instead of waiting.
+pub fn backdate_heartbeats(c: &mut DbConn) -> QueryResult<usize> {
+    diesel::update(jobs::table.filter(jobs::state.eq(JobState::Running)))
+        .set(jobs::heartbeat_at.eq(db::now() - TimeDelta::seconds(STALE_SECONDS + 5)))
+        .execute(c)
+}
+
 /// Writes the live counts and heartbeats of this instance's running jobs. On SQLite a write in
 /// progress holds the one write lock: the counts wait for the next tick rather than queue
 /// behind it.

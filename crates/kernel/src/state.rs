@@ -1,6 +1,7 @@
 //! The application state every handler receives, and the two ways to reach the database:
-//! `read` (a pooled connection on a blocking thread) and `write` (the same inside a
-//! transaction that holds the audit-chain lock, so a change and its audit event commit together).
+//! `read` (a pooled connection on a blocking thread) and `write` (the same, once it is this
+//! process's turn to write, inside a transaction that holds the audit-chain lock, so a change
+//! and its audit event commit together).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Settings.
     pub config: Arc<Config>,
+    /// Uploaded files, where every instance reads them.
+    pub blobs: crate::blob::Blobs,
     /// Every context plugged in, and what they contribute.
     pub modules: Arc<Modules>,
     /// Request counters for `/metrics`.
@@ -32,6 +35,17 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Runner>,
     /// Write transactions under way in this process.
     pub writes: Arc<std::sync::atomic::AtomicUsize>,
+    /// This process's turn to write. A writer waits for it before it takes a pooled
+    /// connection, so writers queueing behind a long import wait here, holding nothing,
+    /// instead of holding connections while the database's chain lock keeps them waiting
+    /// (which starved reads and ran the pool dry). At most one connection per process waits
+    /// on the chain lock; the others stay free for reads.
+    pub write_turn: Arc<tokio::sync::Semaphore>,
+}
+
+/// A fresh write turn for an [`AppState`].
+pub fn write_turn() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(1))
 }
 
 impl AppState {
@@ -58,12 +72,20 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
         use std::sync::atomic::Ordering;
+        let turn = tokio::time::timeout(
+            self.config.write_wait,
+            self.write_turn.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| AppError::Busy("waited too long for the turn to write".into()))?
+        .map_err(|e| AppError::Internal(format!("write turn: {e}")))?;
         let writes = self.writes.clone();
         let result = self
             .read(move |conn| {
                 writes.fetch_add(1, Ordering::AcqRel);
                 let out = write_tx(conn, f);
                 writes.fetch_sub(1, Ordering::AcqRel);
+                drop(turn);
                 out
             })
             .await;
@@ -79,34 +101,6 @@ impl AppState {
     /// Whether the database is SQLite (one process, one writer).
     pub fn is_sqlite(&self) -> bool {
         db::Backend::of_url(&self.config.database_url) == Some(db::Backend::Sqlite)
-    }
-}
-
-impl AppState {
-    /// Runs `f` as [`AppState::write`] would, then undoes everything it wrote: a dry run
-    /// that checks an import against the database as it really is.
-    pub async fn dry_run<T, F>(&self, f: F) -> AppResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
-    {
-        self.read(move |conn| {
-            let mut out = None;
-            let undone: AppResult<()> = conn.transaction(|tx| {
-                db::lock_for_write(tx)?;
-                out = Some(f(tx).and_then(|v| {
-                    crate::audit::seal(tx)?;
-                    Ok(v)
-                }));
-                Err(AppError::Internal("dry run".into()))
-            });
-            match (out, undone) {
-                (Some(result), _) => result,
-                (None, Err(e)) => Err(e),
-                (None, Ok(())) => Err(AppError::Internal("dry run".into())),
-            }
-        })
-        .await
     }
 }
 

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod home;
 pub mod hosting;
 pub mod inventory;
+pub mod lookups;
 pub mod model;
 pub mod pages;
 pub mod rules;

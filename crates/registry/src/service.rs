@@ -10,6 +10,7 @@ use kernel::notify::{self, Audience};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
 
+use crate::lookups::Lookups;
 use crate::model::{
     self, Action, Application, ApplicationDraft, ApplicationId, DocumentKind, PlanId, Status,
 };
@@ -39,14 +40,18 @@ fn record(
 }
 
 /// Validates a draft and the records it points at (agency, master-plan item, SSO client).
-fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<Application> {
+pub(crate) fn checked(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    d: &ApplicationDraft,
+) -> AppResult<Application> {
     let v = model::validate_application(d).map_err(AppError::Validation)?;
     let mut errors = vec![];
-    if org::directory::agency(c, v.agency_id)?.is_none() {
+    if !look.agency_exists(c, v.agency_id)? {
         errors.push(FieldError::new("agency_id", "error-agency-unknown"));
     }
     if let Some(item) = v.master_plan_item_id
-        && store::item_find(c, item)?.is_none()
+        && !look.item_exists(c, item)?
     {
         errors.push(FieldError::new(
             "master_plan_item_id",
@@ -55,7 +60,7 @@ fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<Application> {
     }
     // The client must be one registered for this same agency.
     if let Some(client) = &v.sso_client_id
-        && sso::clients::client(c, client)?.is_none_or(|cl| cl.owner != Some(v.agency_id))
+        && look.client_owner(c, client)? != Some(Some(v.agency_id))
     {
         errors.push(FieldError::new("sso_client_id", "error-sso-client-unknown"));
     }
@@ -66,9 +71,28 @@ fn checked(c: &mut DbConn, d: &ApplicationDraft) -> AppResult<Application> {
     }
 }
 
+/// Checks a correction of `before` as [`update`] would: the application must still be
+/// editable, and its agency cannot change.
+pub(crate) fn checked_update(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    before: &ApplicationRow,
+    d: &ApplicationDraft,
+) -> AppResult<Application> {
+    let status = before.status;
+    if !status.editable() {
+        return Err(AppError::Conflict(
+            FieldError::new("status", "error-not-editable").arg("status", status.as_str()),
+        ));
+    }
+    let mut d = d.clone();
+    d.agency_id = before.agency_id.to_string();
+    checked(c, look, &d)
+}
+
 /// Records a new application as a draft of its agency.
 pub fn create(c: &mut DbConn, actor: &Actor, d: &ApplicationDraft) -> AppResult<ApplicationRow> {
-    let v = checked(c, d)?;
+    let v = checked(c, &mut Lookups::default(), d)?;
     let row = store::app_insert(c, &v, Status::Draft, &actor.label)?;
     store::event_insert(c, row.id, &actor.label, "create", Status::Draft, None)?;
     record(
@@ -93,14 +117,7 @@ pub fn update(
 ) -> AppResult<ApplicationRow> {
     let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
     let status = before.status;
-    if !status.editable() {
-        return Err(AppError::Conflict(
-            FieldError::new("status", "error-not-editable").arg("status", status.as_str()),
-        ));
-    }
-    let mut d = d.clone();
-    d.agency_id = before.agency_id.to_string();
-    let v = checked(c, &d)?;
+    let v = checked_update(c, &mut Lookups::default(), &before, d)?;
     let next = if status == Status::Approved {
         Status::Submitted
     } else {

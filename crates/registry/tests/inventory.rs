@@ -198,7 +198,7 @@ both! {
         // The export reads back as the same table, with the agency the record kept.
         let xlsx = browser.get(app.url("/registry/devices?format=xlsx&q=router")).send().await.unwrap();
         assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        let t = kernel::export::read_table(&xlsx.bytes().await.unwrap()).unwrap();
+        let t = kernel::export::read_table(&xlsx.bytes().await.unwrap(), kernel::export::IMPORT_MAX_ROWS).unwrap();
         assert_eq!(t.header[0], "agency_code");
         assert_eq!(t.rows.len(), 1);
         let row: std::collections::HashMap<&str, &str> = t.header.iter().map(String::as_str).zip(t.rows[0].1.iter().map(String::as_str)).collect();
@@ -305,7 +305,7 @@ both! {
         let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
         // The export is the import's own format: agency code, the form's fields, status, id.
         let xlsx = browser.get(app.url("/registry/applications?format=xlsx")).send().await.unwrap().bytes().await.unwrap();
-        let t = kernel::export::read_table(&xlsx).unwrap();
+        let t = kernel::export::read_table(&xlsx, kernel::export::IMPORT_MAX_ROWS).unwrap();
         assert_eq!(t.header.first().map(String::as_str), Some("agency_code"));
         assert_eq!(t.header.last().map(String::as_str), Some("id"));
         assert_eq!(t.rows.len(), 1, "only the operator's own agency");
@@ -352,7 +352,7 @@ both! {
         // XLSX for the agency and people lists too.
         let people = browser.get(app.url("/people?format=xlsx")).send().await.unwrap();
         assert_eq!(people.status(), 200);
-        let t = kernel::export::read_table(&people.bytes().await.unwrap()).unwrap();
+        let t = kernel::export::read_table(&people.bytes().await.unwrap(), kernel::export::IMPORT_MAX_ROWS).unwrap();
         assert!(t.rows.iter().all(|(_, r)| r[0] == "DINKES"), "{:?}", t.rows);
     }
 }

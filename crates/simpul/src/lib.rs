@@ -91,14 +91,17 @@ pub fn connect_once(config: &Config) -> Result<db::DbConn, db::DbError> {
 
 /// Opens the database (creating the data directory for SQLite), applies migrations and
 /// builds the shared state.
-pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
+pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     prepare(&config)?;
     let pool = db::pool(&config.database_url, config.sqlite_sync)?;
     db::migrate(&mut *pool.get()?)?;
     let cache: Arc<kernel::cache::Caches> = Arc::default();
     kernel::cache::follow_other_instances(&config.database_url, &cache);
+    let blobs = kernel::blob::Blobs::at(&config.blob_store)
+        .map_err(|e| anyhow::anyhow!("the blob store: {e}"))?;
     Ok(AppState {
         pool,
+        blobs,
         config: Arc::new(config),
         modules: Arc::new(modules()?),
         metrics: Arc::new(Metrics::default()),
@@ -106,6 +109,7 @@ pub fn build_state(config: Config) -> Result<AppState, db::DbError> {
         cache,
         jobs: Arc::default(),
         writes: Arc::default(),
+        write_turn: kernel::state::write_turn(),
     })
 }
 

@@ -384,3 +384,175 @@ both! {
         drop(stuck);
     }
 }
+
+/// Several thousand device rows for DINKES.
+fn devices_csv(rows: usize) -> Vec<u8> {
+    let mut csv = String::from("agency_code,kind,name,serial,funding_source,location\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "DINKES,end_user,Impor Uji {i},SN-{i:06},apbd,Gudang\n"
+        ));
+    }
+    csv.into_bytes()
+}
+
+mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    async fn run(app: TestApp) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await;
+        app.account("op.import", Role::AgencyOperator, Some(dinkes))
+            .await;
+        let reader = app.token("reader", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.import").await;
+        let (mut server, addr) =
+            start_server(&app, &[("SIMPUL_SHUTDOWN_TIMEOUT_SECONDS", "2")]).await;
+        let on_server = |path: &str| format!("http://{addr}{path}");
+        let rows = 8000;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "devices")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(devices_csv(rows)).file_name("perangkat.csv"),
+            );
+        let preview = browser
+            .post(on_server(&format!("/registry/import?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let sha = preview
+            .split("name=\"sha\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("no preview: {preview}"))
+            .to_owned();
+        let started = browser
+            .post(on_server("/registry/import/confirm"))
+            .form(&[
+                ("_csrf", test_support::csrf_of(&preview)),
+                ("kind", "devices".into()),
+                ("sha", sha),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 303);
+        let job = started.headers()["location"].to_str().unwrap().to_owned();
+        // Wait until rows are being written (the running instance's page counts them).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let page = browser
+                .get(on_server(&job))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                !page.contains("baris diimpor"),
+                "the import finished before it could be interrupted"
+            );
+            if page
+                .split("value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .is_some_and(|v| v != "0")
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the import did not start: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let pid = server.id().unwrap();
+        let stopping = Instant::now();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        tokio::time::timeout(Duration::from_secs(15), server.wait())
+            .await
+            .unwrap_or_else(|_| panic!("SIGTERM ends the server"))
+            .unwrap();
+        assert!(
+            stopping.elapsed() < Duration::from_secs(6),
+            "within the deadline: {:?}",
+            stopping.elapsed()
+        );
+        // Nothing of the import remains, and its job is not marked done.
+        let (_, listed) = api(
+            Method::GET,
+            app.url("/api/v1/devices?per_page=1&q=Impor%20Uji"),
+            Some(&reader),
+            None,
+        )
+        .await;
+        assert_eq!(listed["total"], 0, "rolled back as a whole");
+        let page = browser
+            .get(app.url(&job))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("baris diimpor"), "{page}");
+        // Once its heartbeat is old, the next instance takes the job up again and finishes it.
+        assert_eq!(
+            app.db(kernel::jobs::backdate_heartbeats).await.unwrap(),
+            1,
+            "the job is still running, to the database"
+        );
+        let next = app.another().await;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let page = browser
+                .get(next.url(&job))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if page.contains(&format!("{rows} baris diimpor")) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the job was not taken up again: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let (_, listed) = api(
+            Method::GET,
+            app.url("/api/v1/devices?per_page=1&q=Impor%20Uji"),
+            Some(&reader),
+            None,
+        )
+        .await;
+        assert_eq!(listed["total"], rows, "imported once, whole");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(TestApp::without_worker(db::Backend::Sqlite).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(TestApp::without_worker(db::Backend::Postgres).await).await;
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod browser;
+pub mod s3;
 
 use std::net::SocketAddr;
 
@@ -93,11 +94,39 @@ impl TestApp {
             self.backend,
             Cleanup::Nothing,
             true,
+            &[],
         )
         .await
     }
 
+    /// On a fresh database of `backend`, with these settings (`SIMPUL_*` names) on top of the
+    /// test defaults.
+    pub async fn with_settings(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        Self::fresh_with(backend, true, settings).await
+    }
+
+    /// Another instance on this one's database, with its own data directory and these
+    /// settings: an instance on another machine, sharing only the database and what the
+    /// settings name.
+    pub async fn elsewhere(&self, settings: &[(&str, &str)]) -> (Self, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = Self::start(
+            self.state.config.database_url.clone(),
+            dir.path().to_path_buf(),
+            self.backend,
+            Cleanup::Nothing,
+            true,
+            settings,
+        )
+        .await;
+        (app, dir)
+    }
+
     async fn fresh(backend: Backend, worker: bool) -> Self {
+        Self::fresh_with(backend, worker, &[]).await
+    }
+
+    async fn fresh_with(backend: Backend, worker: bool, settings: &[(&str, &str)]) -> Self {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -108,14 +137,15 @@ impl TestApp {
                     Backend::Sqlite,
                     Cleanup::Dir(dir),
                     worker,
+                    settings,
                 )
                 .await
             }
-            Backend::Postgres => Self::fresh_postgres(worker).await,
+            Backend::Postgres => Self::fresh_postgres(worker, settings).await,
         }
     }
 
-    async fn fresh_postgres(worker: bool) -> Self {
+    async fn fresh_postgres(worker: bool, settings: &[(&str, &str)]) -> Self {
         let admin_url =
             std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG.to_owned());
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
@@ -139,6 +169,7 @@ impl TestApp {
             Backend::Postgres,
             Cleanup::Schema { admin_url, schema },
             worker,
+            settings,
         )
         .await
     }
@@ -157,12 +188,21 @@ impl TestApp {
         backend: Backend,
         cleanup: Cleanup,
         worker: bool,
+        settings: &[(&str, &str)],
     ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let settings: Vec<(String, String)> = settings
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         let config = Config::from_env_only(|k| match k {
+            _ if settings.iter().any(|(name, _)| name == k) => settings
+                .iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone()),
             "SIMPUL_DATABASE_URL" => Some(database_url.clone()),
             "SIMPUL_DATA_DIR" => Some(data_dir.display().to_string()),
             "SIMPUL_HTTP_ADDR" => Some(addr.to_string()),

@@ -25,6 +25,7 @@ use super::{
     DeviceDraft, DeviceId, DeviceKind, ServerDraft, ServerId, ServerKind, Site, VendorDraft,
     VendorId, service,
 };
+use crate::lookups::Lookups;
 use crate::model::{AppKind, ApplicationId, Funding, Lifecycle, Placement};
 use sso::SecurityLevel;
 
@@ -122,6 +123,15 @@ pub trait Entity: Send + Sync + 'static {
     /// A page of the visible records the list asks for (or all, for a download), and the
     /// total.
     fn list(c: &mut DbConn, v: &Visible, q: &ListQuery) -> QueryResult<Listed<Self::Row>>;
+    /// Checks as [`Entity::save`] would, writing nothing (an import's preview): `before` is
+    /// the record a correction starts from.
+    fn check(
+        c: &mut DbConn,
+        look: &mut Lookups,
+        region: bool,
+        before: Option<&Self::Row>,
+        d: &Self::Draft,
+    ) -> AppResult<()>;
     /// Validates and stores (`id`: update), recording the change. `region`: whether the actor
     /// may write region-wide (the Dinas), which some records' fields need.
     fn save(
@@ -224,6 +234,15 @@ impl Entity for Vendors {
     ) -> AppResult<VendorRow> {
         service::save_vendor(c, a, id, d)
     }
+    fn check(
+        c: &mut DbConn,
+        look: &mut Lookups,
+        _region: bool,
+        before: Option<&VendorRow>,
+        d: &VendorDraft,
+    ) -> AppResult<()> {
+        service::check_vendor(c, look, before, d).map(drop)
+    }
 }
 
 impl Entity for Devices {
@@ -316,6 +335,15 @@ impl Entity for Devices {
         d: &DeviceDraft,
     ) -> AppResult<DeviceRow> {
         service::save_device(c, a, id, d)
+    }
+    fn check(
+        c: &mut DbConn,
+        look: &mut Lookups,
+        _region: bool,
+        before: Option<&DeviceRow>,
+        d: &DeviceDraft,
+    ) -> AppResult<()> {
+        service::check_device(c, look, before, d).map(drop)
     }
 }
 
@@ -411,6 +439,15 @@ impl Entity for Servers {
     ) -> AppResult<ServerRow> {
         service::save_server(c, a, region, id, d)
     }
+    fn check(
+        c: &mut DbConn,
+        look: &mut Lookups,
+        region: bool,
+        before: Option<&ServerRow>,
+        d: &ServerDraft,
+    ) -> AppResult<()> {
+        service::check_server(c, look, region, before, d).map(drop)
+    }
 }
 
 impl Entity for Applications {
@@ -491,6 +528,19 @@ impl Entity for Applications {
         match id {
             Some(id) => crate::service::update(c, a, id, &draft),
             None => crate::service::create(c, a, &draft),
+        }
+    }
+    fn check(
+        c: &mut DbConn,
+        look: &mut Lookups,
+        _region: bool,
+        before: Option<&Self::Row>,
+        d: &Self::Draft,
+    ) -> AppResult<()> {
+        let draft = d.draft().map_err(AppError::Validation)?;
+        match before {
+            Some(b) => crate::service::checked_update(c, look, b, &draft).map(drop),
+            None => crate::service::checked(c, look, &draft).map(drop),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Import of existing inventories from CSV or XLSX, all or nothing: every row is checked as
 //! the form would check it, every bad row is reported with its line and field, and nothing is
-//! kept unless every row is good (one transaction). A row with an `id` corrects that record.
+//! written unless every row is good (then all of them, in one transaction). A preview only
+//! checks, so it writes and locks nothing. A row with an `id` corrects that record.
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use kernel::{AppError, AppResult, FieldError};
 
 use super::entity::{Entity, draft_from};
 use super::export::columns;
+use crate::lookups::Lookups;
 
 fn at(line: usize, field: &str, key: &'static str) -> FieldError {
     FieldError::new(format!("line {line}: {field}"), key)
@@ -37,29 +39,67 @@ pub fn check_header<E: Entity>(t: &Table) -> Result<(), Vec<FieldError>> {
     }
 }
 
-/// Imports every row of `t` as `E`, counting each row on `job`. `may_write` says whether the
-/// importer may change an agency's records. Returns how many rows were imported.
+/// What an import does with the rows once they are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Only check (a preview, a dry run): nothing is written, nothing locked.
+    Check,
+    /// Check every row, then store them all.
+    Write,
+}
+
+/// A row that passed its check: the record it corrects (if any) and what it says.
+struct Checked<E: Entity> {
+    target: Option<E::Id>,
+    draft: E::Draft,
+}
+
+/// Imports (or, in [`Mode::Check`], only checks) every row of `t` as `E`. Every row is
+/// checked first, with what the rows point at looked up once per distinct value, so a bad
+/// file is refused with its whole report before anything is written; the rows are then
+/// stored one by one, each counted on `job`. `may_write` says whether the importer may change
+/// an agency's records. Returns how many rows were (or would be) imported.
 pub fn run<E: Entity>(
     c: &mut DbConn,
     actor: &Actor,
     t: &Table,
     may_write: &(dyn Fn(AgencyId) -> bool + Sync),
     region: bool,
+    mode: Mode,
     job: Option<&Progress>,
 ) -> AppResult<usize> {
+    let rows = check::<E>(c, t, may_write, region)?;
+    if mode == Mode::Check {
+        return Ok(rows.len());
+    }
+    for row in &rows {
+        if let Some(j) = job {
+            j.step();
+        }
+        E::save(c, actor, region, row.target, &row.draft)?;
+    }
+    Ok(rows.len())
+}
+
+/// Reads and checks every row as the form would, writing nothing; every problem is reported
+/// (up to the cap, the rest counted).
+fn check<E: Entity>(
+    c: &mut DbConn,
+    t: &Table,
+    may_write: &(dyn Fn(AgencyId) -> bool + Sync),
+    region: bool,
+) -> AppResult<Vec<Checked<E>>> {
     check_header::<E>(t).map_err(AppError::Validation)?;
     let by_code: HashMap<String, AgencyId> = org::directory::all_agencies(c)?
         .into_iter()
         .map(|a| (a.code.to_lowercase(), a.id))
         .collect();
+    let mut look = Lookups::default();
     let mut errors = vec![];
-    let mut imported = 0;
+    let mut checked = Vec::with_capacity(t.rows.len());
     // Past the cap, problems are only counted: the report keeps its size, the count is exact.
     let mut more = 0;
     for (line, cells) in &t.rows {
-        if let Some(j) = job {
-            j.step();
-        }
         if errors.len() > kernel::validate::IMPORT_MAX_ERRORS {
             more += errors.len() - kernel::validate::IMPORT_MAX_ERRORS;
             errors.truncate(kernel::validate::IMPORT_MAX_ERRORS);
@@ -95,7 +135,7 @@ pub fn run<E: Entity>(
         if bad {
             continue;
         }
-        let mut target = None;
+        let mut before = None;
         if let Some(existing) = &id {
             let agency = pairs
                 .iter()
@@ -106,22 +146,25 @@ pub fn run<E: Entity>(
                 None => None,
             };
             match found {
-                Some(r) if Some(E::agency(&r)) == agency => target = Some(E::id(&r)),
+                Some(r) if Some(E::agency(&r)) == agency => before = Some(r),
                 _ => {
                     errors.push(at(*line, "id", "error-import-unknown-id"));
                     continue;
                 }
             }
         }
-        let saved =
-            draft_from::<E::Draft>(&pairs).and_then(|d| E::save(c, actor, region, target, &d));
-        match saved {
-            Ok(_) => imported += 1,
+        let draft = draft_from::<E::Draft>(&pairs)
+            .and_then(|d| E::check(c, &mut look, region, before.as_ref(), &d).map(|()| d));
+        match draft {
+            Ok(draft) => checked.push(Checked {
+                target: before.as_ref().map(E::id),
+                draft,
+            }),
             Err(AppError::Validation(es)) => errors.extend(es.into_iter().map(|mut e| {
                 e.field = format!("line {line}: {}", e.field);
                 e
             })),
-            Err(AppError::BadRequest(mut e)) => {
+            Err(AppError::BadRequest(mut e) | AppError::Conflict(mut e)) => {
                 e.field = format!("line {line}: {}", e.field);
                 errors.push(e);
             }
@@ -129,7 +172,7 @@ pub fn run<E: Entity>(
         }
     }
     if errors.is_empty() && more == 0 {
-        Ok(imported)
+        Ok(checked)
     } else {
         Err(AppError::Validation(kernel::validate::capped(errors, more)))
     }

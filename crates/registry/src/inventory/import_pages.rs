@@ -1,6 +1,5 @@
 //! The import pages: `GET /registry/import` to choose what and a file, `POST /registry/import`
-//! to see a preview — every row checked against the database in a transaction that is then
-//! undone — `POST /registry/import/confirm` to import it in the background, and
+//! to see a preview — every row checked against the database, nothing written — `POST /registry/import/confirm` to import it in the background, and
 //! `GET /registry/import/jobs/{id}` to follow its progress (the page refreshes itself; no
 //! JavaScript needed). `POST /api/v1/{kind}/import` does the same in one request.
 
@@ -20,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::entity::{Applications, Devices, Servers, Vendors};
 use super::export::columns;
-use super::import;
+use super::import::{self, Mode};
 
 /// The upload form's fields.
 const IMPORT_FORM: kernel::form::FormSpec = kernel::form::FormSpec {
@@ -86,15 +85,16 @@ fn run_kind(
     kind: &str,
     t: &Table,
     grants: &[Grant],
+    mode: Mode,
     job: Option<&Progress>,
 ) -> AppResult<usize> {
     let may = |a: AgencyId| allows(grants, &crate::INVENTORY, Access::Write, Scope::Agency(a));
     let region = allows(grants, &crate::INVENTORY, Access::Write, Scope::Region);
     match kind {
-        "applications" => import::run::<Applications>(c, actor, t, &may, region, job),
-        "vendors" => import::run::<Vendors>(c, actor, t, &may, region, job),
-        "devices" => import::run::<Devices>(c, actor, t, &may, region, job),
-        "servers" => import::run::<Servers>(c, actor, t, &may, region, job),
+        "applications" => import::run::<Applications>(c, actor, t, &may, region, mode, job),
+        "vendors" => import::run::<Vendors>(c, actor, t, &may, region, mode, job),
+        "devices" => import::run::<Devices>(c, actor, t, &may, region, mode, job),
+        "servers" => import::run::<Servers>(c, actor, t, &may, region, mode, job),
         _ => Err(AppError::Validation(vec![
             FieldError::new("kind", "error-choice").arg("choices", KINDS.join(", ")),
         ])),
@@ -197,21 +197,18 @@ pub async fn preview(
         let e = AppError::Validation(vec![FieldError::new("file", "error-import-no-file")]);
         return page(&state, &ctx, kind, fail(e), None).await;
     };
-    let upload = bytes.clone();
-    let table = match parse_upload(move || read_table(&upload)).await {
+    let (upload, max) = (bytes.clone(), state.config.import_max_rows);
+    let table = match parse_upload(move || read_table(&upload, max)).await {
         Ok(t) => t,
         Err(e) => return page(&state, &ctx, kind, fail(e), None).await,
     };
     let (t, k) = (table.clone(), kind.clone());
     let checked = state
-        .dry_run(move |c| run_kind(c, &actor, &k, &t, &grants, None))
+        .read(move |c| run_kind(c, &actor, &k, &t, &grants, Mode::Check, None))
         .await;
     match checked {
         Ok(rows) => {
-            let dir = state.config.data_dir.clone();
-            let sha = tokio::task::spawn_blocking(move || kernel::blob::put_scratch(&dir, &bytes))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??;
+            let sha = state.blobs.put_scratch(bytes).await?;
             let preview = Preview {
                 sha,
                 rows,
@@ -265,9 +262,7 @@ fn run_import(state: AppState, job: JobRun) -> JobFuture {
 async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
     let p: ImportJob = serde_json::from_value(job.payload.clone())
         .map_err(|e| AppError::Internal(format!("import job payload: {e}")))?;
-    let dir = state.config.data_dir.clone();
-    let sha = p.sha.clone();
-    let table = parse_upload(move || read_table(&kernel::blob::get_scratch(&dir, &sha)?)).await?;
+    let table = previewed(state, &p.sha).await?;
     let actor = kernel::audit::Actor {
         id: p.actor,
         label: p.label,
@@ -275,7 +270,15 @@ async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
     let (id, progress) = (job.id, job.progress);
     let n = state
         .write(move |c| {
-            let n = run_kind(c, &actor, &p.kind, &table, &p.grants, Some(&progress))?;
+            let n = run_kind(
+                c,
+                &actor,
+                &p.kind,
+                &table,
+                &p.grants,
+                Mode::Write,
+                Some(&progress),
+            )?;
             let outcome = Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX));
             // Recorded with the rows themselves: the import and its "done" commit together.
             jobs::finish(c, id, &outcome)?;
@@ -283,6 +286,13 @@ async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
         })
         .await?;
     Ok(Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX)))
+}
+
+/// The table of a previewed upload, from whichever instance previewed it.
+async fn previewed(state: &AppState, sha: &str) -> AppResult<Table> {
+    let bytes = state.blobs.get_scratch(sha).await?;
+    let max = state.config.import_max_rows;
+    parse_upload(move || read_table(&bytes, max)).await
 }
 
 /// Starts the import in the background and shows its progress.
@@ -297,9 +307,7 @@ pub async fn confirm(
     if !KINDS.contains(&form.kind.as_str()) {
         return Err(AppError::NotFound);
     }
-    let dir = state.config.data_dir.clone();
-    let sha = form.sha.clone();
-    let table = parse_upload(move || read_table(&kernel::blob::get_scratch(&dir, &sha)?)).await?;
+    let table = previewed(&state, &form.sha).await?;
     let payload = serde_json::to_value(ImportJob {
         kind: form.kind.clone(),
         sha: form.sha.clone(),
@@ -408,14 +416,15 @@ pub async fn api(
     if !KINDS.contains(&kind.as_str()) {
         return Err(AppError::NotFound);
     }
-    let table = parse_upload(move || read_table(&body)).await?;
+    let max = state.config.import_max_rows;
+    let table = parse_upload(move || read_table(&body, max)).await?;
     let imported = if q.dry_run {
         state
-            .dry_run(move |c| run_kind(c, &actor, &kind, &table, &grants, None))
+            .read(move |c| run_kind(c, &actor, &kind, &table, &grants, Mode::Check, None))
             .await?
     } else {
         state
-            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, None))
+            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, Mode::Write, None))
             .await?
     };
     let status = if q.dry_run {

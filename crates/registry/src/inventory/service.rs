@@ -11,19 +11,26 @@ use serde_json::json;
 
 use super::store::{self, DeviceRow, ServerRow, VendorRow};
 use super::{
-    DeviceDraft, DeviceId, ServerDraft, ServerId, VendorDraft, VendorId, validate_device,
-    validate_server, validate_vendor,
+    Device, DeviceDraft, DeviceId, Server, ServerDraft, ServerId, Vendor, VendorDraft, VendorId,
+    validate_device, validate_server, validate_vendor,
 };
+use crate::lookups::Lookups;
 use crate::model::ApplicationId;
 
 /// The owner agency, which must exist; on an update it cannot change.
-fn agency(c: &mut DbConn, given: AgencyId, stored: Option<AgencyId>) -> AppResult<AgencyId> {
+fn agency(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    given: AgencyId,
+    stored: Option<AgencyId>,
+) -> AppResult<AgencyId> {
     if let Some(s) = stored {
         return Ok(s);
     }
-    match org::directory::agency(c, given)? {
-        Some(_) => Ok(given),
-        None => Err(AppError::field("agency_id", "error-agency-unknown")),
+    if look.agency_exists(c, given)? {
+        Ok(given)
+    } else {
+        Err(AppError::field("agency_id", "error-agency-unknown"))
     }
 }
 
@@ -66,7 +73,28 @@ fn existing<I, R>(
     }
 }
 
-/// Records or corrects a vendor; the application it serves must be its agency's own.
+/// Checks a vendor as [`save_vendor`] would (`before`: the record it corrects); the
+/// application it serves must be its agency's own.
+pub fn check_vendor(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    before: Option<&VendorRow>,
+    d: &VendorDraft,
+) -> AppResult<Vendor> {
+    let mut v = validate_vendor(d).map_err(AppError::Validation)?;
+    v.agency_id = agency(c, look, v.agency_id, before.map(|b| b.agency_id))?;
+    if let Some(app) = v.application_id
+        && look.app_agency(c, app)? != Some(v.agency_id)
+    {
+        return Err(AppError::field(
+            "application_id",
+            "error-application-unknown",
+        ));
+    }
+    Ok(v)
+}
+
+/// Records or corrects a vendor.
 pub fn save_vendor(
     c: &mut DbConn,
     actor: &Actor,
@@ -74,16 +102,7 @@ pub fn save_vendor(
     d: &VendorDraft,
 ) -> AppResult<VendorRow> {
     let before = existing(c, id, store::vendor_find)?;
-    let mut v = validate_vendor(d).map_err(AppError::Validation)?;
-    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
-    if let Some(app) = v.application_id
-        && crate::store::app_find(c, app)?.is_none_or(|a| a.agency_id != v.agency_id)
-    {
-        return Err(AppError::field(
-            "application_id",
-            "error-application-unknown",
-        ));
-    }
+    let v = check_vendor(c, &mut Lookups::default(), before.as_ref(), d)?;
     let row = store::vendor_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
@@ -97,6 +116,18 @@ pub fn save_vendor(
     Ok(row)
 }
 
+/// Checks a device as [`save_device`] would.
+pub fn check_device(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    before: Option<&DeviceRow>,
+    d: &DeviceDraft,
+) -> AppResult<Device> {
+    let mut v = validate_device(d).map_err(AppError::Validation)?;
+    v.agency_id = agency(c, look, v.agency_id, before.map(|b| b.agency_id))?;
+    Ok(v)
+}
+
 /// Records or corrects a device.
 pub fn save_device(
     c: &mut DbConn,
@@ -105,8 +136,7 @@ pub fn save_device(
     d: &DeviceDraft,
 ) -> AppResult<DeviceRow> {
     let before = existing(c, id, store::device_find)?;
-    let mut v = validate_device(d).map_err(AppError::Validation)?;
-    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
+    let v = check_device(c, &mut Lookups::default(), before.as_ref(), d)?;
     let row = store::device_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
@@ -120,9 +150,28 @@ pub fn save_device(
     Ok(row)
 }
 
+/// Checks a server as [`save_server`] would. Only the Dinas (`region`) records a server in
+/// its data center or DR site: such a server is offered for hosting decisions and may host
+/// any agency's applications.
+pub fn check_server(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    region: bool,
+    before: Option<&ServerRow>,
+    d: &ServerDraft,
+) -> AppResult<Server> {
+    let mut v = validate_server(d).map_err(AppError::Validation)?;
+    if v.site.is_dinas() && !region {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "site",
+            "error-site-dinas-only",
+        )]));
+    }
+    v.agency_id = agency(c, look, v.agency_id, before.map(|b| b.agency_id))?;
+    Ok(v)
+}
+
 /// Records or corrects a server.
-/// Only the Dinas (`region`) records a server in its data center or DR site: such a server is
-/// offered for hosting decisions and may host any agency's applications.
 pub fn save_server(
     c: &mut DbConn,
     actor: &Actor,
@@ -131,14 +180,7 @@ pub fn save_server(
     d: &ServerDraft,
 ) -> AppResult<ServerRow> {
     let before = existing(c, id, store::server_find)?;
-    let mut v = validate_server(d).map_err(AppError::Validation)?;
-    if v.site.is_dinas() && !region {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "site",
-            "error-site-dinas-only",
-        )]));
-    }
-    v.agency_id = agency(c, v.agency_id, before.as_ref().map(|b| b.agency_id))?;
+    let v = check_server(c, &mut Lookups::default(), region, before.as_ref(), d)?;
     let row = store::server_save(c, id, &v, &actor.label)?;
     audit_save(
         c,

@@ -76,13 +76,13 @@ pub(crate) async fn save(
     if kernel::validate::has_control(&name) || kernel::validate::has_control(&media) {
         return Err(kernel::validate::control_error("filename"));
     }
-    let dir = state.config.data_dir.clone();
+    // The blob is written first: a failed transaction leaves at most an unreferenced file,
+    // never a record without its file.
+    let size = bytes.len();
+    let sha = state.blobs.put(bytes).await?;
     state
         .write(move |c| {
-            // The blob is written first: a failed transaction leaves at most an unreferenced
-            // file, never a record without its file.
-            let sha = kernel::blob::put(&dir, &bytes)?;
-            let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            let size = i64::try_from(size).unwrap_or(i64::MAX);
             let name: String = name.chars().take(200).collect();
             let media: String = media.chars().take(200).collect();
             service::add_document(c, &actor, target, kind, (&sha, &name, &media, size))
@@ -107,11 +107,7 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     find_for(&state, &ctx, &doc.application_id.to_string(), Access::Read).await?;
-    let dir = state.config.data_dir.clone();
-    let sha = doc.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || kernel::blob::get(&dir, &sha))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let bytes = state.blobs.get(&doc.sha256).await?;
     let disposition = kernel::export::content_disposition(&doc.filename);
     // Never hand back a type a browser would run (an uploaded HTML or SVG page).
     let safe = doc.media_type == "application/pdf"
