@@ -414,6 +414,62 @@ mod tests {
     }
 
     #[test]
+    fn the_blob_store_is_the_data_directory_another_directory_or_a_bucket() {
+        let with = |pairs: &[(&str, &str)]| {
+            Config::from_env_only(|k| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+        };
+        assert_eq!(
+            with(&[("SIMPUL_DATA_DIR", "/srv/simpul")])
+                .unwrap()
+                .blob_store,
+            BlobLocation::Directory("/srv/simpul".into())
+        );
+        assert_eq!(
+            with(&[("SIMPUL_BLOB_STORE", "/mnt/nfs/simpul")])
+                .unwrap()
+                .blob_store,
+            BlobLocation::Directory("/mnt/nfs/simpul".into())
+        );
+        let keys = [
+            ("SIMPUL_S3_ACCESS_KEY_ID", "key"),
+            ("SIMPUL_S3_SECRET_ACCESS_KEY", "secret"),
+        ];
+        let err = with(&[("SIMPUL_BLOB_STORE", "s3://berkas")]).unwrap_err();
+        assert!(err.0.contains("SIMPUL_S3_ACCESS_KEY_ID"), "{}", err.0);
+        let c = with(&[
+            ("SIMPUL_BLOB_STORE", "s3://berkas/simpul/"),
+            ("SIMPUL_S3_ENDPOINT", "https://minio.sukamaju.go.id:9000"),
+            keys[0],
+            keys[1],
+        ])
+        .unwrap();
+        let BlobLocation::S3(s3) = c.blob_store else {
+            panic!("{:?}", c.blob_store)
+        };
+        assert_eq!(
+            (s3.bucket.as_str(), s3.prefix.as_deref(), s3.region.as_str()),
+            ("berkas", Some("simpul"), "us-east-1")
+        );
+        assert!(
+            !format!("{s3:?}").contains("secret"),
+            "the secret stays out of logs"
+        );
+        let err = with(&[
+            ("SIMPUL_BLOB_STORE", "s3://berkas"),
+            ("SIMPUL_S3_ENDPOINT", "minio:9000"),
+            keys[0],
+            keys[1],
+        ])
+        .unwrap_err();
+        assert!(err.0.contains("SIMPUL_S3_ENDPOINT"), "{}", err.0);
+    }
+
+    #[test]
     fn environment_wins_and_is_validated() {
         let c = Config::from_env_only(|k| (k == "SIMPUL_HTTP_ADDR").then(|| "0.0.0.0:9000".into()))
             .unwrap();

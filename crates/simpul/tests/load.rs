@@ -126,3 +126,125 @@ both! {
         assert_eq!(listed["total"], 0);
     }
 }
+
+/// Two instances on one PostgreSQL database (SQLite is one process) behind one load balancer
+/// agree: a unique code raced from both is taken once, a lockout earned on one holds on the
+/// other, and a session or a token made on one works on the other.
+mod two_instances_on_one_database_agree {
+    use super::*;
+    use test_support::{PASSWORD, api, csrf_of};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        let a = TestApp::postgres().await;
+        let b = a.another().await;
+        let admin = a.token("admin", Role::DinasAdmin, None).await;
+        // Sixteen creations of one code, half through each instance: one 201, fifteen 409.
+        let mut racers = vec![];
+        for i in 0..16 {
+            let url = if i % 2 == 0 {
+                a.url("/api/v1/agencies")
+            } else {
+                b.url("/api/v1/agencies")
+            };
+            let admin = admin.clone();
+            racers.push(tokio::spawn(async move {
+                let body =
+                    json!({"name": format!("Dinas Balapan {i}"), "code": "BALAP", "kind": "dinas"});
+                test_support::api(reqwest::Method::POST, url, Some(&admin), Some(body)).await
+            }));
+        }
+        let mut statuses = vec![];
+        for r in racers {
+            let (s, body) = r.await.unwrap();
+            if s == 409 {
+                assert_eq!(body["error"]["field"], "code", "{body}");
+            }
+            statuses.push(s);
+        }
+        statuses.sort_unstable();
+        assert_eq!(statuses, [vec![201], vec![409; 15]].concat());
+        // A token made through one instance works on the other.
+        let (s, _) = api(
+            reqwest::Method::GET,
+            b.url("/api/v1/agencies?q=BALAP"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        // A session begun on one is the same session on the other.
+        a.account("siti", Role::Leader, None).await;
+        let browser = a.browser();
+        a.sign_in(&browser, "siti").await;
+        let home = browser.get(b.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        assert!(
+            home.text().await.unwrap().contains("Keluar"),
+            "signed in on the other instance"
+        );
+        // Failures spread over both instances lock the account on both.
+        a.account("target", Role::Leader, None).await;
+        let guesser = a.browser();
+        let page = guesser
+            .get(a.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&page);
+        for i in 0..5 {
+            let on = if i % 2 == 0 { &a } else { &b };
+            let resp = guesser
+                .post(on.url("/sign-in"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("login", "target"),
+                    ("password", "wrong-password"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 401);
+        }
+        for on in [&a, &b] {
+            let resp = guesser
+                .post(on.url("/sign-in"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("login", "target"),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 429, "locked on every instance");
+        }
+    }
+}
+
+/// The rows an import may hold are a setting, and the refusal says the limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_row_limit_of_an_import_is_a_setting_and_its_refusal_says_it() {
+    let app =
+        TestApp::with_settings(db::Backend::Sqlite, &[("SIMPUL_IMPORT_MAX_ROWS", "100")]).await;
+    app.agency("DINKES").await;
+    let admin = app.token("admin", Role::DinasAdmin, None).await;
+    let client = reqwest::Client::new();
+    let send = |rows| {
+        client
+            .post(app.url("/api/v1/devices/import?dry_run=true"))
+            .bearer_auth(&admin)
+            .header("accept-language", "id")
+            .body(devices_csv(rows))
+            .send()
+    };
+    assert_eq!(send(100).await.unwrap().status(), 200);
+    let resp = send(101).await.unwrap();
+    assert_eq!(resp.status(), 422);
+    let e: serde_json::Value = resp.json().await.unwrap();
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(message.contains("paling banyak 100 baris"), "{message}");
+}
