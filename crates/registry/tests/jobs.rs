@@ -12,60 +12,17 @@ use std::time::{Duration, Instant};
 
 use kernel::permissions::Role;
 use reqwest::Method;
-use test_support::{TestApp, api, csrf_of};
+use test_support::imports::devices_csv;
+use test_support::{TestApp, api};
 
-/// A device CSV of `n` rows for DINKES, serials prefixed by `tag`.
-fn devices_csv(tag: &str, n: usize) -> Vec<u8> {
-    let mut csv = String::from("agency_code,kind,name,serial,funding_source,location\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "DINKES,end_user,Laptop {tag}-{i},{tag}-{i:05},apbd,Gudang\n"
-        ));
-    }
-    csv.into_bytes()
-}
-
-/// Uploads, previews and confirms an import on `app` as the signed-in `browser`; returns the
-/// job page's path.
+/// Uploads, previews and confirms an import on `app`.
 async fn start_import(
     app: &TestApp,
     browser: &reqwest::Client,
     csrf: &str,
     csv: Vec<u8>,
 ) -> String {
-    let form = reqwest::multipart::Form::new()
-        .text("kind", "devices")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv).file_name("devices.csv"),
-        );
-    let preview = browser
-        .post(app.url(&format!("/registry/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let sha = preview
-        .split("name=\"sha\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_else(|| panic!("no preview: {preview}"))
-        .to_owned();
-    let started = browser
-        .post(app.url("/registry/import/confirm"))
-        .form(&[
-            ("_csrf", csrf_of(&preview)),
-            ("kind", "devices".into()),
-            ("sha", sha),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), 303);
-    started.headers()["location"].to_str().unwrap().to_owned()
+    test_support::imports::start_import(browser, csrf, (&app.base, &app.base), csv).await
 }
 
 /// `(done, total)` as a job page shows them, and whether it has finished.

@@ -385,17 +385,6 @@ both! {
     }
 }
 
-/// Several thousand device rows for DINKES.
-fn devices_csv(rows: usize) -> Vec<u8> {
-    let mut csv = String::from("agency_code,kind,name,serial,funding_source,location\n");
-    for i in 0..rows {
-        csv.push_str(&format!(
-            "DINKES,end_user,Impor Uji {i},SN-{i:06},apbd,Gudang\n"
-        ));
-    }
-    csv.into_bytes()
-}
-
 mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
     use super::*;
     use std::time::{Duration, Instant};
@@ -412,39 +401,11 @@ mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
             start_server(&app, &[("SIMPUL_SHUTDOWN_TIMEOUT_SECONDS", "2")]).await;
         let on_server = |path: &str| format!("http://{addr}{path}");
         let rows = 8000;
-        let form = reqwest::multipart::Form::new()
-            .text("kind", "devices")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(devices_csv(rows)).file_name("perangkat.csv"),
-            );
-        let preview = browser
-            .post(on_server(&format!("/registry/import?_csrf={csrf}")))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let sha = preview
-            .split("name=\"sha\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap_or_else(|| panic!("no preview: {preview}"))
-            .to_owned();
-        let started = browser
-            .post(on_server("/registry/import/confirm"))
-            .form(&[
-                ("_csrf", test_support::csrf_of(&preview)),
-                ("kind", "devices".into()),
-                ("sha", sha),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(started.status(), 303);
-        let job = started.headers()["location"].to_str().unwrap().to_owned();
+        let server_base = format!("http://{addr}");
+        let csv = test_support::imports::devices_csv("Impor Uji", rows);
+        let job =
+            test_support::imports::start_import(&browser, &csrf, (&server_base, &server_base), csv)
+                .await;
         // Wait until rows are being written (the running instance's page counts them).
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -495,7 +456,7 @@ mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
         // Nothing of the import remains, and its job is not marked done.
         let (_, listed) = api(
             Method::GET,
-            app.url("/api/v1/devices?per_page=1&q=Impor%20Uji"),
+            app.url("/api/v1/devices?per_page=1&q=Laptop%20Impor%20Uji"),
             Some(&reader),
             None,
         )
@@ -538,7 +499,7 @@ mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
         }
         let (_, listed) = api(
             Method::GET,
-            app.url("/api/v1/devices?per_page=1&q=Impor%20Uji"),
+            app.url("/api/v1/devices?per_page=1&q=Laptop%20Impor%20Uji"),
             Some(&reader),
             None,
         )

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use kernel::permissions::Role;
 use reqwest::Method;
 use test_support::s3::S3Server;
-use test_support::{TestApp, api, csrf_of, json};
+use test_support::{TestApp, api, json};
 
 #[tokio::test]
 async fn an_s3_bucket_keeps_every_promise_of_the_blob_store() {
@@ -82,44 +82,9 @@ async fn files_cross_instances(a: &TestApp, b: &TestApp) {
         .await;
     let browser = a.browser();
     let csrf = a.sign_in(&browser, "op.import").await;
-    let csv = "agency_code,kind,name,serial,funding_source,location\nDINKES,end_user,Laptop 1,SN-1,apbd,Gudang\nDINKES,end_user,Laptop 2,SN-2,apbd,Gudang\n";
-    let form = reqwest::multipart::Form::new()
-        .text("kind", "devices")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("perangkat.csv"),
-        );
-    let preview = browser
-        .post(a.url(&format!("/registry/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let sha = preview
-        .split("name=\"sha\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_else(|| panic!("no preview: {preview}"))
-        .to_owned();
-    let started = browser
-        .post(b.url("/registry/import/confirm"))
-        .form(&[
-            ("_csrf", csrf_of(&preview)),
-            ("kind", "devices".into()),
-            ("sha", sha),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        started.status(),
-        303,
-        "the other instance reads the previewed file"
-    );
-    let job = started.headers()["location"].to_str().unwrap().to_owned();
+    // Previewed on one instance, confirmed on the other.
+    let csv = test_support::imports::devices_csv("Dua", 2);
+    let job = test_support::imports::start_import(&browser, &csrf, (&a.base, &b.base), csv).await;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let page = browser

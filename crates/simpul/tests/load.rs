@@ -33,13 +33,7 @@ async fn hold_the_write_lock(app: &TestApp, hold: Duration) -> tokio::task::Join
 }
 
 fn devices_csv(rows: usize) -> String {
-    let mut csv = "agency_code,kind,name,serial,funding_source,location\n".to_owned();
-    for i in 0..rows {
-        csv.push_str(&format!(
-            "DINKES,end_user,Laptop {i},SN-{i:06},apbd,Gedung A\n"
-        ));
-    }
-    csv
+    String::from_utf8(test_support::imports::devices_csv("Uji", rows)).unwrap()
 }
 
 both! {
@@ -116,7 +110,7 @@ both! {
         assert_eq!((r["imported"].as_u64(), r["dry_run"].as_bool()), (Some(5_000), Some(true)));
         assert!(started.elapsed() < Duration::from_secs(2), "the preview waited: {:?}", started.elapsed());
         // A bad row is still found (the check is the save's), and nothing was written.
-        let bad = devices_csv(10).replace("Laptop 7,SN-000007,apbd", "Laptop 7,SN-000007,hibah-luar-negeri");
+        let bad = devices_csv(10).replace("Uji-000007,apbd", "Uji-000007,hibah-luar-negeri");
         let resp = client.post(app.url("/api/v1/devices/import?dry_run=true")).bearer_auth(&admin).body(bad).send().await.unwrap();
         assert_eq!(resp.status(), 422);
         let e: serde_json::Value = resp.json().await.unwrap();

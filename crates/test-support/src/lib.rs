@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod browser;
+pub mod imports;
 pub mod s3;
 
 use std::net::SocketAddr;
