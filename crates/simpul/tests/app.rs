@@ -478,25 +478,7 @@ mod sigterm_during_an_import_rolls_it_back_and_the_next_instance_runs_it {
             "the job is still running, to the database"
         );
         let next = app.another().await;
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let page = browser
-                .get(next.url(&job))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if page.contains(&format!("{rows} baris diimpor")) {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the job was not taken up again: {page}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        test_support::imports::wait_until_imported(&browser, &next.url(&job), rows).await;
         let (_, listed) = api(
             Method::GET,
             app.url("/api/v1/devices?per_page=1&q=Laptop%20Impor%20Uji"),

@@ -8,8 +8,6 @@
     reason = "a test fails loudly on an unexpected shape"
 )]
 
-use std::time::{Duration, Instant};
-
 use kernel::permissions::Role;
 use reqwest::Method;
 use test_support::s3::S3Server;
@@ -85,25 +83,7 @@ async fn files_cross_instances(a: &TestApp, b: &TestApp) {
     // Previewed on one instance, confirmed on the other.
     let csv = test_support::imports::devices_csv("Dua", 2);
     let job = test_support::imports::start_import(&browser, &csrf, (&a.base, &b.base), csv).await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let page = browser
-            .get(b.url(&job))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if page.contains("2 baris diimpor") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the import did not finish: {page}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    test_support::imports::wait_until_imported(&browser, &b.url(&job), 2).await;
     let (_, listed) = api(
         Method::GET,
         b.url("/api/v1/devices?per_page=1"),

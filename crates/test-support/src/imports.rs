@@ -63,3 +63,21 @@ pub async fn start_import(
         .unwrap()
         .to_owned()
 }
+
+/// Follows the job page at `url` until it says `rows` rows were imported; panics after a
+/// minute and a half with the last page.
+#[expect(clippy::unwrap_used, reason = "a test fails loudly")]
+pub async fn wait_until_imported(browser: &reqwest::Client, url: &str, rows: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let page = browser.get(url).send().await.unwrap().text().await.unwrap();
+        if page.contains(&format!("{rows} baris diimpor")) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not finish: {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
