@@ -210,6 +210,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        amr -> Nullable<Text>,
     }
 }
 

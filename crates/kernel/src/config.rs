@@ -49,6 +49,9 @@ pub struct Config {
     pub write_wait: std::time::Duration,
     /// Where uploaded files are kept.
     pub blob_store: BlobLocation,
+    /// How long a rotated refresh token may be used again (two tabs, a retried request)
+    /// before a reuse counts as theft and ends the sign-in (RFC 9700 4.14.2).
+    pub refresh_reuse: std::time::Duration,
 }
 
 /// Where the blob store keeps files.
@@ -113,6 +116,7 @@ struct FileConfig {
     import_max_rows: Option<usize>,
     write_wait_seconds: Option<u64>,
     blob_store: Option<String>,
+    refresh_reuse_seconds: Option<u64>,
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
     s3_access_key_id: Option<String>,
@@ -306,6 +310,12 @@ impl Config {
             30,
             600,
         )?);
+        let refresh_reuse = secs(number(
+            "SIMPUL_REFRESH_REUSE_SECONDS",
+            file.refresh_reuse_seconds,
+            30,
+            300,
+        )?);
         Ok(Self {
             database_url,
             data_dir,
@@ -325,6 +335,7 @@ impl Config {
             import_max_rows,
             write_wait,
             blob_store,
+            refresh_reuse,
         })
     }
 

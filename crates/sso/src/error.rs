@@ -55,6 +55,16 @@ impl OAuthError {
         }
     }
 
+    /// A protected resource asked of with no token at all: 401 whose challenge carries no
+    /// error code (RFC 6750 §3.1).
+    pub fn no_token() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: NO_TOKEN,
+            description: "an access token is required".into(),
+        }
+    }
+
     /// `invalid_token` (401, RFC 6750 §3.1).
     pub fn token(description: impl Into<String>) -> Self {
         Self {
@@ -65,14 +75,23 @@ impl OAuthError {
     }
 }
 
+/// The code of [`OAuthError::no_token`]; the body says `invalid_request`, the challenge no code.
+const NO_TOKEN: &str = "no_token";
+
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": self.error, "error_description": self.description});
+        let code = if self.error == NO_TOKEN {
+            "invalid_request"
+        } else {
+            self.error
+        };
+        let body = serde_json::json!({"error": code, "error_description": self.description});
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.status == StatusCode::UNAUTHORIZED {
             let challenge = match self.error {
+                NO_TOKEN => "Bearer realm=\"simpul\"".to_owned(),
                 "invalid_token" => format!(
                     "Bearer error=\"invalid_token\", error_description=\"{}\"",
                     self.description.replace('"', "'")

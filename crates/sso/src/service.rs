@@ -304,7 +304,7 @@ pub fn issue(
     client: &str,
     user: Option<UserId>,
     scope: &str,
-    auth_time: Option<NaiveDateTime>,
+    signed_in: SignedIn<'_>,
 ) -> AppResult<String> {
     let token = random_secret();
     let seconds = if kind == "refresh" {
@@ -321,11 +321,22 @@ pub fn issue(
             client_id: client,
             user_id: user,
             scope,
-            auth_time,
+            auth_time: signed_in.auth_time,
+            amr: signed_in.amr,
             seconds,
         },
     )?;
     Ok(token)
+}
+
+/// When and how the person signed in: every token of the sign-in carries it, so that an ID
+/// token issued on refresh says the same as the first (OIDC Core 12.2).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SignedIn<'a> {
+    /// When.
+    pub auth_time: Option<NaiveDateTime>,
+    /// How (`pwd`, `pwd otp mfa`).
+    pub amr: Option<&'a str>,
 }
 
 /// What goes into an ID token.

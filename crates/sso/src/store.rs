@@ -126,6 +126,8 @@ pub struct TokenRow {
     pub used_at: Option<NaiveDateTime>,
     /// When revoked.
     pub revoked_at: Option<NaiveDateTime>,
+    /// How the person signed in (none for tokens issued before it was kept).
+    pub amr: Option<String>,
 }
 
 /// A setting.
@@ -312,6 +314,8 @@ pub struct NewToken<'a> {
     pub scope: &'a str,
     /// Sign-in time.
     pub auth_time: Option<NaiveDateTime>,
+    /// How the person signed in.
+    pub amr: Option<&'a str>,
     /// Lifetime in seconds.
     pub seconds: i64,
 }
@@ -328,6 +332,7 @@ pub fn insert_token(conn: &mut DbConn, t: &NewToken<'_>) -> QueryResult<usize> {
             sso_tokens::user_id.eq(t.user_id),
             sso_tokens::scope.eq(t.scope),
             sso_tokens::auth_time.eq(t.auth_time),
+            sso_tokens::amr.eq(t.amr),
             sso_tokens::created_at.eq(now),
             sso_tokens::expires_at.eq(now + chrono::TimeDelta::seconds(t.seconds)),
         ))

@@ -725,6 +725,13 @@ both! {
         assert_eq!(st, 200, "{tokens}");
         let amr = claims(tokens["id_token"].as_str().unwrap())["amr"].clone();
         assert!(amr.as_array().unwrap().contains(&json!("otp")), "{amr}");
+        // A refresh keeps how and when the person signed in (OIDC Core 12.2): a `Require claim
+        // amr:mfa` rule keeps letting them in.
+        let first = claims(tokens["id_token"].as_str().unwrap());
+        let (st, again, _) = token_call(&app, Some((id, secret)), &[("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())]).await;
+        assert_eq!(st, 200, "{again}");
+        let renewed = claims(again["id_token"].as_str().unwrap());
+        assert_eq!((&renewed["amr"], &renewed["auth_time"]), (&first["amr"], &first["auth_time"]), "{renewed}");
         // An ordinary client's ID token from a password-only session says pwd.
         let (b2, to) = password_step(&app, "siti", "/account").await;
         assert!(to.starts_with("/sign-in/two-factor"));
@@ -1181,4 +1188,138 @@ async fn a_disabled_client_is_refused_by_every_instance_within_a_second() {
         "within a second, not the cache's 10 s: {:?}",
         disabled.elapsed()
     );
+}
+
+/// Signs `siti` in and exchanges a code with the confidential client; returns the tokens.
+async fn signed_in_tokens(app: &TestApp, s: &Setup) -> Value {
+    let browser = app.browser();
+    app.sign_in(&browser, "siti").await;
+    let url = authorize_url(
+        app,
+        &s.client_id,
+        &s.redirect,
+        &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"),
+    );
+    let code = location_params(&browser.get(url).send().await.unwrap()).1["code"].clone();
+    let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+    let (st, tokens, _) = token_call(
+        app,
+        auth,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", &s.redirect),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{tokens}");
+    tokens
+}
+
+both! {
+    async fn a_refresh_survives_two_tabs_and_a_refused_one_changes_nothing(app) {
+        let s = setup(&app).await;
+        let tokens = signed_in_tokens(&app, &s).await;
+        let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        // Refused for the wrong client or a wider scope: the token is not used up.
+        let (st, e, _) = token_call(&app, None, &[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &s.public_id)]).await;
+        assert_eq!((st, e["error"].as_str()), (400, Some("invalid_grant")), "{e}");
+        let (st, e, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("scope", "openid profile email")]).await;
+        assert_eq!((st, e["error"].as_str()), (400, Some("invalid_scope")), "{e}");
+        // Two tabs refresh with the same token at once: both get working tokens.
+        let form = [("grant_type", "refresh_token"), ("refresh_token", refresh.as_str())];
+        let (one, two) = tokio::join!(token_call(&app, auth, &form), token_call(&app, auth, &form));
+        assert_eq!((one.0, two.0), (200, 200), "{} {}", one.1, two.1);
+        for tab in [&one.1, &two.1] {
+            let info = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(tab["access_token"].as_str().unwrap()).send().await.unwrap();
+            assert_eq!(info.status(), 200);
+            let (st, next, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", tab["refresh_token"].as_str().unwrap())]).await;
+            assert_eq!(st, 200, "{next}");
+        }
+        // A retry a moment later is honoured too.
+        let (st, _, _) = token_call(&app, auth, &form).await;
+        assert_eq!(st, 200);
+    }
+}
+
+/// A rotated refresh token used again after the grace (here one second) is a stolen copy: the
+/// whole sign-in ends, the newest tokens too.
+mod a_refresh_token_reused_after_the_grace_ends_the_sign_in {
+    use super::*;
+
+    async fn run(backend: db::Backend) {
+        let app = TestApp::with_settings(backend, &[("SIMPUL_REFRESH_REUSE_SECONDS", "1")]).await;
+        let s = setup(&app).await;
+        let tokens = signed_in_tokens(&app, &s).await;
+        let refresh = tokens["refresh_token"].as_str().unwrap();
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        let form = [("grant_type", "refresh_token"), ("refresh_token", refresh)];
+        let (st, newest, _) = token_call(&app, auth, &form).await;
+        assert_eq!(st, 200);
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let (st, e, _) = token_call(&app, auth, &form).await;
+        assert_eq!(
+            (st, e["error"].as_str()),
+            (400, Some("invalid_grant")),
+            "{e}"
+        );
+        let (st, _, _) = token_call(
+            &app,
+            auth,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", newest["refresh_token"].as_str().unwrap()),
+            ],
+        )
+        .await;
+        assert_eq!(st, 400, "the newest refresh token is revoked too");
+        let info = reqwest::Client::new()
+            .get(app.url("/oauth2/userinfo"))
+            .bearer_auth(newest["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(info.status(), 401);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(db::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(db::Backend::Postgres).await;
+    }
+}
+
+both! {
+    async fn userinfo_takes_the_token_as_libraries_send_it(app) {
+        let s = setup(&app).await;
+        let tokens = signed_in_tokens(&app, &s).await;
+        let access = tokens["access_token"].as_str().unwrap();
+        let client = reqwest::Client::new();
+        let url = app.url("/oauth2/userinfo");
+        // The scheme in any case.
+        let resp = client.get(&url).header("authorization", format!("bearer {access}")).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        // In a POSTed form (RFC 6750 2.2).
+        let resp = client.post(&url).form(&[("access_token", access)]).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let info: Value = resp.json().await.unwrap();
+        assert_eq!(info["name"], "Siti Rahayu");
+        // No credentials: a challenge without an error code (RFC 6750 3.1).
+        let resp = client.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        assert_eq!(resp.headers()["www-authenticate"], "Bearer realm=\"simpul\"");
+        // A wrong token: the error is named.
+        let resp = client.get(&url).bearer_auth("not-a-token").send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        assert!(resp.headers()["www-authenticate"].to_str().unwrap().contains("error=\"invalid_token\""));
+        // Both ways at once is one too many.
+        let resp = client.post(&url).bearer_auth(access).form(&[("access_token", access)]).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+    }
 }

@@ -76,6 +76,7 @@ fn revoke_client_token(c: &mut db::DbConn, client_id: &str, token: &str) -> AppR
                 user_id: None,
                 scope: &t.scope,
                 auth_time: None,
+                amr: None,
                 seconds: (t.exp - now).max(0),
             },
         )?;

@@ -1,5 +1,5 @@
-//! `POST /oauth2/token`: codes, refresh tokens (rotated; a reused one revokes its whole
-//! family) and client credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 9700 §4.14).
+//! `POST /oauth2/token`: codes, refresh tokens (rotated; one reused after a short grace
+//! revokes its whole family) and client credentials (RFC 6749 §4.1.3, §4.4, §6; RFC 9700 §4.14).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::error::OAuthError;
 use crate::model::{self, ACCESS_SECONDS};
-use crate::service::{self, IdToken, authenticate_client, params};
+use crate::service::{self, IdToken, SignedIn, authenticate_client, params};
 use crate::stateless;
 use crate::store::{self, ClientRow};
 
@@ -32,6 +32,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
     let form = params(&body)?;
     let grant = form.get("grant_type").cloned().unwrap_or_default();
     let iss = super::issuer(&state);
+    let reuse = state.config.refresh_reuse;
     if grant == "client_credentials" {
         return client_credentials(&state, &headers, &form)
             .await
@@ -60,7 +61,7 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
                         )
                     })?,
                     "refresh_token" => c.transaction(|tx| {
-                        refresh(tx, &client, get("refresh_token"), get("scope"))
+                        refresh(tx, &client, get("refresh_token"), get("scope"), reuse)
                     })?,
                     "" => Err(OAuthError::request("grant_type is required")),
                     _ => Err(OAuthError::bad(
@@ -165,7 +166,10 @@ fn exchange_code(
         &client.id,
         row.user_id,
         &row.scope,
-        Some(row.auth_time),
+        SignedIn {
+            auth_time: Some(row.auth_time),
+            amr: Some(&row.amr),
+        },
     )?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": refresh, "scope": row.scope});
@@ -180,12 +184,21 @@ fn exchange_code(
     Ok(Ok((body, plan)))
 }
 
-fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> Grant {
+/// A refresh (RFC 6749 §6) with rotation. A request refused for the client, the scope or an
+/// expired token changes nothing. A rotated token used again within `reuse` (two tabs, a
+/// retried request) is honoured with another pair; used again later, someone holds a copy, and
+/// the whole sign-in ends (RFC 9700 §4.14.2).
+fn refresh(
+    c: &mut db::DbConn,
+    client: &ClientRow,
+    token: &str,
+    scope: &str,
+    reuse: std::time::Duration,
+) -> Grant {
     if token.is_empty() {
         return Ok(Err(OAuthError::request("refresh_token is required")));
     }
     let hash = secret_hash(token);
-    let fresh = store::use_token(c, &hash)?;
     let Some(row) = store::token(c, &hash)?.filter(|t| t.kind == "refresh") else {
         return Ok(Err(OAuthError::grant("unknown refresh token")));
     };
@@ -194,23 +207,24 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
             "refresh token was issued to another client",
         )));
     }
-    if !fresh {
-        // Reuse of a rotated refresh token: someone holds a copy. End the whole family.
+    let now = db::now();
+    let within_grace = |used: chrono::NaiveDateTime| {
+        now - used <= chrono::TimeDelta::from_std(reuse).unwrap_or_default()
+    };
+    if let Some(used) = row.used_at
+        && !(row.revoked_at.is_none() && within_grace(used))
+    {
         store::revoke_family(c, &row.family_id)?;
         return Ok(Err(OAuthError::grant(
             "refresh token reused; the session's tokens are revoked",
         )));
     }
-    if row.revoked_at.is_some() || row.expires_at < db::now() {
+    if row.revoked_at.is_some() || row.expires_at < now {
         return Ok(Err(OAuthError::grant("refresh token expired or revoked")));
     }
     let Some(user) = row.user_id else {
         return Ok(Err(OAuthError::grant("unknown refresh token")));
     };
-    if !service::user_active(c, user)? {
-        store::revoke_family(c, &row.family_id)?;
-        return Ok(Err(OAuthError::grant("the account is disabled")));
-    }
     // A narrower scope may be asked for, never a wider one (RFC 6749 §6).
     let scope = if scope.is_empty() {
         row.scope.clone()
@@ -223,7 +237,18 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
             "a refresh cannot widen the scope",
         )));
     }
-    let (access, next) = issue_pair(c, &row.family_id, &client.id, user, &scope, row.auth_time)?;
+    if !service::user_active(c, user)? {
+        store::revoke_family(c, &row.family_id)?;
+        return Ok(Err(OAuthError::grant("the account is disabled")));
+    }
+    // Consumed only now that it is honoured; a concurrent refresh that consumed it first is
+    // within the grace by definition.
+    store::use_token(c, &hash)?;
+    let signed_in = SignedIn {
+        auth_time: row.auth_time,
+        amr: row.amr.as_deref(),
+    };
+    let (access, next) = issue_pair(c, &row.family_id, &client.id, user, &scope, signed_in)?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
                           "refresh_token": next, "scope": scope});
     let plan = model::has_scope(&scope, "openid").then(|| IdPlan {
@@ -232,7 +257,7 @@ fn refresh(c: &mut db::DbConn, client: &ClientRow, token: &str, scope: &str) -> 
         nonce: None,
         auth_time: row.auth_time.unwrap_or(row.created_at),
         access_token: access.clone(),
-        amr: None,
+        amr: row.amr.clone(),
     });
     Ok(Ok((body, plan)))
 }
@@ -244,10 +269,10 @@ fn issue_pair(
     client: &str,
     user: UserId,
     scope: &str,
-    auth_time: Option<chrono::NaiveDateTime>,
+    signed_in: SignedIn<'_>,
 ) -> AppResult<(String, String)> {
-    let access = service::issue(c, "access", family, client, Some(user), scope, auth_time)?;
-    let refresh = service::issue(c, "refresh", family, client, Some(user), scope, auth_time)?;
+    let access = service::issue(c, "access", family, client, Some(user), scope, signed_in)?;
+    let refresh = service::issue(c, "refresh", family, client, Some(user), scope, signed_in)?;
     Ok((access, refresh))
 }
 

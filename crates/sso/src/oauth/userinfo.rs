@@ -9,17 +9,54 @@ use kernel::principal::secret_hash;
 use crate::cache;
 use crate::error::OAuthError;
 
+/// The access token of a request: in the `Authorization` header (the scheme in any case, as
+/// our own `token_type` is spelled `Bearer` and some libraries send `bearer`), or in a POSTed
+/// form's `access_token` (RFC 6750 §2.2, pyoidc's default) — not both.
+fn access_token(headers: &HeaderMap, body: &[u8]) -> Result<String, OAuthError> {
+    let header = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(v) => {
+            let v = v.to_str().unwrap_or_default();
+            match v.split_once(' ') {
+                Some((scheme, t))
+                    if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() =>
+                {
+                    Some(t.trim().to_owned())
+                }
+                _ => {
+                    return Err(OAuthError::request(
+                        "the Authorization header must be Bearer <token>",
+                    ));
+                }
+            }
+        }
+    };
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    let in_body = if form {
+        form_urlencoded::parse(body)
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    } else {
+        None
+    };
+    match (header, in_body) {
+        (Some(_), Some(_)) => Err(OAuthError::request("send the access token once")),
+        (Some(t), None) | (None, Some(t)) => Ok(t),
+        (None, None) => Err(OAuthError::no_token()),
+    }
+}
+
 /// The claims the token's scope releases.
 pub async fn handler(
     State(state): State<AppState>,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Result<Response, OAuthError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned())
-        .ok_or_else(|| OAuthError::token("a Bearer access token is required"))?;
+    let token = access_token(&headers, &body)?;
     if token.starts_with(crate::stateless::PREFIX) {
         return Err(OAuthError::token(
             "a client-credentials token has no person behind it",

@@ -1,0 +1,1 @@
+ALTER TABLE sso_tokens DROP COLUMN amr;
