@@ -281,12 +281,32 @@ pub fn user_claims(
             None => None,
         };
         claims.insert("agency".into(), json!(agency));
-        let roles: Vec<Value> = account
-            .roles
-            .iter()
-            .map(|g| json!({"role": g.role.as_str(), "agency": g.agency}))
-            .collect();
+        // Agencies by code, as in `agency`; `roles` is flat text (`agency-operator@BKPSDM`, or
+        // the role alone when region-wide) so that a plain string match works — Apache's
+        // `Require claim roles:agency-operator@BKPSDM` drops lists of objects.
+        let mut codes = std::collections::HashMap::new();
+        let mut grants = vec![];
+        let mut roles = vec![];
+        for g in &account.roles {
+            let code = match g.agency {
+                Some(a) => match codes.get(&a) {
+                    Some(known) => Option::clone(known),
+                    None => {
+                        let found = org::directory::agency(conn, a)?.map(|x| x.code);
+                        codes.insert(a, found.clone());
+                        found
+                    }
+                },
+                None => None,
+            };
+            roles.push(match &code {
+                Some(c) => format!("{}@{c}", g.role.as_str()),
+                None => g.role.as_str().to_owned(),
+            });
+            grants.push(json!({"role": g.role.as_str(), "agency": code}));
+        }
         claims.insert("roles".into(), json!(roles));
+        claims.insert("role_grants".into(), json!(grants));
     }
     Ok(Some(claims))
 }

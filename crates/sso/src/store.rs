@@ -360,6 +360,15 @@ pub fn use_token(conn: &mut DbConn, hash: &str) -> QueryResult<bool> {
     Ok(n == 1)
 }
 
+/// Locks a token's row for the rest of the transaction, writing nothing: SQLite takes its write
+/// lock up front (where its busy timeout can wait for it, instead of failing when a read turns
+/// into a write), and two refreshes of one token on PostgreSQL take turns.
+pub fn lock_token(conn: &mut DbConn, hash: &str) -> QueryResult<usize> {
+    diesel::update(sso_tokens::table.find(hash))
+        .set(sso_tokens::used_at.eq(sso_tokens::used_at))
+        .execute(conn)
+}
+
 /// Revokes one token.
 pub fn revoke_token(conn: &mut DbConn, hash: &str) -> QueryResult<usize> {
     diesel::update(

@@ -1310,6 +1310,10 @@ both! {
         assert_eq!(resp.status(), 200);
         let info: Value = resp.json().await.unwrap();
         assert_eq!(info["name"], "Siti Rahayu");
+        // Roles as flat text (what Apache's `Require claim roles:…` matches), agencies by code.
+        assert_eq!(info["agency"], "BKPSDM");
+        assert_eq!(info["roles"], json!(["agency-operator@BKPSDM"]));
+        assert_eq!(info["role_grants"], json!([{"role": "agency-operator", "agency": "BKPSDM"}]));
         // No credentials: a challenge without an error code (RFC 6750 3.1).
         let resp = client.get(&url).send().await.unwrap();
         assert_eq!(resp.status(), 401);

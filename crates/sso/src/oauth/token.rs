@@ -199,6 +199,7 @@ fn refresh(
         return Ok(Err(OAuthError::request("refresh_token is required")));
     }
     let hash = secret_hash(token);
+    store::lock_token(c, &hash)?;
     let Some(row) = store::token(c, &hash)?.filter(|t| t.kind == "refresh") else {
         return Ok(Err(OAuthError::grant("unknown refresh token")));
     };
@@ -241,8 +242,7 @@ fn refresh(
         store::revoke_family(c, &row.family_id)?;
         return Ok(Err(OAuthError::grant("the account is disabled")));
     }
-    // Consumed only now that it is honoured; a concurrent refresh that consumed it first is
-    // within the grace by definition.
+    // Consumed only now that it is honoured.
     store::use_token(c, &hash)?;
     let signed_in = SignedIn {
         auth_time: row.auth_time,

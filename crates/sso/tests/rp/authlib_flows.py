@@ -65,7 +65,10 @@ def authorize(client, scope):
 conf = OAuth2Session(CID, SECRET, redirect_uri=REDIRECT, code_challenge_method="S256")
 auth_uri, token, claims = authorize(conf, "openid profile email roles")
 check(claims["preferred_username"] == EXPECT_USERNAME, "preferred_username is the NIP")
-check(claims["agency"] == EXPECT_AGENCY and claims["roles"], "agency and roles are claimed")
+check(claims["agency"] == EXPECT_AGENCY, "the agency is claimed by its code")
+check(claims["roles"] == [f"agency-operator@{EXPECT_AGENCY}"], "roles are flat text, role@AGENCY")
+check(claims["role_grants"] == [{"role": "agency-operator", "agency": EXPECT_AGENCY}],
+      "role grants name the agency by the same code")
 check(claims.get("email", "").endswith(".go.id"), "the official e-mail is claimed")
 
 info = conf.get(disc["userinfo_endpoint"], timeout=10).json()
