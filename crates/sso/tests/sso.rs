@@ -1192,8 +1192,17 @@ async fn a_disabled_client_is_refused_by_every_instance_within_a_second() {
 
 /// Signs `siti` in and exchanges a code with the confidential client; returns the tokens.
 async fn signed_in_tokens(app: &TestApp, s: &Setup) -> Value {
-    let browser = app.browser();
-    app.sign_in(&browser, "siti").await;
+    signed_in_tokens_of(app, s, &app.browser(), "siti").await
+}
+
+/// Signs `login` in on `browser` and exchanges a code with the confidential client.
+async fn signed_in_tokens_of(
+    app: &TestApp,
+    s: &Setup,
+    browser: &reqwest::Client,
+    login: &str,
+) -> Value {
+    app.sign_in(browser, login).await;
     let url = authorize_url(
         app,
         &s.client_id,
@@ -1325,5 +1334,41 @@ both! {
         // Both ways at once is one too many.
         let resp = client.post(&url).bearer_auth(access).form(&[("access_token", access)]).send().await.unwrap();
         assert_eq!(resp.status(), 400);
+    }
+}
+
+both! {
+    async fn authorization_requests_speak_the_smaller_parts_of_the_standard(app) {
+        let s = setup(&app).await;
+        let siti = app.browser();
+        let siti_tokens = signed_in_tokens_of(&app, &s, &siti, "siti").await;
+        let error_of = |url: String| {
+            let siti = siti.clone();
+            async move { location_params(&siti.get(url).send().await.unwrap()).1.get("error").cloned().unwrap_or_default() }
+        };
+        let base = authorize_url(&app, &s.client_id, &s.redirect, "");
+        assert_eq!(error_of(base.replace("response_type=code&", "")).await, "invalid_request");
+        assert_eq!(error_of(format!("{base}&request=eyJhbGciOiJub25lIn0.e30.")).await, "request_not_supported");
+        assert_eq!(error_of(format!("{base}&request_uri=https%3A%2F%2Fx%2Fr")).await, "request_uri_not_supported");
+        assert_eq!(error_of(format!("{base}&response_mode=fragment")).await, "invalid_request");
+        let (_, disc) = api(Method::GET, app.url("/.well-known/openid-configuration"), None, None).await;
+        assert_eq!((disc["request_parameter_supported"].as_bool(), disc["request_uri_parameter_supported"].as_bool()), (Some(false), Some(false)));
+        // prompt=none for someone else than who is signed in: login_required; for them: a code.
+        app.account("budi", Role::Leader, None).await;
+        let budi_tokens = signed_in_tokens_of(&app, &s, &app.browser(), "budi").await;
+        let silent = |hint: &str| format!("{base}&code_challenge={CHALLENGE}&code_challenge_method=S256&prompt=none&id_token_hint={hint}");
+        assert_eq!(error_of(silent(budi_tokens["id_token"].as_str().unwrap())).await, "login_required");
+        let (_, q) = location_params(&siti.get(silent(siti_tokens["id_token"].as_str().unwrap())).send().await.unwrap());
+        assert!(q.contains_key("code"), "{q:?}");
+        // A visitor sent to sign in: the login the application hints is filled in, and the
+        // page speaks the language it asks for.
+        let visitor = app.browser();
+        let resp = visitor.get(format!("{base}&login_hint=siti&ui_locales=en-US%20id")).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let to = resp.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.starts_with("/sign-in?next=") && to.ends_with("&login=siti"), "{to}");
+        let page = visitor.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"value="siti""#), "{page}");
+        assert!(page.contains(r#"<html lang="en""#), "{page}");
     }
 }

@@ -105,11 +105,25 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
     let st = get("state");
     let fail =
         |error: &str, description: &str| Ok(fail_to(redirect_uri, st, &iss, error, description));
-    if get("response_type") != "code" {
-        return fail(
-            "unsupported_response_type",
-            "only the authorization code flow is supported",
-        );
+    match get("response_type") {
+        "code" => {}
+        "" => return fail("invalid_request", "response_type is required"),
+        _ => {
+            return fail(
+                "unsupported_response_type",
+                "only the authorization code flow is supported",
+            );
+        }
+    }
+    // Request objects are not supported (OIDC Core 6.1, 6.2); discovery says so.
+    if p.contains_key("request") {
+        return fail("request_not_supported", "request objects are not supported");
+    }
+    if p.contains_key("request_uri") {
+        return fail("request_uri_not_supported", "request_uri is not supported");
+    }
+    if !matches!(get("response_mode"), "" | "query") {
+        return fail("invalid_request", "only response_mode=query is supported");
     }
     let scope = model::granted_scope(get("scope"), client.api_access);
     let challenge = get("code_challenge");
@@ -155,8 +169,47 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
             return fail("login_required", "the person is not signed in");
         }
         let next = encoded(&format!("/oauth2/authorize?{raw}"));
-        return Ok(Redirect::to(&format!("/sign-in?next={next}")).into_response());
+        let mut to = format!("/sign-in?next={next}");
+        if !get("login_hint").is_empty() {
+            to.push_str(&format!("&login={}", encoded(get("login_hint"))));
+        }
+        let mut response = Redirect::to(&to).into_response();
+        // The application's choice of language for the pages the person is sent to.
+        if let Some(lang) = get("ui_locales")
+            .split(' ')
+            .find_map(|tag| kernel::i18n::Lang::parse(tag.split('-').next().unwrap_or(tag)))
+            && let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+                "{}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                kernel::context::LANG_COOKIE,
+                lang.code()
+            ))
+        {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, v);
+        }
+        return Ok(response);
     };
+    // A silent request for someone else than who is signed in here cannot be answered
+    // without asking (OIDC Core 3.1.2.1, id_token_hint).
+    let hint = get("id_token_hint").to_owned();
+    if silent && !hint.is_empty() {
+        let issuer = iss.clone();
+        let hinted = state
+            .read(move |c| super::logout::verified_hint(c, &hint, &issuer))
+            .await?;
+        let same = hinted
+            .as_ref()
+            .and_then(|claims| claims.get("sub"))
+            .and_then(|sub| sub.as_str())
+            .is_some_and(|sub| sub == user_id.to_string());
+        if !same {
+            return fail(
+                "login_required",
+                "the person signed in is not the one the id_token_hint names",
+            );
+        }
+    }
     let sid = session_id.clone();
     let uid = user_id.to_string();
     let (auth_time, consented) = {

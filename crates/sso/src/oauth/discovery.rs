@@ -33,6 +33,8 @@ pub async fn handler(State(state): State<AppState>) -> Json<Value> {
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "nonce", "at_hash", "name",
                              "preferred_username", "email", "agency", "roles", "role_grants"],
         "authorization_response_iss_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
         "ui_locales_supported": ["id", "en"],
     }))
 }

@@ -9,9 +9,13 @@ use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 use crate::{keys, store};
 
-/// The client an `id_token_hint` was issued to, if the hint is a token we signed (its expiry
-/// does not matter here).
-fn hinted_client(c: &mut db::DbConn, hint: &str, issuer: &str) -> AppResult<Option<String>> {
+/// The claims of an `id_token_hint`, if it is a token we signed (its expiry does not matter
+/// here: a hint names who, it grants nothing).
+pub(crate) fn verified_hint(
+    c: &mut db::DbConn,
+    hint: &str,
+    issuer: &str,
+) -> AppResult<Option<serde_json::Value>> {
     let Ok(header) = jsonwebtoken::decode_header(hint) else {
         return Ok(None);
     };
@@ -29,8 +33,13 @@ fn hinted_client(c: &mut db::DbConn, hint: &str, issuer: &str) -> AppResult<Opti
     validation.validate_aud = false;
     validation.set_issuer(&[issuer]);
     let data = jsonwebtoken::decode::<serde_json::Value>(hint, &key, &validation);
-    Ok(data.ok().and_then(|d| {
-        d.claims
+    Ok(data.ok().map(|d| d.claims))
+}
+
+/// The client an `id_token_hint` was issued to, if the hint is a token we signed.
+fn hinted_client(c: &mut db::DbConn, hint: &str, issuer: &str) -> AppResult<Option<String>> {
+    Ok(verified_hint(c, hint, issuer)?.and_then(|claims| {
+        claims
             .get("aud")
             .and_then(|a| a.as_str())
             .map(str::to_owned)

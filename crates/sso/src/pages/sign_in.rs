@@ -36,6 +36,8 @@ pub struct NextQuery {
     pub next: Option<String>,
     /// Ask for the password even when signed in (`prompt=login`, `max_age`).
     pub reauth: Option<String>,
+    /// The login to fill in (an application's `login_hint`).
+    pub login: Option<String>,
 }
 
 /// Shows the form (or goes straight on when already signed in and not asked again).
@@ -49,15 +51,15 @@ pub async fn show(
     if ctx.principal.is_some() && !reauth {
         return Ok(Redirect::to(&next).into_response());
     }
-    page(
-        &state,
-        &ctx,
-        String::new(),
-        next,
-        reauth,
-        None,
-        StatusCode::OK,
-    )
+    // A hint, shown in the field as typed text: bounded, and nothing a person could not type.
+    let login: String = q
+        .login
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    page(&state, &ctx, login, next, reauth, None, StatusCode::OK)
 }
 
 /// Renders the form, with an error when there is one.
