@@ -1334,6 +1334,19 @@ both! {
         // Both ways at once is one too many.
         let resp = client.post(&url).bearer_auth(access).form(&[("access_token", access)]).send().await.unwrap();
         assert_eq!(resp.status(), 400);
+        // Introspection tells a client about its own tokens only.
+        let admin = app.token("admin.rs", Role::DinasAdmin, None).await;
+        let body = json!({"name": "Aplikasi Lain", "redirect_uris": ["https://lain.sukamajukab.go.id/cb"]});
+        let (st, other) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&admin), Some(body)).await;
+        assert_eq!(st, 201, "{other}");
+        let introspect = |id: String, secret: String| {
+            client.post(app.url("/oauth2/introspect")).basic_auth(id, Some(secret)).form(&[("token", access)]).send()
+        };
+        let own: Value = introspect(s.client_id.clone(), s.secret.clone()).await.unwrap().json().await.unwrap();
+        assert_eq!((own["active"].as_bool(), own["client_id"].as_str()), (Some(true), Some(s.client_id.as_str())), "{own}");
+        let theirs: Value = introspect(other["client_id"].as_str().unwrap().to_owned(), other["client_secret"].as_str().unwrap().to_owned())
+            .await.unwrap().json().await.unwrap();
+        assert_eq!(theirs, json!({"active": false}));
     }
 }
 

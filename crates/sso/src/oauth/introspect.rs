@@ -1,5 +1,5 @@
-//! `POST /oauth2/introspect` (RFC 7662): a confidential client (a resource server) asks
-//! whether a token is live and what it carries.
+//! `POST /oauth2/introspect` (RFC 7662): a confidential client asks whether one of its own
+//! tokens is live and what it carries; any other token is `{"active": false}`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -34,14 +34,19 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
                 Ok(_) => return Ok(Err(OAuthError::client("public clients cannot introspect"))),
                 Err(e) => return Ok(Err(e)),
             };
-            let _ = client;
             let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
                 return Ok(Err(OAuthError::request("token is required")));
             };
             if token.starts_with(stateless::PREFIX) {
-                return Ok(Ok(client_token(c, token, &iss)?));
+                let answer = client_token(c, token, &iss)?;
+                let own = answer.get("client_id") == Some(&json!(client.id));
+                return Ok(Ok(if own { answer } else { json!({"active": false}) }));
             }
-            let Some(row) = store::token(c, &secret_hash(token))? else { return Ok(Ok(json!({"active": false}))) };
+            // A client learns about its own tokens only: another application's token is not its
+            // business (and saying it is live would tell who is signed in where).
+            let Some(row) = store::token(c, &secret_hash(token))?.filter(|r| r.client_id == client.id) else {
+                return Ok(Ok(json!({"active": false})));
+            };
             let live = row.revoked_at.is_none() && row.used_at.is_none() && row.expires_at > db::now();
             let person_ok = match &row.user_id {
                 Some(u) => service::user_active(c, *u)?,

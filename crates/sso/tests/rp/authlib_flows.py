@@ -95,8 +95,10 @@ machine = cc.fetch_token(disc["token_endpoint"], grant_type="client_credentials"
 check("access_token" in machine and "id_token" not in machine and "refresh_token" not in machine,
       "client credentials give an access token only")
 
+seen = cc.introspect_token(disc["introspection_endpoint"], token=token["access_token"]).json()
+check(seen["active"] and seen["client_id"] == CID and seen["sub"] == claims["sub"], "introspection describes a live token")
 seen = cc.introspect_token(disc["introspection_endpoint"], token=pub_token["access_token"]).json()
-check(seen["active"] and seen["client_id"] == PUBLIC and seen["sub"] == claims["sub"], "introspection describes a live token")
+check(seen == {"active": False}, "introspection tells nothing of another application's token")
 r = cc.revoke_token(disc["revocation_endpoint"], token=machine["access_token"])
 check(r.status_code == 200, "revocation answers 200")
 check(not cc.introspect_token(disc["introspection_endpoint"], token=machine["access_token"]).json()["active"],
