@@ -88,7 +88,10 @@ fn router() -> Router<AppState> {
         )
         .route("/oauth2/revoke", post(o::revoke::handler))
         .route("/oauth2/introspect", post(o::introspect::handler))
-        .route("/oauth2/logout", get(o::logout::handler))
+        .route(
+            "/oauth2/logout",
+            get(o::logout::handler).post(o::logout::post_handler),
+        )
         .route(
             "/sso/clients",
             get(pages::client_list::show).post(pages::client_list::submit),

@@ -387,8 +387,18 @@ both! {
         }
         let resp = logout(&genuine, "https://evil.example/").await.unwrap();
         assert_eq!(resp.status(), 400, "only a registered post-logout URI");
-        let resp = logout(&genuine, &s.post_logout).await.unwrap();
-        assert_eq!(resp.headers()["location"], s.post_logout.as_str());
+        // By POST (RP-Initiated Logout §2), as a form on the application's page would send it:
+        // the same request by GET, which the browser follows with its session.
+        let resp = browser.post(app.url("/oauth2/logout"))
+            .form(&[("id_token_hint", genuine.as_str()), ("post_logout_redirect_uri", s.post_logout.as_str()), ("state", "bye")])
+            .send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let to = resp.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.starts_with("/oauth2/logout?id_token_hint="), "{to}");
+        let resp = browser.get(app.url(&to)).send().await.unwrap();
+        assert_eq!(resp.headers()["location"], format!("{}?state=bye", s.post_logout).as_str());
+        let account = browser.get(app.url("/account")).send().await.unwrap();
+        assert_eq!(account.status(), 303, "signed out");
     }
 }
 

@@ -52,6 +52,27 @@ struct ConfirmPage {
     chrome: kernel::layout::Chrome,
 }
 
+/// `POST /oauth2/logout` (RP-Initiated Logout 1.0 §2: form-serialised parameters): turned into
+/// the same request by GET. A form posted from the application's site does not carry the
+/// session cookie (it is `SameSite=Lax`); the browser's top-level GET that follows does.
+pub async fn post_handler(body: axum::body::Bytes) -> AppResult<Response> {
+    let pairs = crate::service::params(&body)
+        .map_err(|_| AppError::BadRequest(FieldError::new("body", "error-bad-request")))?;
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for key in [
+        "id_token_hint",
+        "client_id",
+        "post_logout_redirect_uri",
+        "state",
+        "ui_locales",
+    ] {
+        if let Some(v) = pairs.get(key) {
+            q.append_pair(key, v);
+        }
+    }
+    Ok(Redirect::to(&format!("/oauth2/logout?{}", q.finish())).into_response())
+}
+
 /// Signs the person out and goes back to the application when it may. Without an ID token we
 /// issued as the hint, anyone's link could sign a person out: then the person is asked first.
 pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppResult<Response> {
