@@ -55,6 +55,8 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
         let ctx = base_ctx(&req, &jar, None, String::new());
         return render_error(&state, AppError::Status(StatusCode::URI_TOO_LONG), ctx).await;
     }
+    // For a context's own middleware (a route layer has no state of its own).
+    req.extensions_mut().insert(state.clone());
     // Resolved once, behind trusted proxies, for every rate limit and record downstream.
     if let Some(peer) = req
         .extensions()

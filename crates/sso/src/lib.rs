@@ -74,19 +74,23 @@ const MESSAGES: Messages = Messages {
 /// The provider's endpoints.
 fn router() -> Router<AppState> {
     use oauth as o;
-    Router::new()
+    // What browser applications call from JavaScript, with CORS for their origins.
+    let from_browsers = Router::new()
         .route(
             "/.well-known/openid-configuration",
             get(o::discovery::handler),
         )
         .route("/oauth2/jwks", get(o::jwks::handler))
-        .route("/oauth2/authorize", get(o::authorize::handler))
         .route("/oauth2/token", post(o::token::handler))
         .route(
             "/oauth2/userinfo",
             get(o::userinfo::handler).post(o::userinfo::handler),
         )
         .route("/oauth2/revoke", post(o::revoke::handler))
+        .layer(axum::middleware::from_fn(o::cors::layer));
+    Router::new()
+        .merge(from_browsers)
+        .route("/oauth2/authorize", get(o::authorize::handler))
         .route("/oauth2/introspect", post(o::introspect::handler))
         .route(
             "/oauth2/logout",

@@ -1395,3 +1395,33 @@ both! {
         assert!(page.contains(r#"<html lang="en""#), "{page}");
     }
 }
+
+both! {
+    async fn browser_applications_may_call_the_provider_from_their_registered_origin(app) {
+        let s = setup(&app).await;
+        let origin = "http://127.0.0.1:9"; // the public client's redirect URI's origin
+        let client = reqwest::Client::new();
+        let preflight = |path: &'static str, from: &'static str| {
+            client.request(Method::OPTIONS, app.url(path)).header("origin", from)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "authorization, content-type").send()
+        };
+        for path in ["/oauth2/token", "/oauth2/userinfo", "/oauth2/revoke"] {
+            let resp = preflight(path, origin).await.unwrap();
+            assert_eq!(resp.status(), 204, "{path}");
+            assert_eq!(resp.headers()["access-control-allow-origin"], origin, "{path}");
+            assert!(resp.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+            // An origin no application registered learns nothing it may use.
+            let resp = preflight(path, "https://evil.example").await.unwrap();
+            assert!(resp.headers().get("access-control-allow-origin").is_none(), "{path}");
+        }
+        // The public documents are readable from anywhere.
+        let resp = client.get(app.url("/.well-known/openid-configuration")).header("origin", "https://evil.example").send().await.unwrap();
+        assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+        // The real request from the registered origin may be read by the page.
+        let resp = client.post(app.url("/oauth2/revoke")).header("origin", origin)
+            .form(&[("token", "unknown"), ("client_id", s.public_id.as_str())]).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+    }
+}
