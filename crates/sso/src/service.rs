@@ -405,6 +405,7 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
     if let Some(methods) = amr {
         let list: Vec<&str> = methods.split_whitespace().collect();
         claims.insert("amr".into(), json!(list));
+        claims.insert("acr".into(), json!(crate::mfa::acr(methods)));
     }
     let (kid, alg, key) = keys::signer(conn, &client.id_token_alg)?;
     // at_hash: the left half of the access token's SHA-256 (OIDC Core §3.1.3.6).

@@ -742,6 +742,7 @@ both! {
         assert_eq!(st, 200, "{again}");
         let renewed = claims(again["id_token"].as_str().unwrap());
         assert_eq!((&renewed["amr"], &renewed["auth_time"]), (&first["amr"], &first["auth_time"]), "{renewed}");
+        assert_eq!(renewed["acr"], "urn:simpul:loa:2");
         // An ordinary client's ID token from a password-only session says pwd.
         let (b2, to) = password_step(&app, "siti", "/account").await;
         assert!(to.starts_with("/sign-in/two-factor"));
@@ -1383,6 +1384,15 @@ both! {
         assert_eq!(error_of(silent(budi_tokens["id_token"].as_str().unwrap())).await, "login_required");
         let (_, q) = location_params(&siti.get(silent(siti_tokens["id_token"].as_str().unwrap())).send().await.unwrap());
         assert!(q.contains_key("code"), "{q:?}");
+        // acr: a password sign-in reaches level 1; an application asking only for level 2
+        // (acr_values) sends the person to their second factor, or answers a silent request.
+        assert_eq!(claims(siti_tokens["id_token"].as_str().unwrap())["acr"], "urn:simpul:loa:1");
+        let pkce = format!("&code_challenge={CHALLENGE}&code_challenge_method=S256&acr_values=urn%3Asimpul%3Aloa%3A2");
+        assert_eq!(error_of(format!("{base}{pkce}&prompt=none")).await, "interaction_required");
+        let (loc, _) = location_params(&siti.get(format!("{base}{pkce}")).send().await.unwrap());
+        assert!(loc.starts_with("/account/two-factor/verify?next="), "{loc}");
+        let (_, q) = location_params(&siti.get(format!("{base}{pkce}%20urn%3Asimpul%3Aloa%3A1")).send().await.unwrap());
+        assert!(q.contains_key("code"), "level 1 among the accepted ones: {q:?}");
         // A visitor sent to sign in: the login the application hints is filled in, and the
         // page speaks the language it asks for.
         let visitor = app.browser();

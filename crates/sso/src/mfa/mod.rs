@@ -173,6 +173,27 @@ pub fn role_requires_second_factor(grants: &[RoleGrant], required: &[Role]) -> b
     grants.iter().any(|g| required.contains(&g.role))
 }
 
+/// Assurance of a sign-in with a password alone (the ID token's `acr`).
+pub const ACR_PASSWORD: &str = "urn:simpul:loa:1";
+/// Assurance of a sign-in with a second factor.
+pub const ACR_SECOND_FACTOR: &str = "urn:simpul:loa:2";
+
+/// The `acr` a sign-in reached, from how it was made (`amr`).
+pub fn acr(amr: &str) -> &'static str {
+    if amr.split_whitespace().any(|m| m == "mfa") {
+        ACR_SECOND_FACTOR
+    } else {
+        ACR_PASSWORD
+    }
+}
+
+/// Whether an application's `acr_values` can only be met with a second factor: it asks for
+/// assurance, and none of what it asks for is reached by a password alone.
+pub fn acr_needs_second_factor(acr_values: &str) -> bool {
+    let asked: Vec<&str> = acr_values.split_whitespace().collect();
+    !asked.is_empty() && !asked.contains(&ACR_PASSWORD)
+}
+
 /// The `amr` (authentication methods) of a session, for ID tokens (RFC 8176).
 pub fn amr(second_factor: bool) -> &'static str {
     if second_factor { "pwd otp mfa" } else { "pwd" }
@@ -183,6 +204,17 @@ mod tests {
     use super::*;
 
     /// RFC 6238 appendix B, SHA-1, secret "12345678901234567890", last six digits.
+    #[test]
+    fn assurance_follows_how_the_person_signed_in() {
+        assert_eq!(acr(amr(true)), ACR_SECOND_FACTOR);
+        assert_eq!(acr(amr(false)), ACR_PASSWORD);
+        assert!(acr_needs_second_factor(ACR_SECOND_FACTOR));
+        assert!(!acr_needs_second_factor(&format!(
+            "{ACR_SECOND_FACTOR} {ACR_PASSWORD}"
+        )));
+        assert!(!acr_needs_second_factor(""));
+    }
+
     #[test]
     fn rfc6238_vectors() {
         let secret = BASE32_NOPAD.encode(b"12345678901234567890");

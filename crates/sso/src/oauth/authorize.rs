@@ -231,7 +231,8 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
         let next = encoded(&without_reauth(&p));
         return Ok(Redirect::to(&format!("/sign-in?reauth=1&next={next}")).into_response());
     }
-    if client.requires_second_factor() && !mfa {
+    let asks_assurance = crate::mfa::acr_needs_second_factor(get("acr_values"));
+    if (client.requires_second_factor() || asks_assurance) && !mfa {
         if silent {
             return fail(
                 "interaction_required",
