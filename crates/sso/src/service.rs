@@ -274,6 +274,9 @@ pub fn user_claims(
         && let Some(email) = person.as_ref().and_then(|p| p.email.clone())
     {
         claims.insert("email".into(), json!(email));
+        // The address is the one the agency recorded, never confirmed by the person (no
+        // message was sent to it): an application must not treat it as proven.
+        claims.insert("email_verified".into(), json!(false));
     }
     if model::has_scope(scope, "profile") || model::has_scope(scope, "roles") {
         let agency = match person.as_ref().map(|p| p.agency) {

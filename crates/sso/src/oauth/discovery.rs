@@ -31,7 +31,7 @@ pub async fn handler(State(state): State<AppState>) -> Json<Value> {
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "acr", "nonce", "at_hash", "name",
-                             "preferred_username", "email", "agency", "roles", "role_grants"],
+                             "preferred_username", "email", "email_verified", "agency", "roles", "role_grants"],
         "authorization_response_iss_parameter_supported": true,
         "acr_values_supported": [crate::mfa::ACR_PASSWORD, crate::mfa::ACR_SECOND_FACTOR],
         "request_parameter_supported": false,

@@ -70,6 +70,7 @@ check(claims["roles"] == [f"agency-operator@{EXPECT_AGENCY}"], "roles are flat t
 check(claims["role_grants"] == [{"role": "agency-operator", "agency": EXPECT_AGENCY}],
       "role grants name the agency by the same code")
 check(claims.get("email", "").endswith(".go.id"), "the official e-mail is claimed")
+check(claims.get("email_verified") is False, "the e-mail is not claimed as confirmed by the person")
 
 info = conf.get(disc["userinfo_endpoint"], timeout=10).json()
 check(info["sub"] == claims["sub"] and info["name"] == claims["name"], "userinfo matches the ID token")
