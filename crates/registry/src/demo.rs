@@ -3,6 +3,7 @@
 //! registration sent back), and vendors, devices and servers with the problems a real
 //! inventory has. Running it twice changes nothing.
 
+use crate::lookups::Lookups;
 use db::DbConn;
 use kernel::AppResult;
 use kernel::audit::Actor;
@@ -299,7 +300,7 @@ fn load_inventory(
             training_given: trained,
             warranty_until: shifted(warranty),
         };
-        service::save_vendor(conn, actor, None, &draft)?;
+        service::save_vendor(conn, &mut Lookups::default(), actor, None, &draft)?;
     }
     let mut servers = vec![];
     for (code, name, kind, site, rack, cpu, mem, disk) in [
@@ -367,7 +368,7 @@ fn load_inventory(
         };
         servers.push((
             name,
-            service::save_server(conn, actor, true, None, &draft)?.id,
+            service::save_server(conn, &mut Lookups::default(), actor, true, None, &draft)?.id,
         ));
     }
     for (server, app_name) in [
@@ -453,7 +454,7 @@ fn load_inventory(
             last_maintained_on: shifted(last),
             retired: false,
         };
-        service::save_device(conn, actor, None, &draft)?;
+        service::save_device(conn, &mut Lookups::default(), actor, None, &draft)?;
     }
     Ok(())
 }

@@ -92,7 +92,17 @@ pub(crate) fn checked_update(
 
 /// Records a new application as a draft of its agency.
 pub fn create(c: &mut DbConn, actor: &Actor, d: &ApplicationDraft) -> AppResult<ApplicationRow> {
-    let v = checked(c, &mut Lookups::default(), d)?;
+    create_in(c, &mut Lookups::default(), actor, d)
+}
+
+/// [`create`], with what an import already looked up.
+pub(crate) fn create_in(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    actor: &Actor,
+    d: &ApplicationDraft,
+) -> AppResult<ApplicationRow> {
+    let v = checked(c, look, d)?;
     let row = store::app_insert(c, &v, Status::Draft, &actor.label)?;
     store::event_insert(c, row.id, &actor.label, "create", Status::Draft, None)?;
     record(
@@ -115,9 +125,20 @@ pub fn update(
     id: ApplicationId,
     d: &ApplicationDraft,
 ) -> AppResult<ApplicationRow> {
+    update_in(c, &mut Lookups::default(), actor, id, d)
+}
+
+/// [`update`], with what an import already looked up.
+pub(crate) fn update_in(
+    c: &mut DbConn,
+    look: &mut Lookups,
+    actor: &Actor,
+    id: ApplicationId,
+    d: &ApplicationDraft,
+) -> AppResult<ApplicationRow> {
     let before = store::app_find(c, id)?.ok_or(AppError::NotFound)?;
     let status = before.status;
-    let v = checked_update(c, &mut Lookups::default(), &before, d)?;
+    let v = checked_update(c, look, &before, d)?;
     let next = if status == Status::Approved {
         Status::Submitted
     } else {

@@ -2,6 +2,7 @@
 //! `GET/POST /api/v1/{kind}`, `GET/PUT /api/v1/{kind}/{id}`, `POST /api/v1/{kind}/import`, and
 //! `PUT /api/v1/servers/{id}/applications`.
 
+use crate::lookups::Lookups;
 use axum::Json;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
@@ -218,7 +219,7 @@ pub async fn create<E: Entity>(
     let actor = p.actor();
     let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let row = state
-        .write(move |c| E::save(c, &actor, region, None, &body))
+        .write(move |c| E::save(c, &mut Lookups::default(), &actor, region, None, &body))
         .await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
@@ -262,7 +263,16 @@ pub async fn update<E: Entity>(
     let target = E::id(&before);
     let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
     let row = state
-        .write(move |c| E::save(c, &actor, region, Some(target), &body))
+        .write(move |c| {
+            E::save(
+                c,
+                &mut Lookups::default(),
+                &actor,
+                region,
+                Some(target),
+                &body,
+            )
+        })
         .await?;
     Ok(Json(row.into()))
 }

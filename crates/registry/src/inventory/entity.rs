@@ -136,6 +136,7 @@ pub trait Entity: Send + Sync + 'static {
     /// may write region-wide (the Dinas), which some records' fields need.
     fn save(
         c: &mut DbConn,
+        look: &mut Lookups,
         actor: &Actor,
         region: bool,
         id: Option<Self::Id>,
@@ -227,12 +228,13 @@ impl Entity for Vendors {
     }
     fn save(
         c: &mut DbConn,
+        look: &mut Lookups,
         a: &Actor,
         _region: bool,
         id: Option<VendorId>,
         d: &VendorDraft,
     ) -> AppResult<VendorRow> {
-        service::save_vendor(c, a, id, d)
+        service::save_vendor(c, look, a, id, d)
     }
     fn check(
         c: &mut DbConn,
@@ -329,12 +331,13 @@ impl Entity for Devices {
     }
     fn save(
         c: &mut DbConn,
+        look: &mut Lookups,
         a: &Actor,
         _region: bool,
         id: Option<DeviceId>,
         d: &DeviceDraft,
     ) -> AppResult<DeviceRow> {
-        service::save_device(c, a, id, d)
+        service::save_device(c, look, a, id, d)
     }
     fn check(
         c: &mut DbConn,
@@ -432,12 +435,13 @@ impl Entity for Servers {
     }
     fn save(
         c: &mut DbConn,
+        look: &mut Lookups,
         a: &Actor,
         region: bool,
         id: Option<ServerId>,
         d: &ServerDraft,
     ) -> AppResult<ServerRow> {
-        service::save_server(c, a, region, id, d)
+        service::save_server(c, look, a, region, id, d)
     }
     fn check(
         c: &mut DbConn,
@@ -519,6 +523,7 @@ impl Entity for Applications {
     /// A new application is recorded as a draft; a correction follows the review's rules.
     fn save(
         c: &mut DbConn,
+        look: &mut Lookups,
         a: &Actor,
         _region: bool,
         id: Option<ApplicationId>,
@@ -526,8 +531,8 @@ impl Entity for Applications {
     ) -> AppResult<Self::Row> {
         let draft = d.draft().map_err(AppError::Validation)?;
         match id {
-            Some(id) => crate::service::update(c, a, id, &draft),
-            None => crate::service::create(c, a, &draft),
+            Some(id) => crate::service::update_in(c, look, a, id, &draft),
+            None => crate::service::create_in(c, look, a, &draft),
         }
     }
     fn check(

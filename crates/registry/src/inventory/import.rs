@@ -68,7 +68,7 @@ pub fn run<E: Entity>(
     mode: Mode,
     job: Option<&Progress>,
 ) -> AppResult<usize> {
-    let rows = check::<E>(c, t, may_write, region)?;
+    let (rows, mut look) = check::<E>(c, t, may_write, region)?;
     if mode == Mode::Check {
         return Ok(rows.len());
     }
@@ -76,19 +76,20 @@ pub fn run<E: Entity>(
         if let Some(j) = job {
             j.step();
         }
-        E::save(c, actor, region, row.target, &row.draft)?;
+        E::save(c, &mut look, actor, region, row.target, &row.draft)?;
     }
     Ok(rows.len())
 }
 
 /// Reads and checks every row as the form would, writing nothing; every problem is reported
-/// (up to the cap, the rest counted).
+/// (up to the cap, the rest counted). Returns the rows and what was looked up for them, which
+/// the writing reuses.
 fn check<E: Entity>(
     c: &mut DbConn,
     t: &Table,
     may_write: &(dyn Fn(AgencyId) -> bool + Sync),
     region: bool,
-) -> AppResult<Vec<Checked<E>>> {
+) -> AppResult<(Vec<Checked<E>>, Lookups)> {
     check_header::<E>(t).map_err(AppError::Validation)?;
     let by_code: HashMap<String, AgencyId> = org::directory::all_agencies(c)?
         .into_iter()
@@ -172,7 +173,7 @@ fn check<E: Entity>(
         }
     }
     if errors.is_empty() && more == 0 {
-        Ok(checked)
+        Ok((checked, look))
     } else {
         Err(AppError::Validation(kernel::validate::capped(errors, more)))
     }

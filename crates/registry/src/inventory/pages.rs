@@ -3,6 +3,7 @@
 //! record with its findings; the form when the reader may change it), and for servers
 //! `POST /registry/servers/{id}/applications`.
 
+use crate::lookups::Lookups;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -331,7 +332,7 @@ pub async fn create<E: Entity>(
         Ok(draft) => {
             let region = ctx.can(&crate::INVENTORY, Access::Write, Scope::Region);
             state
-                .write(move |c| E::save(c, &actor, region, None, &draft))
+                .write(move |c| E::save(c, &mut Lookups::default(), &actor, region, None, &draft))
                 .await
         }
         Err(e) => Err(e),
@@ -419,7 +420,16 @@ pub async fn update<E: Entity>(
     let result = match draft_from::<E::Draft>(&pairs(&values)) {
         Ok(draft) => {
             state
-                .write(move |c| E::save(c, &actor, region, Some(target), &draft))
+                .write(move |c| {
+                    E::save(
+                        c,
+                        &mut Lookups::default(),
+                        &actor,
+                        region,
+                        Some(target),
+                        &draft,
+                    )
+                })
                 .await
         }
         Err(e) => Err(e),

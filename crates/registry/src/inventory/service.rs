@@ -94,15 +94,16 @@ pub fn check_vendor(
     Ok(v)
 }
 
-/// Records or corrects a vendor.
+/// Records or corrects a vendor (`look`: what was already looked up, in an import).
 pub fn save_vendor(
     c: &mut DbConn,
+    look: &mut Lookups,
     actor: &Actor,
     id: Option<VendorId>,
     d: &VendorDraft,
 ) -> AppResult<VendorRow> {
     let before = existing(c, id, store::vendor_find)?;
-    let v = check_vendor(c, &mut Lookups::default(), before.as_ref(), d)?;
+    let v = check_vendor(c, look, before.as_ref(), d)?;
     let row = store::vendor_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
@@ -131,12 +132,13 @@ pub fn check_device(
 /// Records or corrects a device.
 pub fn save_device(
     c: &mut DbConn,
+    look: &mut Lookups,
     actor: &Actor,
     id: Option<DeviceId>,
     d: &DeviceDraft,
 ) -> AppResult<DeviceRow> {
     let before = existing(c, id, store::device_find)?;
-    let v = check_device(c, &mut Lookups::default(), before.as_ref(), d)?;
+    let v = check_device(c, look, before.as_ref(), d)?;
     let row = store::device_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
@@ -174,13 +176,14 @@ pub fn check_server(
 /// Records or corrects a server.
 pub fn save_server(
     c: &mut DbConn,
+    look: &mut Lookups,
     actor: &Actor,
     region: bool,
     id: Option<ServerId>,
     d: &ServerDraft,
 ) -> AppResult<ServerRow> {
     let before = existing(c, id, store::server_find)?;
-    let v = check_server(c, &mut Lookups::default(), region, before.as_ref(), d)?;
+    let v = check_server(c, look, region, before.as_ref(), d)?;
     let row = store::server_save(c, id, &v, &actor.label)?;
     audit_save(
         c,
