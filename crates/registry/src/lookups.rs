@@ -21,15 +21,26 @@ pub struct Lookups {
     clients: HashMap<String, Option<Option<AgencyId>>>,
 }
 
+/// The answer remembered for `key`, or the one `fetch` gives (then remembered).
+fn memo<K: std::hash::Hash + Eq, V: Clone>(
+    known: &mut HashMap<K, V>,
+    key: K,
+    fetch: impl FnOnce() -> QueryResult<V>,
+) -> QueryResult<V> {
+    if let Some(v) = known.get(&key) {
+        return Ok(v.clone());
+    }
+    let v = fetch()?;
+    known.insert(key, v.clone());
+    Ok(v)
+}
+
 impl Lookups {
     /// Whether the agency exists.
     pub fn agency_exists(&mut self, c: &mut DbConn, id: AgencyId) -> QueryResult<bool> {
-        if let Some(known) = self.agencies.get(&id) {
-            return Ok(*known);
-        }
-        let found = org::directory::agency(c, id)?.is_some();
-        self.agencies.insert(id, found);
-        Ok(found)
+        memo(&mut self.agencies, id, || {
+            Ok(org::directory::agency(c, id)?.is_some())
+        })
     }
 
     /// The agency an application belongs to, if the application exists.
@@ -38,22 +49,16 @@ impl Lookups {
         c: &mut DbConn,
         id: ApplicationId,
     ) -> QueryResult<Option<AgencyId>> {
-        if let Some(known) = self.apps.get(&id) {
-            return Ok(*known);
-        }
-        let found = crate::store::app_find(c, id)?.map(|a| a.agency_id);
-        self.apps.insert(id, found);
-        Ok(found)
+        memo(&mut self.apps, id, || {
+            Ok(crate::store::app_find(c, id)?.map(|a| a.agency_id))
+        })
     }
 
     /// Whether the master-plan item exists.
     pub fn item_exists(&mut self, c: &mut DbConn, id: PlanItemId) -> QueryResult<bool> {
-        if let Some(known) = self.items.get(&id) {
-            return Ok(*known);
-        }
-        let found = crate::store::item_find(c, id)?.is_some();
-        self.items.insert(id, found);
-        Ok(found)
+        memo(&mut self.items, id, || {
+            Ok(crate::store::item_find(c, id)?.is_some())
+        })
     }
 
     /// The owner of a single sign-on client (`None`: no such client; `Some(None)`: the
@@ -63,11 +68,8 @@ impl Lookups {
         c: &mut DbConn,
         id: &ClientId,
     ) -> QueryResult<Option<Option<AgencyId>>> {
-        if let Some(known) = self.clients.get(id.as_str()) {
-            return Ok(*known);
-        }
-        let found = sso::clients::client(c, id)?.map(|cl| cl.owner);
-        self.clients.insert(id.as_str().to_owned(), found);
-        Ok(found)
+        memo(&mut self.clients, id.as_str().to_owned(), || {
+            Ok(sso::clients::client(c, id)?.map(|cl| cl.owner))
+        })
     }
 }
