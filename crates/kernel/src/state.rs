@@ -33,8 +33,6 @@ pub struct AppState {
     pub cache: Arc<crate::cache::Caches>,
     /// This instance's side of the background jobs (their rows are in the database).
     pub jobs: Arc<crate::jobs::Runner>,
-    /// Write transactions under way in this process.
-    pub writes: Arc<std::sync::atomic::AtomicUsize>,
     /// This process's turn to write. A writer waits for it before it takes a pooled
     /// connection, so writers queueing behind a long import wait here, holding nothing,
     /// instead of holding connections while the database's chain lock keeps them waiting
@@ -71,7 +69,6 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        use std::sync::atomic::Ordering;
         let turn = tokio::time::timeout(
             self.config.write_wait,
             self.write_turn.clone().acquire_owned(),
@@ -79,12 +76,9 @@ impl AppState {
         .await
         .map_err(|_| AppError::Busy("waited too long for the turn to write".into()))?
         .map_err(|e| AppError::Internal(format!("write turn: {e}")))?;
-        let writes = self.writes.clone();
         let result = self
             .read(move |conn| {
-                writes.fetch_add(1, Ordering::AcqRel);
                 let out = write_tx(conn, f);
-                writes.fetch_sub(1, Ordering::AcqRel);
                 drop(turn);
                 out
             })
@@ -93,9 +87,10 @@ impl AppState {
         result
     }
 
-    /// Whether a write transaction is under way in this process.
+    /// Whether a writer of this process holds its turn to write (is in, or about to open, its
+    /// write transaction).
     pub fn writing(&self) -> bool {
-        self.writes.load(std::sync::atomic::Ordering::Acquire) > 0
+        self.write_turn.available_permits() == 0
     }
 
     /// Whether the database is SQLite (one process, one writer).

@@ -108,7 +108,6 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         started: Instant::now(),
         cache,
         jobs: Arc::default(),
-        writes: Arc::default(),
         write_turn: kernel::state::write_turn(),
     })
 }

@@ -22,6 +22,7 @@ pub struct SsoCache {
     clients: Memo<String, ClientRow>,
     tokens: Memo<String, TokenRow>,
     claims: Memo<(UserId, String), Map<String, Value>>,
+    browser_origins: Memo<(), Vec<String>>,
 }
 
 impl Default for SsoCache {
@@ -31,6 +32,7 @@ impl Default for SsoCache {
             clients: Memo::new(1_000, MAX_AGE),
             tokens: Memo::new(50_000, MAX_AGE),
             claims: Memo::new(10_000, MAX_AGE),
+            browser_origins: Memo::new(1, MAX_AGE),
         }
     }
 }
@@ -62,6 +64,27 @@ pub async fn client(state: &AppState, id: &str) -> AppResult<Option<ClientRow>> 
         cache.clients.put(epoch, key, r.clone());
     }
     Ok(row)
+}
+
+/// The origins of the enabled public clients' redirect URIs: where browser applications may
+/// call the provider from (CORS).
+pub async fn browser_origins(state: &AppState) -> AppResult<Vec<String>> {
+    let (cache, epoch) = (of(state), state.cache.epoch());
+    if let Some(o) = cache.browser_origins.get(epoch, &()) {
+        return Ok(o);
+    }
+    let origins = state
+        .read(|c| {
+            Ok(store::clients(c)?
+                .into_iter()
+                .filter(|cl| cl.public && !cl.disabled)
+                .flat_map(|cl| cl.redirect_uris())
+                .filter_map(|u| crate::oauth::cors::origin_of(&u))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    cache.browser_origins.put(epoch, (), origins.clone());
+    Ok(origins)
 }
 
 /// A stored token by hash.

@@ -195,22 +195,23 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let settings: Vec<(String, String)> = settings
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        let config = Config::from_env_only(|k| match k {
-            _ if settings.iter().any(|(name, _)| name == k) => settings
+        // The test's own settings win over the defaults below.
+        let given = |k: &str| {
+            settings
                 .iter()
-                .find(|(name, _)| name == k)
-                .map(|(_, v)| v.clone()),
-            "SIMPUL_DATABASE_URL" => Some(database_url.clone()),
-            "SIMPUL_DATA_DIR" => Some(data_dir.display().to_string()),
-            "SIMPUL_HTTP_ADDR" => Some(addr.to_string()),
-            // The test client stands in for the reverse proxy: a request may say, in
-            // `X-Forwarded-For`, which client it carries.
-            "SIMPUL_TRUSTED_PROXIES" => Some("127.0.0.1".into()),
-            _ => None,
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let config = Config::from_env_only(|k| {
+            given(k).or_else(|| match k {
+                "SIMPUL_DATABASE_URL" => Some(database_url.clone()),
+                "SIMPUL_DATA_DIR" => Some(data_dir.display().to_string()),
+                "SIMPUL_HTTP_ADDR" => Some(addr.to_string()),
+                // The test client stands in for the reverse proxy: a request may say, in
+                // `X-Forwarded-For`, which client it carries.
+                "SIMPUL_TRUSTED_PROXIES" => Some("127.0.0.1".into()),
+                _ => None,
+            })
         })
         .expect("test config");
         let state = tokio::task::spawn_blocking(move || simpul::build_state(config))

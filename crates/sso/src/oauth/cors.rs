@@ -10,15 +10,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kernel::AppState;
 
-use crate::store;
-
 /// Whether a path is a public document (any origin may read it).
 fn public_document(path: &str) -> bool {
     matches!(path, "/.well-known/openid-configuration" | "/oauth2/jwks")
 }
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
-fn origin_of(url: &str) -> Option<String> {
+pub(crate) fn origin_of(url: &str) -> Option<String> {
     let u = url::Url::parse(url).ok()?;
     match u.origin() {
         url::Origin::Tuple(..) => Some(u.origin().ascii_serialization()),
@@ -26,19 +24,12 @@ fn origin_of(url: &str) -> Option<String> {
     }
 }
 
-/// Whether `origin` is that of an enabled public client's redirect URI.
+/// Whether `origin` is that of an enabled public client's redirect URI (from the provider's
+/// cache: no database read while nothing has changed).
 async fn registered(state: &AppState, origin: &str) -> bool {
-    let origin = origin.to_owned();
-    state
-        .read(move |c| {
-            Ok(store::clients(c)?
-                .into_iter()
-                .filter(|cl| cl.public && !cl.disabled)
-                .flat_map(|cl| cl.redirect_uris())
-                .any(|u| origin_of(&u).as_deref() == Some(origin.as_str())))
-        })
+    crate::cache::browser_origins(state)
         .await
-        .unwrap_or(false)
+        .is_ok_and(|o| o.iter().any(|x| x == origin))
 }
 
 fn allow(headers: &mut HeaderMap, origin: &str, preflight: bool) {

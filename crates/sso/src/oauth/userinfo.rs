@@ -36,9 +36,9 @@ fn access_token(headers: &HeaderMap, body: &[u8]) -> Result<String, OAuthError> 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
     let in_body = if form {
-        form_urlencoded::parse(body)
-            .find(|(k, _)| k == "access_token")
-            .map(|(_, v)| v.trim().to_owned())
+        crate::service::params(body)?
+            .remove("access_token")
+            .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
     } else {
         None
