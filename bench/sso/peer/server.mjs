@@ -1,10 +1,12 @@
 // panva's certified oidc-provider, configured as close to Simpul's provider as it allows:
-// one confidential client (client_secret_basic), code + refresh (rotating) + client
-// credentials, opaque access tokens, RS256 ID tokens, userinfo, introspection, revocation.
+// two confidential clients (client_secret_basic), one with RS256 and one with ES256 ID tokens,
+// code + refresh (rotating) + client credentials, opaque access tokens, userinfo,
+// introspection, revocation.
 // It keeps everything in memory — a plain Map adapter, since the bundled development adapter is
 // an LRU of 1,000 entries that would evict the tokens minted for the run — which flatters it
 // against a provider that writes every token to a database. On start it mints the tokens the benchmark consumes
 // and prints them as one JSON line on stdout.
+import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT || 18090);
@@ -12,6 +14,11 @@ const issuer = `http://127.0.0.1:${port}`;
 const codes = Number(process.env.CODES || 0);
 const refreshes = Number(process.env.REFRESHES || 0);
 const account = { sub: 'siti', name: 'Siti Rahayu', preferred_username: '198503122010011001', email: 'siti@sukamajukab.go.id' };
+
+// Signing keys as Simpul has them: RSA 2048 (RS256, the default) and P-256 (ES256).
+const jwk = (kp, alg) => ({ ...kp.privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: alg });
+const jwks = { keys: [jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }), 'RS256'),
+                      jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ES256')] };
 
 const store = new Map();
 const byGrant = new Map();
@@ -35,12 +42,13 @@ class MapAdapter {
 
 const provider = new Provider(issuer, {
   adapter: MapAdapter,
-  clients: [{
-    client_id: 'bench', client_secret: 'bench-secret-bench-secret-bench-secret-00',
+  jwks,
+  clients: ['RS256', 'ES256'].map((alg) => ({
+    client_id: alg === 'RS256' ? 'bench' : 'bench-es', client_secret: 'bench-secret-bench-secret-bench-secret-00',
     grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],
     redirect_uris: ['http://127.0.0.1:9/callback'], response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-  }],
+    token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: alg,
+  })),
   features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true },
               devInteractions: { enabled: false } },
   findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ ...account, sub }) }),
@@ -52,20 +60,24 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 
-const client = await provider.Client.find('bench');
-const grant = new provider.Grant({ accountId: 'siti', clientId: 'bench' });
-grant.addOIDCScope('openid profile email offline_access');
-const grantId = await grant.save();
 const scope = 'openid profile email offline_access';
-const accessToken = await new provider.AccessToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code' }).save();
-const out = { access_token: accessToken, codes: [], refresh_tokens: [] };
-for (let i = 0; i < codes; i++) {
-  out.codes.push(await new provider.AuthorizationCode({
-    accountId: 'siti', client, grantId, scope, redirectUri: 'http://127.0.0.1:9/callback', authTime: Math.floor(Date.now() / 1000),
-  }).save());
-}
-for (let i = 0; i < refreshes; i++) {
-  out.refresh_tokens.push(await new provider.RefreshToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code',
-    authTime: Math.floor(Date.now() / 1000), rotations: 0, iiat: Math.floor(Date.now() / 1000) }).save());
+const out = {};
+for (const [id, suffix] of [['bench', ''], ['bench-es', '_es']]) {
+  const client = await provider.Client.find(id);
+  const grant = new provider.Grant({ accountId: 'siti', clientId: id });
+  grant.addOIDCScope(scope);
+  const grantId = await grant.save();
+  out[`access_token${suffix}`] = await new provider.AccessToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code' }).save();
+  out[`codes${suffix}`] = [];
+  out[`refresh_tokens${suffix}`] = [];
+  for (let i = 0; i < codes; i++) {
+    out[`codes${suffix}`].push(await new provider.AuthorizationCode({
+      accountId: 'siti', client, grantId, scope, redirectUri: 'http://127.0.0.1:9/callback', authTime: Math.floor(Date.now() / 1000),
+    }).save());
+  }
+  for (let i = 0; i < refreshes; i++) {
+    out[`refresh_tokens${suffix}`].push(await new provider.RefreshToken({ accountId: 'siti', client, grantId, scope, gty: 'authorization_code',
+      authTime: Math.floor(Date.now() / 1000), rotations: 0, iiat: Math.floor(Date.now() / 1000) }).save());
+  }
 }
 provider.listen(port, '127.0.0.1', () => console.log(JSON.stringify(out)));

@@ -62,8 +62,12 @@ impl Limit {
 
     /// Seconds to wait if `subject` has used up its window, without counting anything.
     pub fn blocked_in(&self, conn: &mut DbConn, subject: &str) -> QueryResult<Option<u64>> {
+        self.blocked_key(conn, &self.key(subject))
+    }
+
+    fn blocked_key(&self, conn: &mut DbConn, key: &str) -> QueryResult<Option<u64>> {
         let row: Option<(chrono::NaiveDateTime, i32)> = rate_limits::table
-            .find(self.key(subject))
+            .find(key)
             .select((rate_limits::window_start, rate_limits::hits))
             .first(conn)
             .optional()?;
@@ -117,18 +121,47 @@ impl Limit {
         }
     }
 
-    /// [`Limit::blocked_in`] on the blocking pool.
+    /// [`Limit::blocked_in`] on the blocking pool. A subject found not blocked is remembered
+    /// as such for a second, so a busy client's every request does not read its counter; a
+    /// hit counted here forgets that at once, and one counted by another instance is seen
+    /// within the second (at most one more try per instance, which the next failure counts).
     pub async fn blocked(&self, state: &AppState, subject: &str) -> AppResult<Option<u64>> {
-        let (limit, subject) = (*self, subject.to_owned());
-        state
-            .read(move |c| Ok(limit.blocked_in(c, &subject)?))
-            .await
+        let (limit, key) = (*self, self.key(subject));
+        let (clear, epoch) = (state.cache.slot::<Clear>(), state.cache.epoch());
+        if clear.0.get(epoch, &key) == Some(true) {
+            return Ok(None);
+        }
+        let lookup = key.clone();
+        let wait = state
+            .read(move |c| Ok(limit.blocked_key(c, &lookup)?))
+            .await?;
+        if wait.is_none() {
+            clear.0.put(epoch, key, true);
+        }
+        Ok(wait)
     }
 
     /// [`Limit::hit_in`] on the blocking pool.
     pub async fn hit(&self, state: &AppState, subject: &str) -> AppResult<()> {
         let (limit, subject) = (*self, subject.to_owned());
+        state
+            .cache
+            .slot::<Clear>()
+            .0
+            .put(state.cache.epoch(), self.key(&subject), false);
         state.read(move |c| Ok(limit.hit_in(c, &subject)?)).await
+    }
+}
+
+/// Subjects lately found not blocked (`true`), by stored key.
+struct Clear(crate::cache::Memo<String, bool>);
+
+impl Default for Clear {
+    fn default() -> Self {
+        Self(crate::cache::Memo::new(
+            10_000,
+            std::time::Duration::from_secs(1),
+        ))
     }
 }
 

@@ -39,6 +39,46 @@ pub struct AppState {
     /// (which starved reads and ran the pool dry). At most one connection per process waits
     /// on the chain lock; the others stay free for reads.
     pub write_turn: Arc<tokio::sync::Semaphore>,
+    /// SQLite writes waiting to be committed together (see [`AppState::write_unaudited`]).
+    pub commit_group: Arc<CommitGroup>,
+}
+
+/// One write of a commit group: it runs in a savepoint of its own and returns what tells its
+/// caller the result once the group has committed (or failed to).
+type GroupedWrite =
+    Box<dyn FnOnce(&mut DbConn) -> Box<dyn FnOnce(Result<(), String>) + Send> + Send>;
+
+/// The most writes one group commits at once (its transaction stays short).
+const GROUP_MAX: usize = 256;
+
+/// Writes waiting for one of them to commit them all.
+#[derive(Default)]
+pub struct CommitGroup {
+    waiting: std::sync::Mutex<(u64, Vec<(u64, GroupedWrite)>)>,
+}
+
+impl CommitGroup {
+    fn join(&self, write: GroupedWrite) -> u64 {
+        let mut w = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        w.0 += 1;
+        let id = w.0;
+        w.1.push((id, write));
+        id
+    }
+
+    /// Takes a write out of the group; false if a committer already took it.
+    fn leave(&self, id: u64) -> bool {
+        let mut w = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let before = w.1.len();
+        w.1.retain(|(i, _)| *i != id);
+        w.1.len() < before
+    }
+
+    fn take(&self) -> Vec<GroupedWrite> {
+        let mut w = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let n = w.1.len().min(GROUP_MAX);
+        w.1.drain(..n).map(|(_, write)| write).collect()
+    }
 }
 
 /// A fresh write turn for an [`AppState`].
@@ -69,13 +109,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        let turn = tokio::time::timeout(
-            self.config.write_wait,
-            self.write_turn.clone().acquire_owned(),
-        )
-        .await
-        .map_err(|_| AppError::Busy("waited too long for the turn to write".into()))?
-        .map_err(|e| AppError::Internal(format!("write turn: {e}")))?;
+        let turn = self.take_turn().await?;
         let result = self
             .read(move |conn| {
                 let out = write_tx(conn, f);
@@ -85,6 +119,79 @@ impl AppState {
             .await;
         self.cache.bump();
         result
+    }
+
+    /// Runs `f` in a transaction of its own that records no audit event (the provider's tokens
+    /// and codes); if `f` fails, nothing it wrote remains.
+    ///
+    /// On SQLite, which has one writer, such writes are committed in groups: each joins the
+    /// waiting group, and whichever of them gets this process's turn to write runs the whole
+    /// group in one transaction, each write in a savepoint of its own, and commits (and
+    /// syncs) once for all. A caller hears of its write only after that commit, so an
+    /// acknowledged write is on disk as before; one commit per write made the sync the limit
+    /// of the token endpoint. PostgreSQL locks rows and commits such writes side by side.
+    pub async fn write_unaudited<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        if !self.is_sqlite() {
+            return self.read(move |conn| conn.transaction(f)).await;
+        }
+        let (sender, mut answer) = tokio::sync::oneshot::channel::<AppResult<T>>();
+        let id = self.commit_group.join(Box::new(move |conn| {
+            let out = conn.transaction(f);
+            Box::new(move |committed: Result<(), String>| {
+                let _ = sender.send(committed.map_err(AppError::Internal).and(out));
+            })
+        }));
+        let lost = || AppError::Internal("a grouped write lost its answer".into());
+        loop {
+            tokio::select! {
+                biased;
+                out = &mut answer => return out.map_err(|_| lost())?,
+                turn = self.take_turn() => match turn {
+                    Ok(turn) => self.commit_waiting(turn).await?,
+                    // Still waiting: it never runs. Already taken: its answer is coming.
+                    Err(busy) if self.commit_group.leave(id) => return Err(busy),
+                    Err(_) => return answer.await.map_err(|_| lost())?,
+                },
+            }
+        }
+    }
+
+    /// Runs the waiting group (holding the turn to write) in one transaction.
+    async fn commit_waiting(&self, turn: tokio::sync::OwnedSemaphorePermit) -> AppResult<()> {
+        let group = self.commit_group.take();
+        if group.is_empty() {
+            return Ok(());
+        }
+        self.read(move |conn| {
+            let mut answers = Vec::with_capacity(group.len());
+            let committed = conn.transaction(|tx| {
+                for write in group {
+                    answers.push(write(tx));
+                }
+                diesel::QueryResult::Ok(())
+            });
+            drop(turn);
+            let outcome = committed.map_err(|e| format!("grouped commit: {e}"));
+            for answer in answers {
+                answer(outcome.clone());
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_turn(&self) -> AppResult<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(
+            self.config.write_wait,
+            self.write_turn.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| AppError::Busy("waited too long for the turn to write".into()))?
+        .map_err(|e| AppError::Internal(format!("write turn: {e}")))
     }
 
     /// Whether a writer of this process holds its turn to write (is in, or about to open, its

@@ -109,6 +109,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         cache,
         jobs: Arc::default(),
         write_turn: kernel::state::write_turn(),
+        commit_group: Arc::default(),
     })
 }
 

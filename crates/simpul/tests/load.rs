@@ -242,3 +242,89 @@ async fn the_row_limit_of_an_import_is_a_setting_and_its_refusal_says_it() {
     let message = e["error"]["message"].as_str().unwrap();
     assert!(message.contains("paling banyak 100 baris"), "{message}");
 }
+
+/// A table of its own for the grouped-write tests (no context owns it).
+async fn probe_table(app: &TestApp) {
+    app.db(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("CREATE TABLE grouped_probe (n INTEGER NOT NULL)").execute(c)
+    })
+    .await
+    .unwrap();
+}
+
+async fn probed(app: &TestApp) -> Vec<i32> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        n: i32,
+    }
+    app.db(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT n FROM grouped_probe ORDER BY n").load::<Row>(c)
+    })
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.n)
+    .collect()
+}
+
+fn insert_probe(c: &mut db::DbConn, n: i32) -> kernel::AppResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(format!("INSERT INTO grouped_probe (n) VALUES ({n})")).execute(c)?;
+    Ok(())
+}
+
+both! {
+    async fn unaudited_writes_at_once_all_commit_and_a_failed_one_leaves_nothing(app) {
+        probe_table(&app).await;
+        // Sixty-four writes at once (on SQLite they share commits); every odd one writes and
+        // then fails, so its row must vanish while its group's others stay.
+        let writes: Vec<_> = (0..64).map(|n| {
+            let state = app.state.clone();
+            tokio::spawn(async move {
+                state
+                    .write_unaudited(move |c| {
+                        insert_probe(c, n)?;
+                        if n % 2 == 1 {
+                            return Err(kernel::AppError::NotFound);
+                        }
+                        Ok(n)
+                    })
+                    .await
+            })
+        }).collect();
+        for (n, write) in writes.into_iter().enumerate() {
+            let answer = write.await.unwrap();
+            if n % 2 == 1 {
+                assert!(matches!(answer, Err(kernel::AppError::NotFound)), "{n}: {answer:?}");
+            } else {
+                assert_eq!(answer.unwrap(), n as i32);
+            }
+        }
+        assert_eq!(probed(&app).await, (0..64).step_by(2).collect::<Vec<i32>>());
+    }
+}
+
+both! {
+    async fn an_unaudited_write_told_to_retry_never_runs_later(app) {
+        probe_table(&app).await;
+        let mut state = app.state.clone();
+        let mut config = (*state.config).clone();
+        config.write_wait = Duration::from_millis(200);
+        state.config = std::sync::Arc::new(config);
+        let turn = state.write_turn.clone().acquire_owned().await.unwrap();
+        let answer = state.write_unaudited(|c| insert_probe(c, 1)).await;
+        if state.is_sqlite() {
+            assert!(matches!(answer, Err(kernel::AppError::Busy(_))), "{answer:?}");
+        } else {
+            // PostgreSQL does not wait for the process's turn for these.
+            answer.unwrap();
+        }
+        drop(turn);
+        state.write_unaudited(|c| insert_probe(c, 2)).await.unwrap();
+        let expected = if state.is_sqlite() { vec![2] } else { vec![1, 2] };
+        assert_eq!(probed(&app).await, expected);
+    }
+}

@@ -3,7 +3,7 @@
 //! client-credentials grant and userinfo answer without touching the database when nothing
 //! has changed.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use kernel::cache::Memo;
@@ -11,6 +11,7 @@ use kernel::ids::UserId;
 use kernel::{AppResult, AppState};
 use serde_json::{Map, Value};
 
+use crate::keys::Signer;
 use crate::store::{self, ClientRow, TokenRow};
 
 /// At most this old, whatever the epoch (bounds staleness across several processes).
@@ -23,6 +24,7 @@ pub struct SsoCache {
     tokens: Memo<String, TokenRow>,
     claims: Memo<(UserId, String), Map<String, Value>>,
     browser_origins: Memo<(), Vec<String>>,
+    signers: Memo<String, (String, Arc<Signer>)>,
 }
 
 impl Default for SsoCache {
@@ -33,11 +35,12 @@ impl Default for SsoCache {
             tokens: Memo::new(50_000, MAX_AGE),
             claims: Memo::new(10_000, MAX_AGE),
             browser_origins: Memo::new(1, MAX_AGE),
+            signers: Memo::new(2, MAX_AGE),
         }
     }
 }
 
-fn of(state: &AppState) -> std::sync::Arc<SsoCache> {
+fn of(state: &AppState) -> Arc<SsoCache> {
     state.cache.slot::<SsoCache>()
 }
 
@@ -121,4 +124,27 @@ pub async fn claims(
         cache.claims.put(epoch, key, c.clone());
     }
     Ok(found)
+}
+
+/// The current signing key for `alg` and its key id, made on first use. A rotation is an
+/// audited write, which empties the cache.
+pub async fn signer(state: &AppState, alg: &str) -> AppResult<(String, Arc<Signer>)> {
+    let (cache, epoch) = (of(state), state.cache.epoch());
+    let key = alg.to_owned();
+    if let Some(s) = cache.signers.get(epoch, &key) {
+        return Ok(s);
+    }
+    ensure_keys(state).await?;
+    let lookup = key.clone();
+    let found = state.read(move |c| crate::keys::signer(c, &lookup)).await?;
+    cache.signers.put(epoch, key, found.clone());
+    Ok(found)
+}
+
+/// Makes the signing keys on first use (a cheap count once they exist).
+pub async fn ensure_keys(state: &AppState) -> AppResult<()> {
+    if !state.read(|c| Ok(crate::keys::all_present(c)?)).await? {
+        state.write(crate::keys::ensure).await?;
+    }
+    Ok(())
 }

@@ -369,50 +369,35 @@ pub struct IdToken<'a> {
     pub issuer: &'a str,
     /// The audience.
     pub client: &'a ClientRow,
-    /// The subject.
-    pub user_id: UserId,
-    /// The granted scope (decides the claims).
-    pub scope: &'a str,
     /// The client's nonce from the authorization request.
     pub nonce: Option<&'a str>,
     /// When the person signed in.
     pub auth_time: NaiveDateTime,
     /// The access token issued beside it (for `at_hash`).
     pub access_token: &'a str,
-    /// Authentication methods (RFC 8176), space-separated; none on refreshes.
+    /// Authentication methods (RFC 8176), space-separated, of the original sign-in.
     pub amr: Option<&'a str>,
 }
 
-/// A signed ID token (OIDC Core §2).
-pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
-    let IdToken {
-        issuer,
-        client,
-        user_id,
-        scope,
-        nonce,
-        auth_time,
-        access_token,
-        amr,
-    } = *t;
+/// The claims of an ID token (OIDC Core §2), given the claims `scope` releases about the
+/// person; signing is left to the caller (it is CPU work for a blocking thread).
+pub fn id_token_claims(mut claims: Map<String, Value>, t: &IdToken<'_>) -> Map<String, Value> {
     let now = chrono::Utc::now().timestamp();
-    let mut claims = user_claims(conn, user_id, scope)?.ok_or(AppError::NotFound)?;
-    claims.insert("iss".into(), json!(issuer));
-    claims.insert("aud".into(), json!(client.id));
+    claims.insert("iss".into(), json!(t.issuer));
+    claims.insert("aud".into(), json!(t.client.id));
     claims.insert("iat".into(), json!(now));
     claims.insert("exp".into(), json!(now + ID_TOKEN_SECONDS));
-    claims.insert("auth_time".into(), json!(auth_time.and_utc().timestamp()));
-    if let Some(n) = nonce {
+    claims.insert("auth_time".into(), json!(t.auth_time.and_utc().timestamp()));
+    if let Some(n) = t.nonce {
         claims.insert("nonce".into(), json!(n));
     }
-    if let Some(methods) = amr {
+    if let Some(methods) = t.amr {
         let list: Vec<&str> = methods.split_whitespace().collect();
         claims.insert("amr".into(), json!(list));
         claims.insert("acr".into(), json!(crate::mfa::acr(methods)));
     }
-    let (kid, alg, key) = keys::signer(conn, &client.id_token_alg)?;
     // at_hash: the left half of the access token's SHA-256 (OIDC Core §3.1.3.6).
-    let digest = <Sha256 as sha2::Digest>::digest(access_token.as_bytes());
+    let digest = <Sha256 as sha2::Digest>::digest(t.access_token.as_bytes());
     let half = digest.get(..16).unwrap_or_default();
     claims.insert(
         "at_hash".into(),
@@ -421,10 +406,7 @@ pub fn id_token(conn: &mut DbConn, t: &IdToken<'_>) -> AppResult<String> {
             half
         )),
     );
-    let mut header = jsonwebtoken::Header::new(alg);
-    header.kid = Some(kid);
-    jsonwebtoken::encode(&header, &Value::Object(claims), &key)
-        .map_err(|e| AppError::Internal(format!("sign id token: {e}")))
+    claims
 }
 
 /// Gives a confidential client a new secret (the old one stops working); returns it, once.

@@ -269,7 +269,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
         amr: crate::mfa::amr(mfa).to_owned(),
     };
     state
-        .read(move |c| Ok(store::insert_code(c, &row)?))
+        .write_unaudited(move |c| Ok(store::insert_code(c, &row)?))
         .await?;
     Ok(redirect_with(
         redirect_uri,

@@ -10,6 +10,6 @@ use crate::keys;
 
 /// The JSON Web Key Set.
 pub async fn handler(State(state): State<AppState>) -> Result<Json<Value>, OAuthError> {
-    super::ensure_keys(&state).await?;
+    crate::cache::ensure_keys(&state).await?;
     Ok(Json(state.read(|c| Ok(keys::jwks(c)?)).await?))
 }

@@ -16,16 +16,6 @@ use axum::response::{IntoResponse, Response};
 use kernel::AppState;
 
 use crate::error::OAuthError;
-use crate::keys;
-
-/// Makes the signing keys on first use (a cheap count once they exist).
-pub async fn ensure_keys(state: &AppState) -> Result<(), OAuthError> {
-    if state.read(|c| Ok(keys::all_present(c)?)).await? {
-        return Ok(());
-    }
-    state.write(keys::ensure).await?;
-    Ok(())
-}
 
 /// A JSON answer that no cache may keep (tokens, claims).
 pub fn no_store(body: serde_json::Value) -> Response {

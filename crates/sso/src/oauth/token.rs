@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use diesel::Connection;
 use kernel::ids::UserId;
 use kernel::principal::secret_hash;
 use kernel::{AppResult, AppState};
@@ -13,7 +12,7 @@ use serde_json::json;
 
 use crate::error::OAuthError;
 use crate::model::{self, ACCESS_SECONDS};
-use crate::service::{self, IdToken, SignedIn, authenticate_client, params};
+use crate::service::{self, IdToken, SignedIn, params};
 use crate::stateless;
 use crate::store::{self, ClientRow};
 
@@ -38,67 +37,80 @@ async fn run(state: AppState, headers: HeaderMap, body: Bytes) -> Result<Respons
             .await
             .map(super::no_store);
     }
-    if grant == "authorization_code" || grant == "refresh_token" {
-        super::ensure_keys(&state).await?;
+    let client = service::authenticate_client_cached(&state, &headers, &form).await?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let granted = match grant.as_str() {
+        "authorization_code" => {
+            let (code, redirect, verifier) =
+                (get("code"), get("redirect_uri"), get("code_verifier"));
+            let client = client.clone();
+            state
+                .write_unaudited(move |tx| exchange_code(tx, &client, &code, &redirect, &verifier))
+                .await?
+        }
+        "refresh_token" => {
+            let (token, scope) = (get("refresh_token"), get("scope"));
+            let client = client.clone();
+            state
+                .write_unaudited(move |tx| refresh(tx, &client, &token, &scope, reuse))
+                .await?
+        }
+        "" => Err(OAuthError::request("grant_type is required")),
+        _ => Err(OAuthError::bad(
+            "unsupported_grant_type",
+            "supported: authorization_code, refresh_token, client_credentials",
+        )),
+    };
+    let (mut body, plan) = match granted {
+        Ok(g) => g,
+        Err(e) => {
+            if e.error == "invalid_grant" {
+                // A replayed code or refresh token may have revoked a family: drop cached tokens.
+                state.cache.bump();
+            }
+            return Err(e);
+        }
+    };
+    // The ID token is signed after the commit: signing never holds the turn to write.
+    if let Some(p) = plan {
+        let id = id_token(&state, &iss, &client, &p).await?;
+        if let Some(obj) = body.as_object_mut() {
+            obj.insert("id_token".into(), json!(id));
+        }
     }
-    let answer = state
-        .read(
-            move |c| -> AppResult<Result<serde_json::Value, OAuthError>> {
-                let client = match authenticate_client(c, &headers, &form) {
-                    Ok(client) => client,
-                    Err(e) => return Ok(Err(e)),
-                };
-                let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-                // Each grant's transaction starts with a write, so SQLite takes its lock up front.
-                let granted = match grant.as_str() {
-                    "authorization_code" => c.transaction(|tx| {
-                        exchange_code(
-                            tx,
-                            &client,
-                            get("code"),
-                            get("redirect_uri"),
-                            get("code_verifier"),
-                        )
-                    })?,
-                    "refresh_token" => c.transaction(|tx| {
-                        refresh(tx, &client, get("refresh_token"), get("scope"), reuse)
-                    })?,
-                    "" => Err(OAuthError::request("grant_type is required")),
-                    _ => Err(OAuthError::bad(
-                        "unsupported_grant_type",
-                        "supported: authorization_code, refresh_token, client_credentials",
-                    )),
-                };
-                let (mut body, plan) = match granted {
-                    Ok(g) => g,
-                    Err(e) => return Ok(Err(e)),
-                };
-                // The ID token is signed after the commit: signing never holds the write lock.
-                if let Some(p) = plan {
-                    let token = IdToken {
-                        issuer: &iss,
-                        client: &client,
-                        user_id: p.user_id,
-                        scope: &p.scope,
-                        nonce: p.nonce.as_deref(),
-                        auth_time: p.auth_time,
-                        access_token: &p.access_token,
-                        amr: p.amr.as_deref(),
-                    };
-                    let id = service::id_token(c, &token)?;
-                    if let Some(obj) = body.as_object_mut() {
-                        obj.insert("id_token".into(), json!(id));
-                    }
-                }
-                Ok(Ok(body))
-            },
-        )
-        .await?;
-    if matches!(&answer, Err(e) if e.error == "invalid_grant") {
-        // A replayed code or refresh token may have revoked a family: drop cached tokens.
-        state.cache.bump();
+    Ok(super::no_store(body))
+}
+
+/// The signed ID token a grant's plan describes, from the provider's cached claims and keys
+/// (an RSA signature is made on a blocking thread).
+async fn id_token(
+    state: &AppState,
+    issuer: &str,
+    client: &ClientRow,
+    p: &IdPlan,
+) -> AppResult<String> {
+    let released = crate::cache::claims(state, p.user_id, &p.scope)
+        .await?
+        .ok_or(kernel::AppError::NotFound)?;
+    let claims = service::id_token_claims(
+        released,
+        &IdToken {
+            issuer,
+            client,
+            nonce: p.nonce.as_deref(),
+            auth_time: p.auth_time,
+            access_token: &p.access_token,
+            amr: p.amr.as_deref(),
+        },
+    );
+    let (kid, key) = crate::cache::signer(state, &client.id_token_alg).await?;
+    let claims = serde_json::Value::Object(claims);
+    if key.is_cheap() {
+        return key.sign(&kid, &claims);
     }
-    answer.map(super::no_store)
+    tokio::task::spawn_blocking(move || key.sign(&kid, &claims))
+        .await
+        .map_err(|e| kernel::AppError::Internal(format!("signing: {e}")))?
 }
 
 /// What the ID token of a grant will say, decided inside the transaction.
