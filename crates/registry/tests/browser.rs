@@ -3,7 +3,8 @@
 
 use test_support::TestApp;
 use test_support::browser::{
-    chromium, click, error_summary, fill, heading_becomes, screenshot, sign_in, text_of,
+    chromium, click, error_summary, fill, heading_becomes, screenshot, sign_in, text_becomes,
+    text_of,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,12 +37,12 @@ async fn browser_register_an_application_and_approve_it() {
     click(&c, "form[action$='/action'] button.button").await;
     heading_becomes(&c, "Pendaftaran Pasien Online").await;
     let url = c.current_url().await.unwrap().to_string();
-    assert!(text_of(&c, "main").await.contains("Menunggu pemeriksaan"));
+    let main = text_becomes(&c, "main", "Menunggu pemeriksaan").await;
+    assert!(main.contains("Menunggu pemeriksaan"), "{main}");
     sign_in(&c, &app, "admin", pw).await;
     c.goto(&url).await.unwrap();
     click(&c, "button[value=approve]").await;
-    heading_becomes(&c, "Pendaftaran Pasien Online").await;
-    let main = text_of(&c, "main").await;
+    let main = text_becomes(&c, "main", "Teregistrasi").await;
     assert!(main.contains("Teregistrasi"), "{main}");
     let after = text_of(&c, "ul.findings").await;
     assert!(

@@ -118,12 +118,33 @@ pub async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-/// The text of what the CSS selector finds (empty when nothing matches).
+/// The text of what the CSS selector finds (empty when nothing matches). An element replaced
+/// by a page still loading is looked up again.
 pub async fn text_of(c: &Client, css: &str) -> String {
-    match c.find(Locator::Css(css)).await {
-        Ok(el) => el.text().await.unwrap(),
-        Err(_) => String::new(),
+    for _ in 0..50 {
+        let Ok(el) = c.find(Locator::Css(css)).await else {
+            return String::new();
+        };
+        if let Ok(text) = el.text().await {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    panic!("{css} kept being replaced for five seconds");
+}
+
+/// Waits up to five seconds for what the CSS selector finds to contain `needle` (a page that
+/// keeps its heading across a submission); returns the last text seen.
+pub async fn text_becomes(c: &Client, css: &str, needle: &str) -> String {
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = text_of(c, css).await;
+        if text.contains(needle) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    text
 }
 
 /// Waits for an error summary and returns its text.
