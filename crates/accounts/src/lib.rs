@@ -233,9 +233,18 @@ pub fn mark_session_mfa(conn: &mut DbConn, session_id: &str) -> QueryResult<usiz
     store::mark_session_mfa(conn, session_id)
 }
 
-/// Ends one session (sign-out, logout from an application, a replaced session).
-pub fn end_session(conn: &mut DbConn, session_id: &str) -> QueryResult<usize> {
-    store::end_session(conn, session_id)
+/// Ends one session (sign-out, logout from an application, a replaced session) and tells the
+/// contexts that issued tokens from it.
+pub fn end_session(
+    conn: &mut DbConn,
+    modules: &kernel::module::Modules,
+    session_id: &str,
+) -> QueryResult<usize> {
+    let n = store::end_session(conn, session_id)?;
+    if n > 0 {
+        modules.sessions_ended(conn, &[session_id.to_owned()])?;
+    }
+    Ok(n)
 }
 
 /// When a session began (the `auth_time` of OpenID Connect).

@@ -202,7 +202,11 @@ pub fn set_disabled(
     store::set_disabled(conn, &key, disabled)?;
     let (ended, revoked) = if disabled {
         let ended = store::end_all_sessions(conn, &key, None)?;
-        (ended, modules.revoke_tokens(conn, id)?)
+        // Revoked first, so the count says what the account held; the applications are told
+        // of the ended sessions all the same.
+        let revoked = modules.revoke_tokens(conn, id)?;
+        modules.sessions_ended(conn, &ended)?;
+        (ended.len(), revoked)
     } else {
         (0, 0)
     };

@@ -259,17 +259,19 @@ pub(crate) fn end_session(conn: &mut DbConn, session_id: &str) -> QueryResult<us
     diesel::delete(sessions::table.filter(sessions::id.eq(session_id))).execute(conn)
 }
 
-/// Ends every session of an account, but `except`.
+/// Ends every session of an account, but `except`; returns the ids of those it ended.
 pub(crate) fn end_all_sessions(
     conn: &mut DbConn,
     user_id: &str,
     except: Option<&str>,
-) -> QueryResult<usize> {
-    let q = sessions::table.filter(sessions::user_id.eq(user_id));
-    match except {
-        Some(keep) => diesel::delete(q.filter(sessions::id.ne(keep))).execute(conn),
-        None => diesel::delete(q).execute(conn),
-    }
+) -> QueryResult<Vec<String>> {
+    let ids: Vec<String> = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::id.ne(except.unwrap_or("")))
+        .select(sessions::id)
+        .load(conn)?;
+    diesel::delete(sessions::table.filter(sessions::id.eq_any(&ids))).execute(conn)?;
+    Ok(ids)
 }
 
 /// Issues an API token for an account; returns the token (shown once).

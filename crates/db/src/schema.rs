@@ -175,6 +175,7 @@ diesel::table! {
         security_level -> Text,
         external -> Bool,
         api_access -> Bool,
+        backchannel_logout_uri -> Nullable<Text>,
     }
 }
 
@@ -193,6 +194,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         amr -> Text,
+        session_id -> Nullable<Text>,
     }
 }
 
@@ -211,6 +213,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         amr -> Nullable<Text>,
+        session_id -> Nullable<Text>,
     }
 }
 

@@ -92,6 +92,14 @@ pub trait Resolver: Send + Sync {
     fn revoke_all(&self, _conn: &mut DbConn, _user: UserId) -> diesel::QueryResult<usize> {
         Ok(0)
     }
+
+    /// Browser sessions (their stored ids) have just ended, by any route: sign-out, a logout
+    /// from an application, ending one from the account page, a password change, a disabled
+    /// account. Runs in the transaction that ends them, so what it records (tokens issued from
+    /// them revoked, applications to tell) commits with the end or not at all.
+    fn sessions_ended(&self, _conn: &mut DbConn, _sessions: &[String]) -> diesel::QueryResult<()> {
+        Ok(())
+    }
 }
 
 /// Loads a context's part of the demo region inside the one demo transaction; returns whether
@@ -336,6 +344,21 @@ impl Modules {
             n += r.revoke_all(conn, user)?;
         }
         Ok(n)
+    }
+
+    /// Tells every resolver that these sessions ended (see [`Resolver::sessions_ended`]).
+    pub fn sessions_ended(
+        &self,
+        conn: &mut DbConn,
+        sessions: &[String],
+    ) -> diesel::QueryResult<()> {
+        if sessions.is_empty() {
+            return Ok(());
+        }
+        for r in self.resolvers() {
+            r.sessions_ended(conn, sessions)?;
+        }
+        Ok(())
     }
 
     /// Every message catalogue.

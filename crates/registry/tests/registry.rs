@@ -296,7 +296,7 @@ both! {
             let draft = sso::service::ClientDraft {
                 name: "Aplikasi Liar".into(), redirect_uris: vec!["https://liar.sukamajukab.go.id/cb".into()],
                 post_logout_redirect_uris: vec![], public: false, owner_agency_id: Some(dinkes), id_token_alg: None,
-                security_level: None, external: false, api_access: false,
+                security_level: None, external: false, api_access: false, backchannel_logout_uri: None,
             };
             sso::service::register_client(c, &kernel::audit::Actor::system("test"), &draft).unwrap()
         }).await;

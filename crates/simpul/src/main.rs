@@ -95,6 +95,10 @@ enum Admin {
         /// signed-in person's behalf.
         #[arg(long = "api-access")]
         api_access: bool,
+        /// Where the application is told that a person's session ended (OpenID Connect
+        /// Back-Channel Logout 1.0).
+        #[arg(long = "backchannel-logout-uri", value_name = "URI")]
+        backchannel_logout_uri: Option<String>,
     },
     /// Add new token signing keys; the old ones stay published until their tokens expire.
     RotateKeys,
@@ -182,6 +186,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             security_level,
             external,
             api_access,
+            backchannel_logout_uri,
         }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let owner = agency_by_code(&mut conn, agency.as_deref())?;
@@ -195,6 +200,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 security_level: security_level.map(|l| l.to_lowercase()),
                 external,
                 api_access,
+                backchannel_logout_uri,
             };
             let (client, secret) = write_tx(&mut conn, |c| {
                 sso::service::register_client(c, &Actor::system("cli"), &draft)

@@ -1,5 +1,7 @@
 # Single sign-on (English)
 error-sso-client = The application is not registered with Simpul, or is disabled.
+error-sso-backchannel = An application did not accept the logout notice; check the back-channel logout URI it registered.
+sso-backchannel-job = Telling applications that a session ended
 error-sso-redirect = The redirect URI is not registered for this application.
 error-sso-request = Invalid sign-in request: { $why }
 error-redirect-not-absolute = The address { $uri } is not a full address; write it whole, starting with https://.
@@ -17,6 +19,9 @@ sso-client-new = Register an application
 sso-client-redirects = Redirect URIs
 sso-client-redirects-hint = One per line, matched exactly; https (http only for localhost).
 sso-client-post-logout = Post-logout redirect URIs
+sso-client-backchannel = Back-channel logout URI
+sso-client-backchannel-hint = When set, Simpul tells this application server-to-server when a person's session ends (signing out of Simpul or of another application, a session ended, a password changed, an account disabled), so that the application ends its own session too. Must be HTTPS. Leave empty to switch it off.
+sso-client-logout-title = Signing out together
 sso-client-owner = Owner agency
 sso-client-public-label = Public application (browser or phone, no server)
 sso-client-register = Register

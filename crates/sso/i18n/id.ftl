@@ -1,5 +1,7 @@
 # Single sign-on (Bahasa Indonesia)
 error-sso-client = Aplikasi tidak terdaftar atau dinonaktifkan di Simpul.
+error-sso-backchannel = Aplikasi tidak menjawab pemberitahuan keluar; periksa alamat pemberitahuan keluar (back-channel) yang didaftarkan.
+sso-backchannel-job = Memberi tahu aplikasi bahwa sesi berakhir
 error-sso-redirect = Alamat kembali (redirect URI) tidak terdaftar untuk aplikasi ini.
 error-sso-request = Permintaan masuk tidak sah: { $why }
 error-redirect-not-absolute = Alamat { $uri } bukan alamat lengkap; tulis utuh, diawali https://.
@@ -17,6 +19,9 @@ sso-client-new = Daftarkan aplikasi
 sso-client-redirects = Alamat kembali (redirect URI)
 sso-client-redirects-hint = Satu alamat per baris, harus sama persis; https (http hanya untuk localhost).
 sso-client-post-logout = Alamat setelah keluar
+sso-client-backchannel = Alamat pemberitahuan keluar (back-channel)
+sso-client-backchannel-hint = Bila diisi, Simpul memberi tahu aplikasi ini lewat server saat sesi seseorang berakhir (keluar di Simpul atau di aplikasi lain, sesi diakhiri, kata sandi diganti, akun dinonaktifkan), sehingga aplikasi ikut mengakhiri sesinya. Harus HTTPS. Kosongkan untuk mematikan.
+sso-client-logout-title = Keluar bersama
 sso-client-owner = Perangkat daerah pemilik
 sso-client-public-label = Aplikasi publik (peramban atau ponsel, tanpa server)
 sso-client-register = Daftarkan

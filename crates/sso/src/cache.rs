@@ -141,6 +141,23 @@ pub async fn signer(state: &AppState, alg: &str) -> AppResult<(String, Arc<Signe
     Ok(found)
 }
 
+/// Signs `claims` with the current key for `alg` under header `typ`; an RSA signature is made
+/// on a blocking thread, an ECDSA one (microseconds) in place.
+pub async fn sign(
+    state: &AppState,
+    alg: &str,
+    typ: &'static str,
+    claims: Value,
+) -> AppResult<String> {
+    let (kid, key) = signer(state, alg).await?;
+    if key.is_cheap() {
+        return key.sign_typed(&kid, typ, &claims);
+    }
+    tokio::task::spawn_blocking(move || key.sign_typed(&kid, typ, &claims))
+        .await
+        .map_err(|e| kernel::AppError::Internal(format!("signing: {e}")))?
+}
+
 /// Makes the signing keys on first use (a cheap count once they exist).
 pub async fn ensure_keys(state: &AppState) -> AppResult<()> {
     if !state.read(|c| Ok(crate::keys::all_present(c)?)).await? {

@@ -161,6 +161,7 @@ pub fn register(
         security_level: Some(new.security_level.as_str().to_owned()),
         external: false,
         api_access: false,
+        backchannel_logout_uri: None,
     };
     let (row, secret) = crate::service::register_client(conn, actor, &draft)?;
     Ok((client_ref(row), secret))

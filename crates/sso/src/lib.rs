@@ -31,6 +31,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("sso")
     .messages(MESSAGES)
     .openapi(openapi)
     .resolver(&AccessTokens)
+    .jobs(&[oauth::backchannel::JOB])
     .capabilities(&[CLIENTS, POLICY])
     .forms(&["/sso/clients"])
     .tables(&[
@@ -143,6 +144,10 @@ fn router() -> Router<AppState> {
             post(pages::connected::disconnect),
         )
         .route("/sso/clients/{id}/secret", post(pages::client_show::rotate))
+        .route(
+            "/sso/clients/{id}/backchannel",
+            post(pages::client_show::backchannel),
+        )
         .route("/sso/clients/{id}/status", post(pages::client_show::status))
         .route(
             "/api/v1/sso/clients",
@@ -237,5 +242,13 @@ impl kernel::module::Resolver for AccessTokens {
         user: kernel::ids::UserId,
     ) -> diesel::QueryResult<usize> {
         store::revoke_user_tokens(conn, &user.to_string())
+    }
+
+    fn sessions_ended(
+        &self,
+        conn: &mut db::DbConn,
+        sessions: &[String],
+    ) -> diesel::QueryResult<()> {
+        oauth::backchannel::sessions_ended(conn, sessions)
     }
 }

@@ -67,6 +67,8 @@ pub struct ClientDraft {
     pub external: bool,
     /// May ask for `simpul.api` (its tokens then act on Simpul's API for the person).
     pub api_access: bool,
+    /// Where it is told that a person's session ended (Back-Channel Logout 1.0).
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// Registers a client; returns it and, for a confidential client, its secret (shown once).
@@ -90,6 +92,14 @@ pub fn register_client(
                 errors.push(FieldError::new(field, key).arg("uri", uri));
             }
         }
+    }
+    let backchannel = d
+        .backchannel_logout_uri
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    if let Some(Err(e)) = backchannel.map(check_backchannel_uri) {
+        errors.push(e);
     }
     let alg = d.id_token_alg.clone().unwrap_or_else(|| "RS256".into());
     if !keys::ALGS.contains(&alg.as_str()) {
@@ -120,6 +130,7 @@ pub fn register_client(
         security_level: level,
         external: d.external,
         api_access: d.api_access,
+        backchannel_logout_uri: backchannel.map(str::to_owned),
     };
     let row = store::insert_client(conn, &new, &actor.label)?;
     audit::record(
@@ -132,7 +143,8 @@ pub fn register_client(
             agency: d.owner_agency_id,
             summary: json!({"after": {"name": row.name, "public": row.public, "redirect_uris": d.redirect_uris,
                                        "security_level": row.security_level, "external": row.external,
-                                       "api_access": row.api_access}}),
+                                       "api_access": row.api_access,
+                                       "backchannel_logout_uri": row.backchannel_logout_uri}}),
         },
     )?;
     Ok((row, secret))
@@ -346,6 +358,7 @@ pub fn issue(
             scope,
             auth_time: signed_in.auth_time,
             amr: signed_in.amr,
+            session_id: signed_in.session,
             seconds,
         },
     )?;
@@ -360,6 +373,8 @@ pub struct SignedIn<'a> {
     pub auth_time: Option<NaiveDateTime>,
     /// How (`pwd`, `pwd otp mfa`).
     pub amr: Option<&'a str>,
+    /// In which browser session.
+    pub session: Option<&'a str>,
 }
 
 /// What goes into an ID token.
@@ -377,6 +392,16 @@ pub struct IdToken<'a> {
     pub access_token: &'a str,
     /// Authentication methods (RFC 8176), space-separated, of the original sign-in.
     pub amr: Option<&'a str>,
+    /// The browser session of the sign-in (becomes `sid`).
+    pub session: Option<&'a str>,
+}
+
+/// The `sid` an application sees for a browser session (Front/Back-Channel Logout 1.0): derived
+/// from the stored session id, itself a hash of the cookie, so it names the session to the
+/// application without giving it anything to sign in with.
+pub fn sid(session: &str) -> String {
+    let digest = <Sha256 as sha2::Digest>::digest(format!("simpul-sid:{session}").as_bytes());
+    hex::encode(digest.get(..16).unwrap_or_default())
 }
 
 /// The claims of an ID token (OIDC Core §2), given the claims `scope` releases about the
@@ -395,6 +420,9 @@ pub fn id_token_claims(mut claims: Map<String, Value>, t: &IdToken<'_>) -> Map<S
         let list: Vec<&str> = methods.split_whitespace().collect();
         claims.insert("amr".into(), json!(list));
         claims.insert("acr".into(), json!(crate::mfa::acr(methods)));
+    }
+    if let Some(session) = t.session {
+        claims.insert("sid".into(), json!(sid(session)));
     }
     // at_hash: the left half of the access token's SHA-256 (OIDC Core §3.1.3.6).
     let digest = <Sha256 as sha2::Digest>::digest(t.access_token.as_bytes());
@@ -500,6 +528,44 @@ pub fn set_client_assurance(
             summary: json!({"before": {"security_level": before.security_level, "external": before.external,
                                        "api_access": before.api_access},
                             "after": {"security_level": level, "external": external, "api_access": api_access}}),
+        },
+    )?;
+    store::client(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// A back-channel logout URI: as a redirect URI (absolute, HTTPS but on this machine, no
+/// fragment), and short enough to keep.
+fn check_backchannel_uri(uri: &str) -> Result<(), FieldError> {
+    let field = "backchannel_logout_uri";
+    if uri.chars().count() > 500 {
+        return Err(FieldError::new(field, "error-field-too-long").arg("max", 500));
+    }
+    model::check_redirect_uri(uri).map_err(|key| FieldError::new(field, key).arg("uri", uri))
+}
+
+/// Sets or clears where a client is told that sessions ended (audited).
+pub fn set_backchannel_logout(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    uri: Option<&str>,
+) -> AppResult<ClientRow> {
+    let uri = uri.map(str::trim).filter(|u| !u.is_empty());
+    if let Some(u) = uri {
+        check_backchannel_uri(u).map_err(|e| AppError::Validation(vec![e]))?;
+    }
+    let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
+    store::set_backchannel_logout(conn, id, uri, &actor.label)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "sso.client_backchannel_logout",
+            record_type: "sso_client",
+            record_id: id.to_owned(),
+            agency: before.owner_agency_id,
+            summary: json!({"before": {"backchannel_logout_uri": before.backchannel_logout_uri},
+                            "after": {"backchannel_logout_uri": uri}}),
         },
     )?;
     store::client(conn, id)?.ok_or(AppError::NotFound)

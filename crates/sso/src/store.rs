@@ -50,6 +50,8 @@ pub struct ClientRow {
     pub external: bool,
     /// May ask for `simpul.api`: its access tokens then act on Simpul's API for the person.
     pub api_access: bool,
+    /// Where it is told that a person's session ended (Back-Channel Logout 1.0).
+    pub backchannel_logout_uri: Option<String>,
 }
 
 impl ClientRow {
@@ -98,6 +100,8 @@ pub struct CodeRow {
     pub used_at: Option<NaiveDateTime>,
     /// How the person authenticated (`pwd`, or with a second factor `pwd otp mfa`).
     pub amr: String,
+    /// The browser session it was issued from.
+    pub session_id: Option<String>,
 }
 
 /// A stored access or refresh token.
@@ -128,6 +132,8 @@ pub struct TokenRow {
     pub revoked_at: Option<NaiveDateTime>,
     /// How the person signed in (none for tokens issued before it was kept).
     pub amr: Option<String>,
+    /// The browser session the sign-in was (none for client tokens and older ones).
+    pub session_id: Option<String>,
 }
 
 /// A setting.
@@ -208,6 +214,8 @@ pub struct NewClient {
     pub external: bool,
     /// May ask for `simpul.api`.
     pub api_access: bool,
+    /// Back-channel logout URI.
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// Inserts a client with a new id.
@@ -228,6 +236,7 @@ pub fn insert_client(conn: &mut DbConn, c: &NewClient, by: &str) -> QueryResult<
             sso_clients::security_level.eq(c.security_level),
             sso_clients::external.eq(c.external),
             sso_clients::api_access.eq(c.api_access),
+            sso_clients::backchannel_logout_uri.eq(&c.backchannel_logout_uri),
             sso_clients::disabled.eq(false),
             sso_clients::created_at.eq(now),
             sso_clients::created_by.eq(by),
@@ -272,6 +281,7 @@ pub fn insert_code(conn: &mut DbConn, c: &CodeRow) -> QueryResult<usize> {
             sso_codes::family_id.eq(&c.family_id),
             sso_codes::expires_at.eq(c.expires_at),
             sso_codes::amr.eq(&c.amr),
+            sso_codes::session_id.eq(&c.session_id),
         ))
         .execute(conn)
 }
@@ -316,6 +326,8 @@ pub struct NewToken<'a> {
     pub auth_time: Option<NaiveDateTime>,
     /// How the person signed in.
     pub amr: Option<&'a str>,
+    /// The browser session of the sign-in.
+    pub session_id: Option<&'a str>,
     /// Lifetime in seconds.
     pub seconds: i64,
 }
@@ -333,6 +345,7 @@ pub fn insert_token(conn: &mut DbConn, t: &NewToken<'_>) -> QueryResult<usize> {
             sso_tokens::scope.eq(t.scope),
             sso_tokens::auth_time.eq(t.auth_time),
             sso_tokens::amr.eq(t.amr),
+            sso_tokens::session_id.eq(t.session_id),
             sso_tokens::created_at.eq(now),
             sso_tokens::expires_at.eq(now + chrono::TimeDelta::seconds(t.seconds)),
         ))
@@ -388,6 +401,42 @@ pub fn revoke_family(conn: &mut DbConn, family: &str) -> QueryResult<usize> {
             .filter(sso_tokens::revoked_at.is_null()),
     )
     .set(sso_tokens::revoked_at.eq(db::now()))
+    .execute(conn)
+}
+
+/// An application that received tokens from a browser session: (client, person, session).
+pub type SessionGrant = (ClientId, Option<UserId>, Option<String>);
+
+/// The applications that received tokens from these browser sessions, once each.
+pub fn session_clients(conn: &mut DbConn, sessions: &[String]) -> QueryResult<Vec<SessionGrant>> {
+    sso_tokens::table
+        .filter(sso_tokens::session_id.eq_any(sessions))
+        .select((
+            sso_tokens::client_id,
+            sso_tokens::user_id,
+            sso_tokens::session_id,
+        ))
+        .distinct()
+        .load(conn)
+}
+
+/// Ends what these browser sessions granted: their tokens are revoked and their codes not yet
+/// exchanged can no longer be; returns how many tokens were revoked.
+pub fn end_session_grants(conn: &mut DbConn, sessions: &[String]) -> QueryResult<usize> {
+    let now = db::now();
+    diesel::update(
+        sso_codes::table
+            .filter(sso_codes::session_id.eq_any(sessions))
+            .filter(sso_codes::used_at.is_null()),
+    )
+    .set(sso_codes::used_at.eq(now))
+    .execute(conn)?;
+    diesel::update(
+        sso_tokens::table
+            .filter(sso_tokens::session_id.eq_any(sessions))
+            .filter(sso_tokens::revoked_at.is_null()),
+    )
+    .set(sso_tokens::revoked_at.eq(now))
     .execute(conn)
 }
 
@@ -472,6 +521,22 @@ pub fn set_client_assurance(
             sso_clients::security_level.eq(level),
             sso_clients::external.eq(external),
             sso_clients::api_access.eq(api_access),
+            sso_clients::updated_at.eq(db::now()),
+            sso_clients::updated_by.eq(by),
+        ))
+        .execute(conn)
+}
+
+/// Sets or clears a client's back-channel logout URI.
+pub fn set_backchannel_logout(
+    conn: &mut DbConn,
+    id: &str,
+    uri: Option<&str>,
+    by: &str,
+) -> QueryResult<usize> {
+    diesel::update(sso_clients::table.find(id))
+        .set((
+            sso_clients::backchannel_logout_uri.eq(uri),
             sso_clients::updated_at.eq(db::now()),
             sso_clients::updated_by.eq(by),
         ))

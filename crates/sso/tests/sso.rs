@@ -1214,6 +1214,11 @@ async fn signed_in_tokens_of(
     login: &str,
 ) -> Value {
     app.sign_in(browser, login).await;
+    code_tokens(app, s, browser).await
+}
+
+/// Exchanges a code from the session `browser` holds with the confidential client.
+async fn code_tokens(app: &TestApp, s: &Setup, browser: &reqwest::Client) -> Value {
     let url = authorize_url(
         app,
         &s.client_id,
@@ -1433,5 +1438,129 @@ both! {
             .form(&[("token", "unknown"), ("client_id", s.public_id.as_str())]).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+    }
+}
+
+/// A stand-in application's back-channel logout endpoint: every logout token posted to it.
+async fn logout_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let route = axum::routing::post(
+        move |axum::extract::Form(f): axum::extract::Form<
+            std::collections::HashMap<String, String>,
+        >| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(f.get("logout_token").cloned().unwrap_or_default());
+                axum::http::StatusCode::OK
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!(
+        "http://{}/backchannel-logout",
+        listener.local_addr().unwrap()
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            axum::Router::new().route("/backchannel-logout", route),
+        )
+        .await
+        .unwrap();
+    });
+    (uri, rx)
+}
+
+/// The next logout token the application receives, verified as the application must (§2.6):
+/// signed with a published key, from our issuer, for it; returns its header and claims.
+async fn next_logout(
+    app: &TestApp,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    client_id: &str,
+) -> (jsonwebtoken::Header, Value) {
+    let token = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a logout token within ten seconds")
+        .unwrap();
+    let header = jsonwebtoken::decode_header(&token).unwrap();
+    let jwks: jsonwebtoken::jwk::JwkSet = reqwest::get(app.url("/oauth2/jwks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwk = jwks.find(header.kid.as_deref().unwrap()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(header.alg);
+    validation.set_audience(&[client_id]);
+    validation.set_issuer(&[app.base.as_str()]);
+    let data = jsonwebtoken::decode::<Value>(
+        &token,
+        &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(),
+        &validation,
+    )
+    .expect("a logout token signed with a published key");
+    (header, data.claims)
+}
+
+both! {
+    async fn ending_a_session_anywhere_tells_its_applications_by_back_channel(app) {
+        let s = setup(&app).await;
+        let (uri, mut rx) = logout_receiver().await;
+        let doc: Value = reqwest::get(app.url("/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
+        assert_eq!((doc["backchannel_logout_supported"].as_bool(), doc["backchannel_logout_session_supported"].as_bool()), (Some(true), Some(true)));
+        // The Dinas registers where the application is told: a bad address is named on the page.
+        let admin = app.browser();
+        let csrf = app.sign_in(&admin, "admin").await;
+        let path = format!("/sso/clients/{}/backchannel", s.client_id);
+        let (st, page) = app.post_form(&admin, &csrf, &path, &[("backchannel_logout_uri", "http://simpeg.sukamajukab.go.id/logout")]).await;
+        assert_eq!(st, 422, "{page}");
+        assert!(page.contains("backchannel_logout_uri-error"), "{page}");
+        let (st, _) = app.post_form(&admin, &csrf, &path, &[("backchannel_logout_uri", &uri)]).await;
+        assert_eq!(st, 303);
+        // Through the API too, and the API names a bad one.
+        let token = app.token("kominfo", Role::DinasAdmin, None).await;
+        let body = json!({"name": "Presensi", "redirect_uris": [s.redirect], "backchannel_logout_uri": "ftp://presensi/logout"});
+        let (st, e) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&token), Some(body)).await;
+        assert_eq!(st, 422, "{e}");
+        assert!(e.to_string().contains("backchannel_logout_uri"), "{e}");
+        let body = json!({"name": "Presensi", "redirect_uris": [s.redirect], "backchannel_logout_uri": uri});
+        let (st, made) = api(Method::POST, app.url("/api/v1/sso/clients"), Some(&token), Some(body)).await;
+        assert_eq!((st, made["backchannel_logout_uri"].as_str()), (201, Some(uri.as_str())), "{made}");
+
+        // Siti signs in on a laptop and on a phone: two sessions, two `sid`s.
+        let (laptop, phone) = (app.browser(), app.browser());
+        let csrf = app.sign_in(&laptop, "siti").await;
+        let on_laptop = code_tokens(&app, &s, &laptop).await;
+        let on_phone = signed_in_tokens_of(&app, &s, &phone, "siti").await;
+        let (id_laptop, id_phone) = (claims(on_laptop["id_token"].as_str().unwrap()), claims(on_phone["id_token"].as_str().unwrap()));
+        assert!(id_laptop["sid"].is_string() && id_laptop["sid"] != id_phone["sid"], "{id_laptop} {id_phone}");
+
+        // Signing out of Simpul on the laptop tells the application, for that session only.
+        let out = laptop.post(app.url("/sign-out")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(out.status(), 303);
+        let (header, logout) = next_logout(&app, &mut rx, &s.client_id).await;
+        assert_eq!(header.typ.as_deref(), Some("logout+jwt"));
+        assert_eq!((&logout["sub"], &logout["sid"]), (&id_laptop["sub"], &id_laptop["sid"]), "{logout}");
+        assert!(logout["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object(), "{logout}");
+        assert!(logout.get("nonce").is_none() && logout["jti"].is_string(), "{logout}");
+        // What the laptop's session granted stops working; the phone's goes on.
+        let auth = Some((s.client_id.as_str(), s.secret.as_str()));
+        let refresh = |t: &Value| t["refresh_token"].as_str().unwrap().to_owned();
+        let (st, _, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", &refresh(&on_laptop))]).await;
+        assert_eq!(st, 400, "the ended session's refresh token is revoked");
+        let info = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(on_laptop["access_token"].as_str().unwrap()).send().await.unwrap();
+        assert_eq!(info.status(), 401);
+        let (st, renewed, _) = token_call(&app, auth, &[("grant_type", "refresh_token"), ("refresh_token", &refresh(&on_phone))]).await;
+        assert_eq!(st, 200, "{renewed}");
+        assert_eq!(claims(renewed["id_token"].as_str().unwrap())["sid"], id_phone["sid"], "a refreshed ID token keeps the session's sid");
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(1500), rx.recv()).await.is_err(), "nothing for the phone yet");
+
+        // The Dinas disables the account: the phone's session ends too, and the application hears.
+        let users: Value = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&token), None).await.1;
+        let siti = users["items"][0]["id"].as_str().unwrap().to_owned();
+        let (st, _) = api(Method::POST, app.url(&format!("/api/v1/users/{siti}/disable")), Some(&token), None).await;
+        assert_eq!(st, 200);
+        let (_, logout) = next_logout(&app, &mut rx, &s.client_id).await;
+        assert_eq!(logout["sid"], id_phone["sid"], "{logout}");
     }
 }

@@ -157,9 +157,10 @@ pub(crate) async fn change(
     state
         .write(move |conn| {
             store::set_password_hash(conn, &user.id, &hash)?;
-            store::end_all_sessions(conn, &user.id, keep.as_deref())?;
+            let ended = store::end_all_sessions(conn, &user.id, keep.as_deref())?;
             // Whoever learnt the old password may have minted tokens with it.
             let revoked = modules.revoke_tokens(conn, uid)?;
+            modules.sessions_ended(conn, &ended)?;
             let change = Change {
                 action: "user.password_change",
                 record_type: "user",
@@ -188,11 +189,13 @@ pub async fn end_session(
     PageForm(form): PageForm<EndSessionForm>,
 ) -> AppResult<Response> {
     let p = ctx.require()?.clone();
+    let modules = state.modules.clone();
     state
         .write(move |conn| {
             if !store::end_own_session(conn, &p.user_id.to_string(), &form.session)? {
                 return Err(AppError::NotFound);
             }
+            modules.sessions_ended(conn, std::slice::from_ref(&form.session))?;
             let change = Change {
                 action: "auth.session_end",
                 record_type: "user",

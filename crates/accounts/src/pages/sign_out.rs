@@ -7,14 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kernel::audit::{self, Change};
 use kernel::{AppResult, AppState, Ctx};
 
-use crate::store;
-
 /// Ends the session, records it, clears the cookie.
 pub async fn submit(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     if let (Some(p), Some(sid)) = (ctx.principal.clone(), ctx.session_id().map(str::to_owned)) {
+        let modules = state.modules.clone();
         state
             .write(move |conn| {
-                store::end_session(conn, &sid)?;
+                crate::end_session(conn, &modules, &sid)?;
                 let change = Change {
                     action: "auth.sign_out",
                     record_type: "user",

@@ -45,6 +45,11 @@ pub struct NewClient {
     /// signed-in person's behalf (shown to people on the consent page).
     #[serde(default)]
     pub api_access: bool,
+    /// Where the application is told that a person's Simpul session ended (OpenID Connect
+    /// Back-Channel Logout 1.0): HTTPS, or HTTP on this machine.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// The registered client and, for a confidential one, its secret.
@@ -85,6 +90,7 @@ pub async fn handler(
         security_level: body.security_level,
         external: body.external,
         api_access: body.api_access,
+        backchannel_logout_uri: body.backchannel_logout_uri,
     };
     let (row, secret) = state
         .write(move |c| {

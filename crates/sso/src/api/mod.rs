@@ -38,6 +38,8 @@ pub struct Client {
     pub external: bool,
     /// May ask for the `simpul.api` scope: its access tokens then call this API for the person.
     pub api_access: bool,
+    /// Where it is told that a person's session ended (Back-Channel Logout 1.0).
+    pub backchannel_logout_uri: Option<String>,
 }
 
 impl From<ClientRow> for Client {
@@ -54,6 +56,7 @@ impl From<ClientRow> for Client {
             security_level: c.security_level.as_str().to_owned(),
             external: c.external,
             api_access: c.api_access,
+            backchannel_logout_uri: c.backchannel_logout_uri,
         }
     }
 }

@@ -267,6 +267,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
         expires_at: db::now() + TimeDelta::seconds(CODE_SECONDS),
         used_at: None,
         amr: crate::mfa::amr(mfa).to_owned(),
+        session_id: Some(session_id.clone()),
     };
     state
         .write_unaudited(move |c| Ok(store::insert_code(c, &row)?))

@@ -101,6 +101,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
         .filter(|u| !u.is_empty());
     let principal = ctx.principal.clone();
     let session = ctx.session_id().map(str::to_owned);
+    let modules = state.modules.clone();
     let back = state
         .write(move |c| {
             let client_id = if hint.is_empty() { None } else { hinted_client(c, &hint, &iss)? };
@@ -119,7 +120,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx, uri: Uri) -> AppRe
                 (None, _) => None,
             };
             if let (Some(sid), Some(p)) = (session, principal) {
-                accounts::end_session(c, &sid)?;
+                accounts::end_session(c, &modules, &sid)?;
                 let change = Change {
                     action: "auth.sign_out",
                     record_type: "user",

@@ -1,6 +1,7 @@
 //! The OpenID Connect and OAuth 2.0 endpoints, each in its own file.
 
 pub mod authorize;
+pub mod backchannel;
 pub mod cors;
 pub mod discovery;
 pub mod docs;

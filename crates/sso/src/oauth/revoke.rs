@@ -77,6 +77,7 @@ fn revoke_client_token(c: &mut db::DbConn, client_id: &str, token: &str) -> AppR
                 scope: &t.scope,
                 auth_time: None,
                 amr: None,
+                session_id: None,
                 seconds: (t.exp - now).max(0),
             },
         )?;

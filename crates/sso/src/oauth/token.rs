@@ -101,16 +101,11 @@ async fn id_token(
             auth_time: p.auth_time,
             access_token: &p.access_token,
             amr: p.amr.as_deref(),
+            session: p.session.as_deref(),
         },
     );
-    let (kid, key) = crate::cache::signer(state, &client.id_token_alg).await?;
     let claims = serde_json::Value::Object(claims);
-    if key.is_cheap() {
-        return key.sign(&kid, &claims);
-    }
-    tokio::task::spawn_blocking(move || key.sign(&kid, &claims))
-        .await
-        .map_err(|e| kernel::AppError::Internal(format!("signing: {e}")))?
+    crate::cache::sign(state, &client.id_token_alg, "JWT", claims).await
 }
 
 /// What the ID token of a grant will say, decided inside the transaction.
@@ -121,6 +116,7 @@ struct IdPlan {
     auth_time: chrono::NaiveDateTime,
     access_token: String,
     amr: Option<String>,
+    session: Option<String>,
 }
 
 type Grant = AppResult<Result<(serde_json::Value, Option<IdPlan>), OAuthError>>;
@@ -181,6 +177,7 @@ fn exchange_code(
         SignedIn {
             auth_time: Some(row.auth_time),
             amr: Some(&row.amr),
+            session: row.session_id.as_deref(),
         },
     )?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
@@ -192,6 +189,7 @@ fn exchange_code(
         auth_time: row.auth_time,
         access_token: access.clone(),
         amr: Some(row.amr.clone()),
+        session: row.session_id.clone(),
     });
     Ok(Ok((body, plan)))
 }
@@ -259,6 +257,7 @@ fn refresh(
     let signed_in = SignedIn {
         auth_time: row.auth_time,
         amr: row.amr.as_deref(),
+        session: row.session_id.as_deref(),
     };
     let (access, next) = issue_pair(c, &row.family_id, &client.id, user, &scope, signed_in)?;
     let body = json!({"access_token": access, "token_type": "Bearer", "expires_in": ACCESS_SECONDS,
@@ -270,6 +269,7 @@ fn refresh(
         auth_time: row.auth_time.unwrap_or(row.created_at),
         access_token: access.clone(),
         amr: row.amr.clone(),
+        session: row.session_id.clone(),
     });
     Ok(Ok((body, plan)))
 }

@@ -76,6 +76,7 @@ const CLIENT_FORM: FormSpec = FormSpec {
         text("name", "sso-client-name"),
         text("redirect_uris", "sso-client-redirects"),
         text("post_logout_redirect_uris", "sso-client-post-logout"),
+        text("backchannel_logout_uri", "sso-client-backchannel"),
         choice("owner_agency_id", "sso-client-owner"),
         choice("security_level", "sso-client-level"),
         check("external", "sso-client-external-label"),
@@ -94,6 +95,8 @@ pub struct ClientForm {
     redirect_uris: String,
     #[serde(default)]
     post_logout_redirect_uris: String,
+    #[serde(default)]
+    backchannel_logout_uri: String,
     #[serde(default)]
     owner_agency_id: String,
     #[serde(default)]
@@ -199,6 +202,7 @@ pub async fn submit(
         security_level: Some(form.security_level.clone()).filter(|l| !l.is_empty()),
         external: form.external.is_some(),
         api_access: form.api_access.is_some(),
+        backchannel_logout_uri: Some(form.backchannel_logout_uri.clone()),
     };
     match state
         .write(move |c| service::register_client(c, &actor, &draft))

@@ -3,9 +3,11 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::layout::{Chrome, render};
+use kernel::form::{FormSpec, text};
+use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
@@ -23,7 +25,13 @@ struct ClientPage {
     levels: Vec<(String, String)>,
     level: String,
     can_write: bool,
+    errors: FormErrors,
 }
+
+/// The back-channel logout form's one field.
+const BACKCHANNEL_FORM: FormSpec = FormSpec {
+    fields: &[text("backchannel_logout_uri", "sso-client-backchannel")],
+};
 
 /// The security levels as (value, translated label) choices.
 pub(crate) fn levels(ctx: &Ctx) -> Vec<(String, String)> {
@@ -40,6 +48,16 @@ pub async fn page(
     ctx: &Ctx,
     id: &str,
     secret: Option<String>,
+) -> AppResult<Response> {
+    page_with(state, ctx, id, secret, FormErrors::default()).await
+}
+
+async fn page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    secret: Option<String>,
+    errors: FormErrors,
 ) -> AppResult<Response> {
     ctx.authorize(&crate::CLIENTS, Access::Read, Scope::Region)?;
     let id = id.to_owned();
@@ -61,8 +79,14 @@ pub async fn page(
             state.config.public_url
         ),
         can_write: ctx.can(&crate::CLIENTS, Access::Write, Scope::Region),
+        errors,
     };
-    Ok(render(&page)?.into_response())
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 /// Shows a client.
@@ -145,4 +169,37 @@ pub async fn assurance(
         })
         .await?;
     Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
+}
+
+/// Where the application is told that sessions ended; empty clears it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackchannelForm {
+    #[serde(default)]
+    backchannel_logout_uri: String,
+}
+
+/// Sets or clears the back-channel logout URI; a bad one is named on the page.
+pub async fn backchannel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<BackchannelForm>,
+) -> AppResult<Response> {
+    let actor = ctx
+        .authorize(&crate::CLIENTS, Access::Write, Scope::Region)?
+        .actor();
+    let client = id.clone();
+    let uri = form.backchannel_logout_uri;
+    match state
+        .write(move |c| service::set_backchannel_logout(c, &actor, &client, Some(&uri)))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sso/clients/{id}#logout")).into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let errors = BACKCHANNEL_FORM.errors(&e, ctx.tr());
+            page_with(&state, &ctx, &id, None, errors).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -143,6 +143,7 @@ pub async fn submit(
     let login = form.login.clone();
     let hours = state.config.session_hours;
     let replaced = ctx.session_id().map(str::to_owned);
+    let modules = state.modules.clone();
     let outcome = state
         .write(move |c| match accounts::record_sign_in(c, &login, ok)? {
             Ok(user) => {
@@ -152,7 +153,7 @@ pub async fn submit(
                     return Ok(Ok(Step::SecondFactor(secret)));
                 }
                 if let Some(old) = replaced {
-                    accounts::end_session(c, &old)?;
+                    accounts::end_session(c, &modules, &old)?;
                 }
                 let secret = start_session(c, &user, hours, agent.as_deref(), "password")?;
                 Ok(Ok(Step::Session(secret)))
