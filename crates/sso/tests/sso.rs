@@ -125,6 +125,50 @@ both! {
     }
 }
 
+both! {
+    async fn openid_client_signs_in_refreshes_and_signs_out_on_both_channels(app) {
+        let s = setup(&app).await;
+        // Where the application listens for logout tokens: a free port the script binds.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (id, uri) = (s.client_id.clone(), format!("http://127.0.0.1:{port}/backchannel-logout"));
+        app.db(move |c| write_tx(c, |tx| sso::service::set_backchannel_logout(tx, &Actor::system("test"), &id, Some(&uri))).unwrap()).await;
+        // Siti turns on a second factor; the script signs in with it.
+        let browser = app.browser();
+        app.sign_in(&browser, "siti").await;
+        let (totp, _, _) = enrol(&app, &browser, "/account").await;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp/openid_client");
+        assert!(
+            std::path::Path::new(dir).join("node_modules/openid-client").exists(),
+            "openid-client is not installed: run `npm ci` in {dir} (.ci/run does)"
+        );
+        let base = app.base.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg(format!("{dir}/flows.mjs"))
+                .env("BASE", base)
+                .env("CLIENT_ID", &s.client_id)
+                .env("CLIENT_SECRET", &s.secret)
+                .env("PUBLIC_CLIENT_ID", &s.public_id)
+                .env("REDIRECT_URI", &s.redirect)
+                .env("POST_LOGOUT_URI", &s.post_logout)
+                .env("BACKCHANNEL_PORT", port.to_string())
+                .env("LOGIN", "siti")
+                .env("PASSWORD", PASSWORD)
+                .env("TOTP_SECRET", totp)
+                .env("EXPECT_ROLE", "agency-operator@BKPSDM")
+                .env("EXPECT_AGENCY", "BKPSDM")
+                .output()
+                .expect("node (Debian's nodejs; .ci/run installs it)")
+        })
+        .await
+        .unwrap();
+        let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{log}");
+        assert!(log.contains("openid-client: every flow passed"), "{log}");
+        println!("{log}");
+    }
+}
+
 /// The query parameters of a redirect's `Location`.
 fn location_params(
     resp: &reqwest::Response,
