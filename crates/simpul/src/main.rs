@@ -207,7 +207,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
             })
             .map_err(explain)?;
             let out = serde_json::json!({"client_id": client.id, "client_secret": secret, "public": client.public,
-                                         "redirect_uris": client.redirect_uris(), "issuer": config.public_url,
+                                         "redirect_uris": client.redirect_uris(), "backchannel_logout_uri": client.backchannel_logout_uri,
+                                         "issuer": config.public_url,
                                          "discovery": format!("{}/.well-known/openid-configuration", config.public_url)});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             Ok(())

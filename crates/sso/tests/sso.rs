@@ -98,30 +98,9 @@ impl Setup {
 both! {
     async fn an_independent_relying_party_completes_every_flow(app) {
         let s = setup(&app).await;
-        let base = app.base.clone();
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new("python3")
-                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp/authlib_flows.py"))
-                .env("AUTHLIB_INSECURE_TRANSPORT", "1")
-                .env("BASE", base)
-                .env("CLIENT_ID", &s.client_id)
-                .env("CLIENT_SECRET", &s.secret)
-                .env("PUBLIC_CLIENT_ID", &s.public_id)
-                .env("REDIRECT_URI", &s.redirect)
-                .env("POST_LOGOUT_URI", &s.post_logout)
-                .env("LOGIN", "siti")
-                .env("PASSWORD", PASSWORD)
-                .env("EXPECT_USERNAME", NIP)
-                .env("EXPECT_AGENCY", "BKPSDM")
-                .output()
-                .expect("python3 with authlib and requests (pip install authlib requests; .ci/run does)")
-        })
-        .await
-        .unwrap();
-        let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "{log}");
-        assert!(log.contains("authlib: every flow passed"), "{log}");
-        println!("{log}");
+        let mut rp = relying_party(&app, &s, "python3", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rp/authlib_flows.py"));
+        rp.env("AUTHLIB_INSECURE_TRANSPORT", "1").env("EXPECT_USERNAME", NIP).env("EXPECT_AGENCY", "BKPSDM");
+        run_relying_party(rp, "authlib: every flow passed", "python3 with authlib and requests (pip install authlib requests; .ci/run does)").await;
     }
 }
 
@@ -141,32 +120,45 @@ both! {
             std::path::Path::new(dir).join("node_modules/openid-client").exists(),
             "openid-client is not installed: run `npm ci` in {dir} (.ci/run does)"
         );
-        let base = app.base.clone();
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new("node")
-                .arg(format!("{dir}/flows.mjs"))
-                .env("BASE", base)
-                .env("CLIENT_ID", &s.client_id)
-                .env("CLIENT_SECRET", &s.secret)
-                .env("PUBLIC_CLIENT_ID", &s.public_id)
-                .env("REDIRECT_URI", &s.redirect)
-                .env("POST_LOGOUT_URI", &s.post_logout)
-                .env("BACKCHANNEL_PORT", port.to_string())
-                .env("LOGIN", "siti")
-                .env("PASSWORD", PASSWORD)
-                .env("TOTP_SECRET", totp)
-                .env("EXPECT_ROLE", "agency-operator@BKPSDM")
-                .env("EXPECT_AGENCY", "BKPSDM")
-                .output()
-                .expect("node (Debian's nodejs; .ci/run installs it)")
-        })
+        let mut rp = relying_party(&app, &s, "node", &format!("{dir}/flows.mjs"));
+        rp.env("BACKCHANNEL_PORT", port.to_string())
+            .env("TOTP_SECRET", totp)
+            .env("EXPECT_ROLE", "agency-operator@BKPSDM")
+            .env("EXPECT_AGENCY", "BKPSDM");
+        run_relying_party(rp, "openid-client: every flow passed", "node (Debian's nodejs; .ci/run installs it)").await;
+    }
+}
+
+/// A relying-party script run by `program`, told where the provider is, the clients of
+/// [`setup`] and who signs in.
+fn relying_party(app: &TestApp, s: &Setup, program: &str, script: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.arg(script)
+        .env("BASE", &app.base)
+        .env("CLIENT_ID", &s.client_id)
+        .env("CLIENT_SECRET", &s.secret)
+        .env("PUBLIC_CLIENT_ID", &s.public_id)
+        .env("REDIRECT_URI", &s.redirect)
+        .env("POST_LOGOUT_URI", &s.post_logout)
+        .env("LOGIN", "siti")
+        .env("PASSWORD", PASSWORD);
+    cmd
+}
+
+/// Runs a relying-party script to its end (on a blocking thread: the provider it talks to runs
+/// on this runtime) and checks that it says every flow passed.
+async fn run_relying_party(mut cmd: Command, passed: &str, needs: &'static str) {
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect(needs))
         .await
         .unwrap();
-        let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "{log}");
-        assert!(log.contains("openid-client: every flow passed"), "{log}");
-        println!("{log}");
-    }
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains(passed), "{log}");
+    println!("{log}");
 }
 
 /// The query parameters of a redirect's `Location`.
