@@ -52,8 +52,18 @@ pub const MODULE: Module = Module::new("accounts")
     }])
     .resolver(&Sessions)
     .capabilities(&[ACCOUNTS])
-    .tables(&["users", "role_grants", "sessions", "api_tokens"])
-    .forms(&["/account/password", "/people/{id}/account"])
+    .tables(&[
+        "users",
+        "role_grants",
+        "sessions",
+        "api_tokens",
+        "password_resets",
+    ])
+    .forms(&[
+        "/account/password",
+        "/people/{id}/account",
+        "/reset-password/{token}",
+    ])
     .demo(demo::load);
 
 /// Accounts and the roles they hold: the Dinas manages them; its head and the Inspektorat see
@@ -98,6 +108,18 @@ fn router() -> Router<AppState> {
             post(api::user_disable::disable),
         )
         .route("/api/v1/users/{id}/enable", post(api::user_disable::enable))
+        .route(
+            "/api/v1/users/{id}/password-reset",
+            post(api::user_reset::handler),
+        )
+        .route(
+            "/people/{id}/account/reset",
+            post(p::person_account::issue_reset),
+        )
+        .route(
+            "/reset-password/{token}",
+            get(p::reset::show).post(p::reset::submit),
+        )
 }
 
 /// This context's API operations for the OpenAPI document.
@@ -110,6 +132,7 @@ fn router() -> Router<AppState> {
     api::user_roles::handler,
     api::user_disable::disable,
     api::user_disable::enable,
+    api::user_reset::handler,
 ))]
 struct AccountsApi;
 

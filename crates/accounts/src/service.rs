@@ -244,3 +244,92 @@ pub fn issue_token(conn: &mut DbConn, actor: &Actor, id: UserId, name: &str) -> 
     )?;
     Ok(token)
 }
+
+/// How long a password reset link works.
+pub const RESET_HOURS: i64 = 24;
+
+/// A one-time link for a person who forgot their password, handed to them by the Dinas.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PasswordReset {
+    /// The account it is for.
+    pub login: String,
+    /// The link (shown once: only its hash is kept).
+    pub url: String,
+    /// When it stops working.
+    #[serde(serialize_with = "kernel::api::utc")]
+    pub expires_at: chrono::NaiveDateTime,
+}
+
+/// Issues a one-time password reset link for an account (an earlier unused one stops working);
+/// the old password keeps working until the link is used. Audited, without the link.
+pub fn issue_password_reset(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: UserId,
+    public_url: &str,
+) -> AppResult<PasswordReset> {
+    let account = find_account(conn, id)?.ok_or(AppError::NotFound)?;
+    let (secret, expires_at) =
+        store::create_reset(conn, &id.to_string(), &actor.label, RESET_HOURS)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "user.password_reset_issue",
+            record_type: "user",
+            record_id: id.to_string(),
+            agency: None,
+            summary: json!({"login": account.login, "hours": RESET_HOURS}),
+        },
+    )?;
+    Ok(PasswordReset {
+        login: account.login,
+        url: format!(
+            "{}/reset-password/{secret}",
+            public_url.trim_end_matches('/')
+        ),
+        expires_at,
+    })
+}
+
+/// The login a reset link is for, while it works.
+pub fn reset_login(conn: &mut DbConn, secret: &str) -> AppResult<Option<String>> {
+    Ok(store::reset_user(conn, secret)?.map(|u| u.login))
+}
+
+/// Sets the password chosen through a reset link (`hash` made before the transaction): the
+/// link is used up, a lockout is lifted, every session ends and every token issued to the
+/// account is revoked, as after a password change. Audited as the person.
+pub fn complete_password_reset(
+    conn: &mut DbConn,
+    modules: &kernel::module::Modules,
+    secret: &str,
+    hash: &str,
+) -> AppResult<UserId> {
+    let user = store::reset_user(conn, secret)?.ok_or(AppError::NotFound)?;
+    let id = UserId::parse(&user.id).ok_or(AppError::NotFound)?;
+    if !store::use_reset(conn, secret)? {
+        return Err(AppError::NotFound);
+    }
+    store::set_password_hash(conn, &user.id, hash)?;
+    store::clear_lockout(conn, &user.id)?;
+    let ended = store::end_all_sessions(conn, &user.id, None)?;
+    let revoked = modules.revoke_tokens(conn, id)?;
+    modules.sessions_ended(conn, &ended)?;
+    let actor = Actor {
+        id: Some(id),
+        label: user.login.clone(),
+    };
+    audit::record(
+        conn,
+        &actor,
+        Change {
+            action: "user.password_reset",
+            record_type: "user",
+            record_id: user.id,
+            agency: None,
+            summary: json!({"sessions_ended": ended.len(), "tokens_revoked": revoked}),
+        },
+    )?;
+    Ok(id)
+}

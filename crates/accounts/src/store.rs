@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use db::DbConn;
-use db::schema::{api_tokens, role_grants, sessions, users};
+use db::schema::{api_tokens, password_resets, role_grants, sessions, users};
 use diesel::prelude::*;
 use kernel::i18n::Lang;
 use kernel::ids::{AgencyId, PersonId, UserId};
@@ -488,4 +488,69 @@ pub(crate) fn end_own_session(
     )
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Issues a one-time password reset for an account, voiding any earlier unused one; returns
+/// the secret (shown once).
+pub(crate) fn create_reset(
+    conn: &mut DbConn,
+    user_id: &str,
+    by: &str,
+    hours: i64,
+) -> QueryResult<(String, NaiveDateTime)> {
+    diesel::delete(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .execute(conn)?;
+    let secret = random_secret();
+    let now = db::now();
+    let expires = now + TimeDelta::hours(hours);
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::token_hash.eq(secret_hash(&secret)),
+            password_resets::user_id.eq(user_id),
+            password_resets::created_by.eq(by),
+            password_resets::created_at.eq(now),
+            password_resets::expires_at.eq(expires),
+        ))
+        .execute(conn)?;
+    Ok((secret, expires))
+}
+
+/// The account a reset secret is for, while it is unused and unexpired.
+pub(crate) fn reset_user(conn: &mut DbConn, secret: &str) -> QueryResult<Option<UserRow>> {
+    password_resets::table
+        .inner_join(users::table)
+        .filter(password_resets::token_hash.eq(secret_hash(secret)))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(db::now()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Uses a reset secret up; false when it was already used or has expired.
+pub(crate) fn use_reset(conn: &mut DbConn, secret: &str) -> QueryResult<bool> {
+    let now = db::now();
+    let n = diesel::update(
+        password_resets::table
+            .filter(password_resets::token_hash.eq(secret_hash(secret)))
+            .filter(password_resets::used_at.is_null())
+            .filter(password_resets::expires_at.gt(now)),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Clears a lockout after failed sign-ins (a new password set through a reset).
+pub(crate) fn clear_lockout(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
 }

@@ -254,6 +254,8 @@ both! {
             post(format!("/people/{other}/account"), form(&[("login", "budi.s"), ("password", "a-long-password"), ("role", "agency-operator")])),
             post(format!("/people/{person}/roles"), form(&[("role", "ppid-pembantu"), ("agency_id", "")])),
             post(format!("/people/{person}/roles/remove"), form(&[("role", "wali-data"), ("agency_id", &dinkes.to_string())])),
+            post(format!("/people/{person}/account/reset"), form(&[])),
+            post(format!("/api/v1/users/{user}/password-reset"), Body::None),
             post(format!("/people/{person}/account/status"), form(&[("disabled", "1")])),
         ];
         let mut signed_in = vec![
@@ -266,7 +268,8 @@ both! {
         signed_in.extend(writes.clone());
         app.check_access(Matrix {
             module: accounts::MODULE,
-            public: &[],
+            // The one-time link is the credential; without a live one the page says so.
+            public: &["GET /reset-password/{token}", "POST /reset-password/{token}"],
             signed_in,
             outsider: disdik,
             // Account pages answer 403 to every operator, whatever the id: nothing to learn.
@@ -318,5 +321,108 @@ both! {
         let page = browser.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
         let resp = browser.post(app.url("/sign-in")).form(&[("_csrf", csrf_of(&page).as_str()), ("login", "budi"), ("password", "a-brand-new-password")]).send().await.unwrap();
         assert_eq!(resp.status(), 303);
+    }
+}
+
+/// Signs `login` in with `password` on a fresh page; returns the status of the attempt.
+async fn try_sign_in(
+    app: &test_support::TestApp,
+    browser: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> u16 {
+    let page = browser
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    browser
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", login),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+both! {
+    async fn a_forgotten_password_is_reset_with_a_one_time_link_from_the_dinas(app) {
+        let agency = app.agency("BKPSDM").await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (_, person) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(person_body(&agency.to_string(), "198503122010012001"))).await;
+        let body = json!({"login": "siti", "name": "Siti Rahayu", "password": PASSWORD, "person_id": person["id"], "roles": [{"role": "agency-operator", "agency": agency.to_string()}]});
+        let (st, siti) = api(Method::POST, app.url("/api/v1/users"), Some(&admin), Some(body)).await;
+        assert_eq!(st, 201, "{siti}");
+        // The sign-in page says where to turn.
+        let page = app.browser().get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Lupa kata sandi? Hubungi admin Dinas Kominfo"), "{page}");
+        // Siti is signed in on her phone, then locks herself out on the office computer.
+        let phone = app.browser();
+        app.sign_in(&phone, "siti").await;
+        let office = app.browser();
+        for _ in 0..6 {
+            try_sign_in(&app, &office, "siti", "tebakan-yang-salah").await;
+        }
+        assert_eq!(try_sign_in(&app, &office, "siti", PASSWORD).await, 429, "locked out");
+
+        // The Dinas issues a link from her page; it is shown once.
+        let dinas = app.browser();
+        let csrf = app.sign_in(&dinas, "admin").await;
+        let pid = person["id"].as_str().unwrap();
+        let (st, page) = app.post_form(&dinas, &csrf, &format!("/people/{pid}/account/reset"), &[]).await;
+        assert_eq!(st, 200, "{page}");
+        let link = page.split("value=\"").filter_map(|v| v.split('"').next()).find(|v| v.contains("/reset-password/")).unwrap().replace("&#x2f;", "/").replace("&#47;", "/");
+        assert!(link.starts_with(&app.base), "{link}");
+
+        // Siti opens it: a wrong repetition is named on the form, then the new password is set.
+        let anon = app.browser();
+        let form = anon.get(&link).send().await.unwrap();
+        assert_eq!(form.status(), 200);
+        let form = form.text().await.unwrap();
+        assert!(form.contains("siti"), "{form}");
+        let csrf = csrf_of(&form);
+        let new = "kopi pagi di alun-alun";
+        let resp = anon.post(&link).form(&[("_csrf", csrf.as_str()), ("new", new), ("confirm", "kopi sore")]).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        assert!(resp.text().await.unwrap().contains("confirm-error"));
+        let resp = anon.post(&link).form(&[("_csrf", csrf.as_str()), ("new", new), ("confirm", new)]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/sign-in?reset=1");
+        let done = anon.get(app.url("/sign-in?reset=1")).send().await.unwrap().text().await.unwrap();
+        assert!(done.contains("Kata sandi baru tersimpan"), "{done}");
+        // Used once: the link now says it does not work. The phone's session has ended, the
+        // lockout is lifted, the old password is gone and the new one works.
+        let again = anon.get(&link).send().await.unwrap();
+        assert_eq!(again.status(), 404);
+        assert!(again.text().await.unwrap().contains("Tautan ini tidak berlaku"));
+        assert_eq!(phone.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
+        assert_eq!(try_sign_in(&app, &app.browser(), "siti", PASSWORD).await, 401);
+        assert_eq!(try_sign_in(&app, &app.browser(), "siti", new).await, 303);
+
+        // Through the API as well; a newer link voids an older one, and only the Dinas issues them.
+        let uid = siti["id"].as_str().unwrap();
+        let path = format!("/api/v1/users/{uid}/password-reset");
+        let (st, first) = api(Method::POST, app.url(&path), Some(&admin), None).await;
+        assert_eq!(st, 201, "{first}");
+        let (_, second) = api(Method::POST, app.url(&path), Some(&admin), None).await;
+        assert_eq!(reqwest::get(first["url"].as_str().unwrap()).await.unwrap().status(), 404);
+        assert_eq!(reqwest::get(second["url"].as_str().unwrap()).await.unwrap().status(), 200);
+        let operator = app.token("operator", Role::AgencyOperator, Some(agency)).await;
+        assert_eq!(api(Method::POST, app.url(&path), Some(&operator), None).await.0, 403);
+        // Both steps are in the audit trail, the reset as Siti's own act; the link is not.
+        let events = app.db(|c| kernel::audit::list(c, &Default::default(), 100, 0).unwrap().0).await;
+        let reset = events.iter().find(|e| e.action == "user.password_reset").unwrap();
+        assert_eq!(reset.actor, "siti");
+        assert!(events.iter().any(|e| e.action == "user.password_reset_issue" && e.actor == "admin"));
+        assert!(events.iter().all(|e| !e.summary.contains("reset-password/")));
     }
 }

@@ -476,7 +476,19 @@ diesel::joinable!(application_events -> applications (application_id));
 diesel::joinable!(application_documents -> applications (application_id));
 diesel::joinable!(people -> agencies (agency_id));
 diesel::joinable!(role_grants -> users (user_id));
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sso_codes -> sso_clients (client_id));
 diesel::joinable!(sso_tokens -> sso_clients (client_id));
@@ -520,6 +532,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_grants,
     sessions,
     api_tokens,
+    password_resets,
     audit_head,
     audit_events,
     sso_settings,

@@ -117,6 +117,13 @@ enum Admin {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// Issue a one-time link with which a person who forgot their password sets a new one
+    /// (valid for a day; the old password works until it is used); prints it.
+    ResetPassword {
+        /// The account's login.
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,6 +171,27 @@ fn run(cli: Cli) -> Result<(), Fail> {
             role,
             agency,
         }) => create_user(config, &login, &name, &role, agency),
+        Command::Admin(Admin::ResetPassword { login }) => {
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let user = accounts::find_user(&mut conn, &login)
+                .map_err(runtime)?
+                .ok_or_else(|| usage(format!("no account with login {login:?}")))?;
+            let reset = write_tx(&mut conn, |c| {
+                accounts::service::issue_password_reset(
+                    c,
+                    &Actor::system("cli"),
+                    user.id,
+                    &config.public_url,
+                )
+            })
+            .map_err(|e| runtime(format!("{e}")))?;
+            println!(
+                "{}\nvalid once, until {} UTC",
+                reset.url,
+                reset.expires_at.format("%Y-%m-%d %H:%M")
+            );
+            Ok(())
+        }
         Command::Admin(Admin::CreateToken { login, name }) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let user = accounts::find_user(&mut conn, &login)

@@ -4,6 +4,7 @@ pub mod me;
 pub mod user_create;
 pub mod user_disable;
 pub mod user_list;
+pub mod user_reset;
 pub mod user_roles;
 
 use db::DbConn;

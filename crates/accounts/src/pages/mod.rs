@@ -5,4 +5,5 @@ pub mod account;
 pub mod account_list;
 pub mod lang;
 pub mod person_account;
+pub mod reset;
 pub mod sign_out;

@@ -33,6 +33,8 @@ struct Section {
     errors: FormErrors,
     /// The login as typed, when the new-account form is shown again.
     login: String,
+    /// A reset link just issued, shown once, and until when it works (text).
+    reset: Option<(String, String)>,
 }
 
 impl Section {
@@ -101,6 +103,7 @@ async fn section(
             .collect(),
         errors,
         login,
+        reset: None,
     }))
 }
 
@@ -327,6 +330,37 @@ pub async fn remove_role(
     PageForm(form): PageForm<RoleForm>,
 ) -> AppResult<Response> {
     change_roles(state, ctx, id, form, false).await
+}
+
+/// Issues a one-time password reset link for the person's account and shows it once.
+pub async fn issue_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let actor = ctx
+        .authorize(&ACCOUNTS, Access::Write, Scope::Region)?
+        .actor();
+    let id = person_id(&id)?;
+    let url = state.config.public_url.clone();
+    let reset = state
+        .write(move |c| {
+            let (_, account) = account_of(c, id)?;
+            service::issue_password_reset(c, &actor, account.id, &url)
+        })
+        .await?;
+    let mut s = section(&state, &ctx, id, FormErrors::default(), String::new())
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let until = ctx.tr().t1(
+        "account-reset-until",
+        "time",
+        &reset.expires_at.format("%Y-%m-%d %H:%M UTC"),
+    );
+    s.reset = Some((reset.url, until));
+    let mut chrome = Chrome::new(&state, &ctx, "account-section");
+    chrome.title = format!("{} — {}", chrome.title, s.person.name);
+    Ok(render(&AccountPage { chrome, s })?.into_response())
 }
 
 /// Disable (`disabled=1`) or restore (`disabled=0`).

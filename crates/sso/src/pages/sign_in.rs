@@ -27,6 +27,8 @@ struct SignInPage {
     next: String,
     reauth: bool,
     error: Option<String>,
+    /// Just set a new password through a reset link.
+    reset_done: bool,
 }
 
 /// Query of the sign-in page.
@@ -38,6 +40,8 @@ pub struct NextQuery {
     pub reauth: Option<String>,
     /// The login to fill in (an application's `login_hint`).
     pub login: Option<String>,
+    /// `1` after a new password was set through a reset link.
+    pub reset: Option<String>,
 }
 
 /// Shows the form (or goes straight on when already signed in and not asked again).
@@ -59,7 +63,15 @@ pub async fn show(
         .filter(|c| !c.is_control())
         .take(100)
         .collect();
-    page(&state, &ctx, login, next, reauth, None, StatusCode::OK)
+    let page = SignInPage {
+        chrome: Chrome::new(&state, &ctx, "sign-in-title"),
+        login,
+        next,
+        reauth,
+        error: None,
+        reset_done: q.reset.as_deref() == Some("1"),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 /// Renders the form, with an error when there is one.
@@ -78,6 +90,7 @@ pub(crate) fn page(
         next,
         reauth,
         error,
+        reset_done: false,
     };
     Ok((status, render(&page)?).into_response())
 }
