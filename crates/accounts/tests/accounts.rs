@@ -179,7 +179,17 @@ both! {
         assert!(html.contains("Operator Perangkat Daerah") && html.contains("AAA"), "role scoped to the person's agency");
         let add = [("_csrf", csrf.as_str()), ("role", "wali-data"), ("agency_id", "")];
         assert_eq!(browser.post(format!("{page_url}/roles")).form(&add).send().await.unwrap().status(), 303);
+        // Withdrawing a role and disabling are confirmed first (KT 16.5); unconfirmed, nothing changes.
+        let remove = [("_csrf", csrf.as_str()), ("role", "wali-data"), ("agency_id", "")];
+        let resp = browser.post(format!("{page_url}/roles/remove")).form(&remove).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        assert!(resp.text().await.unwrap().contains("Centang kotak konfirmasi"));
         let off = [("_csrf", csrf.as_str()), ("disabled", "1")];
+        let resp = browser.post(format!("{page_url}/account/status")).form(&off).send().await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let (_, list) = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&admin), None).await;
+        assert_eq!((&list["items"][0]["disabled"], list["items"][0]["roles"].as_array().unwrap().len()), (&json!(false), 2));
+        let off = [("_csrf", csrf.as_str()), ("disabled", "1"), ("confirm", "on")];
         assert_eq!(browser.post(format!("{page_url}/account/status")).form(&off).send().await.unwrap().status(), 303);
         let (_, list) = api(Method::GET, app.url("/api/v1/users?q=siti"), Some(&admin), None).await;
         assert_eq!(list["items"][0]["disabled"], true);
@@ -253,10 +263,10 @@ both! {
             post(format!("/api/v1/users/{user}/enable"), Body::None),
             post(format!("/people/{other}/account"), form(&[("login", "budi.s"), ("password", "a-long-password"), ("role", "agency-operator")])),
             post(format!("/people/{person}/roles"), form(&[("role", "ppid-pembantu"), ("agency_id", "")])),
-            post(format!("/people/{person}/roles/remove"), form(&[("role", "wali-data"), ("agency_id", &dinkes.to_string())])),
+            post(format!("/people/{person}/roles/remove"), form(&[("role", "wali-data"), ("agency_id", &dinkes.to_string()), ("confirm", "on")])),
             post(format!("/people/{person}/account/reset"), form(&[])),
             post(format!("/api/v1/users/{user}/password-reset"), Body::None),
-            post(format!("/people/{person}/account/status"), form(&[("disabled", "1")])),
+            post(format!("/people/{person}/account/status"), form(&[("disabled", "1"), ("confirm", "on")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/me"), get("/api/v1/users"), get("/account"), get("/accounts"),

@@ -71,6 +71,7 @@ notifications-unread = { $count } new
 notifications-all = All notifications
 error-choice = Choose one of: { $choices }.
 error-choose = Choose one.
+error-confirm-action = Tick the confirmation box if you are sure; nothing has been changed yet.
 error-job-interrupted = This work was interrupted by a server restart. Please start it again.
 form-enter = Enter { $label }.
 form-choose = Select { $label }.

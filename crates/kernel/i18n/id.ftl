@@ -68,6 +68,7 @@ notifications-unread = { $count } baru
 notifications-all = Semua pemberitahuan
 error-choice = Pilih salah satu: { $choices }.
 error-choose = Pilih salah satu.
+error-confirm-action = Centang kotak konfirmasi bila Anda yakin; belum ada yang diubah.
 error-job-interrupted = Pekerjaan ini terhenti karena server dimulai ulang. Silakan ulangi.
 form-enter = Masukkan { $label }.
 form-choose = Pilih { $label }.

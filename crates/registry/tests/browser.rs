@@ -44,6 +44,11 @@ async fn browser_register_an_application_and_approve_it() {
     assert!(!url.ends_with("/action"), "{url}");
     sign_in(&c, &app, "admin", pw).await;
     c.goto(&url).await.unwrap();
+    // Documents are missing: approving asks to confirm that first, and changes nothing until then.
+    click(&c, "button[value=approve]").await;
+    let summary = error_summary(&c).await;
+    assert!(summary.contains("Baru 0 dari 9 dokumen"), "{summary}");
+    click(&c, "#confirm-approve").await;
     click(&c, "button[value=approve]").await;
     let main = text_becomes(&c, "main", "Teregistrasi").await;
     assert!(main.contains("Teregistrasi"), "{main}");

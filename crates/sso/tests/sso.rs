@@ -1129,7 +1129,7 @@ both! {
             post("/sso/clients", client_form),
             post(format!("/sso/clients/{client}/assurance"), form(&[("security_level", "tinggi")])),
             post(format!("/sso/clients/{client}/secret"), Body::None),
-            post(format!("/sso/clients/{client}/status"), form(&[("disabled", "1")])),
+            post(format!("/sso/clients/{client}/status"), form(&[("disabled", "1"), ("confirm", "on")])),
             post("/sso/policy", form(&[("role", "dinas-admin")])),
             put("/api/v1/sso/policy", Body::Json(json!({"required_roles": ["dinas-admin"]}))),
         ];
@@ -1553,6 +1553,11 @@ both! {
         assert!(page.contains("backchannel_logout_uri-error"), "{page}");
         let (st, _) = app.post_form(&admin, &csrf, &path, &[("backchannel_logout_uri", &uri)]).await;
         assert_eq!(st, 303);
+        // Switching the application off is confirmed first (KT 16.5); unconfirmed, it stays on.
+        let status = format!("/sso/clients/{}/status", s.client_id);
+        let (st, page) = app.post_form(&admin, &csrf, &status, &[("disabled", "1")]).await;
+        assert_eq!(st, 422, "{page}");
+        assert!(page.contains("Centang kotak konfirmasi"), "{page}");
         // Through the API too, and the API names a bad one.
         let token = app.token("kominfo", Role::DinasAdmin, None).await;
         let body = json!({"name": "Presensi", "redirect_uris": [s.redirect], "backchannel_logout_uri": "ftp://presensi/logout"});

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::form::{FormSpec, Submitted, choice, text};
+use kernel::form::{FormSpec, Submitted, check, choice, text};
 use kernel::i18n::Tr;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -190,8 +190,21 @@ const ACCOUNT_FORM: FormSpec = FormSpec {
         text("password", "account-initial-password"),
         choice("role", "account-roles"),
         choice("agency_id", "person-agency"),
+        check("confirm", "account-confirm"),
     ],
 };
+
+/// KT 16.5: an action with consequences is confirmed before it is taken; the form's box says
+/// what will happen.
+fn confirmed(confirm: Option<&String>) -> AppResult<()> {
+    match confirm {
+        Some(_) => Ok(()),
+        None => Err(AppError::Validation(vec![FieldError::new(
+            "confirm",
+            "error-confirm-action",
+        )])),
+    }
+}
 
 async fn finish(
     state: &AppState,
@@ -281,6 +294,9 @@ pub struct RoleForm {
     /// Agency id (empty: the person's own for agency roles).
     #[serde(default)]
     pub agency_id: String,
+    /// Withdrawing is confirmed.
+    #[serde(default)]
+    pub confirm: Option<String>,
 }
 
 async fn change_roles(
@@ -294,6 +310,9 @@ async fn change_roles(
         .authorize(&ACCOUNTS, Access::Write, Scope::Region)?
         .actor();
     let id = person_id(&id)?;
+    if !add && let Err(e) = confirmed(form.confirm.as_ref()) {
+        return finish(&state, &ctx, id, Err(e), String::new()).await;
+    }
     let result = state
         .write(move |c| {
             let (person, account) = account_of(c, id)?;
@@ -369,6 +388,9 @@ pub async fn issue_reset(
 pub struct StatusForm {
     /// `1` to disable, `0` to enable.
     pub disabled: String,
+    /// Disabling is confirmed.
+    #[serde(default)]
+    pub confirm: Option<String>,
 }
 
 /// Disables or restores the person's account.
@@ -383,6 +405,9 @@ pub async fn set_status(
         .actor();
     let id = person_id(&id)?;
     let disabled = form.disabled == "1";
+    if disabled && let Err(e) = confirmed(form.confirm.as_ref()) {
+        return finish(&state, &ctx, id, Err(e), String::new()).await;
+    }
     let modules = state.modules.clone();
     let result = state
         .write(move |c| {

@@ -192,6 +192,23 @@ pub async fn step(
         let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
         return page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await;
     }
+    // Approving with technical documents missing is possible, but only knowingly.
+    if action == Action::Approve && form.confirm.is_none() {
+        let target = app.id;
+        let docs = state.read(move |c| Ok(store::docs_of(c, target)?)).await?;
+        let handed = DocumentKind::ALL
+            .iter()
+            .filter(|k| docs.iter().any(|d| d.kind == **k))
+            .count();
+        if handed < DocumentKind::ALL.len() {
+            let e = AppError::Validation(vec![
+                FieldError::new("confirm", "error-approve-missing-documents")
+                    .arg("handed", handed)
+                    .arg("all", DocumentKind::ALL.len()),
+            ]);
+            return page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await;
+        }
+    }
     let actor = ctx.require()?.actor();
     let target = app.id;
     match state

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::form::{FormSpec, text};
+use kernel::form::{FormSpec, check, text};
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
@@ -27,6 +27,11 @@ struct ClientPage {
     can_write: bool,
     errors: FormErrors,
 }
+
+/// The switch-off form's confirmation.
+const STATUS_FORM: FormSpec = FormSpec {
+    fields: &[check("confirm", "sso-client-confirm")],
+};
 
 /// The back-channel logout form's one field.
 const BACKCHANNEL_FORM: FormSpec = FormSpec {
@@ -119,6 +124,9 @@ pub async fn rotate(
 #[serde(deny_unknown_fields)]
 pub struct StatusForm {
     disabled: String,
+    /// Disabling is confirmed (KT 16.5).
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// Disables or enables the client.
@@ -133,6 +141,13 @@ pub async fn status(
         .actor();
     let client = id.clone();
     let disabled = form.disabled == "1";
+    if disabled && form.confirm.is_none() {
+        let e = AppError::Validation(vec![kernel::FieldError::new(
+            "confirm",
+            "error-confirm-action",
+        )]);
+        return page_with(&state, &ctx, &id, None, STATUS_FORM.errors(&e, ctx.tr())).await;
+    }
     state
         .write(move |c| service::set_client_disabled(c, &actor, &client, disabled))
         .await?;
