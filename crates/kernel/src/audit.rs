@@ -274,6 +274,12 @@ pub struct AuditFilter {
     pub record_type: Option<String>,
     /// Record id.
     pub record_id: Option<String>,
+    /// The agency a change concerned.
+    pub agency: Option<String>,
+    /// From this day on (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Up to and including this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
     /// Oldest first (newest first otherwise).
     pub oldest_first: bool,
 }
@@ -287,9 +293,34 @@ impl AuditFilter {
             actor: get("actor"),
             record_type: get("record_type"),
             record_id: get("record_id"),
+            agency: get("agency_id"),
+            from: list.get("from").and_then(day),
+            to: list.get("to").and_then(day),
             oldest_first: !list.descending,
         }
     }
+}
+
+fn day(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The actions and the kinds of record the trail holds, for the auditor's pickers (at most a
+/// few hundred of each: they are codes the contexts write, not data).
+pub fn vocabulary(conn: &mut DbConn) -> QueryResult<(Vec<String>, Vec<String>)> {
+    let actions = audit_events::table
+        .select(audit_events::action)
+        .distinct()
+        .order(audit_events::action.asc())
+        .limit(500)
+        .load(conn)?;
+    let kinds = audit_events::table
+        .select(audit_events::record_type)
+        .distinct()
+        .order(audit_events::record_type.asc())
+        .limit(500)
+        .load(conn)?;
+    Ok((actions, kinds))
 }
 
 /// Events newest first (unless asked otherwise), filtered and paged.
@@ -316,6 +347,15 @@ pub fn list(
         }
         if let Some(id) = f.record_id.as_deref().filter(|s| !s.is_empty()) {
             q = q.filter(audit_events::record_id.eq(id.to_owned()));
+        }
+        if let Some(a) = f.agency.as_deref().filter(|s| !s.is_empty()) {
+            q = q.filter(audit_events::agency_id.eq(a.to_owned()));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(audit_events::at.ge(d.and_time(chrono::NaiveTime::MIN)));
+        }
+        if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+            q = q.filter(audit_events::at.lt(d.and_time(chrono::NaiveTime::MIN)));
         }
         q
     };

@@ -184,6 +184,15 @@ impl Tr {
         message(self.lang, &format!("{prefix}{value}"), &[])
     }
 
+    /// `prefix` + `value` translated, or `value` itself where the catalogue has no such
+    /// message (a code some context wrote without a label). Fluent names hold no dots: a
+    /// dotted code (`auth.sign_in`) is looked up with dashes (`audit-act-auth-sign_in`).
+    pub fn tp_or(&self, prefix: &str, value: &str) -> String {
+        let key = format!("{prefix}{}", value.replace('.', "-"));
+        let text = message(self.lang, &key, &[]);
+        if text == key { value.to_owned() } else { text }
+    }
+
     /// The language code, for `<html lang>`.
     pub fn code(&self) -> &'static str {
         self.lang.code()

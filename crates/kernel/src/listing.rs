@@ -32,6 +32,8 @@ pub enum Input {
     Text,
     /// Picked from a list (the page shows it only when it is given its choices).
     Select,
+    /// A calendar date, `YYYY-MM-DD` (the browser's date picker).
+    Date,
 }
 
 /// A closed set's names, and the message prefix of their labels.
@@ -97,6 +99,33 @@ pub const fn choice<E: Choice>(
         input: Input::Select,
         accepts: is_choice::<E>,
         options: Some((names_of::<E>, prefix)),
+    }
+}
+
+fn is_date(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+/// A calendar date (`YYYY-MM-DD`).
+pub const fn date(name: &'static str, label: &'static str) -> Filter {
+    Filter {
+        name,
+        label,
+        input: Input::Date,
+        accepts: is_date,
+        options: None,
+    }
+}
+
+/// One of the values the handler lists (what the data holds, such as the kinds of record in
+/// the audit trail); any text is accepted and simply matches nothing when unknown.
+pub const fn listed(name: &'static str, label: &'static str) -> Filter {
+    Filter {
+        name,
+        label,
+        input: Input::Select,
+        accepts: any_text,
+        options: None,
     }
 }
 
@@ -452,7 +481,7 @@ impl<R> List<R> {
                         .map(|n| (n.to_owned(), tr.tp(prefix, n)))
                         .collect()
                 }),
-                shown: f.input == Input::Text || f.options.is_some(),
+                shown: f.input != Input::Select || f.options.is_some(),
             })
             .collect();
         ListView {

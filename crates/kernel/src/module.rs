@@ -142,7 +142,13 @@ pub struct Module {
     /// say). Everywhere else under `/api/` an anonymous request is a 401 before anything of
     /// it is read, so no input check can tell an outsider more than "sign in".
     pub public_api: &'static [&'static str],
+    /// The region's agencies as (id, label), if this context keeps them: what pages outside
+    /// the context (the audit trail) offer in an agency picker.
+    pub agencies: Option<AgencyLister>,
 }
+
+/// Lists the region's agencies as (id, label).
+pub type AgencyLister = fn(&mut DbConn) -> diesel::QueryResult<Vec<(String, String)>>;
 
 fn no_routes() -> Router<AppState> {
     Router::new()
@@ -170,7 +176,14 @@ impl Module {
             jobs: &[],
             forms: &[],
             public_api: &[],
+            agencies: None,
         }
+    }
+
+    /// Declares that this context keeps the region's agencies.
+    pub const fn agencies(mut self, list: AgencyLister) -> Self {
+        self.agencies = Some(list);
+        self
     }
 
     /// Sets the public API path prefixes.
@@ -344,6 +357,15 @@ impl Modules {
             n += r.revoke_all(conn, user)?;
         }
         Ok(n)
+    }
+
+    /// The region's agencies as (id, label), from the context that keeps them (none without
+    /// one).
+    pub fn agencies(&self, conn: &mut DbConn) -> diesel::QueryResult<Vec<(String, String)>> {
+        match self.list.iter().find_map(|m| m.agencies) {
+            Some(list) => list(conn),
+            None => Ok(vec![]),
+        }
     }
 
     /// Tells every resolver that these sessions ended (see [`Resolver::sessions_ended`]).

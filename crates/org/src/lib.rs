@@ -33,7 +33,16 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
         "/people/{id}/edit",
     ])
     .capabilities(&[REGION, AGENCIES, PEOPLE])
+    .agencies(agency_choices)
     .tables(&["region", "agencies", "people"]);
+
+/// The agencies as (id, "CODE — name"), for pickers in other contexts' pages.
+fn agency_choices(conn: &mut db::DbConn) -> diesel::QueryResult<Vec<(String, String)>> {
+    Ok(directory::all_agencies(conn)?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.label()))
+        .collect())
+}
 
 /// The region profile and the regulation in force: everyone reads, the Dinas keeps it.
 pub const REGION: Capability = Capability::region_records("org.region");

@@ -16,6 +16,9 @@ use crate::state::AppState;
     params(("action" = Option<String>, Query, description = "exact action"),
            ("actor" = Option<String>, Query, description = "actor contains"),
            ("record_type" = Option<String>, Query), ("record_id" = Option<String>, Query),
+           ("agency_id" = Option<String>, Query, description = "the agency a change concerned"),
+           ("from" = Option<String>, Query, description = "from this day on, YYYY-MM-DD (UTC)"),
+           ("to" = Option<String>, Query, description = "up to and including this day, YYYY-MM-DD (UTC)"),
            ("sort" = Option<String>, Query, description = "-seq (newest first, the default) or seq"),
            ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = Page<AuditEvent>), (status = 400), (status = 401), (status = 403)))]

@@ -15,9 +15,12 @@ use crate::state::AppState;
 pub const LIST: List<AuditEvent> = List {
     path: "/audit",
     filters: &[
-        listing::text("action", "audit-action"),
+        listing::date("from", "audit-from"),
+        listing::date("to", "audit-to"),
         listing::text("actor", "audit-actor"),
-        listing::text("record_type", "audit-record-type"),
+        listing::agency("agency_id", "audit-agency"),
+        listing::listed("action", "audit-action"),
+        listing::listed("record_type", "audit-record-type"),
         listing::text("record_id", "audit-record-id"),
     ],
     sorts: &["seq"],
@@ -97,7 +100,28 @@ pub async fn show(
     let (events, total) = state
         .read(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
         .await?;
+    let modules = state.modules.clone();
+    let (actions, kinds, agencies) = state
+        .read(move |conn| {
+            let (actions, kinds) = audit::vocabulary(conn)?;
+            Ok((actions, kinds, modules.agencies(conn)?))
+        })
+        .await?;
+    let tr = ctx.tr();
+    let labelled = |prefix: &str, codes: Vec<String>| {
+        codes
+            .into_iter()
+            .map(|c| {
+                let label = tr.tp_or(prefix, &c);
+                (c, label)
+            })
+            .collect::<Vec<_>>()
+    };
     respond(&LIST, &q, &events, || {
-        Ok(LIST.view(Chrome::new(&state, &ctx, "audit-title"), &q, &events, total))
+        Ok(LIST
+            .view(Chrome::new(&state, &ctx, "audit-title"), &q, &events, total)
+            .choices("action", Some(labelled("audit-act-", actions)))
+            .choices("record_type", Some(labelled("audit-kind-", kinds)))
+            .choices("agency_id", Some(agencies)))
     })
 }
