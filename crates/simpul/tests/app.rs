@@ -539,5 +539,7 @@ both! {
         let page = browser.get(app.url(&format!("/audit?agency_id={}", ids[1]))).send().await.unwrap().text().await.unwrap();
         // Each agency is named once in the picker; only the chosen one's event is in the table.
         assert_eq!((page.matches(ids[0].as_str()).count(), page.matches(ids[1].as_str()).count() > 1), (1, true), "{page}");
+        // The table says what happened in words, not in the trail's codes.
+        assert!(page.matches("Perangkat daerah ditambahkan").count() >= 2 && !page.contains("<code>agency.create</code>"), "{page}");
     }
 }

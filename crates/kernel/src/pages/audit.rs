@@ -44,12 +44,18 @@ pub const LIST: List<AuditEvent> = List {
         Column {
             label: "audit-action",
             sort: None,
-            cell: |e, _| Cell::code(&e.action),
+            cell: |e, tr| Cell::text(tr.tp_or("audit-act-", &e.action)),
         },
         Column {
             label: "audit-record",
             sort: None,
-            cell: |e, _| Cell::text(format!("{} {}", e.record_type, e.record_id)),
+            cell: |e, tr| {
+                Cell::text(format!(
+                    "{} {}",
+                    tr.tp_or("audit-kind-", &e.record_type),
+                    e.record_id
+                ))
+            },
         },
         Column {
             label: "audit-summary",
