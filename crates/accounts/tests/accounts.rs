@@ -341,25 +341,8 @@ async fn try_sign_in(
     login: &str,
     password: &str,
 ) -> u16 {
-    let page = browser
-        .get(app.url("/sign-in"))
-        .send()
+    app.sign_in_attempt(browser, login, password, "/")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&page);
-    browser
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("login", login),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap()
         .status()
         .as_u16()
 }

@@ -626,26 +626,7 @@ async fn enrol(
 /// Password step of a sign-in in a fresh browser; returns the browser and where it was sent.
 async fn password_step(app: &TestApp, login: &str, next: &str) -> (reqwest::Client, String) {
     let browser = app.browser();
-    let page = browser
-        .get(app.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = test_support::csrf_of(&page);
-    let resp = browser
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("login", login),
-            ("password", PASSWORD),
-            ("next", next),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let resp = app.sign_in_attempt(&browser, login, PASSWORD, next).await;
     assert_eq!(resp.status(), 303);
     let to = resp.headers()["location"].to_str().unwrap().to_owned();
     (browser, to)

@@ -330,8 +330,15 @@ impl TestApp {
             .expect("client")
     }
 
-    /// Signs a browser client in; returns the session's anti-forgery token.
-    pub async fn sign_in(&self, client: &reqwest::Client, login: &str) -> String {
+    /// Submits the sign-in form as a person would (the page first, for its anti-forgery
+    /// token), going on to `next`; returns the answer, whatever it is.
+    pub async fn sign_in_attempt(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        password: &str,
+        next: &str,
+    ) -> reqwest::Response {
         let page = client
             .get(self.url("/sign-in"))
             .send()
@@ -341,16 +348,22 @@ impl TestApp {
             .await
             .expect("body");
         let csrf = csrf_of(&page);
-        let resp = client
+        client
             .post(self.url("/sign-in"))
             .form(&[
                 ("_csrf", csrf.as_str()),
                 ("login", login),
-                ("password", PASSWORD),
+                ("password", password),
+                ("next", next),
             ])
             .send()
             .await
-            .expect("post");
+            .expect("post")
+    }
+
+    /// Signs a browser client in; returns the session's anti-forgery token.
+    pub async fn sign_in(&self, client: &reqwest::Client, login: &str) -> String {
+        let resp = self.sign_in_attempt(client, login, PASSWORD, "/").await;
         assert_eq!(resp.status(), 303, "sign-in of {login} should redirect");
         let home = client
             .get(self.url("/account"))
