@@ -74,6 +74,14 @@ fn start() -> Option<SyncSender<Job>> {
     Some(tx)
 }
 
+/// Hashes a new password on a blocking thread (it takes tens of milliseconds), before — never
+/// inside — a write transaction.
+pub async fn hash(password: String) -> kernel::AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| kernel::AppError::Internal(format!("hashing task: {e}")))?
+}
+
 /// Checks `password` against a stored PHC argon2 hash on the pool; `false` for any malformed hash.
 pub async fn verify(password: String, stored: String) -> bool {
     let Some(tx) = POOL.get_or_init(start) else {

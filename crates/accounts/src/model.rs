@@ -30,6 +30,18 @@ pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError>
     Ok(())
 }
 
+/// A new password typed twice (fields `new` and `confirm`): its rules, and that both agree.
+pub fn check_new_pair(new: &str, confirm: &str) -> Vec<FieldError> {
+    let mut errors = vec![];
+    if let Err(e) = check_new_password("new", new) {
+        errors.push(e);
+    }
+    if new != confirm {
+        errors.push(FieldError::new("confirm", "error-password-mismatch"));
+    }
+    errors
+}
+
 /// Validates a login: 3–64 of a–z, 0–9, `.`, `_`, `-`; returns it lower-cased.
 pub fn check_login(login: &str) -> Result<String, FieldError> {
     let login = login.trim().to_lowercase();

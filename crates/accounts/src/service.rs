@@ -201,12 +201,7 @@ pub fn set_disabled(
     }
     store::set_disabled(conn, &key, disabled)?;
     let (ended, revoked) = if disabled {
-        let ended = store::end_all_sessions(conn, &key, None)?;
-        // Revoked first, so the count says what the account held; the applications are told
-        // of the ended sessions all the same.
-        let revoked = modules.revoke_tokens(conn, id)?;
-        modules.sessions_ended(conn, &ended)?;
-        (ended.len(), revoked)
+        end_sessions_and_tokens(conn, modules, id, None)?
     } else {
         (0, 0)
     };
@@ -243,6 +238,23 @@ pub fn issue_token(conn: &mut DbConn, actor: &Actor, id: UserId, name: &str) -> 
         },
     )?;
     Ok(token)
+}
+
+/// Ends every session of the account but `keep` and revokes every token any context issued to
+/// it (a password changed or reset, an account disabled); the contexts are told which sessions
+/// ended. Returns (sessions ended, tokens revoked).
+pub(crate) fn end_sessions_and_tokens(
+    conn: &mut DbConn,
+    modules: &kernel::module::Modules,
+    id: UserId,
+    keep: Option<&str>,
+) -> QueryResult<(usize, usize)> {
+    let ended = store::end_all_sessions(conn, &id.to_string(), keep)?;
+    // Revoked first, so the count says what the account held; the applications are told of
+    // the ended sessions all the same.
+    let revoked = modules.revoke_tokens(conn, id)?;
+    modules.sessions_ended(conn, &ended)?;
+    Ok((ended.len(), revoked))
 }
 
 /// How long a password reset link works.
@@ -313,9 +325,7 @@ pub fn complete_password_reset(
     }
     store::set_password_hash(conn, &user.id, hash)?;
     store::clear_lockout(conn, &user.id)?;
-    let ended = store::end_all_sessions(conn, &user.id, None)?;
-    let revoked = modules.revoke_tokens(conn, id)?;
-    modules.sessions_ended(conn, &ended)?;
+    let (ended, revoked) = end_sessions_and_tokens(conn, modules, id, None)?;
     let actor = Actor {
         id: Some(id),
         label: user.login.clone(),
@@ -328,7 +338,7 @@ pub fn complete_password_reset(
             record_type: "user",
             record_id: user.id,
             agency: None,
-            summary: json!({"sessions_ended": ended.len(), "tokens_revoked": revoked}),
+            summary: json!({"sessions_ended": ended, "tokens_revoked": revoked}),
         },
     )?;
     Ok(id)

@@ -294,15 +294,11 @@ impl AuditFilter {
             record_type: get("record_type"),
             record_id: get("record_id"),
             agency: get("agency_id"),
-            from: list.get("from").and_then(day),
-            to: list.get("to").and_then(day),
+            from: list.date("from"),
+            to: list.date("to"),
             oldest_first: !list.descending,
         }
     }
-}
-
-fn day(text: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// The actions and the kinds of record the trail holds, for the auditor's pickers (at most a

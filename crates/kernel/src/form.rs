@@ -162,6 +162,18 @@ pub fn errors_for(err: &AppError, tr: Tr, fields: &[Named]) -> FormErrors {
     FormErrors(out.into_iter().map(|(_, e)| e).collect())
 }
 
+/// KT 16.5: an action with consequences is taken only once the person ticked the form's
+/// `confirm` box; otherwise an error on that field saying nothing was changed yet.
+pub fn confirmed(confirm: Option<&String>) -> Result<(), AppError> {
+    match confirm {
+        Some(_) => Ok(()),
+        None => Err(AppError::Validation(vec![FieldError::new(
+            "confirm",
+            "error-confirm-action",
+        )])),
+    }
+}
+
 /// The error shown when a form came back with a stale anti-forgery token.
 pub fn expired(tr: Tr, first_field: &str) -> FormErrors {
     FormErrors::one(first_field, tr.t("form-csrf-expired"))

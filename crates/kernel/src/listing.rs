@@ -102,8 +102,13 @@ pub const fn choice<E: Choice>(
     }
 }
 
+/// A calendar day as a date filter takes it, `YYYY-MM-DD`.
+fn day(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 fn is_date(text: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+    day(text).is_some()
 }
 
 /// A calendar date (`YYYY-MM-DD`).
@@ -547,6 +552,11 @@ impl ListQuery {
     /// An agency filter's value.
     pub fn agency(&self, name: &str) -> Option<AgencyId> {
         self.get(name).and_then(AgencyId::parse)
+    }
+
+    /// A date filter's value.
+    pub fn date(&self, name: &str) -> Option<chrono::NaiveDate> {
+        self.get(name).and_then(day)
     }
 
     /// How many rows to fetch: a page, or a whole download (one more than allowed, so an

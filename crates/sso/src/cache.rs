@@ -151,9 +151,9 @@ pub async fn sign(
 ) -> AppResult<String> {
     let (kid, key) = signer(state, alg).await?;
     if key.is_cheap() {
-        return key.sign_typed(&kid, typ, &claims);
+        return key.sign(&kid, typ, &claims);
     }
-    tokio::task::spawn_blocking(move || key.sign_typed(&kid, typ, &claims))
+    tokio::task::spawn_blocking(move || key.sign(&kid, typ, &claims))
         .await
         .map_err(|e| kernel::AppError::Internal(format!("signing: {e}")))?
 }

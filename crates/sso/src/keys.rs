@@ -170,14 +170,9 @@ impl Signer {
         }
     }
 
-    /// A compact JWS (RFC 7515 §7.1) of `claims` with `kid` in its header.
-    pub fn sign(&self, kid: &str, claims: &Value) -> AppResult<String> {
-        self.sign_typed(kid, "JWT", claims)
-    }
-
-    /// A JWS with its `typ` header (`logout+jwt` for logout tokens, so one cannot pass for an
-    /// ID token).
-    pub fn sign_typed(&self, kid: &str, typ: &str, claims: &Value) -> AppResult<String> {
+    /// A compact JWS (RFC 7515 §7.1) of `claims` with `kid` and `typ` in its header (`JWT`
+    /// for ID tokens, `logout+jwt` for logout tokens, so one cannot pass for the other).
+    pub fn sign(&self, kid: &str, typ: &str, claims: &Value) -> AppResult<String> {
         let rng = aws_lc_rs::rand::SystemRandom::new();
         let header = json!({"alg": self.alg(), "typ": typ, "kid": kid});
         let mut jws = URL_SAFE_NO_PAD.encode(header.to_string());

@@ -93,14 +93,10 @@ pub fn register_client(
             }
         }
     }
-    let backchannel = d
-        .backchannel_logout_uri
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty());
-    if let Some(Err(e)) = backchannel.map(check_backchannel_uri) {
+    let backchannel = backchannel_uri(d.backchannel_logout_uri.as_deref()).unwrap_or_else(|e| {
         errors.push(e);
-    }
+        None
+    });
     let alg = d.id_token_alg.clone().unwrap_or_else(|| "RS256".into());
     if !keys::ALGS.contains(&alg.as_str()) {
         errors.push(
@@ -533,14 +529,18 @@ pub fn set_client_assurance(
     store::client(conn, id)?.ok_or(AppError::NotFound)
 }
 
-/// A back-channel logout URI: as a redirect URI (absolute, HTTPS but on this machine, no
-/// fragment), and short enough to keep.
-fn check_backchannel_uri(uri: &str) -> Result<(), FieldError> {
+/// A back-channel logout URI as typed: none when empty, else as a redirect URI (absolute,
+/// HTTPS but on this machine, no fragment) and short enough to keep.
+fn backchannel_uri(typed: Option<&str>) -> Result<Option<&str>, FieldError> {
+    let Some(uri) = typed.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
     let field = "backchannel_logout_uri";
     if uri.chars().count() > 500 {
         return Err(FieldError::new(field, "error-field-too-long").arg("max", 500));
     }
-    model::check_redirect_uri(uri).map_err(|key| FieldError::new(field, key).arg("uri", uri))
+    model::check_redirect_uri(uri).map_err(|key| FieldError::new(field, key).arg("uri", uri))?;
+    Ok(Some(uri))
 }
 
 /// Sets or clears where a client is told that sessions ended (audited).
@@ -550,10 +550,7 @@ pub fn set_backchannel_logout(
     id: &str,
     uri: Option<&str>,
 ) -> AppResult<ClientRow> {
-    let uri = uri.map(str::trim).filter(|u| !u.is_empty());
-    if let Some(u) = uri {
-        check_backchannel_uri(u).map_err(|e| AppError::Validation(vec![e]))?;
-    }
+    let uri = backchannel_uri(uri).map_err(|e| AppError::Validation(vec![e]))?;
     let before = store::client(conn, id)?.ok_or(AppError::NotFound)?;
     store::set_backchannel_logout(conn, id, uri, &actor.label)?;
     audit::record(

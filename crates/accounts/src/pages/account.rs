@@ -129,13 +129,7 @@ pub(crate) async fn change(
     form: &PasswordForm,
     keep: Option<String>,
 ) -> AppResult<()> {
-    let mut errors = vec![];
-    if let Err(e) = model::check_new_password("new", &form.new) {
-        errors.push(e);
-    }
-    if form.new != form.confirm {
-        errors.push(FieldError::new("confirm", "error-password-mismatch"));
-    }
+    let mut errors = model::check_new_pair(&form.new, &form.confirm);
     // The slow check runs on the hashing pool, before (never inside) the write transaction.
     let login = p.login.clone();
     let user = state
@@ -148,19 +142,15 @@ pub(crate) async fn change(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let new = form.new.clone();
-    let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+    let hash = hashing::hash(form.new.clone()).await?;
     let modules = state.modules.clone();
     let (actor, uid) = (p.actor(), p.user_id);
     state
         .write(move |conn| {
             store::set_password_hash(conn, &user.id, &hash)?;
-            let ended = store::end_all_sessions(conn, &user.id, keep.as_deref())?;
             // Whoever learnt the old password may have minted tokens with it.
-            let revoked = modules.revoke_tokens(conn, uid)?;
-            modules.sessions_ended(conn, &ended)?;
+            let (_, revoked) =
+                crate::service::end_sessions_and_tokens(conn, &modules, uid, keep.as_deref())?;
             let change = Change {
                 action: "user.password_change",
                 record_type: "user",

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::form::{FormSpec, Submitted, check, choice, text};
+use kernel::form::{FormSpec, Submitted, check, choice, confirmed, text};
 use kernel::i18n::Tr;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -135,9 +135,18 @@ async fn page(
     let s = section(state, ctx, id, errors, login)
         .await?
         .ok_or(AppError::Forbidden)?;
+    Ok((status, account_page(state, ctx, s)?).into_response())
+}
+
+/// The account section on a page of its own, titled with the person's name.
+fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    s: Section,
+) -> AppResult<axum::response::Html<String>> {
     let mut chrome = Chrome::new(state, ctx, "account-section");
     chrome.title = format!("{} — {}", chrome.title, s.person.name);
-    Ok((status, render(&AccountPage { chrome, s })?).into_response())
+    render(&AccountPage { chrome, s })
 }
 
 fn person_id(id: &str) -> AppResult<PersonId> {
@@ -193,18 +202,6 @@ const ACCOUNT_FORM: FormSpec = FormSpec {
         check("confirm", "account-confirm"),
     ],
 };
-
-/// KT 16.5: an action with consequences is confirmed before it is taken; the form's box says
-/// what will happen.
-fn confirmed(confirm: Option<&String>) -> AppResult<()> {
-    match confirm {
-        Some(_) => Ok(()),
-        None => Err(AppError::Validation(vec![FieldError::new(
-            "confirm",
-            "error-confirm-action",
-        )])),
-    }
-}
 
 async fn finish(
     state: &AppState,
@@ -377,9 +374,7 @@ pub async fn issue_reset(
         &reset.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
     s.reset = Some((reset.url, until));
-    let mut chrome = Chrome::new(&state, &ctx, "account-section");
-    chrome.title = format!("{} — {}", chrome.title, s.person.name);
-    Ok(render(&AccountPage { chrome, s })?.into_response())
+    Ok(account_page(&state, &ctx, s)?.into_response())
 }
 
 /// Disable (`disabled=1`) or restore (`disabled=0`).

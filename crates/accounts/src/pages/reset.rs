@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use kernel::form::{FormSpec, Submitted, text};
 use kernel::layout::{Chrome, FormErrors, render};
-use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
+use kernel::{AppError, AppResult, AppState, Ctx};
 
 use crate::{hashing, model, service};
 
@@ -85,22 +85,12 @@ pub async fn submit(
         return page(&state, &ctx, token, RESET_FORM.expired(ctx.tr())).await;
     }
     let form = form.values;
-    let mut errors = vec![];
-    if let Err(e) = model::check_new_password("new", &form.new) {
-        errors.push(e);
-    }
-    if form.new != form.confirm {
-        errors.push(FieldError::new("confirm", "error-password-mismatch"));
-    }
+    let errors = model::check_new_pair(&form.new, &form.confirm);
     if !errors.is_empty() {
         let e = AppError::Validation(errors);
         return page(&state, &ctx, token, RESET_FORM.errors(&e, ctx.tr())).await;
     }
-    // The slow hash runs on a blocking thread, before (never inside) the write transaction.
-    let new = form.new.clone();
-    let hash = tokio::task::spawn_blocking(move || hashing::hash_password(&new))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+    let hash = hashing::hash(form.new).await?;
     let modules = state.modules.clone();
     let secret = token.clone();
     match state

@@ -103,14 +103,16 @@ pub async fn show(
     ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
     let q = LIST.read(raw.as_deref())?;
     let (filter, limit, offset) = (AuditFilter::of(&q), q.limit(), q.offset());
-    let (events, total) = state
-        .read(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
-        .await?;
-    let modules = state.modules.clone();
-    let (actions, kinds, agencies) = state
+    // The pickers' choices only for the page, not for a download; one trip for both.
+    let (modules, page) = (state.modules.clone(), q.format.is_none());
+    let ((events, total), choices) = state
         .read(move |conn| {
-            let (actions, kinds) = audit::vocabulary(conn)?;
-            Ok((actions, kinds, modules.agencies(conn)?))
+            let found = audit::list(conn, &filter, limit, offset)?;
+            let choices = match page {
+                true => Some((audit::vocabulary(conn)?, modules.agencies(conn)?)),
+                false => None,
+            };
+            Ok((found, choices))
         })
         .await?;
     let tr = ctx.tr();
@@ -124,6 +126,7 @@ pub async fn show(
             .collect::<Vec<_>>()
     };
     respond(&LIST, &q, &events, || {
+        let ((actions, kinds), agencies) = choices.unwrap_or_default();
         Ok(LIST
             .view(Chrome::new(&state, &ctx, "audit-title"), &q, &events, total)
             .choices("action", Some(labelled("audit-act-", actions)))

@@ -95,13 +95,17 @@ pub(crate) fn sessions_ended(c: &mut DbConn, sessions: &[String]) -> diesel::Que
     if granted.is_empty() {
         return Ok(());
     }
+    let clients: std::collections::BTreeSet<&str> = granted
+        .iter()
+        .map(|(client, _, _)| client.as_str())
+        .collect();
     let mut listening = std::collections::HashSet::new();
-    for (client, _, _) in &granted {
-        if let Some(row) = store::client(c, client.as_str())?
+    for client in clients {
+        if let Some(row) = store::client(c, client)?
             && row.backchannel_logout_uri.is_some()
             && !row.disabled
         {
-            listening.insert(client.to_string());
+            listening.insert(client.to_owned());
         }
     }
     let granted: Vec<_> = granted

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::PageForm;
-use kernel::form::{FormSpec, check, text};
+use kernel::form::{FormSpec, check, confirmed, text};
 use kernel::layout::{Chrome, FormErrors, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
@@ -141,11 +141,7 @@ pub async fn status(
         .actor();
     let client = id.clone();
     let disabled = form.disabled == "1";
-    if disabled && form.confirm.is_none() {
-        let e = AppError::Validation(vec![kernel::FieldError::new(
-            "confirm",
-            "error-confirm-action",
-        )]);
+    if disabled && let Err(e) = confirmed(form.confirm.as_ref()) {
         return page_with(&state, &ctx, &id, None, STATUS_FORM.errors(&e, ctx.tr())).await;
     }
     state
