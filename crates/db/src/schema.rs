@@ -15,6 +15,7 @@ diesel::table! {
         reporting_chain -> Text,
         updated_at -> Timestamp,
         updated_by -> Nullable<Text>,
+        time_zone -> Text,
     }
 }
 

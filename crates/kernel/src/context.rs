@@ -35,12 +35,14 @@ pub struct Ctx {
     pub csrf: String,
     /// The request path (for navigation and `next=` links).
     pub path: String,
+    /// The region's time zone, for the times pages show.
+    pub zone: crate::time::Zone,
 }
 
 impl Ctx {
     /// A translator in the request's language.
     pub fn tr(&self) -> Tr {
-        Tr::new(self.lang)
+        Tr::in_zone(self.lang, self.zone)
     }
 
     /// The signed-in account, or 401.

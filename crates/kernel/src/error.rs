@@ -158,7 +158,7 @@ impl AppError {
             Self::Status(s) => match s.as_u16() {
                 405 => "error-method-not-allowed",
                 413 => "error-too-large",
-                404 => "error-not-found",
+                404 => "error-page-not-found",
                 415 => "error-json-content-type",
                 s if s >= 500 => "error-internal",
                 _ => "error-bad-request",

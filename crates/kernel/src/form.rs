@@ -102,10 +102,9 @@ pub type Named = (String, String, Kind);
 pub fn explain(e: &FieldError, tr: Tr, field: Option<&Named>) -> FormError {
     let message = e.message(tr.lang);
     let Some((_, label, kind)) = field else {
-        let summary = if e.field.starts_with("line ") {
-            format!("{}: {message}", e.field)
-        } else {
-            message.clone()
+        let summary = match place(&e.field, tr) {
+            Some(at) => format!("{at}: {message}"),
+            None => message.clone(),
         };
         return FormError {
             field: e.field.clone(),
@@ -144,6 +143,16 @@ pub fn explain(e: &FieldError, tr: Tr, field: Option<&Named>) -> FormError {
             message,
         },
     }
+}
+
+/// Where in an imported file an error is, in words: "Baris 3, kolom nip" for the field
+/// `line 3: nip` that imports report (the column as the file's header names it).
+pub fn place(field: &str, tr: Tr) -> Option<String> {
+    let rest = field.strip_prefix("line ")?;
+    Some(match rest.split_once(": ") {
+        Some((line, column)) => tr.t2("import-at-cell", "line", &line, "column", &column),
+        None => tr.t1("import-at-line", "line", &rest),
+    })
 }
 
 /// The errors of `err` for a form with these fields, in the form's order (errors of fields it

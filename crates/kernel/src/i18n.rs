@@ -145,12 +145,53 @@ pub fn message(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 pub struct Tr {
     /// The language it translates into.
     pub lang: Lang,
+    /// The region's time zone, for the times it writes.
+    pub zone: crate::time::Zone,
 }
 
 impl Tr {
-    /// A translator for `lang`.
+    /// A translator for `lang`, writing times in WIB (pages use [`Tr::in_zone`] through the
+    /// request context, with the region's zone).
     pub fn new(lang: Lang) -> Self {
-        Self { lang }
+        Self {
+            lang,
+            zone: crate::time::Zone::default(),
+        }
+    }
+
+    /// A translator for `lang` writing times in `zone`.
+    pub fn in_zone(lang: Lang, zone: crate::time::Zone) -> Self {
+        Self { lang, zone }
+    }
+
+    /// "2 Desember 2026".
+    pub fn date(&self, d: impl crate::time::Given<chrono::NaiveDate>) -> String {
+        crate::time::date(self.lang, d.given())
+    }
+
+    /// "2 Desember 2026 13:28 WIB" for a stored UTC time.
+    pub fn when(&self, utc: impl crate::time::Given<chrono::NaiveDateTime>) -> String {
+        crate::time::date_time(self.lang, self.zone, utc.given())
+    }
+
+    /// The day, in the region's zone, of a stored UTC time: "2 Desember 2026".
+    pub fn day_of(&self, utc: impl crate::time::Given<chrono::NaiveDateTime>) -> String {
+        crate::time::date(self.lang, self.zone.local(utc.given()).date())
+    }
+
+    /// "13:28 WIB" for a stored UTC time.
+    pub fn clock(&self, utc: impl crate::time::Given<chrono::NaiveDateTime>) -> String {
+        crate::time::clock(self.zone, utc.given())
+    }
+
+    /// "1.234" in Indonesian, "1,234" in English.
+    pub fn number(&self, n: impl crate::time::Whole) -> String {
+        crate::time::number(self.lang, n.whole())
+    }
+
+    /// "Rp150.000.000".
+    pub fn rupiah(&self, n: impl crate::time::Given<i64>) -> String {
+        crate::time::rupiah(n.given())
     }
 
     /// The message `key`.

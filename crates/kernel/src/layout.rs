@@ -109,14 +109,21 @@ struct ErrorPage {
 
 /// The page shown for an error that a handler did not turn into a form message.
 pub fn error_page(state: &AppState, ctx: &Ctx, err: &AppError) -> Html<String> {
-    let mut chrome = Chrome::new(state, ctx, "error-title");
+    let title = match err.status().as_u16() {
+        404 => "error-title-not-found",
+        _ => "error-title",
+    };
+    let mut chrome = Chrome::new(state, ctx, title);
     chrome.title = format!("{} — {}", err.status().as_u16(), chrome.title);
     let page = ErrorPage {
         message: err.message(ctx.lang),
         details: err
             .field_errors()
             .iter()
-            .map(|f| format!("{}: {}", f.field, f.message(ctx.lang)))
+            .map(|f| {
+                let at = crate::form::place(&f.field, ctx.tr()).unwrap_or_else(|| f.field.clone());
+                format!("{at}: {}", f.message(ctx.lang))
+            })
             .collect(),
         signed_in: ctx.principal.is_some(),
         chrome,
@@ -181,6 +188,49 @@ pub fn choices_of<E: crate::ids::Choice>(tr: Tr, prefix: &str) -> Vec<(String, S
         .iter()
         .map(|v| (v.name().to_owned(), tr.t(&format!("{prefix}{}", v.name()))))
         .collect()
+}
+
+/// A browser's `User-Agent` as a person recognises it: "Chrome · Android", "Firefox ·
+/// Windows". An agent it does not recognise is shown cut to 40 characters.
+pub fn browser(agent: &str) -> String {
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let name = BROWSERS
+        .iter()
+        .find(|(k, _)| agent.contains(k))
+        .map(|(_, n)| *n);
+    let system = SYSTEMS
+        .iter()
+        .find(|(k, _)| agent.contains(k))
+        .map(|(_, n)| *n);
+    match (name, system) {
+        (Some(n), Some(s)) => format!("{n} · {s}"),
+        (Some(n), None) => n.to_owned(),
+        _ => {
+            let short: String = agent.chars().take(40).collect();
+            if short.len() < agent.len() {
+                format!("{short}…")
+            } else {
+                short
+            }
+        }
+    }
 }
 
 /// Whether two texts are equal, whatever string types a template holds them in.

@@ -33,6 +33,7 @@ pub mod principal;
 pub mod ratelimit;
 pub mod state;
 pub mod system;
+pub mod time;
 pub mod validate;
 
 use axum::Router;

@@ -2,6 +2,7 @@
 //! anti-forgery token), enforces the anti-forgery check on every state-changing browser
 //! request, and renders errors — JSON under `/api/`, a page elsewhere — in the user's language.
 
+use crate::time::Zone;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -52,7 +53,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
     if target_len(req.uri()) > MAX_URI {
         let jar = CookieJar::from_headers(req.headers());
-        let ctx = base_ctx(&req, &jar, None, String::new());
+        let ctx = base_ctx(&req, &jar, None, String::new(), Zone::default());
         return render_error(&state, AppError::Status(StatusCode::URI_TOO_LONG), ctx).await;
     }
     // For a context's own middleware (a route layer has no state of its own).
@@ -69,6 +70,7 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
     }
     let jar = CookieJar::from_headers(req.headers());
     let path = req.uri().path().to_owned();
+    let zone = state.zone().await;
     // OAuth endpoints authenticate clients and their own access tokens, not API tokens.
     let oauth = path.starts_with("/oauth2/");
     let token = if oauth {
@@ -113,7 +115,9 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
     };
     let principal = match principal {
         Ok(p) => p.map(Arc::new),
-        Err(e) => return render_error(&state, e, base_ctx(&req, &jar, None, String::new())).await,
+        Err(e) => {
+            return render_error(&state, e, base_ctx(&req, &jar, None, String::new(), zone)).await;
+        }
     };
 
     let (pre_csrf, new_csrf_cookie) = match jar.get(CSRF_COOKIE) {
@@ -124,7 +128,7 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
         Some(principal::Via::Session { csrf, .. }) => csrf.clone(),
         _ => pre_csrf.clone(),
     };
-    let ctx = base_ctx(&req, &jar, principal.clone(), csrf.clone());
+    let ctx = base_ctx(&req, &jar, principal.clone(), csrf.clone(), zone);
     // Authentication comes before any reading of the input: an anonymous caller learns
     // nothing from a malformed id or body but "sign in".
     if is_api_path(&path) && principal.is_none() && !state.modules.is_public_api(&path) {
@@ -198,6 +202,7 @@ fn base_ctx(
     jar: &CookieJar,
     principal: Option<Arc<principal::Principal>>,
     csrf: String,
+    zone: Zone,
 ) -> Ctx {
     let accept = req
         .headers()
@@ -219,6 +224,7 @@ fn base_ctx(
         lang,
         csrf,
         path: req.uri().path().to_owned(),
+        zone,
     }
 }
 

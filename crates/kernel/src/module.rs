@@ -145,10 +145,16 @@ pub struct Module {
     /// The region's agencies as (id, label), if this context keeps them: what pages outside
     /// the context (the audit trail) offer in an agency picker.
     pub agencies: Option<AgencyLister>,
+    /// The region's time zone, if this context keeps the region profile: every page shows
+    /// times in it.
+    pub time_zone: Option<ZoneReader>,
 }
 
 /// Lists the region's agencies as (id, label).
 pub type AgencyLister = fn(&mut DbConn) -> diesel::QueryResult<Vec<(String, String)>>;
+
+/// Reads the region's time zone (none before the region profile is set).
+pub type ZoneReader = fn(&mut DbConn) -> diesel::QueryResult<Option<crate::time::Zone>>;
 
 fn no_routes() -> Router<AppState> {
     Router::new()
@@ -177,7 +183,14 @@ impl Module {
             forms: &[],
             public_api: &[],
             agencies: None,
+            time_zone: None,
         }
+    }
+
+    /// Declares that this context keeps the region's time zone.
+    pub const fn time_zone(mut self, read: ZoneReader) -> Self {
+        self.time_zone = Some(read);
+        self
     }
 
     /// Declares that this context keeps the region's agencies.
@@ -365,6 +378,15 @@ impl Modules {
         match self.list.iter().find_map(|m| m.agencies) {
             Some(list) => list(conn),
             None => Ok(vec![]),
+        }
+    }
+
+    /// The region's time zone, from the context that keeps it (WIB without one, or before
+    /// the region profile is set).
+    pub fn time_zone(&self, conn: &mut DbConn) -> diesel::QueryResult<crate::time::Zone> {
+        match self.list.iter().find_map(|m| m.time_zone) {
+            Some(read) => Ok(read(conn)?.unwrap_or_default()),
+            None => Ok(crate::time::Zone::default()),
         }
     }
 

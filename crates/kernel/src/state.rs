@@ -86,7 +86,46 @@ pub fn write_turn() -> Arc<tokio::sync::Semaphore> {
     Arc::new(tokio::sync::Semaphore::new(1))
 }
 
+/// The region's time zone as last read, and when.
+#[derive(Default)]
+struct ZoneMemo(std::sync::Mutex<Option<(Instant, crate::time::Zone)>>);
+
+/// How long an instance shows times in the zone it last read; the instance where the region
+/// profile changes forgets it at once ([`AppState::forget_zone`]), the others within this.
+const ZONE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl AppState {
+    /// The region's time zone, for the times pages show (read at most every few seconds).
+    pub async fn zone(&self) -> crate::time::Zone {
+        let memo = self.cache.slot::<ZoneMemo>();
+        if let Some((at, zone)) = *memo.0.lock().unwrap_or_else(|e| e.into_inner())
+            && at.elapsed() < ZONE_MAX_AGE
+        {
+            return zone;
+        }
+        let modules = self.modules.clone();
+        match self.read(move |c| Ok(modules.time_zone(c)?)).await {
+            Ok(zone) => {
+                *memo.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), zone));
+                zone
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the region's time zone; showing WIB");
+                crate::time::Zone::default()
+            }
+        }
+    }
+
+    /// After the region profile changed: the next page reads the zone again.
+    pub fn forget_zone(&self) {
+        *self
+            .cache
+            .slot::<ZoneMemo>()
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// Runs `f` on a pooled connection, off the async threads.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -101,6 +101,7 @@ pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
                     .into(),
             subdomain_authority: "kepala-dinas".into(),
             reporting_chain: "agency-dinas-bupati".into(),
+            time_zone: "WIB".into(),
         };
         service::put_region(conn, &actor, &region)?;
         let mut ids = vec![];

@@ -211,6 +211,7 @@ pub fn import_people(
     let table = read(bytes, &["agency_code", "name", "kind"], &PERSON_COLUMNS)
         .map_err(AppError::Validation)?;
     let today = chrono::Utc::now().date_naive();
+    let domain = crate::service::region_domain(conn)?;
     let mut errors = vec![];
     let mut drafts = vec![];
     let mut agencies: HashMap<String, Option<AgencyId>> = HashMap::new();
@@ -246,7 +247,7 @@ pub fn import_people(
             email: opt(row, "email"),
             phone: opt(row, "phone"),
         };
-        match model::validate_person(&draft, today) {
+        match model::validate_person(&draft, today, domain.as_deref()) {
             Ok(d) => {
                 if let Some(n) = &d.nip
                     && let Some(first) = nips.insert(n.clone(), *line)

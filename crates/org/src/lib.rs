@@ -34,6 +34,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
     ])
     .capabilities(&[REGION, AGENCIES, PEOPLE])
     .agencies(agency_choices)
+    .time_zone(region_time_zone)
     .tables(&["region", "agencies", "people"]);
 
 /// The agencies as (id, "CODE — name"), for pickers in other contexts' pages.
@@ -42,6 +43,10 @@ fn agency_choices(conn: &mut db::DbConn) -> diesel::QueryResult<Vec<(String, Str
         .into_iter()
         .map(|a| (a.id.to_string(), a.label()))
         .collect())
+}
+
+fn region_time_zone(conn: &mut db::DbConn) -> diesel::QueryResult<Option<kernel::time::Zone>> {
+    Ok(store::region_get(conn)?.map(|r| r.time_zone))
 }
 
 /// The region profile and the regulation in force: everyone reads, the Dinas keeps it.

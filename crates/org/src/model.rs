@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use kernel::FieldError;
 use kernel::compliance::Pack;
+use kernel::time::Zone;
 use kernel::validate::{Checker, check_email};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +102,10 @@ pub struct RegionDraft {
     pub subdomain_authority: String,
     /// The reporting chain.
     pub reporting_chain: String,
+    /// The region's time zone: `WIB`, `WITA` or `WIT` (WIB when left out).
+    #[serde(default)]
+    #[schema(value_type = Option<Zone>)]
+    pub time_zone: String,
 }
 
 /// The region profile, checked.
@@ -124,6 +129,8 @@ pub struct Region {
     pub subdomain_authority: SubdomainAuthority,
     /// The reporting chain.
     pub reporting_chain: ReportingChain,
+    /// The time zone every page shows times in.
+    pub time_zone: Zone,
 }
 
 /// Checks a region profile; the domain must follow the national rule
@@ -155,13 +162,19 @@ pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<Region, Vec<Fi
     let title = c.text("regulation_title", &d.regulation_title, 300);
     let authority = c.choice::<SubdomainAuthority>("subdomain_authority", &d.subdomain_authority);
     let chain = c.choice::<ReportingChain>("reporting_chain", &d.reporting_chain);
-    match (c.errors.is_empty(), kind, pack, authority, chain) {
+    let time_zone = if d.time_zone.trim().is_empty() {
+        Some(Zone::default())
+    } else {
+        c.choice::<Zone>("time_zone", &d.time_zone)
+    };
+    match (c.errors.is_empty(), kind, pack, authority, chain, time_zone) {
         (
             true,
             Some(kind),
             Some(regulation_pack),
             Some(subdomain_authority),
             Some(reporting_chain),
+            Some(time_zone),
         ) => Ok(Region {
             name,
             kind,
@@ -172,6 +185,7 @@ pub fn validate_region(d: &RegionDraft, this_year: i32) -> Result<Region, Vec<Fi
             regulation_title: title,
             subdomain_authority,
             reporting_chain,
+            time_zone,
         }),
         _ => Err(c.errors),
     }
@@ -273,16 +287,17 @@ pub struct Person {
 }
 
 /// Checks a person against the rules for their kind.
-pub fn validate_person(d: &PersonDraft, today: NaiveDate) -> Result<Person, Vec<FieldError>> {
+/// Checks a person; `region_domain` (once the region profile is set) is the domain an official
+/// e-mail address must be in.
+pub fn validate_person(
+    d: &PersonDraft,
+    today: NaiveDate,
+    region_domain: Option<&str>,
+) -> Result<Person, Vec<FieldError>> {
     let mut c = Checker::default();
     let name = c.text("name", &d.name, 200);
     let kind = c.choice::<PersonKind>("kind", &d.kind);
-    let nip = d
-        .nip
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let nip = d.nip.as_deref().map(as_printed).filter(|s| !s.is_empty());
     let nip = match (kind, nip) {
         (Some(PersonKind::Pns), Some(n)) => c.check(check_nip(&n, AsnKind::Pns, today)).map(|_| n),
         (Some(PersonKind::Pppk), Some(n)) => {
@@ -298,13 +313,18 @@ pub fn validate_person(d: &PersonDraft, today: NaiveDate) -> Result<Person, Vec<
         }
         (_, _) => None,
     };
-    let nik = match d.nik.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => c.check(check_nik(n)).map(|_| n.to_owned()),
+    let nik = match d.nik.as_deref().map(as_printed).filter(|s| !s.is_empty()) {
+        Some(n) => c.check(check_nik(&n)).map(|_| n),
         None => None,
     };
     let position = c.optional("position", d.position.as_deref(), 200);
     let email = match d.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(e) => c.check(check_email("email", e)),
+        Some(e) => c
+            .check(check_email("email", e))
+            .and_then(|e| match region_domain {
+                Some(domain) => c.check(check_official_email(&e, domain)).map(|()| e),
+                None => Some(e),
+            }),
         None => None,
     };
     let phone = c.optional("phone", d.phone.as_deref(), 30);
@@ -340,6 +360,31 @@ pub enum AsnKind {
 
 fn digits(s: &str, from: usize, len: usize) -> Option<u32> {
     s.get(from..from + len)?.parse().ok()
+}
+
+/// An official address is in the region's domain or one of its subdomains
+/// (`siti@sukamajukab.go.id`, `siti@dinkes.sukamajukab.go.id`).
+pub fn check_official_email(email: &str, domain: &str) -> Result<(), FieldError> {
+    let host = email.rsplit_once('@').map_or("", |(_, h)| h);
+    let domain = domain.trim_end_matches('.');
+    let official = host.eq_ignore_ascii_case(domain)
+        || host
+            .to_ascii_lowercase()
+            .ends_with(&format!(".{}", domain.to_ascii_lowercase()));
+    if official {
+        Ok(())
+    } else {
+        Err(FieldError::new("email", "error-email-not-official").arg("domain", domain))
+    }
+}
+
+/// A NIP or NIK as printed on a decree or an identity card ("19850101 201001 2 001",
+/// "3201.0112.0385.0001"): its digits, the grouping dropped.
+pub fn as_printed(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
+        .collect()
 }
 
 /// Checks the structure of an 18-digit ASN number (Perka BKN 22/2007 for PNS): a real birth
@@ -465,6 +510,56 @@ mod tests {
     }
 
     #[test]
+    fn official_addresses_are_in_the_region_s_domain() {
+        let domain = "sukamajukab.go.id";
+        assert!(check_official_email("siti@sukamajukab.go.id", domain).is_ok());
+        assert!(check_official_email("siti@dinkes.sukamajukab.go.id", domain).is_ok());
+        for other in [
+            "siti@gmail.com",
+            "siti@notsukamajukab.go.id",
+            "siti@sukamajukab.go.id.evil.com",
+        ] {
+            let e = check_official_email(other, domain).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.key),
+                ("email", "error-email-not-official"),
+                "{other}"
+            );
+        }
+        let d = PersonDraft {
+            name: "Siti".into(),
+            kind: "non-asn".into(),
+            email: Some("siti@gmail.com".into()),
+            ..Default::default()
+        };
+        assert!(
+            validate_person(&d, today(), None).is_ok(),
+            "no region profile yet: no domain to check"
+        );
+        assert_eq!(
+            validate_person(&d, today(), Some(domain)).unwrap_err()[0].key,
+            "error-email-not-official"
+        );
+    }
+
+    #[test]
+    fn numbers_are_read_as_printed() {
+        assert_eq!(as_printed(" 19850312 201001 1 001 "), "198503122010011001");
+        assert_eq!(as_printed("3201.0112.0385.0001"), "3201011203850001");
+        assert_eq!(as_printed("3201-0112\u{a0}0385-0001"), "3201011203850001");
+        let d = PersonDraft {
+            nip: Some("19850312 201001 1 001".into()),
+            nik: Some("3201 0112 0385 0001".into()),
+            name: "Siti".into(),
+            kind: "pns".into(),
+            ..Default::default()
+        };
+        let p = validate_person(&d, today(), None).expect("a NIP and NIK with spaces are accepted");
+        assert_eq!(p.nip.as_deref(), Some("198503122010011001"));
+        assert_eq!(p.nik.as_deref(), Some("3201011203850001"));
+    }
+
+    #[test]
     fn nik_structure() {
         assert!(check_nik("3201011203850001").is_ok()); // man born 12-03-85
         assert!(check_nik("3201015203850002").is_ok()); // woman: day 12 + 40
@@ -496,18 +591,18 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            validate_person(&d, today()).unwrap_err()[0].key,
+            validate_person(&d, today(), None).unwrap_err()[0].key,
             "error-nip-required"
         );
         d.kind = "non-asn".into();
         d.nip = Some("198503122010011001".into());
         assert_eq!(
-            validate_person(&d, today()).unwrap_err()[0].key,
+            validate_person(&d, today(), None).unwrap_err()[0].key,
             "error-nip-non-asn"
         );
         d.nip = None;
         d.email = Some("siti@sukamajukab.go.id".into());
-        assert!(validate_person(&d, today()).is_ok());
+        assert!(validate_person(&d, today(), None).is_ok());
     }
 
     #[test]
@@ -551,6 +646,7 @@ mod tests {
             regulation_title: "Peraturan Bupati Sukamaju Nomor 6 Tahun 2018".into(),
             subdomain_authority: "kepala-dinas".into(),
             reporting_chain: "agency-dinas-bupati".into(),
+            time_zone: String::new(),
         };
         assert_eq!(validate_region(&r, 2026).unwrap().regulation_pack, Pack::KT);
         r.domain = "sukamaju.go.id".into();

@@ -14,6 +14,11 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
+/// The region's domain, once the profile is set: official e-mail addresses are in it.
+pub(crate) fn region_domain(conn: &mut DbConn) -> AppResult<Option<String>> {
+    Ok(store::region_get(conn)?.map(|r| r.domain))
+}
+
 fn agency_summary(a: &AgencyRow) -> serde_json::Value {
     json!({"name": a.name, "code": a.code, "kind": a.kind, "is_dinas": a.is_dinas, "egov_unit": a.egov_unit})
 }
@@ -178,7 +183,8 @@ pub fn create_person(
     agency: AgencyId,
     draft: &PersonDraft,
 ) -> AppResult<PersonRow> {
-    let d = model::validate_person(draft, today()).map_err(AppError::Validation)?;
+    let d = model::validate_person(draft, today(), region_domain(conn)?.as_deref())
+        .map_err(AppError::Validation)?;
     add_person(conn, actor, agency, &d)
 }
 
@@ -215,7 +221,8 @@ pub fn update_person(
     agency: AgencyId,
     draft: &PersonDraft,
 ) -> AppResult<PersonRow> {
-    let d = model::validate_person(draft, today()).map_err(AppError::Validation)?;
+    let d = model::validate_person(draft, today(), region_domain(conn)?.as_deref())
+        .map_err(AppError::Validation)?;
     let before = store::person_find(conn, id)?.ok_or(AppError::NotFound)?;
     store::agency_find(conn, agency)?
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;

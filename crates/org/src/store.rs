@@ -14,6 +14,7 @@ use crate::model::{
     Agency, AgencyKind, Person, PersonKind, Region, RegionKind, ReportingChain, SubdomainAuthority,
 };
 use kernel::compliance::Pack;
+use kernel::time::Zone;
 
 /// The stored region profile.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -44,6 +45,8 @@ pub struct RegionRow {
     pub updated_at: NaiveDateTime,
     /// Changed by.
     pub updated_by: Option<String>,
+    /// The time zone pages show times in.
+    pub time_zone: Zone,
 }
 
 /// A stored agency.
@@ -135,6 +138,7 @@ pub fn region_put(conn: &mut DbConn, d: &Region, by: &str) -> QueryResult<Region
         region::reporting_chain.eq(d.reporting_chain),
         region::updated_at.eq(now()),
         region::updated_by.eq(by),
+        region::time_zone.eq(d.time_zone),
     );
     if region_get(conn)?.is_some() {
         diesel::update(region::table.filter(region::id.eq(1)))
@@ -506,6 +510,7 @@ impl From<RegionRow> for crate::model::RegionDraft {
             regulation_title: r.regulation_title,
             subdomain_authority: r.subdomain_authority.as_str().to_owned(),
             reporting_chain: r.reporting_chain.as_str().to_owned(),
+            time_zone: r.time_zone.as_str().to_owned(),
         }
     }
 }

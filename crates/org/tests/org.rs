@@ -439,3 +439,64 @@ both! {
         assert!(!trail.to_string().contains("320101520385"), "{trail}");
     }
 }
+
+both! {
+    async fn every_page_tells_the_time_in_the_region_s_zone(app) {
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let region = json!({"name": "Kabupaten Sukamaju", "kind": "kabupaten", "domain": "sukamajukab.go.id",
+            "regulation_pack": "KT", "regulation_number": "6", "regulation_year": 2018,
+            "regulation_title": "Peraturan Bupati Sukamaju Nomor 6 Tahun 2018", "subdomain_authority": "kepala-dinas",
+            "reporting_chain": "agency-dinas-bupati", "time_zone": "PST"});
+        let (s, e) = api(Method::PUT, app.url("/api/v1/region"), Some(&admin), Some(region.clone())).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("time_zone")), "{e}");
+        let mut wit = region.clone();
+        wit["time_zone"] = json!("WIT");
+        let (s, r) = api(Method::PUT, app.url("/api/v1/region"), Some(&admin), Some(wit)).await;
+        assert_eq!((s, r["time_zone"].as_str()), (200, Some("WIT")), "{r}");
+
+        let (_, agency) = api(Method::POST, app.url("/api/v1/agencies"), Some(&admin), Some(agency_body("WAKTU"))).await;
+        let changed = chrono::DateTime::parse_from_rfc3339(agency["updated_at"].as_str().unwrap()).unwrap().naive_utc();
+        app.account("dinas", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "dinas").await;
+        let page = browser.get(app.url(&format!("/agencies/{}", agency["id"].as_str().unwrap()))).send().await.unwrap().text().await.unwrap();
+        let local = kernel::time::date_time(kernel::i18n::Lang::Id, kernel::time::Zone::Wit, changed);
+        assert!(local.ends_with(" WIT") && local.contains(['J', 'F', 'M', 'A', 'S', 'O', 'N', 'D']), "{local}");
+        assert!(page.contains(&local), "the agency's last change in WIT, month in words ({local}):\n{page}");
+        assert!(!page.contains("UTC"), "no UTC on the page");
+
+        // The lockout message tells the time in the region's zone too.
+        app.account("lupa", Role::Auditor, None).await;
+        let other = app.browser();
+        let mut last = None;
+        for _ in 0..12 {
+            let resp = app.sign_in_attempt(&other, "lupa", "salah-sandi-sekali", "/").await;
+            if resp.status() == 429 {
+                last = Some(resp.text().await.unwrap());
+                break;
+            }
+        }
+        let locked = test_support::unescape(&last.unwrap_or_else(|| panic!("the account locks after repeated failures")));
+        let at = locked.find(" WIT").unwrap_or_else(|| panic!("the lock's end in WIT:\n{locked}"));
+        let clock = locked.get(at - 5..at).unwrap();
+        let hour: i64 = clock[..2].parse().unwrap_or_else(|_| panic!("a time before WIT: {clock}"));
+        let now_wit = (chrono::Utc::now().naive_utc() + chrono::TimeDelta::hours(9)).time();
+        let ahead = (hour - i64::from(chrono::Timelike::hour(&now_wit)) + 24) % 24;
+        assert!(ahead <= 1, "the lock ends within the hour, local time ({clock} vs now {now_wit})");
+    }
+}
+
+both! {
+    async fn official_e_mail_is_in_the_region_s_domain(app) {
+        app.demo().await;
+        let admin = app.token("dinas.mail", Role::DinasAdmin, None).await;
+        let agency = app.agency_id("DINKES").await.to_string();
+        let mut body = json!({"agency_id": agency, "name": "Rina Wati", "kind": "non-asn", "email": "rina.wati@gmail.com"});
+        let (s, e) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(body.clone())).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("email")), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("sukamajukab.go.id"), "the message names the domain: {e}");
+        body["email"] = json!("rina.wati@dinkes.sukamajukab.go.id");
+        let (s, p) = api(Method::POST, app.url("/api/v1/people"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 201, "an agency's subdomain is official too: {p}");
+    }
+}

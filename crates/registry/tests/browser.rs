@@ -50,8 +50,8 @@ async fn browser_register_an_application_and_approve_it() {
     assert!(summary.contains("Baru 0 dari 9 dokumen"), "{summary}");
     click(&c, "#confirm-approve").await;
     click(&c, "button[value=approve]").await;
-    let main = text_becomes(&c, "main", "Teregistrasi").await;
-    assert!(main.contains("Teregistrasi"), "{main}");
+    let main = text_becomes(&c, "main", "Terdaftar").await;
+    assert!(main.contains("Terdaftar"), "{main}");
     let after = text_of(&c, "ul.findings").await;
     assert!(
         !after.contains("tanpa registrasi") && after.contains("kesembilan dokumen teknis"),

@@ -3,6 +3,7 @@
 //! and nothing is written.
 #![expect(
     clippy::indexing_slicing,
+    clippy::unwrap_used,
     reason = "a test fails loudly on an unexpected shape"
 )]
 
@@ -46,5 +47,34 @@ both! {
         }
         let (_, plan) = api(Method::GET, app.url("/api/v1/master-plan"), Some(&reader), None).await;
         assert!(plan["plan"].is_null(), "no plan written: {plan}");
+    }
+}
+
+both! {
+    async fn amounts_are_typed_as_printed_and_shown_as_rupiah(app) {
+        let dinkes = app.agency("DINKES").await.to_string();
+        app.account("admin", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "admin").await;
+        let form = browser.get(app.url("/registry/applications/new")).send().await.unwrap().text().await.unwrap();
+        let input = form.split("id=\"funding_amount\"").nth(1).unwrap().split('>').next().unwrap().to_owned();
+        assert!(input.contains("inputmode=\"numeric\""), "a phone shows its number keypad: {input}");
+        assert!(input.contains("aria-describedby=\"funding_amount-hint\""), "the hint is linked: {input}");
+
+        let resp = browser.post(app.url("/registry/applications/new")).form(&[
+            ("_csrf", csrf.as_str()), ("agency_id", &dinkes), ("name", "SIMPUS"), ("kind", "umum"),
+            ("purpose", "Pendaftaran pasien"), ("users", "Puskesmas"), ("lifecycle", "production"),
+            ("funding_source", "apbd"), ("funding_amount", "Rp 150.000.000"), ("hosting", "dinas_dc"),
+            ("security_level", "tinggi"),
+        ]).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let location = resp.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        let body = resp.text().await.unwrap();
+        assert_eq!(status, 303, "{}", test_support::error_summary_of(&body).iter().map(|(f, t)| format!("{f}: {t}")).collect::<Vec<_>>().join("; "));
+        let page = browser.get(app.url(&location.unwrap())).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Rp150.000.000"), "the amount as rupiah");
+        let reader = app.token("reader", Role::Leader, None).await;
+        let (_, list) = api(Method::GET, app.url("/api/v1/applications"), Some(&reader), None).await;
+        assert_eq!(list["items"][0]["funding_amount"], 150_000_000, "{list}");
     }
 }

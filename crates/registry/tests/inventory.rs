@@ -285,7 +285,7 @@ both! {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert!(page.contains("25 baris diimpor") && page.contains("<progress max=\"25\" value=\"25\""), "{page}");
+        assert!(page.contains("25 baris diimpor") && page.contains("25 dari 25 baris selesai (100%)") && page.contains("<progress id=\"job-progress\" max=\"25\" value=\"25\""), "{page}");
         assert_eq!(count(&app, &op, "servers").await, servers_before + 25);
         // Only the person who started it can follow it.
         let other = app.browser();
@@ -354,5 +354,45 @@ both! {
         assert_eq!(people.status(), 200);
         let t = kernel::export::read_table(&people.bytes().await.unwrap(), kernel::export::IMPORT_MAX_ROWS).unwrap();
         assert!(t.rows.iter().all(|(_, r)| r[0] == "DINKES"), "{:?}", t.rows);
+    }
+}
+
+both! {
+    async fn a_serial_number_names_one_device_of_its_agency(app) {
+        let dinkes = app.agency("DINKES").await;
+        let disdik = app.agency("DISDIK").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let theirs = app.token("op.disdik", Role::AgencyOperator, Some(disdik)).await;
+        let device = |agency: AgencyId, name: &str, serial: &str| json!({
+            "agency_id": agency.to_string(), "kind": "network", "name": name, "serial": serial,
+            "funding_source": "apbd", "location": "Ruang server"
+        });
+        let (st, first) = api(Method::POST, app.url("/api/v1/devices"), Some(&op), Some(device(dinkes, "Router inti", "SN001"))).await;
+        assert_eq!(st, 201, "{first}");
+        // The same serial, in any case, is a field error naming the device that has it.
+        let (st, e) = api(Method::POST, app.url("/api/v1/devices"), Some(&op), Some(device(dinkes, "Router cadangan", " sn001 "))).await;
+        assert_eq!((st, fields(&e)), (422, vec!["serial".to_owned()]), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("Router inti"), "{e}");
+        // Another agency's devices are not this one's business: its own SN001 is accepted, and
+        // nothing tells it that DINKES has one.
+        let (st, d) = api(Method::POST, app.url("/api/v1/devices"), Some(&theirs), Some(device(disdik, "Switch sekolah", "SN001"))).await;
+        assert_eq!(st, 201, "{d}");
+        // Correcting the device keeps its own serial.
+        let id = first["id"].as_str().unwrap();
+        let (st, r) = api(Method::PUT, app.url(&format!("/api/v1/devices/{id}")), Some(&op), Some(device(dinkes, "Router inti lantai 2", "SN001"))).await;
+        assert_eq!(st, 200, "{r}");
+        // An import that repeats a serial, within the file or of a recorded device, names the
+        // lines; nothing is kept.
+        let csv = "agency_code;kind;name;serial;funding_source;location\n\
+            DINKES;network;Switch A;SN100;apbd;Lantai 1\n\
+            DINKES;network;Switch B;sn100;apbd;Lantai 2\n\
+            DINKES;network;Router lagi;SN001;apbd;Lantai 3\n";
+        let resp = reqwest::Client::new().post(app.url("/api/v1/devices/import")).bearer_auth(&op)
+            .header("content-type", "text/csv").body(csv).send().await.unwrap();
+        let st = resp.status().as_u16();
+        let e: Value = resp.json().await.unwrap();
+        assert_eq!((st, fields(&e)), (422, vec!["line 3: serial".to_owned(), "line 4: serial".to_owned()]), "{e}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/devices"), Some(&op), None).await;
+        assert_eq!(list["total"], 1, "nothing of the import kept: {list}");
     }
 }

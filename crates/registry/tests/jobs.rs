@@ -28,7 +28,7 @@ async fn start_import(
 /// `(done, total)` as a job page shows them, and whether it has finished.
 fn progress_of(page: &str) -> (u64, u64, bool) {
     let numbers = page
-        .split("<progress max=\"")
+        .split("<progress id=\"job-progress\" max=\"")
         .nth(1)
         .unwrap_or_else(|| panic!("no progress bar: {page}"));
     let total: u64 = numbers.split('"').next().unwrap().parse().unwrap();

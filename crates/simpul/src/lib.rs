@@ -158,8 +158,10 @@ async fn openapi_json(
     ))
 }
 
+/// An address no route serves: the page says so (a record that is not there, or not the
+/// caller's, is [`AppError::NotFound`]).
 async fn not_found() -> AppError {
-    AppError::NotFound
+    AppError::Status(axum::http::StatusCode::NOT_FOUND)
 }
 
 /// The whole application.

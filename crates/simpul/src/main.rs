@@ -185,10 +185,13 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 )
             })
             .map_err(|e| runtime(format!("{e}")))?;
+            let zone = simpul::modules()
+                .and_then(|m| Ok(m.time_zone(&mut conn)?))
+                .unwrap_or_default();
             println!(
-                "{}\nvalid once, until {} UTC",
+                "{}\nvalid once, until {}",
                 reset.url,
-                reset.expires_at.format("%Y-%m-%d %H:%M")
+                kernel::time::date_time(kernel::i18n::Lang::En, zone, reset.expires_at)
             );
             Ok(())
         }

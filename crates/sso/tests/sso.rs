@@ -691,7 +691,7 @@ both! {
         assert_eq!(again.status(), 303, "the pending sign-in is gone");
         // The person sees all of it in their history.
         let history = b.get(app.url("/account/sign-ins")).send().await.unwrap().text().await.unwrap();
-        for needle in ["Verifikasi dua langkah diaktifkan", "password+totp", "password+recovery_code", "Gagal masuk", "second_factor"] {
+        for needle in ["Verifikasi dua langkah diaktifkan", "Kata sandi dan kode autentikator", "Kata sandi dan kode pemulihan", "Gagal masuk", "Pada langkah kedua (kode)"] {
             assert!(history.contains(needle), "{needle} in {history}");
         }
         // Turning it off needs a code; then the password alone signs in again.

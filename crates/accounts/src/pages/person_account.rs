@@ -371,7 +371,7 @@ pub async fn issue_reset(
     let until = ctx.tr().t1(
         "account-reset-until",
         "time",
-        &reset.expires_at.format("%Y-%m-%d %H:%M UTC"),
+        &ctx.tr().when(reset.expires_at),
     );
     s.reset = Some((reset.url, until));
     Ok(account_page(&state, &ctx, s)?.into_response())

@@ -34,7 +34,7 @@ pub const LIST: List<AuditEvent> = List {
         Column {
             label: "audit-at",
             sort: None,
-            cell: |e, _| Cell::text(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            cell: |e, tr| Cell::text(tr.when(e.at)),
         },
         Column {
             label: "audit-actor",

@@ -69,7 +69,7 @@ async fn items(
     let items = rows
         .iter()
         .map(|r| Item {
-            at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            at: tr.when(r.created_at),
             text: r.text(tr),
             href: r.href.clone(),
             new: r.is_new(seen),

@@ -23,5 +23,6 @@ pub async fn handler(
     let row = state
         .write(move |c| service::put_region(c, &actor, &draft))
         .await?;
+    state.forget_zone();
     Ok(Json(row.into()))
 }

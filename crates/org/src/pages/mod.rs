@@ -166,6 +166,7 @@ pub const REGION_FORM: FormSpec = FormSpec {
         text("regulation_title", "region-reg-title"),
         choice("subdomain_authority", "region-authority"),
         choice("reporting_chain", "region-chain"),
+        choice("time_zone", "region-zone"),
     ],
 };
 
@@ -182,7 +183,7 @@ pub fn chosen_agency(form: &PersonForm, nik_kept: Option<&str>) -> AppResult<Age
             };
             let mut errors = vec![FieldError::new("agency_id", key)];
             let today = chrono::Utc::now().date_naive();
-            if let Err(more) = crate::model::validate_person(&form.draft(nik_kept), today) {
+            if let Err(more) = crate::model::validate_person(&form.draft(nik_kept), today, None) {
                 errors.extend(more);
             }
             Err(AppError::Validation(errors))

@@ -14,6 +14,7 @@ use super::REGION_FORM;
 use crate::model::{RegionDraft, RegionKind, ReportingChain, SubdomainAuthority};
 use crate::{service, store};
 use kernel::compliance::Pack;
+use kernel::time::Zone;
 
 /// The region form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,6 +38,8 @@ pub struct RegionForm {
     subdomain_authority: String,
     #[serde(default)]
     reporting_chain: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 #[derive(Template)]
@@ -51,6 +54,7 @@ struct RegionPage {
     packs: Vec<(String, String)>,
     authorities: Vec<(String, String)>,
     chains: Vec<(String, String)>,
+    zones: Vec<(String, String)>,
 }
 
 fn page(
@@ -71,6 +75,7 @@ fn page(
         packs: choices_of::<Pack>(tr, "region-pack-"),
         authorities: choices_of::<SubdomainAuthority>(tr, "region-authority-"),
         chains: choices_of::<ReportingChain>(tr, "region-chain-"),
+        zones: choices_of::<Zone>(tr, "region-zone-"),
     }
 }
 
@@ -99,6 +104,7 @@ pub async fn show(
             regulation_title: r.regulation_title,
             subdomain_authority: r.subdomain_authority.as_str().to_owned(),
             reporting_chain: r.reporting_chain.as_str().to_owned(),
+            time_zone: r.time_zone.as_str().to_owned(),
         })
         .unwrap_or_default();
     Ok(render(&page(
@@ -143,12 +149,16 @@ pub async fn submit(
         regulation_title: form.regulation_title.clone(),
         subdomain_authority: form.subdomain_authority.clone(),
         reporting_chain: form.reporting_chain.clone(),
+        time_zone: form.time_zone.clone(),
     };
     match state
         .write(move |c| service::put_region(c, &actor, &draft))
         .await
     {
-        Ok(_) => Ok(Redirect::to("/region?saved=1").into_response()),
+        Ok(_) => {
+            state.forget_zone();
+            Ok(Redirect::to("/region?saved=1").into_response())
+        }
         Err(e @ AppError::Validation(_)) => {
             let errors = REGION_FORM.errors(&e, ctx.tr());
             Ok((

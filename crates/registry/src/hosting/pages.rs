@@ -101,7 +101,7 @@ pub const LIST: List<Listed> = List {
         Column {
             label: "hosting-asked",
             sort: Some("created"),
-            cell: |(r, ..), _| Cell::text(r.created_at.format("%Y-%m-%d").to_string()),
+            cell: |(r, ..), tr| Cell::text(tr.day_of(r.created_at)),
         },
     ],
     export: Some(Export {

@@ -77,11 +77,8 @@ fn agency_cell<R>((_, code): &(R, String), _: Tr) -> Cell {
     Cell::code(code)
 }
 
-fn date(d: Option<NaiveDate>) -> Cell {
-    Cell::text(
-        d.map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-    )
+fn date(d: Option<NaiveDate>, tr: Tr) -> Cell {
+    Cell::text(d.map(|d| tr.date(d)).unwrap_or_default())
 }
 
 /// A page of records, and how many match in all.
@@ -190,12 +187,12 @@ impl Entity for Vendors {
             Column {
                 label: "vendors-contract_end",
                 sort: Some("contract_end"),
-                cell: |(r, _), _| date(Some(r.contract_end)),
+                cell: |(r, _), tr| date(Some(r.contract_end), tr),
             },
             Column {
                 label: "vendors-warranty_until",
                 sort: None,
-                cell: |(r, _), _| date(r.warranty_until),
+                cell: |(r, _), tr| date(r.warranty_until, tr),
             },
         ],
         export: Some(Export {
@@ -298,7 +295,7 @@ impl Entity for Devices {
             Column {
                 label: "devices-last_maintained_on",
                 sort: Some("last_maintained_on"),
-                cell: |(r, _), _| date(r.last_maintained_on),
+                cell: |(r, _), tr| date(r.last_maintained_on, tr),
             },
         ],
         export: Some(Export {

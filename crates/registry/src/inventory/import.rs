@@ -50,6 +50,7 @@ pub enum Mode {
 
 /// A row that passed its check: the record it corrects (if any) and what it says.
 struct Checked<E: Entity> {
+    line: usize,
     target: Option<E::Id>,
     draft: E::Draft,
 }
@@ -76,6 +77,7 @@ pub fn run<E: Entity>(
         if let Some(j) = job {
             j.step();
         }
+        look.at_line(row.line);
         E::save(c, &mut look, actor, region, row.target, &row.draft)?;
     }
     Ok(rows.len())
@@ -154,10 +156,12 @@ fn check<E: Entity>(
                 }
             }
         }
+        look.at_line(*line);
         let draft = draft_from::<E::Draft>(&pairs)
             .and_then(|d| E::check(c, &mut look, region, before.as_ref(), &d).map(|()| d));
         match draft {
             Ok(draft) => checked.push(Checked {
+                line: *line,
                 target: before.as_ref().map(E::id),
                 draft,
             }),

@@ -126,6 +126,17 @@ pub fn check_device(
 ) -> AppResult<Device> {
     let mut v = validate_device(d).map_err(AppError::Validation)?;
     v.agency_id = agency(c, look, v.agency_id, before.map(|b| b.agency_id))?;
+    // Every audited write holds the audit chain's lock, so no other write can take the serial
+    // between this check and the insert: no unique index is needed (nor could one be added
+    // to databases that already hold duplicates from before this rule).
+    if let Some(serial) = &v.serial
+        && let Some(other) =
+            look.serial_holder(c, v.agency_id, serial, before.map(|b| b.id), &v.name)?
+    {
+        return Err(AppError::Validation(vec![
+            FieldError::new("serial", "error-serial-taken").arg("name", other),
+        ]));
+    }
     Ok(v)
 }
 

@@ -284,6 +284,22 @@ pub fn device_find(c: &mut DbConn, id: DeviceId) -> QueryResult<Option<DeviceRow
         .optional()
 }
 
+/// An agency's devices that carry a serial number: id, serial, name.
+pub fn device_serials(
+    c: &mut DbConn,
+    agency: AgencyId,
+) -> QueryResult<Vec<(DeviceId, String, String)>> {
+    devices::table
+        .filter(devices::agency_id.eq(agency))
+        .filter(devices::serial.is_not_null())
+        .select((
+            devices::id,
+            devices::serial.assume_not_null(),
+            devices::name,
+        ))
+        .load(c)
+}
+
 /// One server.
 pub fn server_find(c: &mut DbConn, id: ServerId) -> QueryResult<Option<ServerRow>> {
     servers::table

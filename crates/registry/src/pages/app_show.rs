@@ -41,6 +41,26 @@ struct ShowPage {
     errors: FormErrors,
 }
 
+impl ShowPage {
+    /// An event's note as a person reads it. A handed-over document's is stored as
+    /// `kind vN (file)`: shown as "Kode sumber, versi 1 (file)".
+    fn note_of(&self, e: &EventRow) -> Option<String> {
+        let note = e.note.as_deref()?;
+        if e.action == "document"
+            && let Some((kind, rest)) = note.split_once(' ')
+            && let Some((version, file)) = rest.strip_prefix('v').and_then(|r| r.split_once(' '))
+        {
+            let tr = self.chrome.tr;
+            return Some(format!(
+                "{}, {} {file}",
+                tr.tp("doc-kind-", kind),
+                tr.t1("doc-version", "version", &version)
+            ));
+        }
+        Some(format!("“{note}”"))
+    }
+}
+
 /// The workflow form's fields (a step, its note, the confirmation).
 const STEP_FORM: FormSpec = FormSpec {
     fields: &[

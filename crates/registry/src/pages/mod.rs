@@ -112,22 +112,16 @@ impl AppForm {
 
     /// The draft as typed, and the error of an amount that is not a number.
     fn read(&self) -> (ApplicationDraft, Vec<kernel::FieldError>) {
-        let digits: String = self
-            .funding_amount
-            .chars()
-            .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
-            .collect();
         let mut errors = vec![];
-        let funding_amount = if digits.is_empty() {
+        let typed = self.funding_amount.trim();
+        let funding_amount = if typed.is_empty() {
             None
         } else {
-            match digits.parse::<i64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.push(kernel::FieldError::new("funding_amount", "error-amount"));
-                    None
-                }
+            let amount = kernel::time::parse_rupiah(typed);
+            if amount.is_none() {
+                errors.push(kernel::FieldError::new("funding_amount", "error-amount"));
             }
+            amount
         };
         let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         let draft = ApplicationDraft {
@@ -169,7 +163,10 @@ impl AppForm {
             purpose: r.purpose.clone(),
             users: r.users.clone(),
             funding_source: r.funding_source.to_string(),
-            funding_amount: r.funding_amount.map(|a| a.to_string()).unwrap_or_default(),
+            funding_amount: r
+                .funding_amount
+                .map(kernel::time::rupiah)
+                .unwrap_or_default(),
             open_source: on(r.open_source),
             licence: r.licence.clone().unwrap_or_default(),
             source_repo: r.source_repo.clone().unwrap_or_default(),

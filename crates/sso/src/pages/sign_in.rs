@@ -270,7 +270,7 @@ pub(crate) fn failure_message(ctx: &Ctx, failure: &SignInFailure) -> (StatusCode
         SignInFailure::Invalid => (StatusCode::UNAUTHORIZED, tr.t("sign-in-invalid")),
         SignInFailure::Locked(until) => (
             StatusCode::TOO_MANY_REQUESTS,
-            tr.t1("sign-in-locked", "until", &until.format("%H:%M UTC")),
+            tr.t1("sign-in-locked", "until", &tr.clock(until)),
         ),
     }
 }

@@ -18,7 +18,7 @@ const LIST: List<AuditEvent> = List {
         Column {
             label: "audit-at",
             sort: Some("at"),
-            cell: |e, _| Cell::text(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            cell: |e, tr| Cell::text(tr.when(e.at)),
         },
         Column {
             label: "sign-ins-what",
@@ -35,20 +35,28 @@ const LIST: List<AuditEvent> = List {
         Column {
             label: "sign-ins-detail",
             sort: None,
-            cell: |e, _| Cell::text(detail(&e.summary)),
+            cell: |e, tr| Cell::text(detail(&e.summary, tr)),
         },
     ],
     export: None,
 };
 
-/// The event's details worth showing to its owner.
-fn detail(summary: &str) -> String {
+/// The event's details worth showing to its owner, in words: how they signed in (or at which
+/// step it failed) and from which browser.
+fn detail(summary: &str, tr: kernel::i18n::Tr) -> String {
     let v: serde_json::Value = serde_json::from_str(summary).unwrap_or_default();
-    ["method", "step", "user_agent"]
-        .iter()
-        .filter_map(|k| v.get(*k).and_then(|x| x.as_str()))
-        .collect::<Vec<_>>()
-        .join(" · ")
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str());
+    let mut parts = vec![];
+    if let Some(m) = text("method") {
+        parts.push(tr.tp_or("sign-in-method-", &m.replace('+', "-")));
+    }
+    if let Some(s) = text("step") {
+        parts.push(tr.tp_or("sign-in-step-", s));
+    }
+    if let Some(a) = text("user_agent") {
+        parts.push(kernel::layout::browser(a));
+    }
+    parts.join(" · ")
 }
 
 /// Lists the events about the signed-in account, newest first.
@@ -83,10 +91,20 @@ pub async fn show(
 
 #[cfg(test)]
 mod tests {
+    use kernel::i18n::{Lang, Tr};
+
     #[test]
-    fn detail_shows_method_step_and_browser_only() {
-        let s = r#"{"method":"password+totp","user_agent":"Firefox","other":"x"}"#;
-        assert_eq!(super::detail(s), "password+totp · Firefox");
-        assert_eq!(super::detail("not json"), "");
+    fn detail_says_how_and_from_which_browser_in_words() {
+        kernel::i18n::init(&[kernel::i18n::KERNEL_MESSAGES, crate::MODULE.messages]);
+        let tr = Tr::new(Lang::Id);
+        let agent = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        let s = format!(r#"{{"method":"password+totp","user_agent":"{agent}","other":"x"}}"#);
+        assert_eq!(
+            super::detail(&s, tr),
+            "Kata sandi dan kode autentikator · Chrome · Android"
+        );
+        let failed = r#"{"step":"second_factor","locked":false}"#;
+        assert_eq!(super::detail(failed, tr), "Pada langkah kedua (kode)");
+        assert_eq!(super::detail("not json", tr), "");
     }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE region DROP COLUMN time_zone;
