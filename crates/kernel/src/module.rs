@@ -148,6 +148,9 @@ pub struct Module {
     /// The region's time zone, if this context keeps the region profile: every page shows
     /// times in it.
     pub time_zone: Option<ZoneReader>,
+    /// The page of each kind of record it keeps, as (record type in the audit trail, path
+    /// with `{id}`): the audit trail links its events to them.
+    pub records: &'static [(&'static str, &'static str)],
 }
 
 /// Lists the region's agencies as (id, label).
@@ -184,7 +187,14 @@ impl Module {
             public_api: &[],
             agencies: None,
             time_zone: None,
+            records: &[],
         }
+    }
+
+    /// Declares the pages of the kinds of record it keeps, for links from the audit trail.
+    pub const fn records(mut self, pages: &'static [(&'static str, &'static str)]) -> Self {
+        self.records = pages;
+        self
     }
 
     /// Declares that this context keeps the region's time zone.
@@ -405,7 +415,15 @@ impl Modules {
         Ok(())
     }
 
-    /// Every message catalogue.
+    /// Every module's record pages, for the audit trail's links.
+    pub fn record_pages(&self) -> Vec<(&'static str, &'static str)> {
+        self.list
+            .iter()
+            .flat_map(|m| m.records.iter().copied())
+            .collect()
+    }
+
+    /// Every module's message catalogues.
     pub fn messages(&self) -> Vec<Messages> {
         self.list.iter().map(|m| m.messages).collect()
     }

@@ -202,9 +202,7 @@ pub fn parse_rupiah(text: &str) -> Option<i64> {
     // Separators only between groups of three, so "1.5" is not read as 15.
     let grouped = match groups.split_first() {
         Some((_, [])) => true,
-        Some((first, rest)) => {
-            (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3)
-        }
+        Some((first, rest)) => (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3),
         None => false,
     };
     if !grouped || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {

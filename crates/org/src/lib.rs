@@ -35,6 +35,11 @@ pub const MODULE: kernel::Module = kernel::Module::new("org")
     .capabilities(&[REGION, AGENCIES, PEOPLE])
     .agencies(agency_choices)
     .time_zone(region_time_zone)
+    .records(&[
+        ("region", "/region"),
+        ("agency", "/agencies/{id}"),
+        ("person", "/people/{id}"),
+    ])
     .tables(&["region", "agencies", "people"]);
 
 /// The agencies as (id, "CODE — name"), for pickers in other contexts' pages.

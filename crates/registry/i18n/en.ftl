@@ -2,8 +2,6 @@
 nav-applications = Applications
 nav-compliance = Compliance
 nav-master-plan = Master plan
-yes = Yes
-no = No
 apps-title = Application registry
 apps-intro = Every application an agency builds or procures that connects to the e-government network or is paid from the regional budget must be registered with the Dinas.
 app-new-title = Register a new application

@@ -2,8 +2,6 @@
 nav-applications = Aplikasi
 nav-compliance = Kepatuhan
 nav-master-plan = Rencana Induk
-yes = Ya
-no = Tidak
 apps-title = Registrasi aplikasi
 apps-intro = Setiap aplikasi yang dibangun atau diadakan perangkat daerah dan terhubung ke jaringan e-Government atau dibiayai APBD wajib diregistrasi ke Dinas.
 app-new-title = Registrasi aplikasi baru

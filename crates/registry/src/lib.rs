@@ -38,6 +38,14 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
         render: home_panel,
     }])
     .demo(demo::load)
+    .records(&[
+        ("application", "/registry/applications/{id}"),
+        ("vendor", "/registry/vendors/{id}"),
+        ("device", "/registry/devices/{id}"),
+        ("server", "/registry/servers/{id}"),
+        ("hosting_request", "/registry/hosting/{id}"),
+        ("master_plan", "/registry/master-plan"),
+    ])
     .jobs(&[inventory::import_pages::IMPORT_JOB])
     .forms(&[
         "/registry/applications/new",

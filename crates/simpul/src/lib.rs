@@ -76,7 +76,9 @@ fn prepare(config: &Config) -> Result<(), db::DbError> {
         }
         owner_only(path)?;
     }
-    kernel::i18n::init(&modules()?.messages());
+    let modules = modules()?;
+    kernel::i18n::init(&modules.messages());
+    kernel::pages::audit::init_record_pages(modules.record_pages());
     Ok(())
 }
 

@@ -541,5 +541,8 @@ both! {
         assert_eq!((page.matches(ids[0].as_str()).count(), page.matches(ids[1].as_str()).count() > 1), (1, true), "{page}");
         // The table says what happened in words, not in the trail's codes.
         assert!(page.matches("Perangkat daerah ditambahkan").count() >= 2 && !page.contains("<code>agency.create</code>"), "{page}");
+        // It links each event to its record's page and says what changed, not the stored JSON.
+        assert!(page.contains(&format!(r#"<a href="/agencies/{}">Perangkat daerah</a>"#, ids[1])), "{page}");
+        assert!(page.contains("Dibuat: ") && !page.contains("{&quot;after&quot;") && !page.contains(r#"{"after""#), "{page}");
     }
 }

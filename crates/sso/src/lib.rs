@@ -32,6 +32,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("sso")
     .openapi(openapi)
     .resolver(&AccessTokens)
     .jobs(&[oauth::backchannel::JOB])
+    .records(&[("sso_client", "/sso/clients/{id}")])
     .capabilities(&[CLIENTS, POLICY])
     .forms(&["/sso/clients"])
     .tables(&[
