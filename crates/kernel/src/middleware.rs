@@ -161,6 +161,19 @@ async fn handle(state: AppState, mut req: Request, next: Next) -> Response {
         let owned =
             Arc::try_unwrap(err).unwrap_or_else(|shared| AppError::Internal(shared.to_string()));
         response = render_error(&state, owned, ctx).await;
+    } else if !is_api_path(&path)
+        && !oauth
+        && response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && is_bare_error(&response)
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+    {
+        // A page's upload over the server's limit is refused before any handler reads it:
+        // the person gets a page in their language saying so, not the layer's English text.
+        response = render_error(&state, AppError::Status(StatusCode::PAYLOAD_TOO_LARGE), ctx).await;
     } else if is_api_path(&path) && is_bare_error(&response) {
         // The router's and the layers' own refusals (405, 413, a path that is not text) come
         // as plain text or nothing; the API answers every error in its JSON shape.

@@ -112,6 +112,105 @@ kernel::text_enum! {
     }
 }
 
+/// What a file is by its content, whatever its name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// PDF.
+    Pdf,
+    /// A PDF cut short (no end-of-file marker).
+    BrokenPdf,
+    /// OpenDocument text.
+    Odt,
+    /// Word document.
+    Docx,
+    /// OpenDocument spreadsheet.
+    Ods,
+    /// Excel workbook.
+    Xlsx,
+    /// Another archive: ZIP, gzip (tar.gz), bzip2, xz, 7z or tar.
+    Archive,
+    /// UTF-8 text (JSON, XML, CSV, plain).
+    Text,
+    /// A program: Windows, Linux or macOS executable.
+    Program,
+    /// Anything else.
+    Other,
+}
+
+/// Reads what a file is from its first and last bytes (and, for ZIP-based office files, the
+/// names of the parts, which ZIP stores uncompressed).
+pub fn sniff(bytes: &[u8]) -> FileFormat {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"%PDF-") {
+        let tail = bytes
+            .get(bytes.len().saturating_sub(1024)..)
+            .unwrap_or(bytes);
+        return if tail.windows(5).any(|w| w == b"%%EOF") {
+            FileFormat::Pdf
+        } else {
+            FileFormat::BrokenPdf
+        };
+    }
+    if starts(b"MZ")
+        || starts(b"\x7fELF")
+        || starts(&[0xcf, 0xfa, 0xed, 0xfe])
+        || starts(&[0xfe, 0xed, 0xfa, 0xcf])
+        || starts(&[0xca, 0xfe, 0xba, 0xbe])
+    {
+        return FileFormat::Program;
+    }
+    if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
+        return if has(b"mimetypeapplication/vnd.oasis.opendocument.text") {
+            FileFormat::Odt
+        } else if has(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet") {
+            FileFormat::Ods
+        } else if has(b"word/document.xml") {
+            FileFormat::Docx
+        } else if has(b"xl/workbook.xml") {
+            FileFormat::Xlsx
+        } else {
+            FileFormat::Archive
+        };
+    }
+    let tar = bytes.get(257..262) == Some(b"ustar".as_slice());
+    if starts(&[0x1f, 0x8b])
+        || starts(b"BZh")
+        || starts(&[0xfd, b'7', b'z', b'X', b'Z', 0])
+        || starts(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c])
+        || tar
+    {
+        return FileFormat::Archive;
+    }
+    if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+        return FileFormat::Text;
+    }
+    FileFormat::Other
+}
+
+/// Whether a file may be handed over as `kind`, judged by its content: source code is an
+/// archive (its repository's address is the application's own field), metadata a document,
+/// a spreadsheet or machine-readable text, every other document PDF, ODT or DOCX. The error
+/// says what this kind of document must be.
+pub fn check_document(kind: DocumentKind, bytes: &[u8]) -> Result<(), FieldError> {
+    use FileFormat as F;
+    let refuse = |key: &'static str| Err(FieldError::new("file", key));
+    if bytes.is_empty() {
+        return refuse("error-document-empty");
+    }
+    let format = sniff(bytes);
+    match (kind, format) {
+        (_, F::Program) => refuse("error-document-program"),
+        (_, F::BrokenPdf) => refuse("error-document-broken-pdf"),
+        (DocumentKind::SourceCode, F::Archive) => Ok(()),
+        (DocumentKind::SourceCode, _) => refuse("error-document-source-archive"),
+        (DocumentKind::Metadata, F::Pdf | F::Odt | F::Docx | F::Ods | F::Xlsx | F::Text) => Ok(()),
+        (DocumentKind::Metadata, _) => refuse("error-document-metadata-format"),
+        (_, F::Pdf | F::Odt | F::Docx) => Ok(()),
+        _ => refuse("error-document-format"),
+    }
+}
+
 /// An application as typed in a form or sent to the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -736,6 +835,67 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ok.period_start, 2022);
+    }
+
+    #[test]
+    fn documents_are_judged_by_their_content() {
+        let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        let docx = [
+            b"PK\x03\x04".as_slice(),
+            b"....[Content_Types].xml....word/document.xml....",
+        ]
+        .concat();
+        let odt = [
+            b"PK\x03\x04".as_slice(),
+            b"..........................mimetypeapplication/vnd.oasis.opendocument.text",
+        ]
+        .concat();
+        let zip = [b"PK\x03\x04".as_slice(), b"....src/main.rs...."].concat();
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode".to_vec();
+        let key = |k, b: &[u8]| check_document(k, b).map_err(|e| e.key);
+        assert_eq!(key(DocumentKind::UserManual, &pdf), Ok(()));
+        assert_eq!(key(DocumentKind::Design, &docx), Ok(()));
+        assert_eq!(key(DocumentKind::AdminManual, &odt), Ok(()));
+        assert_eq!(key(DocumentKind::SourceCode, &zip), Ok(()));
+        assert_eq!(
+            key(DocumentKind::SourceCode, &[0x1f, 0x8b, 8, 0]),
+            Ok(()),
+            "tar.gz"
+        );
+        assert_eq!(
+            key(DocumentKind::Metadata, br#"{"dataset": "penduduk"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            key(DocumentKind::SourceCode, &exe),
+            Err("error-document-program"),
+            "program.exe is not source code"
+        );
+        assert_eq!(
+            key(DocumentKind::UserManual, &exe),
+            Err("error-document-program")
+        );
+        assert_eq!(
+            key(DocumentKind::SourceCode, &pdf),
+            Err("error-document-source-archive")
+        );
+        assert_eq!(
+            key(DocumentKind::UserManual, &zip),
+            Err("error-document-format")
+        );
+        assert_eq!(
+            key(DocumentKind::UserManual, b"just some text"),
+            Err("error-document-format")
+        );
+        assert_eq!(
+            key(DocumentKind::UserManual, b""),
+            Err("error-document-empty")
+        );
+        assert_eq!(
+            key(DocumentKind::UserManual, b"%PDF-1.7\n"),
+            Err("error-document-broken-pdf"),
+            "a PDF cut short"
+        );
     }
 
     #[test]

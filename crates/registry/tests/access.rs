@@ -45,7 +45,7 @@ both! {
         app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
         let browser = app.browser();
         let csrf = app.sign_in(&browser, "op.web").await;
-        let pdf = b"%PDF-1.4 manual".to_vec();
+        let pdf = b"%PDF-1.4 manual\n%%EOF".to_vec();
         let doc_form = || Body::File(vec![("kind", "user_manual")], "file", pdf.clone());
         let upload = reqwest::multipart::Form::new().text("kind", "user_manual")
             .part("file", reqwest::multipart::Part::bytes(pdf.clone()).file_name("manual.pdf"));

@@ -188,24 +188,26 @@ both! {
             );
             browser.post(url).multipart(form).send()
         };
-        assert_eq!(upload("user_manual", b"%PDF-1.4 manual", false).await.unwrap().status(), 403, "no anti-forgery token");
+        assert_eq!(upload("user_manual", b"%PDF-1.4 manual\n%%EOF", false).await.unwrap().status(), 403, "no anti-forgery token");
         assert_eq!(upload("poem", b"x", true).await.unwrap().status(), 422);
         for kind in registry::model::DocumentKind::ALL.iter().map(|k| k.as_str()) {
-            assert_eq!(upload(kind, b"%PDF-1.4 v1", true).await.unwrap().status(), 303, "{kind}");
+            // Source code is an archive; the other eight are documents.
+            let body: &'static [u8] = if kind == "source_code" { b"PK\x03\x04 src/main.rs" } else { b"%PDF-1.4 v1\n%%EOF" };
+            assert_eq!(upload(kind, body, true).await.unwrap().status(), 303, "{kind}");
         }
-        assert_eq!(upload("user_manual", b"%PDF-1.4 v2", true).await.unwrap().status(), 303);
+        assert_eq!(upload("user_manual", b"%PDF-1.4 v2\n%%EOF", true).await.unwrap().status(), 303);
         assert!(!rules_of(&app, &op, &id).await.contains(&"REG-APP-DOCUMENTS".to_owned()), "all nine handed over");
         let (_, detail) = api(Method::GET, app.url(&format!("/api/v1/applications/{id}")), Some(&op), None).await;
         let manuals: Vec<&Value> = detail["documents"].as_array().unwrap().iter().filter(|d| d["kind"] == "user_manual").collect();
         assert_eq!(manuals.len(), 2);
         assert_eq!(manuals[0]["version"], 2);
-        assert_eq!(manuals[0]["sha256"], kernel::blob::sha256(b"%PDF-1.4 v2"));
+        assert_eq!(manuals[0]["sha256"], kernel::blob::sha256(b"%PDF-1.4 v2\n%%EOF"));
         assert_eq!(manuals[1]["sha256"], detail["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "metadata").unwrap()["sha256"], "the same content is one blob");
         let doc = manuals[0]["id"].as_str().unwrap();
         let resp = browser.get(app.url(&format!("/registry/documents/{doc}"))).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
-        assert_eq!(resp.bytes().await.unwrap().as_ref(), b"%PDF-1.4 v2");
+        assert_eq!(resp.bytes().await.unwrap().as_ref(), b"%PDF-1.4 v2\n%%EOF");
         let page = browser.get(app.url(&format!("/registry/applications/{id}"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("9/9"), "the checklist is complete");
         // Another agency cannot fetch it.

@@ -84,7 +84,7 @@ both! {
         let client = reqwest::Client::new();
         for text in ["versi 1", "versi 2"] {
             let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/user_manual?filename=Panduan%20Pengguna%20%E2%80%94%20SIKDA.pdf")))
-                .bearer_auth(&op).header("content-type", "application/pdf").body(format!("%PDF-1.4 {text}")).send().await.unwrap();
+                .bearer_auth(&op).header("content-type", "application/pdf").body(format!("%PDF-1.4 {text}\n%%EOF")).send().await.unwrap();
             assert_eq!(resp.status(), 201);
         }
         let (_, docs) = api(Method::GET, app.url(&format!("/api/v1/applications/{id}/documents")), Some(&op), None).await;
@@ -94,7 +94,7 @@ both! {
         let resp = client.get(app.url(&format!("/api/v1/documents/{latest}"))).bearer_auth(&op).send().await.unwrap();
         assert_eq!(resp.headers()["content-type"], "application/pdf");
         assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''Panduan%20Pengguna%20%E2%80%94%20SIKDA.pdf"));
-        assert_eq!(resp.text().await.unwrap(), "%PDF-1.4 versi 2");
+        assert_eq!(resp.text().await.unwrap(), "%PDF-1.4 versi 2\n%%EOF");
         // An unknown kind, an empty file, a missing name: each refused with what is wrong.
         let resp = client.post(app.url(&format!("/api/v1/applications/{id}/documents/novel?filename=x.pdf"))).bearer_auth(&op).body("x").send().await.unwrap();
         assert_eq!(resp.status(), 422);
@@ -129,5 +129,52 @@ both! {
         assert_eq!(api(Method::POST, app.url("/api/v1/notifications/seen"), Some(&admin), None).await.0, 204);
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
         assert_eq!((told["unread"].as_i64(), told["items"][0]["new"].as_bool()), (Some(0), Some(false)), "{told}");
+    }
+}
+
+both! {
+    async fn a_document_that_cannot_be_taken_is_named_on_the_application_s_page(app) {
+        use reqwest::Method;
+        use test_support::{api, json};
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.api", Role::AgencyOperator, Some(dinkes)).await;
+        let body = json!({"agency_id": dinkes.to_string(), "name": "SIKDA", "kind": "khusus", "purpose": "Pasien", "users": "Puskesmas",
+            "funding_source": "apbd", "open_source": false, "code_owned_by_region": true, "licence_owned_by_region": true,
+            "web_based": true, "security_level": "tinggi", "hosting": "dinas_dc", "lifecycle": "production"});
+        let (_, created) = api(Method::POST, app.url("/api/v1/applications"), Some(&op), Some(body)).await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.web").await;
+        let page = browser.get(app.url(&format!("/registry/applications/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Paling besar 19 MB"), "the limit is stated before uploading");
+        let upload = |kind: &'static str, name: &'static str, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new().text("kind", kind)
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            browser.post(app.url(&format!("/registry/applications/{id}/documents?_csrf={csrf}"))).multipart(form).send()
+        };
+        let exe = [b"MZ\x90\x00\x03".as_slice(), &[0u8; 200]].concat();
+        for (kind, name, bytes, says) in [
+            ("user_manual", "", vec![], "Pilih berkas dokumen yang akan diserahkan."),
+            ("user_manual", "kosong.pdf", b"".to_vec(), "Berkas ini kosong"),
+            ("user_manual", "terpotong.pdf", b"%PDF-1.7\n1 0 obj".to_vec(), "Berkas PDF ini tidak utuh"),
+            ("source_code", "program.exe", exe, "Berkas program (seperti .exe) tidak diterima"),
+            ("source_code", "kode.pdf", b"%PDF-1.7\n%%EOF".to_vec(), "Kode sumber diserahkan sebagai arsip"),
+            ("user_manual", "besar.pdf", [b"%PDF-1.7\n".as_slice(), &vec![b' '; 19 * 1024 * 1024 + 10], b"%%EOF"].concat(), "paling besar 19 MB"),
+        ] {
+            let resp = upload(kind, name, bytes).await.unwrap();
+            assert_eq!(resp.status(), 422, "{name}");
+            let html = test_support::unescape(&resp.text().await.unwrap());
+            let summary = test_support::error_summary_of(&html);
+            assert!(summary.iter().any(|(f, t)| f == "file" && t.contains(says)), "{name}: {summary:?}");
+            assert!(html.contains("id=\"file-error\"") && html.contains("<h1>SIKDA</h1>"), "{name}: on the application's page, beside the field");
+        }
+        let (_, docs) = api(Method::GET, app.url(&format!("/api/v1/applications/{id}/documents")), Some(&op), None).await;
+        assert_eq!(docs.as_array().unwrap().len(), 0, "nothing kept: {docs}");
+        // Over the server's whole limit the request is refused unread, in Indonesian.
+        let resp = upload("user_manual", "raksasa.pdf", vec![b'x'; 21 * 1024 * 1024]).await.unwrap();
+        assert_eq!(resp.status(), 413);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("paling besar 20 MB") && !html.contains("length limit"), "{html}");
     }
 }

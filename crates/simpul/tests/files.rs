@@ -58,7 +58,7 @@ async fn files_cross_instances(a: &TestApp, b: &TestApp) {
         )))
         .bearer_auth(&op)
         .header("content-type", "application/pdf")
-        .body("%PDF-1.4 panduan")
+        .body("%PDF-1.4 panduan\n%%EOF")
         .send()
         .await
         .unwrap();
@@ -74,7 +74,10 @@ async fn files_cross_instances(a: &TestApp, b: &TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200, "the other instance has the file");
-    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"%PDF-1.4 panduan");
+    assert_eq!(
+        resp.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.4 panduan\n%%EOF"
+    );
 
     a.account("op.import", Role::AgencyOperator, Some(dinkes))
         .await;

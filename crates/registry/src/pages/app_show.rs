@@ -84,7 +84,7 @@ pub struct Saved {
     pub saved: Option<String>,
 }
 
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     ctx: &Ctx,
     id: &str,

@@ -4,6 +4,7 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use kernel::form::{FormSpec, choice, file};
 use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
@@ -14,17 +15,52 @@ use crate::{service, store};
 /// The largest document accepted (the whole request is capped at 20 MiB).
 pub const MAX_DOCUMENT: usize = 19 * 1024 * 1024;
 
-/// Stores the file and records the new version.
+/// The document form's fields, as its errors name them.
+const DOCUMENT_FORM: FormSpec = FormSpec {
+    fields: &[
+        choice("kind", "app-document"),
+        file("file", "app-document-file"),
+    ],
+};
+
+/// Stores the file and records the new version; a file that cannot be taken is named on the
+/// application's page, beside the form it came from.
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
     let app = find_for(&state, &ctx, &id, Access::Write).await?;
     let actor = ctx.require()?.actor();
+    let saved = match read_upload(multipart).await {
+        Ok((kind, file)) => save(&state, actor, app.id, kind, file).await.map(drop),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response(),
+        ),
+        Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
+            let errors = DOCUMENT_FORM.errors(&e, ctx.tr());
+            super::app_show::page(&state, &ctx, &id, false, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The kind and the file of the document form.
+async fn read_upload(
+    mut multipart: Multipart,
+) -> AppResult<(DocumentKind, (String, String, axum::body::Bytes))> {
     let (mut kind, mut file) = (None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // A body cut off at the size limit, or not a form at all.
+            Err(_) => return Err(AppError::field("file", "error-document-too-large")),
+        };
         match field.name() {
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
@@ -36,23 +72,30 @@ pub async fn upload(
                 let bytes = field
                     .bytes()
                     .await
-                    .map_err(|_| AppError::field("file", "error-body-too-large"))?;
-                file = Some((name, media, bytes));
+                    .map_err(|_| AppError::field("file", "error-document-too-large"))?;
+                // A form sent without choosing a file still carries the field, nameless and
+                // empty.
+                if !(name.is_empty() && bytes.is_empty()) {
+                    file = Some((name, media, bytes));
+                }
             }
             _ => {}
         }
     }
-    let Some(kind) = kind.as_deref().and_then(DocumentKind::parse) else {
-        return Err(AppError::field("kind", "error-document-kind"));
-    };
-    let Some(file) = file else {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "file",
-            "error-import-no-file",
-        )]));
-    };
-    save(&state, actor, app.id, kind, file).await?;
-    Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1#documents")).into_response())
+    let kind = kind.as_deref().and_then(DocumentKind::parse);
+    match (kind, file) {
+        (Some(kind), Some(file)) => Ok((kind, file)),
+        (kind, file) => {
+            let mut errors = vec![];
+            if kind.is_none() {
+                errors.push(FieldError::new("kind", "error-document-kind"));
+            }
+            if file.is_none() {
+                errors.push(FieldError::new("file", "error-document-no-file"));
+            }
+            Err(AppError::Validation(errors))
+        }
+    }
 }
 
 /// Stores one uploaded version (file name, media type, bytes) of an application's document,
@@ -64,18 +107,18 @@ pub(crate) async fn save(
     kind: DocumentKind,
     (name, media, bytes): (String, String, axum::body::Bytes),
 ) -> AppResult<store::DocumentRow> {
-    if bytes.is_empty() {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "file",
-            "error-import-no-file",
-        )]));
-    }
     if bytes.len() > MAX_DOCUMENT {
-        return Err(AppError::field("file", "error-body-too-large"));
+        return Err(AppError::field("file", "error-document-too-large"));
     }
     if kernel::validate::has_control(&name) || kernel::validate::has_control(&media) {
         return Err(kernel::validate::control_error("filename"));
     }
+    // Reading a 19 MB file for what it is is work for a blocking thread.
+    let checked = bytes.clone();
+    tokio::task::spawn_blocking(move || crate::model::check_document(kind, &checked))
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+        .map_err(|e| AppError::Validation(vec![e]))?;
     // The blob is written first: a failed transaction leaves at most an unreferenced file,
     // never a record without its file.
     let size = bytes.len();
