@@ -1,6 +1,7 @@
 # Kernel: layout, errors, sign-in, account, audit (English)
 layout-skip = Skip to content
 layout-nav = Main navigation
+layout-menu = Menu
 layout-sign-out = Sign out
 layout-footer = Simpul — the e-government platform of the regional ICT office
 nav-audit = Audit trail
@@ -50,7 +51,7 @@ sign-in-submit = Sign in
 sign-in-invalid = Wrong login or password.
 sign-in-locked = The account is locked for a while after too many failed attempts. Try again after { $until }.
 audit-title = Audit trail
-audit-at = Time (UTC)
+audit-at = Time
 audit-actor = Actor
 audit-action = Action
 audit-record = Record
@@ -93,8 +94,8 @@ error-import-more = … and { $count } more problems. Fix those above first, the
 error-too-large = What was sent is too large (at most 20 MB in all). Go back to the previous page and choose a smaller file.
 error-method-not-allowed = This request method is not available at this address.
 error-bad-request = The request cannot be read.
-audit-from = From (UTC)
-audit-to = To (UTC)
+audit-from = From
+audit-to = To
 audit-agency = Agency
 # What the trail's codes mean, for the auditor's pickers (a code without a label is shown as is).
 audit-act-auth-sign_in = Signed in

@@ -1,6 +1,7 @@
 # Kernel: layout, errors, sign-in, account, audit (Bahasa Indonesia)
 layout-skip = Langsung ke isi
 layout-nav = Navigasi utama
+layout-menu = Menu
 layout-sign-out = Keluar
 layout-footer = Simpul — platform SPBE Dinas Komunikasi dan Informatika
 nav-audit = Jejak audit
@@ -47,7 +48,7 @@ sign-in-submit = Masuk
 sign-in-invalid = Nama pengguna atau kata sandi salah.
 sign-in-locked = Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi setelah { $until }.
 audit-title = Jejak audit
-audit-at = Waktu (UTC)
+audit-at = Waktu
 audit-actor = Pelaku
 audit-action = Tindakan
 audit-record = Data
@@ -90,8 +91,8 @@ error-import-more = … dan { $count } kesalahan lain. Perbaiki yang di atas dul
 error-too-large = Berkas atau isian yang dikirim terlalu besar (paling besar 20 MB untuk seluruh kiriman). Kembali ke halaman sebelumnya, lalu pilih berkas yang lebih kecil.
 error-method-not-allowed = Metode permintaan ini tidak tersedia untuk alamat ini.
 error-bad-request = Permintaan tidak dapat dibaca.
-audit-from = Dari tanggal (UTC)
-audit-to = Sampai tanggal (UTC)
+audit-from = Dari tanggal
+audit-to = Sampai tanggal
 audit-agency = Perangkat daerah
 # What the trail's codes mean, for the auditor's pickers (a code without a label is shown as is).
 audit-act-auth-sign_in = Masuk

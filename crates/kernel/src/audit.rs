@@ -276,17 +276,19 @@ pub struct AuditFilter {
     pub record_id: Option<String>,
     /// The agency a change concerned.
     pub agency: Option<String>,
-    /// From this day on (UTC).
+    /// From this day on (in `zone`).
     pub from: Option<chrono::NaiveDate>,
-    /// Up to and including this day (UTC).
+    /// Up to and including this day (in `zone`).
     pub to: Option<chrono::NaiveDate>,
+    /// The time zone whose days `from` and `to` are: the region's, as people count them.
+    pub zone: crate::time::Zone,
     /// Oldest first (newest first otherwise).
     pub oldest_first: bool,
 }
 
 impl AuditFilter {
     /// The filters of the audit list as asked for on its page or in the API.
-    pub fn of(list: &crate::listing::ListQuery) -> Self {
+    pub fn of(list: &crate::listing::ListQuery, zone: crate::time::Zone) -> Self {
         let get = |name: &str| list.get(name).map(str::to_owned);
         Self {
             action: get("action"),
@@ -296,6 +298,7 @@ impl AuditFilter {
             agency: get("agency_id"),
             from: list.date("from"),
             to: list.date("to"),
+            zone,
             oldest_first: !list.descending,
         }
     }
@@ -348,10 +351,10 @@ pub fn list(
             q = q.filter(audit_events::agency_id.eq(a.to_owned()));
         }
         if let Some(d) = f.from {
-            q = q.filter(audit_events::at.ge(d.and_time(chrono::NaiveTime::MIN)));
+            q = q.filter(audit_events::at.ge(f.zone.to_utc(d.and_time(chrono::NaiveTime::MIN))));
         }
         if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
-            q = q.filter(audit_events::at.lt(d.and_time(chrono::NaiveTime::MIN)));
+            q = q.filter(audit_events::at.lt(f.zone.to_utc(d.and_time(chrono::NaiveTime::MIN))));
         }
         q
     };

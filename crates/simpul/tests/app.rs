@@ -520,7 +520,8 @@ both! {
         assert_eq!((st, &one["total"]), (200, &json!(1)), "{one}");
         assert_eq!(one["items"][0]["record_id"], ids[0].as_str());
         // By period, in days: today holds both, tomorrow nothing, a malformed day is refused.
-        let today = chrono::Utc::now().date_naive();
+        // Days are the region's (WIB until its profile says otherwise), not UTC's.
+        let today = (chrono::Utc::now() + chrono::TimeDelta::hours(7)).date_naive();
         let tomorrow = today.succ_opt().unwrap();
         let (_, both_) = list(format!("action=agency.create&from={today}&to={today}")).await;
         assert_eq!(both_["total"], 2, "{both_}");

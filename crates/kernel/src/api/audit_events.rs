@@ -17,8 +17,8 @@ use crate::state::AppState;
            ("actor" = Option<String>, Query, description = "actor contains"),
            ("record_type" = Option<String>, Query), ("record_id" = Option<String>, Query),
            ("agency_id" = Option<String>, Query, description = "the agency a change concerned"),
-           ("from" = Option<String>, Query, description = "from this day on, YYYY-MM-DD (UTC)"),
-           ("to" = Option<String>, Query, description = "up to and including this day, YYYY-MM-DD (UTC)"),
+           ("from" = Option<String>, Query, description = "from this day on, YYYY-MM-DD, in the region's time zone"),
+           ("to" = Option<String>, Query, description = "up to and including this day, YYYY-MM-DD, in the region's time zone"),
            ("sort" = Option<String>, Query, description = "-seq (newest first, the default) or seq"),
            ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = Page<AuditEvent>), (status = 400), (status = 401), (status = 403)))]
@@ -29,7 +29,7 @@ pub async fn list(
 ) -> AppResult<Json<Page<AuditEvent>>> {
     ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
     let q = LIST.read_api(raw.as_deref())?;
-    let (filter, limit, offset) = (AuditFilter::of(&q), q.limit(), q.offset());
+    let (filter, limit, offset) = (AuditFilter::of(&q, ctx.zone), q.limit(), q.offset());
     let (items, total) = state
         .read(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
         .await?;

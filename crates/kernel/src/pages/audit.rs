@@ -233,7 +233,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     ctx.authorize(&crate::AUDIT_TRAIL, Access::Read, Scope::Region)?;
     let q = LIST.read(raw.as_deref())?;
-    let (filter, limit, offset) = (AuditFilter::of(&q), q.limit(), q.offset());
+    let (filter, limit, offset) = (AuditFilter::of(&q, ctx.zone), q.limit(), q.offset());
     // The pickers' choices only for the page, not for a download; one trip for both.
     let (modules, page) = (state.modules.clone(), q.format.is_none());
     let ((events, total), choices) = state

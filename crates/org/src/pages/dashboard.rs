@@ -52,7 +52,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         .map(|a| {
             let people = counts.get(&a.id).copied().unwrap_or(0);
             Row {
-                bar: people * 480 / max,
+                bar: people * 200 / max,
                 id: a.id.to_string(),
                 code: a.code,
                 name: a.name,
@@ -72,7 +72,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         region,
         agency_count: rows.len(),
         people_count: counts.values().sum(),
-        chart_height: rows.len() * 24 + 8,
+        chart_height: rows.len() * 26 + 8,
         rows,
     };
     Ok(render(&page)?.into_response())

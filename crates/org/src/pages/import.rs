@@ -94,7 +94,7 @@ async fn finish(
             Some((what.to_owned(), n)),
         ))?
         .into_response()),
-        Err(e @ AppError::Validation(_)) => {
+        Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
             let errors = IMPORT_FORM.errors(&e, ctx.tr());
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,

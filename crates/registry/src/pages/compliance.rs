@@ -117,7 +117,7 @@ pub async fn show(
         .map(|s| Bar {
             code: s.code.clone(),
             score: s.score,
-            width: s.score * 5,
+            width: s.score * 2,
             colour: match s.score {
                 90.. => "#00703c",
                 70..=89 => "#f47738",
@@ -128,7 +128,7 @@ pub async fn show(
     let page = CompliancePage {
         chrome: Chrome::new(&state, &ctx, "compliance-title"),
         region_wide: visible == Visible::All,
-        chart_height: bars.len() * 24 + 8,
+        chart_height: bars.len() * 26 + 8,
         bars,
         scores,
         findings: found,
