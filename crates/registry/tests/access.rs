@@ -36,7 +36,12 @@ both! {
         let device_body = json!({"agency_id": a, "kind": "network", "name": "Switch", "funding_source": "apbd", "location": "Gedung A"});
         let server_body = json!({"agency_id": a, "name": "srv-1", "kind": "physical", "site": "agency", "rack_or_cluster": "",
             "cpu_cores": 8, "memory_gb": 32, "storage_gb": 1000});
-        let hosting_body = json!({"application_id": application, "cpu_cores": 4, "memory_gb": 8, "storage_gb": 100, "note": "PHP"});
+        // Room in the data center is asked for an application the Dinas has seen.
+        let mut sent_body = app_body.clone();
+        sent_body["name"] = json!("SIKDA Rujukan");
+        let sent = created(&app, &op, "/api/v1/applications", sent_body).await;
+        assert_eq!(api(Method::POST, app.url(&format!("/api/v1/applications/{sent}/submit")), Some(&op), Some(json!({}))).await.0, 200);
+        let hosting_body = json!({"application_id": sent, "cpu_cores": 4, "memory_gb": 8, "storage_gb": 100, "note": "PHP"});
         let vendor = created(&app, &op, "/api/v1/vendors", vendor_body.clone()).await;
         let device = created(&app, &op, "/api/v1/devices", device_body.clone()).await;
         let server = created(&app, &op, "/api/v1/servers", server_body.clone()).await;

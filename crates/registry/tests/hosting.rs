@@ -79,6 +79,10 @@ both! {
         let local = server_id(&app, &admin, "srv-dinkes-lokal").await;
         let (st, e) = step(&admin, "approve", json!({"server_id": local})).await;
         assert_eq!((st, fields(&e)), (422, vec!["server_id".to_owned()]), "only the Dinas's own servers");
+        // Choosing, the Dinas sees each server's room left and what already runs on it.
+        let request_page = dinas.get(app.url(&format!("/registry/hosting/{id}"))).send().await.unwrap().text().await.unwrap();
+        let option = request_page.split('>').find(|t| t.starts_with("vm-simpeg-01 — ")).unwrap_or_else(|| panic!("{request_page}"));
+        assert!(option.contains(" vCPU") && option.contains("GB memori") && option.contains("aplikasi berjalan"), "{option}");
         // Approved through the page: the application now runs on that server.
         let vm = server_id(&app, &admin, "vm-simpeg-01").await;
         let done = dinas.post(app.url(&format!("/registry/hosting/{id}/decide"))).form(&[("_csrf", csrf.as_str()), ("action", "approve"), ("server_id", vm.as_str()), ("note", "")]).send().await.unwrap();
@@ -87,6 +91,9 @@ both! {
         assert_eq!((r["status"].as_str(), r["server_id"].as_str()), (Some("approved"), Some(vm.as_str())));
         let server_page = dinas.get(app.url(&format!("/registry/servers/{vm}"))).send().await.unwrap().text().await.unwrap();
         assert!(server_page.contains(&format!("value=\"{sikda}\" checked")), "the application runs on the server");
+        let app_page = test_support::unescape(&dinas.get(app.url(&format!("/registry/applications/{sikda}"))).send().await.unwrap().text().await.unwrap());
+        assert!(app_page.contains("Berjalan di server: <a href=\"/registry/servers/") && app_page.contains(">vm-simpeg-01</a>"), "the application's page says where it runs");
+        assert!(app_page.contains(&format!("href=\"/registry/hosting/{id}\"")) && app_page.contains("Disetujui"), "and links its hosting request");
         assert_eq!(step(&admin, "reject", json!({"note": "terlambat"})).await.0, 409, "decided once");
         // The agency hears of the decision.
         app.account("op.web", Role::AgencyOperator, Some(dinkes)).await;

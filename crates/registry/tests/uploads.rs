@@ -118,13 +118,19 @@ both! {
         assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reviewed_on")), "{e}");
         let (_, shown) = api(Method::GET, app.url("/api/v1/master-plan"), Some(&op), None).await;
         assert_eq!(shown["items"][0]["code"], "RI-01");
-        // A hosting request tells the Dinas, which reads and clears its notifications on the API.
+        // A hosting request tells the Dinas, which reads and clears its notifications on the API;
+        // it is refused until the registration has been sent.
+        let hosting = json!({"application_id": id, "cpu_cores": 2, "memory_gb": 4, "storage_gb": 50, "note": "PHP 8"});
+        let (s, e) = api(Method::POST, app.url("/api/v1/hosting-requests"), Some(&op), Some(hosting)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("application_id")), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("Kirim registrasi aplikasi ini ke Dinas dulu"), "{e}");
+        api(Method::POST, app.url(&format!("/api/v1/applications/{id}/submit")), Some(&op), Some(json!({}))).await;
         let (s, _) = api(Method::POST, app.url("/api/v1/hosting-requests"), Some(&op),
             Some(json!({"application_id": id, "cpu_cores": 2, "memory_gb": 4, "storage_gb": 50, "note": "PHP 8"}))).await;
         assert_eq!(s, 201);
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
-        assert_eq!(told["unread"], 1, "{told}");
-        assert!(told["items"][0]["text"].as_str().unwrap().contains("SIKDA"), "{told}");
+        assert_eq!(told["unread"], 2, "the registration sent, then the hosting asked: {told}");
+        assert!(told["items"][0]["text"].as_str().unwrap().contains("memohon hosting untuk aplikasi SIKDA"), "{told}");
         assert!(told["items"][0]["at"].as_str().unwrap().ends_with('Z'), "{told}");
         assert_eq!(api(Method::POST, app.url("/api/v1/notifications/seen"), Some(&admin), None).await.0, 204);
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;

@@ -324,6 +324,7 @@ async fn show_page(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let (app_id, agency_id, server_id) = (row.application_id, row.agency_id, row.server_id);
+    let tr = ctx.tr();
     let (app, agency, server, servers) = state
         .read(move |c| {
             let app = crate::store::app_find(c, app_id)?
@@ -338,7 +339,7 @@ async fn show_page(
             };
             let servers: Vec<(String, String)> = store::dinas_servers(c)?
                 .into_iter()
-                .map(|(id, name)| (id.to_string(), name))
+                .map(|s| (s.id.to_string(), room_label(&s, tr)))
                 .collect();
             Ok((app, agency, server, servers))
         })
@@ -440,4 +441,25 @@ pub async fn decide(
         }
         Err(e) => Err(e),
     }
+}
+
+/// "dc-node-01 — sisa 26 dari 32 vCPU; sisa 104 dari 128 GB memori; sisa 1.700 dari 2.000 GB
+/// penyimpanan; 3 aplikasi": what the Dinas weighs when choosing a server.
+fn room_label(s: &store::ServerRoom, tr: kernel::i18n::Tr) -> String {
+    let part = |key: &str, have: i64, given: i64| {
+        tr.t2(
+            key,
+            "left",
+            &tr.number(have - given),
+            "have",
+            &tr.number(have),
+        )
+    };
+    let parts = [
+        part("hosting-room-cpu", s.capacity.0, s.given.0),
+        part("hosting-room-memory", s.capacity.1, s.given.1),
+        part("hosting-room-storage", s.capacity.2, s.given.2),
+        tr.t1("hosting-room-apps", "count", &s.applications),
+    ];
+    format!("{} — {}", s.name, parts.join("; "))
 }

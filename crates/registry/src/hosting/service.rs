@@ -12,6 +12,7 @@ use super::store::{self, HostingRow};
 use super::{Decision, HostingDraft, HostingRequestId, decide, validate};
 use crate::inventory::ServerId;
 use crate::inventory::store as inventory;
+use crate::model::Status;
 
 fn record(
     c: &mut DbConn,
@@ -50,6 +51,17 @@ pub fn request(
             "application_id",
             "error-application-unknown",
         ));
+    }
+    // Room is asked for what the Dinas has seen: a draft, or a registration withdrawn or
+    // refused, has no hosting to ask for.
+    if !matches!(
+        app.status,
+        Status::Submitted | Status::Returned | Status::Approved
+    ) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "application_id",
+            "error-hosting-needs-submission",
+        )]));
     }
     let row = store::insert(c, app.agency_id, &h, &actor.label)?;
     record(
@@ -92,7 +104,7 @@ pub fn take(
     })?;
     let server = match (d, server) {
         (Decision::Approve, Some(s)) => {
-            if !store::dinas_servers(c)?.iter().any(|(id, _)| *id == s) {
+            if !store::dinas_servers(c)?.iter().any(|r| r.id == s) {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "server_id",
                     "error-server-not-dinas",

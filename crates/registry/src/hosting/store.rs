@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use db::DbConn;
-use db::schema::{applications, hosting_requests, servers};
+use db::schema::{application_servers, applications, hosting_requests, servers};
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
 use kernel::listing::ListQuery;
@@ -11,6 +11,26 @@ use kernel::permissions::Visible;
 use super::{Hosting, HostingRequestId, HostingStatus};
 use crate::inventory::{ServerId, Site};
 use crate::model::ApplicationId;
+
+/// An application's hosting requests, newest first.
+pub fn of_app(c: &mut DbConn, app: ApplicationId) -> QueryResult<Vec<HostingRow>> {
+    hosting_requests::table
+        .filter(hosting_requests::application_id.eq(app))
+        .order(hosting_requests::created_at.desc())
+        .select(HostingRow::as_select())
+        .load(c)
+}
+
+/// The servers an application runs on: id and host name.
+pub fn servers_of(c: &mut DbConn, app: ApplicationId) -> QueryResult<Vec<(ServerId, String)>> {
+    application_servers::table
+        .inner_join(servers::table)
+        .filter(application_servers::application_id.eq(app))
+        .filter(servers::retired.eq(false))
+        .order(servers::name.asc())
+        .select((servers::id, servers::name))
+        .load(c)
+}
 
 /// A stored request.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -135,11 +155,71 @@ pub fn decide(
 }
 
 /// The Dinas's servers a request can be placed on: in its data center or DR site, in use.
-pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<(ServerId, String)>> {
-    servers::table
+pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<ServerRoom>> {
+    let list: Vec<(ServerId, String, i32, i32, i32)> = servers::table
         .filter(servers::site.eq_any([Site::DinasDc, Site::DinasDr]))
         .filter(servers::retired.eq(false))
         .order(servers::name.asc())
-        .select((servers::id, servers::name))
-        .load(c)
+        .select((
+            servers::id,
+            servers::name,
+            servers::cpu_cores,
+            servers::memory_gb,
+            servers::storage_gb,
+        ))
+        .load(c)?;
+    let ids: Vec<ServerId> = list.iter().map(|s| s.0).collect();
+    let given: Vec<(Option<ServerId>, Option<i64>, Option<i64>, Option<i64>)> =
+        hosting_requests::table
+            .filter(hosting_requests::status.eq(HostingStatus::Approved))
+            .filter(hosting_requests::server_id.eq_any(ids.clone()))
+            .group_by(hosting_requests::server_id)
+            .select((
+                hosting_requests::server_id,
+                diesel::dsl::sum(hosting_requests::cpu_cores),
+                diesel::dsl::sum(hosting_requests::memory_gb),
+                diesel::dsl::sum(hosting_requests::storage_gb),
+            ))
+            .load(c)?;
+    let running: Vec<(ServerId, i64)> = application_servers::table
+        .filter(application_servers::server_id.eq_any(ids))
+        .group_by(application_servers::server_id)
+        .select((
+            application_servers::server_id,
+            diesel::dsl::count(application_servers::application_id),
+        ))
+        .load(c)?;
+    Ok(list
+        .into_iter()
+        .map(|(id, name, cpu, memory, storage)| {
+            let (_, gc, gm, gs) = given
+                .iter()
+                .find(|g| g.0 == Some(id))
+                .copied()
+                .unwrap_or((None, None, None, None));
+            ServerRoom {
+                id,
+                name,
+                capacity: (cpu.into(), memory.into(), storage.into()),
+                given: (gc.unwrap_or(0), gm.unwrap_or(0), gs.unwrap_or(0)),
+                applications: running.iter().find(|r| r.0 == id).map_or(0, |r| r.1),
+            }
+        })
+        .collect())
+}
+
+/// A server of the Dinas's data center as the Dinas choosing where to place an application
+/// sees it: what it has, what approved requests already took, how many applications run on it.
+#[derive(Debug, Clone)]
+pub struct ServerRoom {
+    /// Id.
+    pub id: ServerId,
+    /// Host name.
+    pub name: String,
+    /// vCPU, memory GB, storage GB.
+    pub capacity: (i64, i64, i64),
+    /// The same, granted to approved hosting requests.
+    pub given: (i64, i64, i64),
+    /// Applications placed on it.
+    pub applications: i64,
 }

@@ -31,6 +31,10 @@ struct ShowPage {
     checklist: Vec<(DocumentKind, Option<DocumentRow>)>,
     handed: usize,
     events: Vec<EventRow>,
+    /// The servers it runs on, and the room asked for it.
+    runs_on: Vec<(crate::inventory::ServerId, String)>,
+    hosting: Vec<crate::hosting::store::HostingRow>,
+    can_ask_hosting: bool,
     findings: Vec<FindingView>,
     can_edit: bool,
     can_submit: bool,
@@ -98,7 +102,7 @@ pub(crate) async fn page(
         app.sso_client_id.clone(),
         app.id,
     );
-    let (agency, item, client, docs, events) = state
+    let (agency, item, client, docs, events, (runs_on, hosting)) = state
         .read(move |c| {
             let agency = org::directory::agency(c, a)?
                 .map(|a| a.label())
@@ -117,6 +121,10 @@ pub(crate) async fn page(
                 client,
                 store::docs_of(c, lookup)?,
                 store::events(c, lookup)?,
+                (
+                    crate::hosting::store::servers_of(c, lookup)?,
+                    crate::hosting::store::of_app(c, lookup)?,
+                ),
             ))
         })
         .await?;
@@ -149,6 +157,13 @@ pub(crate) async fn page(
         checklist,
         handed,
         events,
+        runs_on,
+        hosting,
+        can_ask_hosting: ctx.can(&crate::HOSTING, Access::Write, Scope::Agency(app.agency_id))
+            && matches!(
+                status,
+                Status::Submitted | Status::Returned | Status::Approved
+            ),
         findings,
         can_edit: writes && status.editable(),
         can_submit: writes && matches!(status, Status::Draft | Status::Returned),
