@@ -154,6 +154,9 @@ pub fn decide(
     Ok(())
 }
 
+/// A server's sums of vCPU, memory and storage granted to approved requests.
+type Granted = (Option<ServerId>, Option<i64>, Option<i64>, Option<i64>);
+
 /// The Dinas's servers a request can be placed on: in its data center or DR site, in use.
 pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<ServerRoom>> {
     let list: Vec<(ServerId, String, i32, i32, i32)> = servers::table
@@ -169,7 +172,7 @@ pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<ServerRoom>> {
         ))
         .load(c)?;
     let ids: Vec<ServerId> = list.iter().map(|s| s.0).collect();
-    let given: Vec<(Option<ServerId>, Option<i64>, Option<i64>, Option<i64>)> =
+    let given: Vec<Granted> =
         hosting_requests::table
             .filter(hosting_requests::status.eq(HostingStatus::Approved))
             .filter(hosting_requests::server_id.eq_any(ids.clone()))
