@@ -71,3 +71,86 @@ async fn browser_register_an_application_and_approve_it() {
     screenshot(&c, env!("CARGO_TARGET_TMPDIR"), "compliance").await;
     c.client.clone().close().await.unwrap();
 }
+
+/// On a 390 px phone the pages fit the screen: nothing scrolls sideways, the menu is folded
+/// into one line that opens, lists are cards whose cells name their column, and the charts'
+/// labels stay readable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone() {
+    let app = TestApp::sqlite().await;
+    app.demo().await;
+    let c = chromium().await;
+    sign_in(&c, &app, "admin", accounts::demo::DEMO_PASSWORD).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let width = c.execute("return window.innerWidth", vec![]).await.unwrap();
+    let width = width.as_f64().unwrap();
+    assert!(width <= 400.0, "a phone's width: {width}");
+    let (mut cards, mut charts) = (0, 0);
+    for path in [
+        "/registry/applications",
+        "/registry/devices",
+        "/people",
+        "/compliance",
+        "/audit",
+        "/",
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        let facts = c
+            .execute(
+                r#"const wide = document.querySelector('.menu-wide');
+                   const nav = document.querySelector('nav.nav');
+                   const cell = document.querySelector('table.stack td');
+                   const label = document.querySelector('svg.chart text');
+                   return {
+                     overflow: document.documentElement.scrollWidth - window.innerWidth,
+                     wideMenu: wide ? getComputedStyle(wide).display : 'none',
+                     navHeight: nav ? nav.getBoundingClientRect().height : 0,
+                     cellLabel: cell ? getComputedStyle(cell, '::before').content : null,
+                     cellRight: cell ? cell.getBoundingClientRect().right - window.innerWidth : 0,
+                     chartFont: label ? label.getBoundingClientRect().height : null,
+                   };"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            facts["overflow"].as_f64().unwrap() <= 0.0,
+            "{path} scrolls sideways: {facts}"
+        );
+        assert_eq!(
+            facts["wideMenu"], "none",
+            "{path}: the full menu is folded: {facts}"
+        );
+        assert!(
+            facts["navHeight"].as_f64().unwrap() < 60.0,
+            "{path}: the menu takes one line: {facts}"
+        );
+        if !facts["cellLabel"].is_null() {
+            cards += 1;
+            assert!(
+                facts["cellLabel"].as_str().unwrap().len() > 2,
+                "{path}: each cell names its column: {facts}"
+            );
+            assert!(
+                facts["cellRight"].as_f64().unwrap() <= 0.0,
+                "{path}: cards fit: {facts}"
+            );
+        }
+        if let Some(h) = facts["chartFont"].as_f64() {
+            charts += 1;
+            assert!(
+                h >= 11.0,
+                "{path}: chart labels stay legible ({h} px): {facts}"
+            );
+        }
+    }
+    assert!(
+        cards >= 5 && charts >= 2,
+        "the lists were cards ({cards}) and the charts seen ({charts})"
+    );
+    // The folded menu opens without JavaScript's help and leads on.
+    c.goto(&app.url("/registry/devices")).await.unwrap();
+    click(&c, "details.menu-phone > summary").await;
+    click(&c, "details.menu-phone a[href='/compliance']").await;
+    heading_becomes(&c, "Kepatuhan terhadap peraturan").await;
+}

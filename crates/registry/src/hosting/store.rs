@@ -172,18 +172,17 @@ pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<ServerRoom>> {
         ))
         .load(c)?;
     let ids: Vec<ServerId> = list.iter().map(|s| s.0).collect();
-    let given: Vec<Granted> =
-        hosting_requests::table
-            .filter(hosting_requests::status.eq(HostingStatus::Approved))
-            .filter(hosting_requests::server_id.eq_any(ids.clone()))
-            .group_by(hosting_requests::server_id)
-            .select((
-                hosting_requests::server_id,
-                diesel::dsl::sum(hosting_requests::cpu_cores),
-                diesel::dsl::sum(hosting_requests::memory_gb),
-                diesel::dsl::sum(hosting_requests::storage_gb),
-            ))
-            .load(c)?;
+    let given: Vec<Granted> = hosting_requests::table
+        .filter(hosting_requests::status.eq(HostingStatus::Approved))
+        .filter(hosting_requests::server_id.eq_any(ids.clone()))
+        .group_by(hosting_requests::server_id)
+        .select((
+            hosting_requests::server_id,
+            diesel::dsl::sum(hosting_requests::cpu_cores),
+            diesel::dsl::sum(hosting_requests::memory_gb),
+            diesel::dsl::sum(hosting_requests::storage_gb),
+        ))
+        .load(c)?;
     let running: Vec<(ServerId, i64)> = application_servers::table
         .filter(application_servers::server_id.eq_any(ids))
         .group_by(application_servers::server_id)
