@@ -322,3 +322,5 @@ app-hosting-none = Not placed on any server yet.
 app-hosting-runs-on = Runs on:
 app-hosting-request = Hosting request
 app-hosting-ask = Ask for room in the Dinas data center
+plan-ends-this-month = This master plan ends this month, on 31 December { $year }. Prepare and adopt the next one so that application registrations keep citing a plan in force.
+plan-ends-soon = This master plan ends on 31 December { $year }, in { $months } months. Prepare the next one.

@@ -322,3 +322,5 @@ app-hosting-none = Belum ditempatkan di server mana pun.
 app-hosting-runs-on = Berjalan di server:
 app-hosting-request = Permohonan hosting
 app-hosting-ask = Minta tempat di pusat data Dinas
+plan-ends-this-month = Rencana Induk ini berakhir bulan ini, 31 Desember { $year }. Siapkan dan tetapkan Rencana Induk berikutnya agar registrasi aplikasi tetap merujuk rencana yang berlaku.
+plan-ends-soon = Rencana Induk ini berakhir 31 Desember { $year }, { $months } bulan lagi. Siapkan Rencana Induk berikutnya.

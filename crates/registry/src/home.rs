@@ -17,6 +17,9 @@ struct Panel {
     total: usize,
     findings: Vec<FindingView>,
     worst: Vec<ScoreView>,
+    /// The master plan's last year and the months left, when six or fewer (shown to those
+    /// who see the whole region).
+    ending: Option<(i32, u32)>,
 }
 
 /// Shown to anyone signed in.
@@ -44,8 +47,19 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
     } else {
         found.len()
     };
+    let ending = match region_wide {
+        true => state
+            .read(|c| Ok(crate::store::plan_latest(c)?))
+            .await?
+            .and_then(|p| {
+                let today = ctx.zone.today_at(db::now());
+                crate::model::plan_months_left(p.period_end, today).map(|m| (p.period_end, m))
+            }),
+        false => None,
+    };
     let panel = Panel {
         tr,
+        ending,
         region_wide,
         total,
         findings: found.into_iter().take(5).collect(),

@@ -598,6 +598,15 @@ pub fn plan_standing(
     }
 }
 
+/// Whole months left of a plan's period (0: it ends this month) when at most six are left:
+/// time to prepare the next plan. `None` when more are left, or when it has ended.
+pub fn plan_months_left(period_end: i32, today: NaiveDate) -> Option<u32> {
+    use chrono::Datelike;
+    let months =
+        (period_end - today.year()) * 12 + (12 - i32::try_from(today.month()).unwrap_or(12));
+    u32::try_from(months).ok().filter(|m| *m <= 6)
+}
+
 /// Checks a master plan's period: five years, start before end.
 pub fn check_plan_period(start: i32, end: i32) -> Result<(), FieldError> {
     if !(2000..=2100).contains(&start) || end != start + 4 {
@@ -895,6 +904,29 @@ mod tests {
             key(DocumentKind::UserManual, b"%PDF-1.7\n"),
             Err("error-document-broken-pdf"),
             "a PDF cut short"
+        );
+    }
+
+    #[test]
+    fn a_plan_ending_within_six_months_says_so() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            plan_months_left(2026, d(2026, 12, 2)),
+            Some(0),
+            "ends this month"
+        );
+        assert_eq!(plan_months_left(2026, d(2026, 7, 1)), Some(5));
+        assert_eq!(plan_months_left(2026, d(2026, 6, 30)), Some(6));
+        assert_eq!(
+            plan_months_left(2026, d(2026, 5, 31)),
+            None,
+            "seven months left"
+        );
+        assert_eq!(plan_months_left(2027, d(2026, 12, 2)), None);
+        assert_eq!(
+            plan_months_left(2025, d(2026, 1, 5)),
+            None,
+            "ended: the standing says expired"
         );
     }
 

@@ -339,3 +339,32 @@ both! {
         assert!(e["error"]["details"].as_array().unwrap().iter().any(|d| d["field"] == "sso_client_id"), "{e}");
     }
 }
+
+both! {
+    async fn a_master_plan_near_its_end_says_so_to_the_dinas(app) {
+        use chrono::Datelike;
+        let admin = app.token("admin.plan", Role::DinasAdmin, None).await;
+        // The region's today (WIB): a plan whose five years end this year.
+        let today = (chrono::Utc::now() + chrono::TimeDelta::hours(7)).date_naive();
+        let start = today.year() - 4;
+        let (s, plan) = api(Method::POST, app.url("/api/v1/master-plan"), Some(&admin),
+            Some(json!({"title": "Rencana Induk SPBE", "period_start": start.to_string(), "adopted_on": format!("{}-01-02", today.year() - 1)}))).await;
+        assert_eq!(s, 201, "{plan}");
+        app.account("kominfo.plan", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "kominfo.plan").await;
+        let page = browser.get(app.url("/registry/master-plan")).send().await.unwrap().text().await.unwrap();
+        let home = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let left = 12 - today.month();
+        let end = format!("31 Desember {}", today.year());
+        if left == 0 {
+            assert!(page.contains(&format!("berakhir bulan ini, {end}")), "{page}");
+            assert!(home.contains(&format!("berakhir bulan ini, {end}")), "the Dinas's home says it too");
+        } else if left <= 6 {
+            assert!(page.contains(&format!("berakhir {end}, {left} bulan lagi")), "{page}");
+            assert!(home.contains(&format!("berakhir {end}, {left} bulan lagi")), "the Dinas's home says it too");
+        } else {
+            assert!(!page.contains("berakhir") && !home.contains("berakhir"), "more than six months left: no warning yet");
+        }
+    }
+}

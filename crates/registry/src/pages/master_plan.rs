@@ -23,6 +23,8 @@ use crate::store::{self, ItemRow, PlanRow};
 struct PlanPage {
     chrome: Chrome,
     plan: Option<PlanRow>,
+    /// The period's last year and the months left, when six or fewer.
+    ending: Option<(i32, u32)>,
     standing: Option<&'static str>,
     items: Vec<ItemRow>,
     can_write: bool,
@@ -85,6 +87,11 @@ async fn page(
             PlanStanding::ReviewOverdue => "review-overdue",
         }
     });
+    // The region's today, not UTC's: the last evening of December is already January in Papua.
+    let today = ctx.zone.today_at(db::now());
+    let ending = plan
+        .as_ref()
+        .and_then(|p| model::plan_months_left(p.period_end, today).map(|m| (p.period_end, m)));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -94,6 +101,7 @@ async fn page(
         chrome: Chrome::new(state, ctx, "plan-title"),
         plan,
         standing,
+        ending,
         items,
         can_write: ctx.can(&crate::MASTER_PLAN, Access::Write, Scope::Region),
         errors,
