@@ -289,4 +289,44 @@ mod tests {
         assert!(modules.capabilities().count() >= 10);
         assert!(!modules.nav().is_empty() && !modules.rules().is_empty());
     }
+
+    /// A message id defined twice silently hides one of the texts (Fluent keeps the first), and
+    /// an id in one language only shows its key in the other.
+    #[test]
+    fn every_message_is_defined_once_in_both_languages() {
+        use std::collections::BTreeSet;
+        let ids = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+                .collect()
+        };
+        let modules = super::modules().unwrap();
+        let (mut id_all, mut en_all) = (vec![], vec![]);
+        for m in modules.messages() {
+            id_all.extend(ids(m.id));
+            en_all.extend(ids(m.en));
+        }
+        assert!(
+            id_all.len() > 300,
+            "the catalogues were read: {}",
+            id_all.len()
+        );
+        for (lang, all) in [("id", &id_all), ("en", &en_all)] {
+            let mut seen = BTreeSet::new();
+            let twice: Vec<&String> = all.iter().filter(|i| !seen.insert(*i)).collect();
+            assert!(
+                twice.is_empty(),
+                "{lang}: defined more than once: {twice:?}"
+            );
+        }
+        let (id_set, en_set): (BTreeSet<_>, BTreeSet<_>) =
+            (id_all.iter().collect(), en_all.iter().collect());
+        let only_id: Vec<_> = id_set.difference(&en_set).collect();
+        let only_en: Vec<_> = en_set.difference(&id_set).collect();
+        assert!(
+            only_id.is_empty() && only_en.is_empty(),
+            "Indonesian only: {only_id:?}; English only: {only_en:?}"
+        );
+    }
 }
