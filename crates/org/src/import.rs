@@ -24,6 +24,30 @@ pub const PERSON_COLUMNS: [&str; 8] = [
     "email",
     "phone",
 ];
+kernel::text_enum! {
+    /// What an import does with a row whose person is already recorded (the same NIP, or NIK)
+    /// in an agency the importer keeps.
+    pub enum Existing {
+        /// Refuse the file, naming each such line (the default of the API).
+        Refuse = "refuse",
+        /// Update the recorded person with the row.
+        Update = "update",
+        /// Leave the recorded person as it is.
+        Skip = "skip",
+    }
+}
+
+/// What a people import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeopleImported {
+    /// People added.
+    pub added: usize,
+    /// Recorded people updated from their row.
+    pub updated: usize,
+    /// Recorded people left as they were.
+    pub skipped: usize,
+}
+
 /// Most rows accepted in one file.
 pub const MAX_ROWS: usize = 50_000;
 
@@ -207,7 +231,8 @@ pub fn import_people(
     actor: &Actor,
     bytes: &[u8],
     may_write: impl Fn(AgencyId) -> bool,
-) -> AppResult<usize> {
+    existing: Existing,
+) -> AppResult<PeopleImported> {
     let table = read(bytes, &["agency_code", "name", "kind"], &PERSON_COLUMNS)
         .map_err(AppError::Validation)?;
     let today = chrono::Utc::now().date_naive();
@@ -242,7 +267,9 @@ pub fn import_people(
             name: col(row, "name"),
             kind: col(row, "kind"),
             nip: opt(row, "nip"),
-            nik: opt(row, "nik"),
+            // An export masks NIKs ("3201************"): such a cell says nothing about the
+            // NIK, and an update keeps the one recorded.
+            nik: opt(row, "nik").filter(|n| !n.contains('*')),
             position: opt(row, "position"),
             email: opt(row, "email"),
             phone: opt(row, "phone"),
@@ -268,21 +295,104 @@ pub fn import_people(
     }
     let nip_list: Vec<String> = nips.keys().cloned().collect();
     let nik_list: Vec<String> = niks.keys().cloned().collect();
-    // A number held in an agency the importer keeps is named by line; one held elsewhere is
-    // reported once, without line or value: the import must not tell an operator which NIK
-    // exists in another agency (nine thousand guesses in one file would find a masked NIK).
-    let (nip_taken, nik_taken) = store::person_numbers_owners(conn, &nip_list, &nik_list)?;
+    match_and_write(
+        conn,
+        actor,
+        drafts,
+        errors,
+        (&nip_list, &nik_list),
+        &may_write,
+        existing,
+    )
+}
+
+/// The rest of an import: each row is matched to a recorded person by NIP, then NIK, and a row
+/// with neither by name within its agency. A row whose person is recorded in an agency the
+/// importer keeps is refused by line (naming the NIP, NIK or name), updates that person or is
+/// skipped, as `existing` says. A number recorded elsewhere is reported once, without line or
+/// value: the import must not tell an operator which NIK exists in another agency (nine
+/// thousand guesses in one file would find a masked NIK). A row whose NIP and NIK name two
+/// different people, or whose name matches several, is refused by line.
+fn match_and_write(
+    conn: &mut DbConn,
+    actor: &Actor,
+    drafts: Vec<(u64, AgencyId, model::Person)>,
+    mut errors: Vec<FieldError>,
+    (nips, niks): (&[String], &[String]),
+    may_write: &impl Fn(AgencyId) -> bool,
+    existing: Existing,
+) -> AppResult<PeopleImported> {
+    let held = store::people_by_numbers(conn, nips, niks)?;
+    let by_nip: HashMap<&str, (kernel::ids::PersonId, AgencyId)> = held
+        .iter()
+        .filter_map(|(id, a, nip, _)| nip.as_deref().map(|n| (n, (*id, *a))))
+        .collect();
+    let by_nik: HashMap<&str, (kernel::ids::PersonId, AgencyId)> = held
+        .iter()
+        .filter_map(|(id, a, _, nik)| nik.as_deref().map(|n| (n, (*id, *a))))
+        .collect();
+    // Rows with neither NIP nor NIK are matched by name within their agency.
+    let mut agencies: Vec<AgencyId> = drafts.iter().map(|(_, a, _)| *a).collect();
+    agencies.sort_unstable_by_key(|a| a.0);
+    agencies.dedup();
+    let mut by_name: HashMap<(AgencyId, String), Vec<kernel::ids::PersonId>> = HashMap::new();
+    for (id, a, name) in store::people_named_in(conn, &agencies)? {
+        by_name
+            .entry((a, name.trim().to_lowercase()))
+            .or_default()
+            .push(id);
+    }
     let mut elsewhere = false;
-    for (field, taken, lines, key) in [
-        ("nip", nip_taken, &nips, "error-nip-taken"),
-        ("nik", nik_taken, &niks, "error-nik-taken"),
-    ] {
-        for (n, holder) in taken {
-            match lines.get(&n) {
-                Some(line) if may_write(holder) => errors.push(line_error(*line, field, key)),
-                Some(_) => elsewhere = true,
-                None => {}
+    let mut plan = Vec::with_capacity(drafts.len());
+    for (line, agency, d) in drafts {
+        if d.nip.is_none() && d.nik.is_none() {
+            match by_name
+                .get(&(agency, d.name.trim().to_lowercase()))
+                .map(Vec::as_slice)
+            {
+                None | Some([]) => plan.push((line, agency, d, None)),
+                Some([_]) if existing == Existing::Refuse => {
+                    errors.push(line_error(line, "name", "error-person-recorded"));
+                }
+                Some([one]) => plan.push((line, agency, d, Some(*one))),
+                Some(_) => errors.push(line_error(line, "name", "error-import-same-name")),
             }
+            continue;
+        }
+        let found: Vec<(kernel::ids::PersonId, AgencyId, &str)> = [
+            d.nip
+                .as_deref()
+                .and_then(|n| by_nip.get(n))
+                .map(|(i, a)| (*i, *a, "nip")),
+            d.nik
+                .as_deref()
+                .and_then(|n| by_nik.get(n))
+                .map(|(i, a)| (*i, *a, "nik")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if found.iter().any(|(_, a, _)| !may_write(*a)) {
+            elsewhere = true;
+            continue;
+        }
+        match found.as_slice() {
+            [] => plan.push((line, agency, d, None)),
+            [(a, ..)] | [(a, ..), _] if found.iter().all(|(i, ..)| i == a) => {
+                if existing == Existing::Refuse {
+                    for (_, _, field) in &found {
+                        let key = if *field == "nip" {
+                            "error-nip-taken"
+                        } else {
+                            "error-nik-taken"
+                        };
+                        errors.push(line_error(line, field, key));
+                    }
+                } else {
+                    plan.push((line, agency, d, Some(*a)));
+                }
+            }
+            _ => errors.push(line_error(line, "nik", "error-import-two-people")),
         }
     }
     if elsewhere {
@@ -292,10 +402,26 @@ pub fn import_people(
         errors.sort_by_key(|e| line_of(&e.field));
         return Err(AppError::Validation(kernel::validate::capped(errors, 0)));
     }
-    for (_, agency, d) in &drafts {
-        service::add_person(conn, actor, *agency, d)?;
+    let mut done = PeopleImported::default();
+    for (_, agency, d, person) in &plan {
+        match (person, existing) {
+            (None, _) => {
+                service::add_person(conn, actor, *agency, d)?;
+                done.added += 1;
+            }
+            (Some(id), Existing::Update) => {
+                let mut d = d.clone();
+                if d.nik.is_none() {
+                    // Not given (or masked in an export): the recorded NIK stays.
+                    d.nik = store::person_find(conn, *id)?.and_then(|p| p.nik);
+                }
+                service::change_person(conn, actor, *id, *agency, &d)?;
+                done.updated += 1;
+            }
+            (Some(_), _) => done.skipped += 1,
+        }
     }
-    Ok(drafts.len())
+    Ok(done)
 }
 
 /// Refused imports of people one account may send in a window: each refusal tells a little
@@ -313,7 +439,8 @@ pub async fn import_people_for(
     state: &kernel::AppState,
     ctx: &kernel::Ctx,
     bytes: Vec<u8>,
-) -> AppResult<usize> {
+    existing: Existing,
+) -> AppResult<PeopleImported> {
     use kernel::permissions::{Access, Scope, allows};
     let p = ctx.require()?.clone();
     let key = p.user_id.to_string();
@@ -323,9 +450,13 @@ pub async fn import_people_for(
     let (actor, grants) = (p.actor(), p.grants.clone());
     let result = state
         .write(move |c| {
-            import_people(c, &actor, &bytes, |a| {
-                allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a))
-            })
+            import_people(
+                c,
+                &actor,
+                &bytes,
+                |a| allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a)),
+                existing,
+            )
         })
         .await;
     if let Err(e @ AppError::Validation(_)) = &result {

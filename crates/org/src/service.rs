@@ -223,11 +223,22 @@ pub fn update_person(
 ) -> AppResult<PersonRow> {
     let d = model::validate_person(draft, today(), region_domain(conn)?.as_deref())
         .map_err(AppError::Validation)?;
+    change_person(conn, actor, id, agency, &d)
+}
+
+/// Updates a person with values already checked (an import checks every line first).
+pub(crate) fn change_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: PersonId,
+    agency: AgencyId,
+    d: &model::Person,
+) -> AppResult<PersonRow> {
     let before = store::person_find(conn, id)?.ok_or(AppError::NotFound)?;
     store::agency_find(conn, agency)?
         .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
-    check_numbers_free(conn, &d, Some(before.id))?;
-    let after = store::person_update(conn, before.id, agency, &d, &actor.label)?;
+    check_numbers_free(conn, d, Some(before.id))?;
+    let after = store::person_update(conn, before.id, agency, d, &actor.label)?;
     audit::record(
         conn,
         actor,

@@ -393,6 +393,18 @@ pub fn person_list(
     Ok((rows, total))
 }
 
+/// Every person of these agencies: id, agency, name (for matching an import's rows that carry
+/// neither NIP nor NIK).
+pub fn people_named_in(
+    conn: &mut DbConn,
+    agencies: &[AgencyId],
+) -> QueryResult<Vec<(PersonId, AgencyId, String)>> {
+    people::table
+        .filter(people::agency_id.eq_any(agencies))
+        .select((people::id, people::agency_id, people::name))
+        .load(conn)
+}
+
 /// The people of one agency by name (at most `limit`), and how many there are.
 pub fn people_of(
     conn: &mut DbConn,
@@ -475,6 +487,21 @@ pub fn person_update(
 /// Which of these NIPs and NIKs are already recorded (for the import's line-by-line report).
 /// Numbers (NIP or NIK) with the agency of the person holding each.
 pub type Holders = Vec<(String, AgencyId)>;
+
+/// A person holding a number: id, agency, NIP, NIK.
+pub type NumberHolder = (PersonId, AgencyId, Option<String>, Option<String>);
+
+/// The people holding any of these NIPs or NIKs.
+pub fn people_by_numbers(
+    conn: &mut DbConn,
+    nips: &[String],
+    niks: &[String],
+) -> QueryResult<Vec<NumberHolder>> {
+    people::table
+        .filter(people::nip.eq_any(nips).or(people::nik.eq_any(niks)))
+        .select((people::id, people::agency_id, people::nip, people::nik))
+        .load(conn)
+}
 
 /// Which of these NIPs and NIKs are recorded, each with the agency of the person holding it.
 pub fn person_numbers_owners(

@@ -500,3 +500,53 @@ both! {
         assert_eq!(s, 201, "an agency's subdomain is official too: {p}");
     }
 }
+
+both! {
+    async fn a_people_export_imports_back_updating_or_skipping_who_is_recorded(app) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await;
+        app.account("op.ekspor", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.ekspor").await;
+        let csv = browser.get(app.url("/people?format=csv")).send().await.unwrap().text().await.unwrap();
+        let rows = csv.lines().count() - 1;
+        assert!(rows >= 2, "the agency's people: {csv}");
+        let token = app.token("op.api.ekspor", Role::AgencyOperator, Some(dinkes)).await;
+        let send = |query: &'static str, body: String| {
+            let (url, token) = (app.url(&format!("/api/v1/people/import{query}")), token.clone());
+            async move {
+                let resp = reqwest::Client::new().post(url).bearer_auth(token).header("content-type", "text/csv").body(body).send().await.unwrap();
+                (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+            }
+        };
+        // As before: the recorded people are named, line by line, and nothing changes.
+        let (s, e) = send("", csv.clone()).await;
+        assert_eq!(s, 422, "{e}");
+        assert!(e["error"]["details"].as_array().unwrap().iter().all(|d| d["message"].as_str().unwrap().contains("sudah terdaftar")), "{e}");
+        // Skipping: the same file, every row recognised, nothing written.
+        let (s, r) = send("?existing=skip", csv.clone()).await;
+        assert_eq!((s, r["imported"].as_u64(), r["updated"].as_u64(), r["skipped"].as_u64()), (200, Some(0), Some(0), Some(rows as u64)), "{r}");
+        // Updating: a position changed in the file is taken; the others are rewritten as they were.
+        let header = csv.lines().next().unwrap();
+        let position_at = header.split(',').position(|c| c == "position").unwrap();
+        let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+        let mut changed: Vec<String> = first.iter().map(|c| (*c).to_owned()).collect();
+        changed[position_at] = "Kepala Seksi Surveilans".into();
+        let edited = csv.replacen(&first.join(","), &changed.join(","), 1);
+        let (s, r) = send("?existing=update", edited).await;
+        assert_eq!((s, r["imported"].as_u64(), r["updated"].as_u64()), (200, Some(0), Some(rows as u64)), "{r}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/people?per_page=100"), Some(&token), None).await;
+        assert!(list["items"].as_array().unwrap().iter().any(|p| p["position"] == "Kepala Seksi Surveilans"), "{list}");
+        assert_eq!(list["total"].as_u64(), Some(rows as u64), "no one doubled: {list}");
+        let (s, e) = send("?existing=merge", csv.clone()).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("existing")), "{e}");
+        // The page offers the same choice and says what it did.
+        let page = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"name="existing" value="refuse" checked"#) && page.contains("Lewati, biarkan data yang tercatat"), "{page}");
+        let csrf = test_support::csrf_of(&page);
+        let form = reqwest::multipart::Form::new().text("existing", "skip")
+            .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("pegawai.csv"));
+        let done = browser.post(app.url(&format!("/import/people?_csrf={csrf}"))).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(done.contains(&format!("0 pegawai ditambahkan, 0 diperbarui, {rows} dilewati")), "{done}");
+    }
+}

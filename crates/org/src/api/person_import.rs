@@ -3,26 +3,60 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::Imported;
 use crate::import;
 
-/// Imports people from CSV (`agency_code,name,kind,nip,nik,position,email,phone`).
-#[utoipa::path(post, path = "/api/v1/people/import", tag = "organisation",
+/// `?existing=`: what to do with a row whose person is already recorded.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// `refuse` (the default: the file is refused naming such lines), `update` or `skip`.
+    existing: Option<String>,
+}
+
+/// What a people import did.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PeopleImported {
+    /// People added.
+    pub imported: usize,
+    /// Recorded people (same NIP, or NIK) updated from their row.
+    pub updated: usize,
+    /// Recorded people left as they were.
+    pub skipped: usize,
+}
+
+/// Imports people from CSV (`agency_code,name,kind,nip,nik,position,email,phone`); a row
+/// whose person is already recorded (the same NIP, or else NIK) in an agency the caller keeps
+/// is refused, updates that person or is skipped, as `existing` says.
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "organisation", params(ImportQuery),
     request_body(content((String = "text/csv"))),
-    responses((status = 200, body = Imported), (status = 401), (status = 422, description = "every bad line listed; nothing imported")))]
+    responses((status = 200, body = PeopleImported), (status = 400), (status = 401), (status = 422, description = "every bad line listed; nothing imported")))]
 pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
+    Query(q): Query<ImportQuery>,
     body: Bytes,
-) -> AppResult<Json<Imported>> {
+) -> AppResult<Json<PeopleImported>> {
     ctx.require()?;
     // Read-only roles are refused before the file is read (never a report of its lines).
     if !ctx.can_write_any(&crate::PEOPLE) {
         return Err(AppError::Forbidden);
     }
-    let imported = import::import_people_for(&state, &ctx, body.to_vec()).await?;
-    Ok(Json(Imported { imported }))
+    let existing = match q.existing.as_deref() {
+        None | Some("") => import::Existing::Refuse,
+        Some(text) => import::Existing::parse(text).ok_or_else(|| {
+            AppError::BadRequest(kernel::FieldError::new("existing", "error-choice").arg(
+                "choices",
+                <import::Existing as kernel::ids::Choice>::names(),
+            ))
+        })?,
+    };
+    let done = import::import_people_for(&state, &ctx, body.to_vec(), existing).await?;
+    Ok(Json(PeopleImported {
+        imported: done.added,
+        updated: done.updated,
+        skipped: done.skipped,
+    }))
 }

@@ -21,17 +21,19 @@ use crate::import;
 struct ImportPage {
     chrome: Chrome,
     errors: FormErrors,
-    imported: Option<(String, usize)>,
+    /// The list imported into and what was done, in words.
+    imported: Option<(String, String)>,
     can_import_agencies: bool,
     agency_columns: String,
     person_columns: String,
+    existing_choices: Vec<(String, String)>,
 }
 
 fn page(
     state: &AppState,
     ctx: &Ctx,
     errors: FormErrors,
-    imported: Option<(String, usize)>,
+    imported: Option<(String, String)>,
 ) -> ImportPage {
     ImportPage {
         chrome: Chrome::new(state, ctx, "import-title"),
@@ -40,6 +42,10 @@ fn page(
         can_import_agencies: ctx.can(&crate::PEOPLE, Access::Write, Scope::Region),
         agency_columns: import::AGENCY_COLUMNS.join(","),
         person_columns: import::PERSON_COLUMNS.join(","),
+        existing_choices: kernel::layout::choices_of::<import::Existing>(
+            ctx.tr(),
+            "import-existing-",
+        ),
     }
 }
 
@@ -61,37 +67,51 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     Ok(render(&page(&state, &ctx, FormErrors::default(), None))?.into_response())
 }
 
-async fn file_of(mut multipart: Multipart) -> AppResult<Vec<u8>> {
+/// The uploaded file, and what to do with people already recorded (the people form's
+/// choice; the agencies form has none).
+async fn file_of(mut multipart: Multipart) -> AppResult<(Vec<u8>, import::Existing)> {
+    let mut existing = import::Existing::Refuse;
+    let mut file = None;
     while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::field("file", "error-body-too-large"))?;
-            if bytes.is_empty() {
-                break;
+        match field.name() {
+            Some("existing") => {
+                let text = field.text().await.unwrap_or_default();
+                existing = import::Existing::parse(&text)
+                    .ok_or_else(|| AppError::field("existing", "error-choose"))?;
             }
-            return Ok(bytes.to_vec());
+            Some("file") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::field("file", "error-body-too-large"))?;
+                if !bytes.is_empty() {
+                    file = Some(bytes.to_vec());
+                }
+            }
+            _ => {}
         }
     }
-    Err(AppError::Validation(vec![FieldError::new(
-        "file",
-        "error-import-no-file",
-    )]))
+    match file {
+        Some(bytes) => Ok((bytes, existing)),
+        None => Err(AppError::Validation(vec![FieldError::new(
+            "file",
+            "error-import-no-file",
+        )])),
+    }
 }
 
 async fn finish(
     state: &AppState,
     ctx: &Ctx,
     what: &str,
-    result: AppResult<usize>,
+    result: AppResult<String>,
 ) -> AppResult<Response> {
     match result {
-        Ok(n) => Ok(render(&page(
+        Ok(done) => Ok(render(&page(
             state,
             ctx,
             FormErrors::default(),
-            Some((what.to_owned(), n)),
+            Some((what.to_owned(), done)),
         ))?
         .into_response()),
         Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
@@ -115,12 +135,12 @@ pub async fn agencies(
     let actor = ctx
         .authorize(&crate::PEOPLE, Access::Write, Scope::Region)?
         .actor();
+    let tr = ctx.tr();
     let result = match file_of(multipart).await {
-        Ok(bytes) => {
-            state
-                .write(move |c| import::import_agencies(c, &actor, &bytes))
-                .await
-        }
+        Ok((bytes, _)) => state
+            .write(move |c| import::import_agencies(c, &actor, &bytes))
+            .await
+            .map(|n| tr.t1("import-done", "count", &n)),
         Err(e) => Err(e),
     };
     finish(&state, &ctx, "agencies", result).await
@@ -134,7 +154,19 @@ pub async fn people(
 ) -> AppResult<Response> {
     may_import(&ctx)?;
     let result = match file_of(multipart).await {
-        Ok(bytes) => import::import_people_for(&state, &ctx, bytes.to_vec()).await,
+        Ok((bytes, existing)) => import::import_people_for(&state, &ctx, bytes, existing)
+            .await
+            .map(|done| {
+                kernel::i18n::message(
+                    ctx.lang,
+                    "import-done-people",
+                    &[
+                        ("added", done.added.to_string()),
+                        ("updated", done.updated.to_string()),
+                        ("skipped", done.skipped.to_string()),
+                    ],
+                )
+            }),
         Err(e) => Err(e),
     };
     finish(&state, &ctx, "people", result).await
