@@ -324,3 +324,7 @@ app-hosting-request = Hosting request
 app-hosting-ask = Ask for room in the Dinas data center
 plan-ends-this-month = This master plan ends this month, on 31 December { $year }. Prepare and adopt the next one so that application registrations keep citing a plan in force.
 plan-ends-soon = This master plan ends on 31 December { $year }, in { $months } months. Prepare the next one.
+home-your-work = Your work
+home-work-returned = correct it as the Dinas noted, then send it again.
+home-work-draft = complete it, then send it to the Dinas.
+home-worst = compliance score { $score }%, { $count } open findings

@@ -324,3 +324,7 @@ app-hosting-request = Permohonan hosting
 app-hosting-ask = Minta tempat di pusat data Dinas
 plan-ends-this-month = Rencana Induk ini berakhir bulan ini, 31 Desember { $year }. Siapkan dan tetapkan Rencana Induk berikutnya agar registrasi aplikasi tetap merujuk rencana yang berlaku.
 plan-ends-soon = Rencana Induk ini berakhir 31 Desember { $year }, { $months } bulan lagi. Siapkan Rencana Induk berikutnya.
+home-your-work = Pekerjaan Anda
+home-work-returned = perbaiki sesuai catatan Dinas, lalu kirim lagi.
+home-work-draft = lengkapi, lalu kirim ke Dinas.
+home-worst = skor kepatuhan { $score }%, { $count } temuan terbuka

@@ -17,6 +17,9 @@ struct Panel {
     total: usize,
     findings: Vec<FindingView>,
     worst: Vec<ScoreView>,
+    /// Applications waiting for this person: drafts and returned registrations of the
+    /// agencies they write for.
+    waiting: Vec<(crate::model::ApplicationId, String, crate::model::Status)>,
     /// The master plan's last year and the months left, when six or fewer (shown to those
     /// who see the whole region).
     ending: Option<(i32, u32)>,
@@ -57,8 +60,31 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
             }),
         false => None,
     };
+    let writes_for: Vec<kernel::ids::AgencyId> = ctx
+        .principal
+        .as_deref()
+        .map(|p| p.grants.iter().filter_map(|g| g.agency).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| {
+            ctx.can(
+                &crate::APPLICATIONS,
+                kernel::permissions::Access::Write,
+                kernel::permissions::Scope::Agency(*a),
+            )
+        })
+        .collect();
+    let waiting = match writes_for.is_empty() {
+        true => vec![],
+        false => {
+            state
+                .read(move |c| Ok(crate::store::apps_waiting(c, &writes_for)?))
+                .await?
+        }
+    };
     let panel = Panel {
         tr,
+        waiting,
         ending,
         region_wide,
         total,

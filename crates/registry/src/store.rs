@@ -124,6 +124,23 @@ pub fn app_names(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(Applicati
         .load(c)
 }
 
+/// The applications of these agencies waiting for their operator: drafts not yet sent and
+/// registrations returned for corrections, the returned first.
+pub fn apps_waiting(
+    c: &mut DbConn,
+    agencies: &[AgencyId],
+) -> QueryResult<Vec<(ApplicationId, String, Status)>> {
+    let mut rows: Vec<(ApplicationId, String, Status)> = applications::table
+        .filter(applications::agency_id.eq_any(agencies))
+        .filter(applications::status.eq_any([Status::Draft, Status::Returned]))
+        .order(applications::name.asc())
+        .select((applications::id, applications::name, applications::status))
+        .limit(50)
+        .load(c)?;
+    rows.sort_by_key(|(_, _, s)| *s != Status::Returned);
+    Ok(rows)
+}
+
 /// A page of the applications the principal may see (or all, for a download), and the total.
 /// `agency` is the owner the filter resolved to (an agency code becomes an id before asking
 /// here); `Some(None)` means the filter named an agency that does not exist, which matches

@@ -146,3 +146,25 @@ both! {
         assert!(agency_side[0].1.contains("Lengkapi rencana induk"));
     }
 }
+
+both! {
+    async fn an_operator_s_home_starts_with_their_own_work(app) {
+        app.demo().await;
+        let dishub = agency(&app, "DISHUB").await;
+        app.account("op.dishub.home", Role::AgencyOperator, Some(dishub)).await;
+        let op = app.browser();
+        app.sign_in(&op, "op.dishub.home").await;
+        let home = test_support::unescape(&op.get(app.url("/")).send().await.unwrap().text().await.unwrap());
+        let work = home.split("id=\"work-panel\"").nth(1).unwrap_or_else(|| panic!("a panel of their work: {home}"));
+        let work = work.split("</section>").next().unwrap();
+        assert!(work.contains("Sistem Informasi Terminal") && work.contains("Dikembalikan") && work.contains("perbaiki sesuai catatan Dinas"), "{work}");
+        // The Dinas, which writes for no one agency, gets the region's view instead; its list
+        // of the agencies furthest behind reads as words.
+        app.account("dinas.home", Role::DinasAdmin, None).await;
+        let dinas = app.browser();
+        app.sign_in(&dinas, "dinas.home").await;
+        let home = dinas.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!home.contains("id=\"work-panel\""), "{home}");
+        assert!(home.contains("skor kepatuhan") && home.contains("temuan terbuka"), "{home}");
+    }
+}
