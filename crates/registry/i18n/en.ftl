@@ -328,3 +328,4 @@ home-your-work = Your work
 home-work-returned = correct it as the Dinas noted, then send it again.
 home-work-draft = complete it, then send it to the Dinas.
 home-worst = compliance score { $score }%, { $count } open findings
+compliance-not-evaluated = Not evaluated ({ $count }): { $codes }. These agencies have recorded no application, ICT device, server or vendor yet, so there is nothing to check.

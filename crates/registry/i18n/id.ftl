@@ -328,3 +328,4 @@ home-your-work = Pekerjaan Anda
 home-work-returned = perbaiki sesuai catatan Dinas, lalu kirim lagi.
 home-work-draft = lengkapi, lalu kirim ke Dinas.
 home-worst = skor kepatuhan { $score }%, { $count } temuan terbuka
+compliance-not-evaluated = Belum dinilai ({ $count }): { $codes }. Perangkat daerah ini belum mencatat aplikasi, perangkat TIK, server, atau vendor, sehingga belum ada yang dapat diperiksa.

@@ -166,5 +166,9 @@ both! {
         let home = dinas.get(app.url("/")).send().await.unwrap().text().await.unwrap();
         assert!(!home.contains("id=\"work-panel\""), "{home}");
         assert!(home.contains("skor kepatuhan") && home.contains("temuan terbuka"), "{home}");
+        // The compliance page says which agencies it could not rank, and why.
+        let page = test_support::unescape(&dinas.get(app.url("/compliance")).send().await.unwrap().text().await.unwrap());
+        let said = page.split("Belum dinilai (").nth(1).unwrap_or_else(|| panic!("{page}"));
+        assert!(said.contains("BAPPEDA") && !said.split('.').next().unwrap().contains("DINKES") && said.contains("belum mencatat aplikasi"), "{said}");
     }
 }

@@ -32,6 +32,8 @@ struct CompliancePage {
     findings: Vec<FindingView>,
     total_findings: usize,
     more_agencies: usize,
+    /// The region's agencies with nothing to evaluate yet (codes), for the Dinas.
+    not_evaluated: Vec<String>,
     agency: String,
     query: String,
 }
@@ -108,6 +110,20 @@ pub async fn show(
     }
     let total_findings = found.len();
     found.truncate(SHOWN_FINDINGS);
+    // The agencies the ranking leaves out because nothing of theirs is recorded to check.
+    let not_evaluated = match visible == Visible::All {
+        true => {
+            let ranked: std::collections::HashSet<_> = scores.iter().map(|s| s.agency_id).collect();
+            state
+                .read(move |c| Ok(org::directory::all_agencies(c)?))
+                .await?
+                .into_iter()
+                .filter(|a| !ranked.contains(&a.id))
+                .map(|a| a.code)
+                .collect()
+        }
+        false => vec![],
+    };
     let more_agencies = scores.len().saturating_sub(SHOWN_AGENCIES);
     let mut scores = scores;
     scores.truncate(SHOWN_AGENCIES);
@@ -134,6 +150,7 @@ pub async fn show(
         findings: found,
         total_findings,
         more_agencies,
+        not_evaluated,
         agency,
         query,
     };
