@@ -154,6 +154,10 @@ both! {
         let csrf = app.sign_in(&browser, "op.web").await;
         let page = browser.get(app.url(&format!("/registry/applications/{id}"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Paling besar 19 MB"), "the limit is stated before uploading");
+        // The checklist stands before sending, which warns of what is missing.
+        let (docs_at, send_at) = (page.find("id=\"documents\"").unwrap(), page.find("id=\"send\"").unwrap());
+        assert!(docs_at < send_at, "the documents come before 'Kirim ke Dinas'");
+        assert!(page[send_at..].contains("class=\"notice warning\">Dokumen teknis belum lengkap: baru 0 dari 9"), "{}", &page[send_at..]);
         let upload = |kind: &'static str, name: &'static str, bytes: Vec<u8>| {
             let form = reqwest::multipart::Form::new().text("kind", kind)
                 .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
