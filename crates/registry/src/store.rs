@@ -124,6 +124,24 @@ pub fn app_names(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(Applicati
         .load(c)
 }
 
+/// An agency's applications whose registration the Dinas has seen (sent, returned or
+/// approved): those room in the data center may be asked for.
+pub fn app_names_sent(
+    c: &mut DbConn,
+    agency: AgencyId,
+) -> QueryResult<Vec<(ApplicationId, String)>> {
+    applications::table
+        .filter(applications::agency_id.eq(agency))
+        .filter(applications::status.eq_any([
+            Status::Submitted,
+            Status::Returned,
+            Status::Approved,
+        ]))
+        .order(applications::name.asc())
+        .select((applications::id, applications::name))
+        .load(c)
+}
+
 /// The applications of these agencies waiting for their operator: drafts not yet sent and
 /// registrations returned for corrections, the returned first.
 pub fn apps_waiting(

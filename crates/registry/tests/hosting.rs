@@ -158,6 +158,16 @@ both! {
         let work = home.split("id=\"work-panel\"").nth(1).unwrap_or_else(|| panic!("a panel of their work: {home}"));
         let work = work.split("</section>").next().unwrap();
         assert!(work.contains("Sistem Informasi Terminal") && work.contains("Dikembalikan") && work.contains("perbaiki sesuai catatan Dinas"), "{work}");
+        // Room is asked for registrations the Dinas has seen: the hosting form offers the
+        // returned one; a draft elsewhere (DISDUKCAPIL's) is offered to its own operator only once sent.
+        let form = op.get(app.url("/registry/hosting/new")).send().await.unwrap().text().await.unwrap();
+        assert!(form.contains(">Sistem Informasi Terminal</option>"), "{form}");
+        let dukcapil = agency(&app, "DISDUKCAPIL").await;
+        app.account("op.dukcapil.home", Role::AgencyOperator, Some(dukcapil)).await;
+        let theirs = app.browser();
+        app.sign_in(&theirs, "op.dukcapil.home").await;
+        let form = theirs.get(app.url("/registry/hosting/new")).send().await.unwrap().text().await.unwrap();
+        assert!(!form.contains("Antrian Online Dukcapil"), "a draft is not offered: {form}");
         // The Dinas, which writes for no one agency, gets the region's view instead; its list
         // of the agencies furthest behind reads as words.
         app.account("dinas.home", Role::DinasAdmin, None).await;

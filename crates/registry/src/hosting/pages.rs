@@ -194,7 +194,8 @@ pub async fn list(
     })
 }
 
-/// The applications a person may ask hosting for: those of the agencies they act for.
+/// The applications a person may ask hosting for: those of the agencies they act for whose
+/// registration has been sent.
 async fn own_apps(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String, String)>> {
     let p = ctx.require()?;
     let agencies: Vec<AgencyId> = p
@@ -208,7 +209,7 @@ async fn own_apps(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String, String)
             let mut out = vec![];
             for a in &agencies {
                 out.extend(
-                    crate::store::app_names(c, *a)?
+                    crate::store::app_names_sent(c, *a)?
                         .into_iter()
                         .map(|(id, name)| (id.to_string(), name)),
                 );
