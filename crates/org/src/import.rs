@@ -67,8 +67,84 @@ fn relabel(line: u64, errors: Vec<FieldError>) -> impl Iterator<Item = FieldErro
     })
 }
 
-/// Reads the CSV, checking the header against `required` and `allowed` columns.
+/// Reads a CSV, or the first sheet of an XLSX workbook (the list's own XLSX export imports
+/// back), checking the header against `required` and `allowed` columns.
 fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<FieldError>> {
+    let (headers, records) = if bytes.starts_with(b"PK\x03\x04") {
+        // The kernel's reader bounds rows, columns and the unpacked size of the workbook.
+        let t = kernel::export::read_table(bytes, MAX_ROWS).map_err(|e| match e {
+            AppError::Validation(v) => v,
+            AppError::BadRequest(f) | AppError::Conflict(f) => vec![f],
+            _ => vec![line_error(1, "file", "error-xlsx-unreadable")],
+        })?;
+        let headers: Vec<String> = t.header.iter().map(|h| h.trim().to_lowercase()).collect();
+        let records: Vec<Row> = t
+            .rows
+            .into_iter()
+            .map(|(line, cells)| Ok((u64::try_from(line).unwrap_or(u64::MAX), cells)))
+            .collect();
+        (headers, records)
+    } else {
+        csv_records(bytes)?
+    };
+    let mut errors = vec![];
+    for h in &headers {
+        if !allowed.contains(&h.as_str()) {
+            errors.push(
+                line_error(1, h, "error-csv-unknown-column").arg("columns", allowed.join(", ")),
+            );
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            errors.push(line_error(1, r, "error-csv-missing-column"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = vec![];
+    for record in records {
+        let (line, cells) = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if cells.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        if cells.len() != headers.len() {
+            errors.push(line_error(line, "row", "error-csv-columns").arg("count", headers.len()));
+            continue;
+        }
+        if cells.iter().any(|c| kernel::validate::has_control(c)) {
+            errors.push(line_error(line, "row", "error-control-characters"));
+            continue;
+        }
+        rows.push((line, headers.iter().cloned().zip(cells).collect()));
+        if rows.len() > MAX_ROWS {
+            return Err(vec![
+                line_error(line, "file", "error-csv-too-many").arg("max", MAX_ROWS),
+            ]);
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(line_error(2, "file", "error-csv-empty"));
+    }
+    if errors.is_empty() {
+        Ok(Table { rows })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A record with its line, or the error of an unreadable one.
+type Row = Result<(u64, Vec<String>), FieldError>;
+
+/// Reads a CSV (UTF-8, comma or semicolon separated).
+fn csv_records(bytes: &[u8]) -> Result<(Vec<String>, Vec<Row>), Vec<FieldError>> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| vec![line_error(1, "file", "error-csv-encoding")])?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -89,66 +165,21 @@ fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
-    let mut errors = vec![];
-    for h in &headers {
-        if !allowed.contains(&h.as_str()) {
-            errors.push(
-                line_error(1, h, "error-csv-unknown-column").arg("columns", allowed.join(", ")),
-            );
-        }
-    }
-    for r in required {
-        if !headers.iter().any(|h| h == r) {
-            errors.push(line_error(1, r, "error-csv-missing-column"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut rows = vec![];
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(line_error(line, "row", "error-csv-row"));
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            errors.push(line_error(line, "row", "error-csv-columns").arg("count", headers.len()));
-            continue;
-        }
-        if record.iter().any(kernel::validate::has_control) {
-            errors.push(line_error(line, "row", "error-control-characters"));
-            continue;
-        }
-        rows.push((
-            line,
-            headers
-                .iter()
-                .cloned()
-                .zip(record.iter().map(str::to_owned))
-                .collect(),
-        ));
-        if rows.len() > MAX_ROWS {
-            return Err(vec![
-                line_error(line, "file", "error-csv-too-many").arg("max", MAX_ROWS),
-            ]);
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(line_error(2, "file", "error-csv-empty"));
-    }
-    if errors.is_empty() {
-        Ok(Table { rows })
-    } else {
-        Err(errors)
-    }
+    let records = reader
+        .records()
+        .map(|r| match r {
+            Ok(r) => Ok((
+                r.position().map(|p| p.line()).unwrap_or(0),
+                r.iter().map(str::to_owned).collect(),
+            )),
+            Err(e) => Err(line_error(
+                e.position().map(|p| p.line()).unwrap_or(0),
+                "row",
+                "error-csv-row",
+            )),
+        })
+        .collect();
+    Ok((headers, records))
 }
 
 fn col(row: &HashMap<String, String>, name: &str) -> String {

@@ -540,6 +540,13 @@ both! {
         assert_eq!(list["total"].as_u64(), Some(rows as u64), "no one doubled: {list}");
         let (s, e) = send("?existing=merge", csv.clone()).await;
         assert_eq!((s, e["error"]["field"].as_str()), (400, Some("existing")), "{e}");
+        // The XLSX download imports back too.
+        let xlsx = browser.get(app.url("/people?format=xlsx")).send().await.unwrap().bytes().await.unwrap();
+        let resp = reqwest::Client::new().post(app.url("/api/v1/people/import?existing=skip")).bearer_auth(&token)
+            .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").body(xlsx.to_vec()).send().await.unwrap();
+        let st = resp.status().as_u16();
+        let r: Value = resp.json().await.unwrap();
+        assert_eq!((st, r["imported"].as_u64(), r["skipped"].as_u64()), (200, Some(0), Some(rows as u64)), "{r}");
         // The page offers the same choice and says what it did.
         let page = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains(r#"name="existing" value="refuse" checked"#) && page.contains("Lewati, biarkan data yang tercatat"), "{page}");
