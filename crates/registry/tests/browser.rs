@@ -93,6 +93,8 @@ async fn pages_fit_a_phone() {
         "/compliance",
         "/audit",
         "/",
+        "/import",
+        "/registry/import",
     ] {
         c.goto(&app.url(path)).await.unwrap();
         let facts = c
