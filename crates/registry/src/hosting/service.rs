@@ -104,7 +104,7 @@ pub fn take(
     })?;
     let server = match (d, server) {
         (Decision::Approve, Some(s)) => {
-            if !store::dinas_servers(c)?.iter().any(|r| r.id == s) {
+            if !store::is_dinas_server(c, s)? {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "server_id",
                     "error-server-not-dinas",

@@ -154,14 +154,29 @@ pub fn decide(
     Ok(())
 }
 
+/// The Dinas's servers in use (its data center or DR site), to select from.
+fn dinas_in_use() -> servers::BoxedQuery<'static, db::MultiBackend> {
+    servers::table
+        .filter(servers::site.eq_any([Site::DinasDc, Site::DinasDr]))
+        .filter(servers::retired.eq(false))
+        .into_boxed()
+}
+
+/// Whether a request can be placed on `server`: one of the Dinas's servers, in use.
+pub fn is_dinas_server(c: &mut DbConn, server: ServerId) -> QueryResult<bool> {
+    let n: i64 = dinas_in_use()
+        .filter(servers::id.eq(server))
+        .count()
+        .get_result(c)?;
+    Ok(n > 0)
+}
+
 /// A server's sums of vCPU, memory and storage granted to approved requests.
 type Granted = (Option<ServerId>, Option<i64>, Option<i64>, Option<i64>);
 
 /// The Dinas's servers a request can be placed on: in its data center or DR site, in use.
 pub fn dinas_servers(c: &mut DbConn) -> QueryResult<Vec<ServerRoom>> {
-    let list: Vec<(ServerId, String, i32, i32, i32)> = servers::table
-        .filter(servers::site.eq_any([Site::DinasDc, Site::DinasDr]))
-        .filter(servers::retired.eq(false))
+    let list: Vec<(ServerId, String, i32, i32, i32)> = dinas_in_use()
         .order(servers::name.asc())
         .select((
             servers::id,
