@@ -2,6 +2,7 @@
 -- 50,000 applications, 500,000 devices, 10,000 servers and 5,000 vendors, with a realistic
 -- share of violations. `PAD(x)` and `DATE(x)` are replaced by the backend's
 -- zero-padding and date-literal expressions.
+-- Ids are UUIDs, as the typed ids read them (text ids made every read of these records fail).
 INSERT INTO agencies (id, name, code, kind, is_dinas, egov_unit, created_at, created_by, updated_at, updated_by)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
 SELECT '00000000-0000-7000-8000-' || PAD(i), 'Perangkat Daerah ' || i, 'PD' || i, 'dinas', FALSE, NULL,
@@ -12,7 +13,7 @@ INSERT INTO applications (id, agency_id, name, kind, purpose, users, funding_sou
     production_url, sso_client_id, interfaces, security_level, hosting, lifecycle,
     master_plan_item_id, status, review_note, created_at, created_by, updated_at, updated_by)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
-SELECT 'bench-app-' || i, '00000000-0000-7000-8000-' || PAD(i % 20000 + 1), 'Aplikasi Layanan ' || i,
+SELECT '00000000-0000-7000-8001-' || PAD(i), '00000000-0000-7000-8000-' || PAD(i % 20000 + 1), 'Aplikasi Layanan ' || i,
        CASE WHEN i % 3 = 0 THEN 'umum' ELSE 'khusus' END, 'Layanan publik', 'ASN dan masyarakat', 'apbd', 150000000,
        i % 4 <> 0, CASE WHEN i % 4 <> 0 THEN 'GPL-3.0' ELSE NULL END, NULL, i % 5 <> 0, i % 5 <> 0, TRUE,
        CASE WHEN i % 10 = 0 THEN 'https://app' || i || '.vendor.co.id' ELSE 'https://app' || i || '.sukamajukab.go.id' END,
@@ -24,7 +25,7 @@ SELECT 'bench-app-' || i, '00000000-0000-7000-8000-' || PAD(i % 20000 + 1), 'Apl
 INSERT INTO devices (id, agency_id, kind, name, serial, acquired_on, funding_source, location,
     maintenance_months, last_maintained_on, retired, created_at, created_by, updated_at, updated_by)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500000)
-SELECT 'bench-dev-' || i, '00000000-0000-7000-8000-' || PAD(i % 20000 + 1),
+SELECT '00000000-0000-7000-8002-' || PAD(i), '00000000-0000-7000-8000-' || PAD(i % 20000 + 1),
        CASE i % 3 WHEN 0 THEN 'hardware' WHEN 1 THEN 'end_user' ELSE 'network' END,
        'Perangkat ' || i, 'SN' || i, '2023-01-01', 'apbd', 'Gedung utama',
        CASE WHEN i % 3 = 0 THEN NULL ELSE 12 END,
@@ -34,19 +35,19 @@ SELECT 'bench-dev-' || i, '00000000-0000-7000-8000-' || PAD(i % 20000 + 1),
 INSERT INTO servers (id, agency_id, name, kind, site, rack_or_cluster, cpu_cores, memory_gb, storage_gb,
     retired, created_at, created_by, updated_at, updated_by)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
-SELECT 'bench-srv-' || i, '00000000-0000-7000-8000-' || PAD(i % 20000 + 1), 'srv-' || i,
+SELECT '00000000-0000-7000-8003-' || PAD(i), '00000000-0000-7000-8000-' || PAD(i % 20000 + 1), 'srv-' || i,
        CASE WHEN i % 2 = 0 THEN 'virtual' ELSE 'physical' END,
        CASE WHEN i % 10 = 0 THEN 'agency' ELSE 'dinas_dc' END, 'Rak ' || (i % 40), 8, 32, 500, FALSE,
        '2026-01-01 00:00:00', 'bench', '2026-01-01 00:00:00', 'bench' FROM n;
 
 INSERT INTO application_servers (application_id, server_id)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
-SELECT 'bench-app-' || (i * 5), 'bench-srv-' || i FROM n;
+SELECT '00000000-0000-7000-8001-' || PAD(i * 5), '00000000-0000-7000-8003-' || PAD(i) FROM n;
 
 INSERT INTO vendors (id, agency_id, name, contract_number, contract_start, contract_end, application_id,
     confidentiality_signed, training_given, warranty_until, created_at, created_by, updated_at, updated_by)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
-SELECT 'bench-ven-' || i, '00000000-0000-7000-8000-' || PAD(i * 10 % 20000 + 1), 'PT Vendor ' || i, 'K/' || i,
-       '2025-01-01', '2025-12-31', 'bench-app-' || (i * 10), i % 3 <> 0, i % 4 <> 0,
+SELECT '00000000-0000-7000-8004-' || PAD(i), '00000000-0000-7000-8000-' || PAD(i * 10 % 20000 + 1), 'PT Vendor ' || i, 'K/' || i,
+       '2025-01-01', '2025-12-31', '00000000-0000-7000-8001-' || PAD(i * 10), i % 3 <> 0, i % 4 <> 0,
        CASE WHEN i % 5 = 0 THEN DATE('2025-12-31') ELSE DATE('2027-12-31') END,
        '2026-01-01 00:00:00', 'bench', '2026-01-01 00:00:00', 'bench' FROM n;

@@ -9,6 +9,8 @@
 # No peer is run: NetBox, Snipe-IT and GLPI are not installable from the registries this
 # project may use, and none of them evaluates rules of law over its records.
 # Usage: bench/registry/run.sh [wrk seconds] [connections]
+# BENCH_BIN=path runs that binary instead of building this checkout (an earlier commit's, to
+# set the figures side by side); BENCH_KEEP=1 keeps the databases for a closer look.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
@@ -19,8 +21,7 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v psql >/dev/null || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
 python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check openpyxl
-cargo build --release -q
-bin=$PWD/target/release/simpul
+if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else cargo build --release -q; bin=$PWD/target/release/simpul; fi
 out=bench/out/registry; mkdir -p "$out"
 pg_admin=${BENCH_PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
 pg_url=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/simpul_bench_registry}
