@@ -128,10 +128,12 @@ pub fn message(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        // Numbers go in as numbers so plural rules ("1 record", "2 records") apply.
+        // Numbers go in as numbers so plural rules ("1 record", "2 records") apply; a number
+        // already written for people ("1.000", Indonesian for a thousand) stays as written,
+        // or it would read as one.
         match value.parse::<f64>() {
-            Ok(n) => fluent_args.set(*name, FluentValue::from(n)),
-            Err(_) => fluent_args.set(*name, FluentValue::from(value.clone())),
+            Ok(n) if n.to_string() == *value => fluent_args.set(*name, FluentValue::from(n)),
+            _ => fluent_args.set(*name, FluentValue::from(value.clone())),
         }
     }
     let mut errors = vec![];
@@ -277,6 +279,11 @@ mod tests {
         assert_eq!(message(Lang::En, "error-not-found", &[]), "Not found.");
         assert!(message(Lang::Id, "error-field-too-long", &[("max", "10".into())]).contains("10"));
         assert_eq!(message(Lang::Id, "no-such-key", &[]), "no-such-key");
+        assert_eq!(
+            message(Lang::Id, "list-total", &[("count", "1.000".into())]),
+            "Jumlah: 1.000",
+            "a grouped number is not read as a decimal"
+        );
         assert_eq!(
             message(Lang::En, "list-total", &[("count", "1".into())]),
             "1 record"
