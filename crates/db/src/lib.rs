@@ -408,6 +408,51 @@ macro_rules! sorted {
     };
 }
 
+/// How many rows a boxed query matches, counting no further than `limit`:
+/// `db::count_upto!(conn, query, 1001)`. A broad search over a national registry stops
+/// there instead of touching every match. Only a constant is read back per row: a
+/// `COUNT(*)` over a limited subquery cannot be written for both backends at once.
+#[macro_export]
+macro_rules! count_upto {
+    ($conn:expr, $query:expr, $limit:expr) => {
+        $query
+            .select($crate::diesel::dsl::sql::<$crate::diesel::sql_types::Integer>("1"))
+            .limit($limit)
+            .load::<i32>($conn)
+            .map(|ones| i64::try_from(ones.len()).unwrap_or(i64::MAX))
+    };
+}
+
+/// Inserts many rows in one statement on whichever backend `conn` is (the connection type
+/// over both offers no batch insert of its own). Keep a batch under SQLite's 32,766 bound
+/// values. `db::insert_many!(conn, table, &rows)` gives the count;
+/// `db::insert_many!(conn, table, &rows, Row::as_returning())` the stored rows.
+#[macro_export]
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConn::Sqlite(c) => {
+                $crate::diesel::insert_into($table).values($rows).execute(c)
+            }
+            $crate::DbConn::Postgresql(c) => {
+                $crate::diesel::insert_into($table).values($rows).execute(c)
+            }
+        }
+    };
+    ($conn:expr, $table:expr, $rows:expr, $returning:expr) => {
+        match $conn {
+            $crate::DbConn::Sqlite(c) => $crate::diesel::insert_into($table)
+                .values($rows)
+                .returning($returning)
+                .get_results(c),
+            $crate::DbConn::Postgresql(c) => $crate::diesel::insert_into($table)
+                .values($rows)
+                .returning($returning)
+                .get_results(c),
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

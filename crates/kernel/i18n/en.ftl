@@ -11,6 +11,7 @@ list-total = { $count ->
     [one] 1 record
    *[other] { $count } records
 }
+list-total-more = More than { $count } records
 list-pages = Pages
 list-prev = Previous
 list-next = Next

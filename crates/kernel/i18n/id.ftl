@@ -8,6 +8,7 @@ nav-audit = Jejak audit
 form-error-summary = Ada yang perlu diperbaiki
 list-filter = Saring
 list-total = Jumlah: { $count }
+list-total-more = Jumlah: lebih dari { $count }
 list-pages = Halaman
 list-prev = Sebelumnya
 list-next = Berikutnya

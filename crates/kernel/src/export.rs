@@ -137,6 +137,46 @@ where
     }
 }
 
+crate::text_enum! {
+    /// What an import does with a row whose record is already recorded: one its agency has
+    /// under the same natural key (a NIP, a serial number, a host name, an application's
+    /// name).
+    pub enum Existing {
+        /// Refuse the file, naming each such line (the default of the API).
+        Refuse = "refuse",
+        /// Update the recorded one with the row.
+        Update = "update",
+        /// Leave the recorded one as it is.
+        Skip = "skip",
+    }
+}
+
+#[expect(
+    clippy::derivable_impls,
+    reason = "text_enum! declares the enum; its variants take no #[default]"
+)]
+impl Default for Existing {
+    fn default() -> Self {
+        Existing::Refuse
+    }
+}
+
+impl Existing {
+    /// Reads an import request's `?existing=`: absent means refuse; any other value than
+    /// the three is refused by name.
+    pub fn of_query(text: Option<&str>) -> AppResult<Self> {
+        match text {
+            None | Some("") => Ok(Existing::Refuse),
+            Some(text) => Existing::parse(text).ok_or_else(|| {
+                AppError::BadRequest(
+                    crate::FieldError::new("existing", "error-choice")
+                        .arg("choices", <Existing as crate::ids::Choice>::names()),
+                )
+            }),
+        }
+    }
+}
+
 /// A table read from an uploaded CSV or XLSX file: the header and each non-empty row with its
 /// line number as the person sees it in their spreadsheet (the header is line 1).
 #[derive(Debug, Clone, Default, PartialEq)]

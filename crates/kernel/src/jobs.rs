@@ -313,6 +313,12 @@ impl Progress {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts `n` more units done.
+    pub fn advance(&self, n: usize) {
+        self.0
+            .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
     /// Units done so far.
     pub fn done(&self) -> u64 {
         self.0.load(Ordering::Relaxed)

@@ -441,7 +441,14 @@ impl<R> List<R> {
     }
 
     /// The page of a list: give it the shell, the query, this page's rows and the total.
-    pub fn view(&self, chrome: Chrome, q: &ListQuery, rows: &[R], total: i64) -> ListView {
+    pub fn view(
+        &self,
+        chrome: Chrome,
+        q: &ListQuery,
+        rows: &[R],
+        total: impl Into<Total>,
+    ) -> ListView {
+        let total: Total = total.into();
         let tr = chrome.tr;
         let query = q.query_string();
         let headers = self
@@ -500,9 +507,11 @@ impl<R> List<R> {
                 .iter()
                 .map(|r| self.columns.iter().map(|c| (c.cell)(r, tr)).collect())
                 .collect(),
-            total,
+            total: total.count(),
+            total_exact: total.is_exact(),
             page: q.page,
-            pages: ((total + q.per_page - 1) / q.per_page).max(1),
+            per_page: q.per_page,
+            pages: ((total.count() + q.per_page - 1) / q.per_page).max(1),
             query,
             sort: q.sort_param(),
             exports: self.export.is_some(),
@@ -525,10 +534,17 @@ impl<R> List<R> {
     }
 
     /// The API's page of records.
-    pub fn json<T: Serialize>(&self, q: &ListQuery, items: Vec<T>, total: i64) -> Json<Page<T>> {
+    pub fn json<T: Serialize>(
+        &self,
+        q: &ListQuery,
+        items: Vec<T>,
+        total: impl Into<Total>,
+    ) -> Json<Page<T>> {
+        let total: Total = total.into();
         Json(Page {
             items,
-            total,
+            total: total.count(),
+            total_exact: total.is_exact(),
             page: q.page,
             per_page: q.per_page,
         })
@@ -585,6 +601,22 @@ impl ListQuery {
         (items.into_iter().skip(skip).take(take).collect(), total)
     }
 
+    /// The most matching rows worth counting for this page: those before it and
+    /// [`COUNT_MAX`] more. Count up to one past it (a `LIMIT`), then read the count with
+    /// [`ListQuery::total_of`].
+    pub fn count_limit(&self) -> i64 {
+        self.offset() + COUNT_MAX
+    }
+
+    /// The total a count stopped at `count_limit() + 1` rows gives.
+    pub fn total_of(&self, counted: i64) -> Total {
+        if counted > self.count_limit() {
+            Total::AtLeast(self.count_limit())
+        } else {
+            Total::Exact(counted)
+        }
+    }
+
     /// Refuses a download larger than [`EXPORT_MAX`] rows.
     pub fn check_download(&self, rows: usize) -> AppResult<()> {
         if rows as i64 > EXPORT_MAX {
@@ -622,13 +654,51 @@ impl ListQuery {
     }
 }
 
+/// How many records a list counts past the page asked for before it says "more than".
+/// Counting every match of a broad search over a national registry (5,000 of 50,000
+/// applications) costs more than finding the page itself; nobody pages through a thousand.
+pub const COUNT_MAX: i64 = 1_000;
+
+/// How many records match a list's filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// Exactly so many.
+    Exact(i64),
+    /// At least so many: counting stopped there.
+    AtLeast(i64),
+}
+
+impl Total {
+    /// The number counted.
+    pub fn count(self) -> i64 {
+        match self {
+            Total::Exact(n) | Total::AtLeast(n) => n,
+        }
+    }
+
+    /// Whether every match was counted.
+    pub fn is_exact(self) -> bool {
+        matches!(self, Total::Exact(_))
+    }
+}
+
+impl From<i64> for Total {
+    fn from(n: i64) -> Self {
+        Total::Exact(n)
+    }
+}
+
 /// A page of records, as the API answers a list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     /// This page's records.
     pub items: Vec<T>,
-    /// How many match, in all.
+    /// How many match, in all — or, when `total_exact` is false, at least how many.
     pub total: i64,
+    /// False when more match than were counted: a broad search of a national registry
+    /// stops counting [`COUNT_MAX`] records past the page asked for. Page on until a page
+    /// comes back short.
+    pub total_exact: bool,
     /// The page number, from 1.
     pub page: i64,
     /// Rows per page.
@@ -688,7 +758,9 @@ pub struct ListView {
     headers: Vec<Header>,
     rows: Vec<Vec<Cell>>,
     total: i64,
+    total_exact: bool,
     page: i64,
+    per_page: i64,
     pages: i64,
     query: String,
     sort: String,

@@ -24,18 +24,9 @@ pub const PERSON_COLUMNS: [&str; 8] = [
     "email",
     "phone",
 ];
-kernel::text_enum! {
-    /// What an import does with a row whose person is already recorded (the same NIP, or NIK)
-    /// in an agency the importer keeps.
-    pub enum Existing {
-        /// Refuse the file, naming each such line (the default of the API).
-        Refuse = "refuse",
-        /// Update the recorded person with the row.
-        Update = "update",
-        /// Leave the recorded person as it is.
-        Skip = "skip",
-    }
-}
+/// What an import does with a row whose person is already recorded (the same NIP, or NIK)
+/// in an agency the importer keeps.
+pub use kernel::export::Existing;
 
 /// What a people import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use db::schema::{
 };
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
-use kernel::listing::ListQuery;
+use kernel::listing::{ListQuery, Total};
 use kernel::permissions::Visible;
 use sso::{ClientId, SecurityLevel};
 
@@ -159,6 +159,8 @@ pub fn apps_waiting(
     Ok(rows)
 }
 
+type ApplicationQuery<'a> = applications::BoxedQuery<'a, db::MultiBackend>;
+
 /// A page of the applications the principal may see (or all, for a download), and the total.
 /// `agency` is the owner the filter resolved to (an agency code becomes an id before asking
 /// here); `Some(None)` means the filter named an agency that does not exist, which matches
@@ -168,7 +170,7 @@ pub fn app_list(
     visible: &Visible,
     list: &ListQuery,
     agency: Option<Option<AgencyId>>,
-) -> QueryResult<(Vec<ApplicationRow>, i64)> {
+) -> QueryResult<(Vec<ApplicationRow>, Total)> {
     let build = || {
         let mut q = applications::table.into_boxed();
         if let Visible::Only(ids) = visible {
@@ -194,17 +196,21 @@ pub fn app_list(
         }
         q
     };
-    let total = build().count().get_result(c)?;
-    let rows = db::sorted!(
-        build(),
-        list.descending,
-        applications::name,
-        applications::id
-    )
-    .limit(list.limit())
-    .offset(list.offset())
-    .select(ApplicationRow::as_select())
-    .load(c)?;
+    // Counted in the list's order too: both backends then walk the same index as the page
+    // does and stop at the limit, instead of reading every match.
+    let in_order = |q: ApplicationQuery<'static>| {
+        db::sorted!(q, list.descending, applications::name, applications::id)
+    };
+    let total = list.total_of(db::count_upto!(
+        c,
+        in_order(build()),
+        list.count_limit() + 1
+    )?);
+    let rows = in_order(build())
+        .limit(list.limit())
+        .offset(list.offset())
+        .select(ApplicationRow::as_select())
+        .load(c)?;
     Ok((rows, total))
 }
 

@@ -325,6 +325,7 @@ both! {
         }
         let mut bad = new.clone();
         bad[col("kind")] = "aplikasi".into();
+        bad[col("name")] = "Aplikasi lain".into();
         let send = |rows: Vec<Vec<String>>| {
             let body = kernel::export::xlsx_bytes(&t.header.iter().map(String::as_str).collect::<Vec<_>>(), rows).unwrap();
             let (url, op) = (app.url("/api/v1/applications/import"), op.clone());
@@ -341,7 +342,7 @@ both! {
         let (_, list) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
         assert_eq!(list["total"], 1, "nothing kept");
         let (st, r) = send(vec![fixed, new]).await;
-        assert_eq!((st, r["imported"].as_i64()), (201, Some(2)), "{r}");
+        assert_eq!((st, r["imported"].as_i64(), r["updated"].as_i64()), (201, Some(1), Some(1)), "{r}");
         let (_, list) = api(Method::GET, app.url("/api/v1/applications"), Some(&op), None).await;
         let items = list["items"].as_array().unwrap();
         let sikda = items.iter().find(|a| a["name"] == "SIKDA Puskesmas").unwrap();
@@ -394,5 +395,111 @@ both! {
         assert_eq!((st, fields(&e)), (422, vec!["line 3: serial".to_owned(), "line 4: serial".to_owned()]), "{e}");
         let (_, list) = api(Method::GET, app.url("/api/v1/devices"), Some(&op), None).await;
         assert_eq!(list["total"], 1, "nothing of the import kept: {list}");
+    }
+}
+
+both! {
+    async fn a_second_import_updates_skips_or_refuses_what_is_already_recorded(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        let op = app.token("op.again", Role::AgencyOperator, Some(dinkes)).await;
+        let send = |kind: &'static str, query: &'static str, body: Vec<u8>| {
+            let (url, op) = (app.url(&format!("/api/v1/{kind}/import{query}")), op.clone());
+            async move {
+                let resp = reqwest::Client::new().post(url).bearer_auth(op).header("content-type", "text/csv").body(body).send().await.unwrap();
+                let st = resp.status().as_u16();
+                (st, resp.json::<Value>().await.unwrap())
+            }
+        };
+        let outcome = |r: &Value| (r["imported"].as_i64(), r["updated"].as_i64(), r["skipped"].as_i64());
+        let header = "agency_code;kind;name;serial;funding_source;location\n";
+        let first = format!("{header}DINKES;end_user;PC A;SN-A;apbd;Loket\nDINKES;end_user;PC B;SN-B;apbd;Loket\nDINKES;end_user;PC tanpa seri;;apbd;Gudang\n");
+        let (st, r) = send("devices", "", first.clone().into_bytes()).await;
+        assert_eq!((st, outcome(&r)), (201, (Some(3), Some(0), Some(0))), "{r}");
+        let before = count(&app, &op, "devices").await;
+        // The same file again: the devices with serial numbers are named, line by line (any
+        // case); nothing is kept. A device without a serial has no key and is new again.
+        let (st, e) = send("devices", "", first.to_lowercase().replace("dinkes", "DINKES").into_bytes()).await;
+        assert_eq!((st, fields(&e)), (422, vec!["line 2: serial".to_owned(), "line 3: serial".to_owned()]), "{e}");
+        assert!(e.to_string().contains("Perbarui") || e.to_string().contains("update"), "the error says what to choose: {e}");
+        assert_eq!(count(&app, &op, "devices").await, before);
+        // Asked to update: the preview says what would change, the import changes it.
+        let second = format!("{header}DINKES;end_user;PC A lantai 2;SN-A;apbd;Loket 2\nDINKES;network;Switch C;SN-C;apbd;Ruang server\n");
+        let (st, r) = send("devices", "?existing=update&dry_run=true", second.clone().into_bytes()).await;
+        assert_eq!((st, outcome(&r)), (200, (Some(1), Some(1), Some(0))), "{r}");
+        assert_eq!(count(&app, &op, "devices").await, before, "a preview keeps nothing");
+        let (st, r) = send("devices", "?existing=update", second.clone().into_bytes()).await;
+        assert_eq!((st, outcome(&r)), (201, (Some(1), Some(1), Some(0))), "{r}");
+        assert_eq!(count(&app, &op, "devices").await, before + 1);
+        let (_, list) = api(Method::GET, app.url("/api/v1/devices?q=SN-A"), Some(&op), None).await;
+        assert_eq!((list["total"].as_i64(), list["items"][0]["name"].as_str()), (Some(1), Some("PC A lantai 2")), "{list}");
+        // Asked to skip: the recorded ones stay as they are.
+        let third = format!("{header}DINKES;end_user;PC A dipindah;SN-A;apbd;Gudang\nDINKES;end_user;PC D;SN-D;apbd;Loket\n");
+        let (st, r) = send("devices", "?existing=skip", third.into_bytes()).await;
+        assert_eq!((st, outcome(&r)), (201, (Some(1), Some(0), Some(1))), "{r}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/devices?q=SN-A"), Some(&op), None).await;
+        assert_eq!(list["items"][0]["name"], "PC A lantai 2", "{list}");
+        // One record, one row: a key twice in a file is refused whatever the choice.
+        let twice = format!("{header}DINKES;end_user;PC E;SN-E;apbd;Loket\nDINKES;end_user;PC E lagi;sn-e;apbd;Loket\n");
+        let (st, e) = send("devices", "?existing=update", twice.into_bytes()).await;
+        assert_eq!((st, fields(&e)), (422, vec!["line 3: serial".to_owned()]), "{e}");
+        // Servers are known by host name, vendors by contract number, applications by name.
+        let servers = b"agency_code,name,kind,site,cpu_cores,memory_gb,storage_gb\nDINKES,vm-simrs,virtual,agency,2,4,50\n".to_vec();
+        let (st, r) = send("servers", "", servers.clone()).await;
+        assert_eq!((st, outcome(&r)), (201, (Some(1), Some(0), Some(0))), "{r}");
+        let (st, e) = send("servers", "", servers.clone()).await;
+        assert_eq!((st, fields(&e)), (422, vec!["line 2: name".to_owned()]), "{e}");
+        let (st, r) = send("servers", "?existing=skip", servers).await;
+        assert_eq!((st, outcome(&r)), (201, (Some(0), Some(0), Some(1))), "{r}");
+        // An export comes back as it is: its rows carry their ids and correct those records.
+        let export = reqwest::Client::new().get(app.url("/registry/devices?format=xlsx")).bearer_auth(&op).send().await.unwrap();
+        let exported = kernel::export::read_table(&export.bytes().await.unwrap(), kernel::export::IMPORT_MAX_ROWS).unwrap();
+        let resp = reqwest::Client::new().post(app.url("/api/v1/devices/import")).bearer_auth(&op)
+            .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .body(kernel::export::xlsx_bytes(&exported.header.iter().map(String::as_str).collect::<Vec<_>>(), exported.rows.iter().map(|(_, cells)| cells.clone())).unwrap())
+            .send().await.unwrap();
+        let st = resp.status().as_u16();
+        let r: Value = resp.json().await.unwrap();
+        assert_eq!((st, outcome(&r)), (201, (Some(0), Some(exported.rows.len() as i64), Some(0))), "{r}");
+        assert_eq!(count(&app, &op, "devices").await, before + 2);
+        // Every change is in the trail: the created ones and the corrected one.
+        let updates = app.db(|c| {
+            let only = kernel::audit::AuditFilter { action: Some("device.update".into()), ..Default::default() };
+            kernel::audit::list(c, &only, 1, 0).unwrap().1
+        }).await;
+        assert!(updates > exported.rows.len() as i64, "{updates} updates");
+        let (st, _) = send("devices", "?existing=replace", b"agency_code\n".to_vec()).await;
+        assert_eq!(st, 400);
+    }
+}
+
+both! {
+    async fn a_long_list_counts_a_thousand_past_its_page_and_says_more(app) {
+        app.demo().await;
+        let token = app.token("admin.many", Role::DinasAdmin, None).await;
+        let header = "agency_code;kind;name;funding_source;location\n";
+        let rows: String = std::iter::once(header.to_owned())
+            .chain((0..1_030).map(|i| format!("DINKES;end_user;Komputer {i:04};apbd;Gedung\n")))
+            .collect();
+        let resp = reqwest::Client::new().post(app.url("/api/v1/devices/import")).bearer_auth(&token)
+            .header("content-type", "text/csv").body(rows).send().await.unwrap();
+        assert_eq!(resp.status(), 201);
+        // Past a thousand matches the total is a floor, and says so.
+        let (st, page) = api(Method::GET, app.url("/api/v1/devices?q=komputer&per_page=10"), Some(&token), None).await;
+        assert_eq!(st, 200);
+        assert_eq!((page["total"].as_i64(), page["total_exact"].as_bool(), page["items"].as_array().unwrap().len()), (Some(1_000), Some(false), 10), "{}", page["total"]);
+        assert_eq!(page["items"][0]["name"], "Komputer 0000");
+        // A deeper page counts further; near the end the count is exact again.
+        let (_, page) = api(Method::GET, app.url("/api/v1/devices?q=komputer&per_page=10&page=50"), Some(&token), None).await;
+        assert_eq!((page["total"].as_i64(), page["total_exact"].as_bool()), (Some(1_030), Some(true)));
+        assert_eq!(page["items"][0]["name"], "Komputer 0490");
+        let (_, page) = api(Method::GET, app.url("/api/v1/devices?q=komputer%2003&per_page=10"), Some(&token), None).await;
+        assert_eq!((page["total"].as_i64(), page["total_exact"].as_bool()), (Some(100), Some(true)));
+        // The page says "more than" and keeps offering the next page.
+        let browser = app.browser();
+        app.account("admin.web", Role::DinasAdmin, None).await;
+        app.sign_in(&browser, "admin.web").await;
+        let html = browser.get(app.url("/registry/devices?q=komputer")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Jumlah: lebih dari 1.000") && html.contains("1 / 20+") && html.contains("rel=\"next\""), "{html}");
     }
 }

@@ -44,15 +44,7 @@ pub async fn handler(
     if !ctx.can_write_any(&crate::PEOPLE) {
         return Err(AppError::Forbidden);
     }
-    let existing = match q.existing.as_deref() {
-        None | Some("") => import::Existing::Refuse,
-        Some(text) => import::Existing::parse(text).ok_or_else(|| {
-            AppError::BadRequest(kernel::FieldError::new("existing", "error-choice").arg(
-                "choices",
-                <import::Existing as kernel::ids::Choice>::names(),
-            ))
-        })?,
-    };
+    let existing = import::Existing::of_query(q.existing.as_deref())?;
     let done = import::import_people_for(&state, &ctx, body.to_vec(), existing).await?;
     Ok(Json(PeopleImported {
         imported: done.added,

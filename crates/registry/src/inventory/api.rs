@@ -319,7 +319,7 @@ pub async fn set_applications(
 /// Imports applications (as drafts, or corrections where a row has an `id`) from a CSV or XLSX
 /// body, all or nothing; `?dry_run=true` only checks.
 #[utoipa::path(post, path = "/api/v1/applications/import", tag = "registry",
-    params(("dry_run" = Option<bool>, Query)), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    params(("dry_run" = Option<bool>, Query), ("existing" = Option<String>, Query, description = "refuse (default), update or skip: a row whose record its agency already has (same serial number, host name, contract number or application name)")), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 201, body = crate::inventory::import_pages::ImportResult), (status = 400), (status = 422)))]
 pub async fn import_applications(
     s: State<AppState>,
@@ -370,7 +370,7 @@ macro_rules! documented {
             }
             /// Imports a CSV or XLSX file (the body), all or nothing; `?dry_run=true` only checks.
             #[utoipa::path(post, path = concat!("/api/v1/", $path, "/import"), tag = "registry",
-                params(("dry_run" = Option<bool>, Query)), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+                params(("dry_run" = Option<bool>, Query), ("existing" = Option<String>, Query, description = "refuse (default), update or skip: a row whose record its agency already has (same serial number, host name, contract number or application name)")), request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
                 responses((status = 201, body = ImportResult), (status = 200, body = ImportResult), (status = 400), (status = 422)))]
             pub async fn import(s: State<AppState>, c: Ctx, q: Query<ApiImportQuery>, b: axum::body::Bytes) -> AppResult<(StatusCode, Json<ImportResult>)> {
                 crate::inventory::import_pages::api(s, c, Path($path.to_owned()), q, b).await

@@ -82,7 +82,7 @@ fn date(d: Option<NaiveDate>, tr: Tr) -> Cell {
 }
 
 /// A page of records, and how many match in all.
-pub type Listed<R> = (Vec<R>, i64);
+pub type Listed<R> = (Vec<R>, listing::Total);
 
 /// A kind of inventory record.
 pub trait Entity: Send + Sync + 'static {
@@ -93,7 +93,9 @@ pub trait Entity: Send + Sync + 'static {
     /// What the API sends.
     type Out: Serialize + From<Self::Row> + Send + 'static;
     /// Its id.
-    type Id: Copy + std::fmt::Display + Send + 'static;
+    type Id: Copy + std::fmt::Display + Eq + std::hash::Hash + Send + 'static;
+    /// A draft once checked: what is stored.
+    type Valid: Send + 'static;
     /// URL segment (`vendors`) under `/registry/` and `/api/v1/`.
     const PATH: &'static str;
     /// Record type in the audit trail and findings (`vendor`).
@@ -102,6 +104,8 @@ pub trait Entity: Send + Sync + 'static {
     const FIELDS: &'static [Spec];
     /// The list of them, on its page and in the API.
     const LISTING: List<(Self::Row, String)>;
+    /// The field holding the key [`Entity::draft_key`] reads.
+    const KEY: &'static str;
     /// Read-only columns an export adds after the fields (an import ignores them).
     const EXTRA: &'static [&'static str] = &[];
 
@@ -128,7 +132,16 @@ pub trait Entity: Send + Sync + 'static {
         region: bool,
         before: Option<&Self::Row>,
         d: &Self::Draft,
-    ) -> AppResult<()>;
+    ) -> AppResult<Self::Valid>;
+    /// What tells an import row's record apart within its agency (lower-case): the serial
+    /// number, the host name, the contract number, the application's name. A row whose key
+    /// its agency already has is that record again (updated, skipped or refused).
+    fn draft_key(d: &Self::Draft) -> Option<String>;
+    /// An agency's records and their keys (as [`Entity::draft_key`] gives them).
+    fn keyed(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(Self::Id, String)>>;
+    /// Stores new records an import checked, many in one statement, and gives them back as
+    /// stored; the import records them in the audit trail.
+    fn insert_many(c: &mut DbConn, by: &str, new: &[Self::Valid]) -> QueryResult<Vec<Self::Row>>;
     /// Validates and stores (`id`: update), recording the change. `region`: whether the actor
     /// may write region-wide (the Dinas), which some records' fields need.
     fn save(
@@ -139,6 +152,19 @@ pub trait Entity: Send + Sync + 'static {
         id: Option<Self::Id>,
         d: &Self::Draft,
     ) -> AppResult<Self::Row>;
+}
+
+/// A key as [`Entity::draft_key`] compares it.
+fn key(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_lowercase())
+}
+
+/// Keys as [`Entity::keyed`] gives them.
+fn keys<I>(rows: Vec<(I, String)>) -> Vec<(I, String)> {
+    rows.into_iter()
+        .filter_map(|(id, k)| key(&k).map(|k| (id, k)))
+        .collect()
 }
 
 /// Applications (their own pages are in `crate::pages`; this serves import and export).
@@ -155,6 +181,8 @@ impl Entity for Vendors {
     type Row = VendorRow;
     type Out = VendorRecord;
     type Id = VendorId;
+    const KEY: &'static str = "contract_number";
+    type Valid = super::Vendor;
     const PATH: &'static str = "vendors";
     const RECORD: &'static str = "vendor";
     const FIELDS: &'static [Spec] = &[
@@ -239,8 +267,17 @@ impl Entity for Vendors {
         _region: bool,
         before: Option<&VendorRow>,
         d: &VendorDraft,
-    ) -> AppResult<()> {
-        service::check_vendor(c, look, before, d).map(drop)
+    ) -> AppResult<super::Vendor> {
+        service::check_vendor(c, look, before, d)
+    }
+    fn draft_key(d: &VendorDraft) -> Option<String> {
+        key(&d.contract_number)
+    }
+    fn keyed(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(VendorId, String)>> {
+        store::vendor_contracts(c, agency).map(keys)
+    }
+    fn insert_many(c: &mut DbConn, by: &str, new: &[super::Vendor]) -> QueryResult<Vec<VendorRow>> {
+        store::vendors_insert(c, new, by)
     }
 }
 
@@ -249,6 +286,8 @@ impl Entity for Devices {
     type Row = DeviceRow;
     type Out = DeviceRecord;
     type Id = DeviceId;
+    const KEY: &'static str = "serial";
+    type Valid = super::Device;
     const PATH: &'static str = "devices";
     const RECORD: &'static str = "device";
     const FIELDS: &'static [Spec] = &[
@@ -342,8 +381,20 @@ impl Entity for Devices {
         _region: bool,
         before: Option<&DeviceRow>,
         d: &DeviceDraft,
-    ) -> AppResult<()> {
-        service::check_device(c, look, before, d).map(drop)
+    ) -> AppResult<super::Device> {
+        service::check_device(c, look, before, d)
+    }
+    fn draft_key(d: &DeviceDraft) -> Option<String> {
+        key(&d.serial)
+    }
+    fn keyed(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(DeviceId, String)>> {
+        let serials = store::device_serials(c, agency)?;
+        Ok(keys(
+            serials.into_iter().map(|(id, s, _)| (id, s)).collect(),
+        ))
+    }
+    fn insert_many(c: &mut DbConn, by: &str, new: &[super::Device]) -> QueryResult<Vec<DeviceRow>> {
+        store::devices_insert(c, new, by)
     }
 }
 
@@ -352,6 +403,8 @@ impl Entity for Servers {
     type Row = ServerRow;
     type Out = ServerRecord;
     type Id = ServerId;
+    const KEY: &'static str = "name";
+    type Valid = super::Server;
     const PATH: &'static str = "servers";
     const RECORD: &'static str = "server";
     const FIELDS: &'static [Spec] = &[
@@ -446,8 +499,17 @@ impl Entity for Servers {
         region: bool,
         before: Option<&ServerRow>,
         d: &ServerDraft,
-    ) -> AppResult<()> {
-        service::check_server(c, look, region, before, d).map(drop)
+    ) -> AppResult<super::Server> {
+        service::check_server(c, look, region, before, d)
+    }
+    fn draft_key(d: &ServerDraft) -> Option<String> {
+        key(&d.name)
+    }
+    fn keyed(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(ServerId, String)>> {
+        store::server_names(c, agency).map(keys)
+    }
+    fn insert_many(c: &mut DbConn, by: &str, new: &[super::Server]) -> QueryResult<Vec<ServerRow>> {
+        store::servers_insert(c, new, by)
     }
 }
 
@@ -456,6 +518,8 @@ impl Entity for Applications {
     type Row = crate::store::ApplicationRow;
     type Out = crate::api::ApplicationRecord;
     type Id = ApplicationId;
+    const KEY: &'static str = "name";
+    type Valid = crate::model::Application;
     const PATH: &'static str = "applications";
     const RECORD: &'static str = "application";
     const FIELDS: &'static [Spec] = &[
@@ -538,12 +602,32 @@ impl Entity for Applications {
         _region: bool,
         before: Option<&Self::Row>,
         d: &Self::Draft,
-    ) -> AppResult<()> {
+    ) -> AppResult<crate::model::Application> {
         let draft = d.draft().map_err(AppError::Validation)?;
         match before {
-            Some(b) => crate::service::checked_update(c, look, b, &draft).map(drop),
-            None => crate::service::checked(c, look, &draft).map(drop),
+            Some(b) => crate::service::checked_update(c, look, b, &draft),
+            None => crate::service::checked(c, look, &draft),
         }
+    }
+    fn draft_key(d: &Self::Draft) -> Option<String> {
+        key(d.name())
+    }
+    fn keyed(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(ApplicationId, String)>> {
+        crate::store::app_names(c, agency).map(keys)
+    }
+    /// Each recorded as a draft with its first step in the application's history.
+    fn insert_many(
+        c: &mut DbConn,
+        by: &str,
+        new: &[crate::model::Application],
+    ) -> QueryResult<Vec<Self::Row>> {
+        let mut rows = Vec::with_capacity(new.len());
+        for a in new {
+            let row = crate::store::app_insert(c, a, crate::model::Status::Draft, by)?;
+            crate::store::event_insert(c, row.id, by, "create", crate::model::Status::Draft, None)?;
+            rows.push(row);
+        }
+        Ok(rows)
     }
 }
 

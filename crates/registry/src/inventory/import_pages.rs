@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::export::{Table, parse_upload, read_table};
+use kernel::export::{Existing, Table, parse_upload, read_table};
 use kernel::ids::AgencyId;
 use kernel::jobs::{self, JobFuture, JobId, JobRun, NewJob, Outcome, Progress};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -19,12 +19,13 @@ use serde::{Deserialize, Serialize};
 
 use super::entity::{Applications, Devices, Servers, Vendors};
 use super::export::columns;
-use super::import::{self, Mode};
+use super::import::{self, Imported, Mode};
 
 /// The upload form's fields.
 const IMPORT_FORM: kernel::form::FormSpec = kernel::form::FormSpec {
     fields: &[
         kernel::form::choice("kind", "import-what"),
+        kernel::form::choice("existing", "inv-import-existing"),
         kernel::form::file("file", "inv-import-file"),
     ],
 };
@@ -42,6 +43,8 @@ struct ImportPage {
     chrome: Chrome,
     kinds: Vec<(String, String, String)>,
     kind: String,
+    existing: Existing,
+    existing_choices: Vec<(String, String)>,
     errors: FormErrors,
     preview: Option<Preview>,
 }
@@ -50,6 +53,8 @@ struct ImportPage {
 struct Preview {
     sha: String,
     rows: usize,
+    kept: usize,
+    done: Imported,
     header: Vec<String>,
     sample: Vec<(usize, Vec<String>)>,
 }
@@ -85,16 +90,17 @@ fn run_kind(
     kind: &str,
     t: &Table,
     grants: &[Grant],
-    mode: Mode,
+    (existing, mode): (Existing, Mode),
     job: Option<&Progress>,
-) -> AppResult<usize> {
+) -> AppResult<Imported> {
     let may = |a: AgencyId| allows(grants, &crate::INVENTORY, Access::Write, Scope::Agency(a));
     let region = allows(grants, &crate::INVENTORY, Access::Write, Scope::Region);
+    let e = existing;
     match kind {
-        "applications" => import::run::<Applications>(c, actor, t, &may, region, mode, job),
-        "vendors" => import::run::<Vendors>(c, actor, t, &may, region, mode, job),
-        "devices" => import::run::<Devices>(c, actor, t, &may, region, mode, job),
-        "servers" => import::run::<Servers>(c, actor, t, &may, region, mode, job),
+        "applications" => import::run::<Applications>(c, actor, t, &may, region, e, mode, job),
+        "vendors" => import::run::<Vendors>(c, actor, t, &may, region, e, mode, job),
+        "devices" => import::run::<Devices>(c, actor, t, &may, region, e, mode, job),
+        "servers" => import::run::<Servers>(c, actor, t, &may, region, e, mode, job),
         _ => Err(AppError::Validation(vec![
             FieldError::new("kind", "error-choice").arg("choices", KINDS.join(", ")),
         ])),
@@ -114,7 +120,7 @@ fn kind_columns(kind: &str) -> Vec<&'static str> {
 async fn page(
     state: &AppState,
     ctx: &Ctx,
-    kind: String,
+    (kind, existing): (String, Existing),
     errors: FormErrors,
     preview: Option<Preview>,
 ) -> AppResult<Response> {
@@ -138,6 +144,8 @@ async fn page(
         chrome: Chrome::new(state, ctx, "import-inventory-title"),
         kinds,
         kind,
+        existing,
+        existing_choices: kernel::layout::choices_of::<Existing>(tr, "inv-import-existing-"),
         errors,
         preview,
     };
@@ -161,7 +169,7 @@ pub async fn show(
     page(
         &state,
         &ctx,
-        q.kind.unwrap_or_else(|| "devices".into()),
+        (q.kind.unwrap_or_else(|| "devices".into()), Existing::Refuse),
         FormErrors::default(),
         None,
     )
@@ -177,10 +185,14 @@ pub async fn preview(
     let p = ctx.require()?;
     let actor = p.actor();
     let grants = grants_of(&ctx)?;
-    let (mut kind, mut file) = (String::new(), None);
+    let (mut kind, mut file, mut existing) = (String::new(), None, Existing::Refuse);
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
             Some("kind") => kind = field.text().await.unwrap_or_default(),
+            Some("existing") => {
+                existing = Existing::parse(&field.text().await.unwrap_or_default())
+                    .ok_or_else(|| AppError::field("existing", "error-choose"))?;
+            }
             Some("file") => {
                 file = Some(
                     field
@@ -195,30 +207,39 @@ pub async fn preview(
     let fail = |e: AppError| IMPORT_FORM.errors(&e, ctx.tr());
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = AppError::Validation(vec![FieldError::new("file", "error-import-no-file")]);
-        return page(&state, &ctx, kind, fail(e), None).await;
+        return page(&state, &ctx, (kind, existing), fail(e), None).await;
     };
     let (upload, max) = (bytes.clone(), state.config.import_max_rows);
     let table = match parse_upload(move || read_table(&upload, max)).await {
         Ok(t) => t,
-        Err(e) => return page(&state, &ctx, kind, fail(e), None).await,
+        Err(e) => return page(&state, &ctx, (kind, existing), fail(e), None).await,
     };
     let (t, k) = (table.clone(), kind.clone());
     let checked = state
-        .read(move |c| run_kind(c, &actor, &k, &t, &grants, Mode::Check, None))
+        .read(move |c| run_kind(c, &actor, &k, &t, &grants, (existing, Mode::Check), None))
         .await;
     match checked {
-        Ok(rows) => {
+        Ok(done) => {
             let sha = state.blobs.put_scratch(bytes).await?;
             let preview = Preview {
                 sha,
-                rows,
+                rows: done.created + done.updated + done.skipped,
+                kept: done.created + done.updated,
+                done,
                 header: table.header.clone(),
                 sample: table.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
             };
-            page(&state, &ctx, kind, FormErrors::default(), Some(preview)).await
+            page(
+                &state,
+                &ctx,
+                (kind, existing),
+                FormErrors::default(),
+                Some(preview),
+            )
+            .await
         }
         Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
-            page(&state, &ctx, kind, fail(e), None).await
+            page(&state, &ctx, (kind, existing), fail(e), None).await
         }
         Err(e) => Err(e),
     }
@@ -232,6 +253,9 @@ pub struct Confirm {
     pub kind: String,
     /// The previewed file.
     pub sha: String,
+    /// What to do with records already recorded, as previewed.
+    #[serde(default)]
+    pub existing: Existing,
 }
 
 /// What an import job needs: which records, the previewed file, and who imports with which
@@ -240,6 +264,8 @@ pub struct Confirm {
 struct ImportJob {
     kind: String,
     sha: String,
+    #[serde(default)]
+    existing: Existing,
     actor: Option<kernel::ids::UserId>,
     label: String,
     grants: Vec<Grant>,
@@ -270,15 +296,16 @@ async fn import_job(state: &AppState, job: JobRun) -> AppResult<Outcome> {
     let (id, progress) = (job.id, job.progress);
     let n = state
         .write(move |c| {
-            let n = run_kind(
+            let done = run_kind(
                 c,
                 &actor,
                 &p.kind,
                 &table,
                 &p.grants,
-                Mode::Write,
+                (p.existing, Mode::Write),
                 Some(&progress),
             )?;
+            let n = done.created + done.updated;
             let outcome = Outcome::Done(u64::try_from(n).unwrap_or(u64::MAX));
             // Recorded with the rows themselves: the import and its "done" commit together.
             jobs::finish(c, id, &outcome)?;
@@ -311,6 +338,7 @@ pub async fn confirm(
     let payload = serde_json::to_value(ImportJob {
         kind: form.kind.clone(),
         sha: form.sha.clone(),
+        existing: form.existing,
         actor: actor.id,
         label: actor.label,
         grants,
@@ -385,19 +413,28 @@ pub async fn job(
     Ok(render(&page)?.into_response())
 }
 
-/// `?dry_run=true` checks without keeping anything.
-#[derive(Debug, Deserialize)]
+/// `?dry_run=true` checks without keeping anything; `?existing=` says what to do with a row
+/// whose record its agency already has.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ApiImportQuery {
     /// Check only.
     #[serde(default)]
     pub dry_run: bool,
+    /// `refuse` (the default: such rows are errors), `update` or `skip`. A row's record is
+    /// found by its key within its agency: a device's serial number, a server's host name, a
+    /// vendor's contract number, an application's name.
+    pub existing: Option<String>,
 }
 
 /// The result of an import through the API.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportResult {
-    /// Rows imported (or that would be, on a dry run).
+    /// New records (or that would be, on a dry run).
     pub imported: usize,
+    /// Recorded ones corrected.
+    pub updated: usize,
+    /// Rows of records already recorded, left as they were.
+    pub skipped: usize,
     /// Whether nothing was kept.
     pub dry_run: bool,
 }
@@ -416,15 +453,18 @@ pub async fn api(
     if !KINDS.contains(&kind.as_str()) {
         return Err(AppError::NotFound);
     }
+    let existing = Existing::of_query(q.existing.as_deref())?;
     let max = state.config.import_max_rows;
     let table = parse_upload(move || read_table(&body, max)).await?;
-    let imported = if q.dry_run {
+    let done = if q.dry_run {
+        let how = (existing, Mode::Check);
         state
-            .read(move |c| run_kind(c, &actor, &kind, &table, &grants, Mode::Check, None))
+            .read(move |c| run_kind(c, &actor, &kind, &table, &grants, how, None))
             .await?
     } else {
+        let how = (existing, Mode::Write);
         state
-            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, Mode::Write, None))
+            .write(move |c| run_kind(c, &actor, &kind, &table, &grants, how, None))
             .await?
     };
     let status = if q.dry_run {
@@ -435,7 +475,9 @@ pub async fn api(
     Ok((
         status,
         Json(ImportResult {
-            imported,
+            imported: done.created,
+            updated: done.updated,
+            skipped: done.skipped,
             dry_run: q.dry_run,
         }),
     ))

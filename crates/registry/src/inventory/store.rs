@@ -5,7 +5,7 @@ use db::DbConn;
 use db::schema::{application_servers, applications, devices, servers, vendors};
 use diesel::prelude::*;
 use kernel::ids::AgencyId;
-use kernel::listing::ListQuery;
+use kernel::listing::{ListQuery, Total};
 use kernel::permissions::Visible;
 
 use super::{Device, DeviceId, DeviceKind, Server, ServerId, ServerKind, Site, Vendor, VendorId};
@@ -38,6 +38,84 @@ macro_rules! save_row {
                 .returning($table::all_columns)
                 .get_result($c),
         }
+    };
+}
+
+/// Inserts checked records (`$items`) as new rows of `$table`, in one statement, and gives
+/// them back as stored.
+macro_rules! insert_rows {
+    ($c:expr, $table:ident, $new:expr, $items:expr, $columns:ident, $by:expr, $row:ty) => {{
+        let now = db::now();
+        let rows: Vec<_> = $items
+            .iter()
+            .map(|v| {
+                (
+                    $table::id.eq($new),
+                    $table::created_at.eq(now),
+                    $table::created_by.eq($by),
+                    $columns!(v, $by, now),
+                )
+            })
+            .collect();
+        db::insert_many!($c, $table::table, &rows, <$row>::as_returning())
+    }};
+}
+
+/// A vendor's columns, as an insert and an update set them.
+macro_rules! vendor_columns {
+    ($v:expr, $by:expr, $now:expr) => {
+        (
+            vendors::agency_id.eq($v.agency_id),
+            vendors::name.eq(&$v.name),
+            vendors::contract_number.eq(&$v.contract_number),
+            vendors::contract_start.eq($v.contract_start),
+            vendors::contract_end.eq($v.contract_end),
+            vendors::application_id.eq($v.application_id),
+            vendors::confidentiality_signed.eq($v.confidentiality_signed),
+            vendors::training_given.eq($v.training_given),
+            vendors::warranty_until.eq($v.warranty_until),
+            vendors::updated_at.eq($now),
+            vendors::updated_by.eq($by),
+        )
+    };
+}
+
+/// A device's columns, as an insert and an update set them.
+macro_rules! device_columns {
+    ($d:expr, $by:expr, $now:expr) => {
+        (
+            devices::agency_id.eq($d.agency_id),
+            devices::kind.eq($d.kind),
+            devices::name.eq(&$d.name),
+            devices::serial.eq(&$d.serial),
+            devices::acquired_on.eq($d.acquired_on),
+            devices::funding_source.eq($d.funding_source),
+            devices::location.eq(&$d.location),
+            devices::maintenance_months.eq($d.maintenance_months),
+            devices::last_maintained_on.eq($d.last_maintained_on),
+            devices::retired.eq($d.retired),
+            devices::updated_at.eq($now),
+            devices::updated_by.eq($by),
+        )
+    };
+}
+
+/// A server's columns, as an insert and an update set them.
+macro_rules! server_columns {
+    ($s:expr, $by:expr, $now:expr) => {
+        (
+            servers::agency_id.eq($s.agency_id),
+            servers::name.eq(&$s.name),
+            servers::kind.eq($s.kind),
+            servers::site.eq($s.site),
+            servers::rack_or_cluster.eq(&$s.rack_or_cluster),
+            servers::cpu_cores.eq($s.cpu_cores),
+            servers::memory_gb.eq($s.memory_gb),
+            servers::storage_gb.eq($s.storage_gb),
+            servers::retired.eq($s.retired),
+            servers::updated_at.eq($now),
+            servers::updated_by.eq($by),
+        )
     };
 }
 
@@ -156,7 +234,7 @@ pub fn vendor_list(
     c: &mut DbConn,
     v: &Visible,
     list: &ListQuery,
-) -> QueryResult<(Vec<VendorRow>, i64)> {
+) -> QueryResult<(Vec<VendorRow>, Total)> {
     let build = || {
         let mut query = vendors::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
@@ -175,9 +253,7 @@ pub fn vendor_list(
         }
         query
     };
-    let total = build().count().get_result(c)?;
-    let q = build();
-    let q = match list.sort {
+    let in_order = |q: vendors::BoxedQuery<'static, db::MultiBackend>| match list.sort {
         "contract_end" => db::sorted!(
             q,
             list.descending,
@@ -187,7 +263,12 @@ pub fn vendor_list(
         ),
         _ => db::sorted!(q, list.descending, vendors::name, vendors::id),
     };
-    let rows = q
+    let total = list.total_of(db::count_upto!(
+        c,
+        in_order(build()),
+        list.count_limit() + 1
+    )?);
+    let rows = in_order(build())
         .limit(list.limit())
         .offset(list.offset())
         .select(VendorRow::as_select())
@@ -200,7 +281,7 @@ pub fn device_list(
     c: &mut DbConn,
     v: &Visible,
     list: &ListQuery,
-) -> QueryResult<(Vec<DeviceRow>, i64)> {
+) -> QueryResult<(Vec<DeviceRow>, Total)> {
     let build = || {
         let mut query = devices::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
@@ -217,9 +298,7 @@ pub fn device_list(
         }
         query
     };
-    let total = build().count().get_result(c)?;
-    let q = build();
-    let q = match list.sort {
+    let in_order = |q: devices::BoxedQuery<'static, db::MultiBackend>| match list.sort {
         "last_maintained_on" => db::sorted!(
             q,
             list.descending,
@@ -229,7 +308,13 @@ pub fn device_list(
         ),
         _ => db::sorted!(q, list.descending, devices::name, devices::id),
     };
-    let rows = q
+    // Counted in the list's order: the walk of the page's index stops at the limit.
+    let total = list.total_of(db::count_upto!(
+        c,
+        in_order(build()),
+        list.count_limit() + 1
+    )?);
+    let rows = in_order(build())
         .limit(list.limit())
         .offset(list.offset())
         .select(DeviceRow::as_select())
@@ -242,7 +327,7 @@ pub fn server_list(
     c: &mut DbConn,
     v: &Visible,
     list: &ListQuery,
-) -> QueryResult<(Vec<ServerRow>, i64)> {
+) -> QueryResult<(Vec<ServerRow>, Total)> {
     let build = || {
         let mut query = servers::table.into_boxed();
         if let Some(ids) = visible_ids(v) {
@@ -257,8 +342,15 @@ pub fn server_list(
         }
         query
     };
-    let total = build().count().get_result(c)?;
-    let rows = db::sorted!(build(), list.descending, servers::name, servers::id)
+    let in_order = |q: servers::BoxedQuery<'static, db::MultiBackend>| {
+        db::sorted!(q, list.descending, servers::name, servers::id)
+    };
+    let total = list.total_of(db::count_upto!(
+        c,
+        in_order(build()),
+        list.count_limit() + 1
+    )?);
+    let rows = in_order(build())
         .limit(list.limit())
         .offset(list.offset())
         .select(ServerRow::as_select())
@@ -300,6 +392,22 @@ pub fn device_serials(
         .load(c)
 }
 
+/// An agency's servers: id and host name.
+pub fn server_names(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(ServerId, String)>> {
+    servers::table
+        .filter(servers::agency_id.eq(agency))
+        .select((servers::id, servers::name))
+        .load(c)
+}
+
+/// An agency's vendors: id and contract number.
+pub fn vendor_contracts(c: &mut DbConn, agency: AgencyId) -> QueryResult<Vec<(VendorId, String)>> {
+    vendors::table
+        .filter(vendors::agency_id.eq(agency))
+        .select((vendors::id, vendors::contract_number))
+        .load(c)
+}
+
 /// One server.
 pub fn server_find(c: &mut DbConn, id: ServerId) -> QueryResult<Option<ServerRow>> {
     servers::table
@@ -317,20 +425,28 @@ pub fn vendor_save(
     by: &str,
 ) -> QueryResult<VendorRow> {
     let now = db::now();
-    let fields = (
-        vendors::agency_id.eq(v.agency_id),
-        vendors::name.eq(&v.name),
-        vendors::contract_number.eq(&v.contract_number),
-        vendors::contract_start.eq(v.contract_start),
-        vendors::contract_end.eq(v.contract_end),
-        vendors::application_id.eq(v.application_id),
-        vendors::confidentiality_signed.eq(v.confidentiality_signed),
-        vendors::training_given.eq(v.training_given),
-        vendors::warranty_until.eq(v.warranty_until),
-        vendors::updated_at.eq(now),
-        vendors::updated_by.eq(by),
-    );
-    save_row!(c, vendors, id, VendorId::new(), fields, now, by)
+    save_row!(
+        c,
+        vendors,
+        id,
+        VendorId::new(),
+        vendor_columns!(v, by, now),
+        now,
+        by
+    )
+}
+
+/// Inserts new vendors in one statement.
+pub fn vendors_insert(c: &mut DbConn, new: &[Vendor], by: &str) -> QueryResult<Vec<VendorRow>> {
+    insert_rows!(
+        c,
+        vendors,
+        VendorId::new(),
+        new,
+        vendor_columns,
+        by,
+        VendorRow
+    )
 }
 
 /// Inserts or replaces a device.
@@ -341,21 +457,28 @@ pub fn device_save(
     by: &str,
 ) -> QueryResult<DeviceRow> {
     let now = db::now();
-    let fields = (
-        devices::agency_id.eq(d.agency_id),
-        devices::kind.eq(d.kind),
-        devices::name.eq(&d.name),
-        devices::serial.eq(&d.serial),
-        devices::acquired_on.eq(d.acquired_on),
-        devices::funding_source.eq(d.funding_source),
-        devices::location.eq(&d.location),
-        devices::maintenance_months.eq(d.maintenance_months),
-        devices::last_maintained_on.eq(d.last_maintained_on),
-        devices::retired.eq(d.retired),
-        devices::updated_at.eq(now),
-        devices::updated_by.eq(by),
-    );
-    save_row!(c, devices, id, DeviceId::new(), fields, now, by)
+    save_row!(
+        c,
+        devices,
+        id,
+        DeviceId::new(),
+        device_columns!(d, by, now),
+        now,
+        by
+    )
+}
+
+/// Inserts new devices in one statement.
+pub fn devices_insert(c: &mut DbConn, new: &[Device], by: &str) -> QueryResult<Vec<DeviceRow>> {
+    insert_rows!(
+        c,
+        devices,
+        DeviceId::new(),
+        new,
+        device_columns,
+        by,
+        DeviceRow
+    )
 }
 
 /// Inserts or replaces a server.
@@ -366,20 +489,28 @@ pub fn server_save(
     by: &str,
 ) -> QueryResult<ServerRow> {
     let now = db::now();
-    let fields = (
-        servers::agency_id.eq(s.agency_id),
-        servers::name.eq(&s.name),
-        servers::kind.eq(s.kind),
-        servers::site.eq(s.site),
-        servers::rack_or_cluster.eq(&s.rack_or_cluster),
-        servers::cpu_cores.eq(s.cpu_cores),
-        servers::memory_gb.eq(s.memory_gb),
-        servers::storage_gb.eq(s.storage_gb),
-        servers::retired.eq(s.retired),
-        servers::updated_at.eq(now),
-        servers::updated_by.eq(by),
-    );
-    save_row!(c, servers, id, ServerId::new(), fields, now, by)
+    save_row!(
+        c,
+        servers,
+        id,
+        ServerId::new(),
+        server_columns!(s, by, now),
+        now,
+        by
+    )
+}
+
+/// Inserts new servers in one statement.
+pub fn servers_insert(c: &mut DbConn, new: &[Server], by: &str) -> QueryResult<Vec<ServerRow>> {
+    insert_rows!(
+        c,
+        servers,
+        ServerId::new(),
+        new,
+        server_columns,
+        by,
+        ServerRow
+    )
 }
 
 /// The applications running on a server (id, name).

@@ -86,6 +86,11 @@ impl AppForm {
         &self.agency_id
     }
 
+    /// The name as typed.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The draft, checked as far as the form can: every problem at once (an amount that is
     /// not a number among the rest), so the person fixes them in one go.
     pub fn checked(&self) -> Result<ApplicationDraft, Vec<kernel::FieldError>> {
