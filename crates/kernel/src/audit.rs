@@ -45,7 +45,7 @@ pub struct Change<'a> {
 }
 
 /// A stored event.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     /// Position in the chain, from 1.
@@ -176,52 +176,14 @@ pub fn record_many<'a>(
         last_hash.clone_from(&event.hash);
         batch.push(event);
         if batch.len() == EVENTS_PER_INSERT {
-            insert_events(conn, &batch)?;
+            db::insert_many!(conn, audit_events::table, &batch)?;
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        insert_events(conn, &batch)?;
+        db::insert_many!(conn, audit_events::table, &batch)?;
     }
     Ok(seq)
-}
-
-/// An event as inserted.
-#[derive(Insertable)]
-#[diesel(table_name = audit_events)]
-struct NewEvent<'a> {
-    seq: i64,
-    at: NaiveDateTime,
-    actor_id: Option<&'a str>,
-    actor: &'a str,
-    action: &'a str,
-    record_type: &'a str,
-    record_id: &'a str,
-    agency_id: Option<&'a str>,
-    summary: &'a str,
-    prev_hash: &'a str,
-    hash: &'a str,
-}
-
-fn insert_events(conn: &mut DbConn, events: &[AuditEvent]) -> QueryResult<()> {
-    let rows: Vec<NewEvent<'_>> = events
-        .iter()
-        .map(|e| NewEvent {
-            seq: e.seq,
-            at: e.at,
-            actor_id: e.actor_id.as_deref(),
-            actor: &e.actor,
-            action: &e.action,
-            record_type: &e.record_type,
-            record_id: &e.record_id,
-            agency_id: e.agency_id.as_deref(),
-            summary: &e.summary,
-            prev_hash: &e.prev_hash,
-            hash: &e.hash,
-        })
-        .collect();
-    db::insert_many!(conn, audit_events::table, &rows)?;
-    Ok(())
 }
 
 /// The hash the first event links to.
