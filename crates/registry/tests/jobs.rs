@@ -79,7 +79,8 @@ async fn run(a: TestApp) {
     // One browser for both instances: a load balancer in front, one session in the database.
     let browser = a.browser();
     let csrf = a.sign_in(&browser, "op.import").await;
-    let rows = 2000;
+    // Enough rows that the write, 500 to a statement, spans several of the other instance's looks.
+    let rows = 10_000;
     let job = start_import(&a, &browser, &csrf, devices_csv("big", rows)).await;
     // Follow it through both instances until it is done; note what the instance that does
     // *not* run it saw while it ran.
