@@ -104,15 +104,7 @@ both! {
         let resp = client.post(app.url("/api/v1/agencies")).bearer_auth(&admin).header("content-type", "application/json").body(big).send().await.unwrap();
         assert_eq!(shape(resp).await.1.as_deref(), Some("too_large"));
         // Past the server's own limit it answers from the declared length, before any body.
-        let raw = {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let addr = app.url("/").trim_start_matches("http://").trim_end_matches('/').to_owned();
-            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-            tcp.write_all(format!("POST /api/v1/devices/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Length: 30000000\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
-            let mut out = String::new();
-            tcp.read_to_string(&mut out).await.unwrap();
-            out
-        };
+        let raw = app.send_head(&format!("POST /api/v1/devices/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Length: 30000000\r\nConnection: close\r\n\r\n")).await;
         assert!(raw.starts_with("HTTP/1.1 413") && raw.contains(r#""code":"too_large""#), "{raw}");
         let resp = client.get(app.url("/api/v1/agencies/%FF%FE")).bearer_auth(&admin).send().await.unwrap();
         let (s, code, ..) = shape(resp).await;

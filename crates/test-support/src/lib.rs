@@ -241,6 +241,20 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Sends a request's head alone over a plain connection and reads the whole answer: for
+    /// refusals made from the declared length, where a client still writing the body may see
+    /// the connection closed under it (a broken pipe) before it reads the answer.
+    pub async fn send_head(&self, head: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut tcp = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect");
+        tcp.write_all(head.as_bytes()).await.expect("write");
+        let mut out = String::new();
+        tcp.read_to_string(&mut out).await.expect("read");
+        out
+    }
+
     /// Runs a closure on a pooled connection.
     pub async fn db<T: Send + 'static>(
         &self,
