@@ -117,6 +117,160 @@ where
     book.save_to_buffer().map_err(internal)
 }
 
+/// One column of an import's template, as its page lists it.
+#[derive(Debug, Clone)]
+pub struct TemplateColumn {
+    /// The header an import reads.
+    pub name: &'static str,
+    /// What it holds, in the reader's language.
+    pub label: String,
+    /// Whether every row must fill it.
+    pub required: bool,
+    /// The values it takes when it is a closed set: each code and what it means.
+    pub allowed: Vec<(String, String)>,
+}
+
+/// A box to tick as a spreadsheet cell says it: "ya"/"tidak" as the template offers them,
+/// and what exports and other tools write ("true", "1", "yes"…). Anything else is `None`, never
+/// quietly "no".
+pub fn yes_no(cell: &str) -> Option<bool> {
+    match cell.trim().to_lowercase().as_str() {
+        "ya" | "yes" | "y" | "true" | "1" | "on" => Some(true),
+        "tidak" | "no" | "n" | "false" | "0" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// The values a template offers for a box to tick, in the reader's language.
+pub fn yes_no_choices(tr: crate::i18n::Tr) -> Vec<(String, String)> {
+    vec![
+        (tr.t("import-yes"), String::new()),
+        (tr.t("import-no"), String::new()),
+    ]
+}
+
+/// Rows of a template that carry its drop-downs and prompts.
+const TEMPLATE_ROWS: u32 = 10_000;
+
+/// `text` cut to `max` characters (Excel refuses longer prompts).
+fn at_most(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// An empty workbook an import accepts as it is: the header row, every column prompting what
+/// it holds when its cell is chosen, closed sets as drop-downs that refuse other values (their
+/// codes on a second sheet, with what each means), and a third sheet listing every column.
+pub fn template_xlsx(columns: &[TemplateColumn], tr: crate::i18n::Tr) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
+    let internal = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let choices_name = at_most(&tr.t("import-template-choices"), 31);
+    let mut data = rust_xlsxwriter::Worksheet::new();
+    data.set_name(at_most(&tr.t("import-template-data"), 31))
+        .map_err(internal)?;
+    let mut choices = rust_xlsxwriter::Worksheet::new();
+    choices.set_name(&choices_name).map_err(internal)?;
+    let mut guide = rust_xlsxwriter::Worksheet::new();
+    guide
+        .set_name(at_most(&tr.t("import-template-guide"), 31))
+        .map_err(internal)?;
+    for (col, (title, width)) in (0u16..).zip([
+        (tr.t("import-template-column"), 22.0),
+        (tr.t("import-template-required"), 10.0),
+        (tr.t("import-template-meaning"), 40.0),
+        (tr.t("import-template-allowed"), 60.0),
+    ]) {
+        guide
+            .write_string_with_format(0, col, title, &bold)
+            .map_err(internal)?;
+        guide.set_column_width(col, width).map_err(internal)?;
+    }
+    let mut choice_col = 0u16;
+    for (col, c) in (0u16..).zip(columns) {
+        data.write_string_with_format(0, col, c.name, &bold)
+            .map_err(internal)?;
+        data.set_column_width(col, (c.name.len() + 4).max(14) as f64)
+            .map_err(internal)?;
+        let row = u32::from(col) + 1;
+        guide.write_string(row, 0, c.name).map_err(internal)?;
+        let (required, prompt) = if c.required {
+            (
+                tr.t("import-yes"),
+                format!("{} {}", tr.t("import-template-must"), c.label),
+            )
+        } else {
+            (String::new(), c.label.clone())
+        };
+        guide.write_string(row, 1, required).map_err(internal)?;
+        guide.write_string(row, 2, &c.label).map_err(internal)?;
+        let rule = if c.allowed.is_empty() {
+            DataValidation::new().allow_any_value()
+        } else {
+            let listed: Vec<String> = c
+                .allowed
+                .iter()
+                .map(|(code, meaning)| {
+                    if meaning.is_empty() {
+                        code.clone()
+                    } else {
+                        format!("{code} — {meaning}")
+                    }
+                })
+                .collect();
+            guide
+                .write_string(row, 3, listed.join("; "))
+                .map_err(internal)?;
+            choices
+                .write_string_with_format(0, choice_col, c.name, &bold)
+                .map_err(internal)?;
+            for (r, (code, _)) in (1u32..).zip(&c.allowed) {
+                choices
+                    .write_string(r, choice_col, code)
+                    .map_err(internal)?;
+            }
+            let letter = rust_xlsxwriter::utility::column_number_to_name(choice_col);
+            let range = format!(
+                "='{choices_name}'!${letter}$2:${letter}${}",
+                c.allowed.len() + 1
+            );
+            choice_col += 1;
+            DataValidation::new()
+                .allow_list_formula(Formula::new(range))
+                .set_error_style(DataValidationErrorStyle::Stop)
+                .set_error_title(at_most(&tr.t("import-template-refused"), 32))
+                .map_err(internal)?
+                .set_error_message(at_most(&listed.join("; "), 255))
+                .map_err(internal)?
+        };
+        let rule = rule
+            .set_input_title(at_most(c.name, 32))
+            .map_err(internal)?
+            .set_input_message(at_most(&prompt, 255))
+            .map_err(internal)?;
+        data.add_data_validation(1, col, TEMPLATE_ROWS, col, &rule)
+            .map_err(internal)?;
+    }
+    data.set_freeze_panes(1, 0).map_err(internal)?;
+    book.push_worksheet(data);
+    book.push_worksheet(choices);
+    book.push_worksheet(guide);
+    book.save_to_buffer().map_err(internal)
+}
+
+/// A template from [`template_xlsx`] as a download named `stem`.xlsx.
+pub fn template_download(
+    stem: &str,
+    columns: &[TemplateColumn],
+    tr: crate::i18n::Tr,
+) -> AppResult<Response> {
+    Ok(attachment(
+        &format!("{stem}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        template_xlsx(columns, tr)?,
+    ))
+}
+
 /// The rows as `format` (`csv` or `xlsx`), named `stem` plus the extension.
 pub fn download<R, F>(format: &str, stem: &str, columns: &[&str], rows: R) -> AppResult<Response>
 where

@@ -113,9 +113,7 @@ region-zone-WITA = WITA — Central Indonesia Time (UTC+8)
 region-zone-WIT = WIT — Eastern Indonesia Time (UTC+9)
 import-title = Import data
 import-intro = Upload a CSV file (comma or semicolon separated) or an XLSX workbook (its first sheet) — the lists' own downloads import back as they are. If any row is wrong, every problem is listed with its line number and nothing is imported.
-import-columns = Columns:
 import-file = CSV or XLSX file
-import-submit = Upload and import
 import-done = { $count ->
     [one] 1 record imported.
    *[other] { $count } records imported.
@@ -136,3 +134,5 @@ error-import-two-people = The NIP and the NIK on this line belong to two differe
 error-import-same-name = More than one person of that agency has this name; give the NIP or NIK so that it is clear who is meant.
 error-person-recorded = A person of this name is already recorded in that agency. Choose "update" or "skip" for people already recorded.
 error-xlsx-unreadable = This XLSX file cannot be read. Save it again from the spreadsheet application, or upload it as CSV.
+import-will-agencies = { $count } agencies will be added.
+import-will-people = { $added } people will be added, { $updated } updated, { $skipped } skipped as already recorded.

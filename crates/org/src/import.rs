@@ -13,6 +13,10 @@ use crate::{service, store};
 
 /// Column names of an agency CSV.
 pub const AGENCY_COLUMNS: [&str; 5] = ["name", "code", "kind", "is_dinas", "egov_unit"];
+/// The agency columns every row must fill.
+pub const AGENCY_REQUIRED: [&str; 3] = ["name", "code", "kind"];
+/// The people columns every row must fill (a NIP too for PNS and PPPK).
+pub const PERSON_REQUIRED: [&str; 3] = ["agency_code", "name", "kind"];
 /// Column names of a people CSV.
 pub const PERSON_COLUMNS: [&str; 8] = [
     "agency_code",
@@ -183,24 +187,15 @@ fn opt(row: &HashMap<String, String>, name: &str) -> Option<String> {
     Some(col(row, name)).filter(|v| !v.is_empty())
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_lowercase().as_str() {
-        "" | "0" | "false" | "tidak" | "no" | "n" => Some(false),
-        "1" | "true" | "ya" | "yes" | "y" => Some(true),
-        _ => None,
-    }
-}
-
 /// Imports agencies; returns how many were created.
 pub fn import_agencies(conn: &mut DbConn, actor: &Actor, bytes: &[u8]) -> AppResult<usize> {
-    let table =
-        read(bytes, &["name", "code", "kind"], &AGENCY_COLUMNS).map_err(AppError::Validation)?;
+    let table = read(bytes, &AGENCY_REQUIRED, &AGENCY_COLUMNS).map_err(AppError::Validation)?;
     let mut errors = vec![];
     let mut drafts = vec![];
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut dinas_lines = vec![];
     for (line, row) in &table.rows {
-        let is_dinas = parse_bool(&col(row, "is_dinas"));
+        let is_dinas = kernel::export::yes_no(&col(row, "is_dinas"));
         if is_dinas.is_none() {
             errors.push(line_error(*line, "is_dinas", "error-csv-bool"));
         }
@@ -255,8 +250,7 @@ pub fn import_people(
     may_write: impl Fn(AgencyId) -> bool,
     existing: Existing,
 ) -> AppResult<PeopleImported> {
-    let table = read(bytes, &["agency_code", "name", "kind"], &PERSON_COLUMNS)
-        .map_err(AppError::Validation)?;
+    let table = read(bytes, &PERSON_REQUIRED, &PERSON_COLUMNS).map_err(AppError::Validation)?;
     let today = chrono::Utc::now().date_naive();
     let domain = crate::service::region_domain(conn)?;
     let mut errors = vec![];
@@ -462,6 +456,7 @@ pub async fn import_people_for(
     ctx: &kernel::Ctx,
     bytes: Vec<u8>,
     existing: Existing,
+    dry_run: bool,
 ) -> AppResult<PeopleImported> {
     use kernel::permissions::{Access, Scope, allows};
     let p = ctx.require()?.clone();
@@ -470,17 +465,20 @@ pub async fn import_people_for(
         return Err(AppError::TooManyAttempts);
     }
     let (actor, grants) = (p.actor(), p.grants.clone());
-    let result = state
-        .write(move |c| {
-            import_people(
-                c,
-                &actor,
-                &bytes,
-                |a| allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a)),
-                existing,
-            )
-        })
-        .await;
+    let run = move |c: &mut DbConn| {
+        import_people(
+            c,
+            &actor,
+            &bytes,
+            |a| allows(&grants, &crate::PEOPLE, Access::Write, Scope::Agency(a)),
+            existing,
+        )
+    };
+    let result = if dry_run {
+        rolled_back(state, run).await
+    } else {
+        state.write(run).await
+    };
     if let Err(e @ AppError::Validation(_)) = &result {
         let summary = serde_json::json!({ "problems": e.field_errors().len() });
         crate::probing::refusal(
@@ -493,6 +491,33 @@ pub async fn import_people_for(
         .await?;
     }
     result
+}
+
+/// Runs `f` as a write and rolls back whatever it wrote: what an import would do, checked
+/// against the database exactly as the import checks it (a preview, a dry run).
+pub async fn rolled_back<T, F>(state: &kernel::AppState, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+{
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = kept.clone();
+    let result = state
+        .write(move |c| {
+            let done = f(c)?;
+            if let Ok(mut slot) = out.lock() {
+                *slot = Some(done);
+            }
+            // Failing is what makes the transaction roll back.
+            Err::<(), _>(AppError::Internal("a dry run rolls back".into()))
+        })
+        .await;
+    let done = kept.lock().ok().and_then(|mut slot| slot.take());
+    match (done, result) {
+        (Some(done), _) => Ok(done),
+        (None, Err(e)) => Err(e),
+        (None, Ok(())) => Err(AppError::Internal("a dry run kept nothing".into())),
+    }
 }
 
 fn line_of(field: &str) -> u64 {

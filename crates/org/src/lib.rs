@@ -98,8 +98,10 @@ fn router() -> Router<AppState> {
             get(p::person_edit::show).post(p::person_edit::submit),
         )
         .route("/import", get(p::import::show))
+        .route("/import/template/{what}", get(p::import::template))
         .route("/import/agencies", post(p::import::agencies))
         .route("/import/people", post(p::import::people))
+        .route("/import/{what}/confirm", post(p::import::confirm))
         .route(
             "/api/v1/region",
             get(api::region_get::handler).put(api::region_put::handler),

@@ -361,13 +361,16 @@ both! {
             post(format!("/people/{person}/edit"), person_form.clone()),
             post("/import/agencies", Body::File(vec![], "file", agencies_csv)),
             post("/import/people", Body::File(vec![], "file", people_csv)),
+            post("/import/people/confirm", form(&[("sha", &"0".repeat(64)), ("existing", "skip")])),
+            post("/import/agencies/confirm", form(&[("sha", &"0".repeat(64))])),
         ];
         let mut signed_in = vec![
             get("/api/v1/region"), get("/api/v1/agencies"), get(format!("/api/v1/agencies/{dinkes}")),
             get("/api/v1/people"), get(format!("/api/v1/people/{person}")),
             get("/"), get("/region"), get("/agencies"), get("/agencies/new"), get(format!("/agencies/{dinkes}")),
             get(format!("/agencies/{dinkes}/edit")), get("/people"), get("/people/new"), get(format!("/people/{person}")),
-            get(format!("/people/{person}/edit")), get("/import"),
+            get(format!("/people/{person}/edit")), get("/import"), get("/import/template/people"),
+            get("/import/template/agencies"),
         ];
         signed_in.extend(writes.clone());
         app.check_access(Matrix {
@@ -551,9 +554,64 @@ both! {
         let page = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains(r#"name="existing" value="refuse" checked"#) && page.contains("Lewati, biarkan data yang tercatat"), "{page}");
         let csrf = test_support::csrf_of(&page);
+        // The page checks first: one new person beside the recorded ones is counted, not added.
+        let new_row: Vec<&str> = header.split(',').map(|c| match c {
+            "agency_code" => "DINKES", "name" => "Sari Dewi", "kind" => "non-asn", "position" => "Staf Gizi", _ => "" }).collect();
+        let file = format!("{}\n{}\n", csv.trim_end(), new_row.join(","));
         let form = reqwest::multipart::Form::new().text("existing", "skip")
-            .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("pegawai.csv"));
-        let done = browser.post(app.url(&format!("/import/people?_csrf={csrf}"))).multipart(form).send().await.unwrap().text().await.unwrap();
-        assert!(done.contains(&format!("0 pegawai ditambahkan, 0 diperbarui, {rows} dilewati")), "{done}");
+            .part("file", reqwest::multipart::Part::bytes(file.into_bytes()).file_name("pegawai.csv"));
+        let preview = browser.post(app.url(&format!("/import/people?_csrf={csrf}"))).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(preview.contains(&format!("1 pegawai akan ditambahkan, 0 diperbarui, {rows} dilewati")), "{preview}");
+        assert!(preview.contains("Sari Dewi"), "the file's first rows are shown");
+        let count = || async { api(Method::GET, app.url("/api/v1/people?per_page=1"), Some(&token), None).await.1["total"].as_u64() };
+        assert_eq!(count().await, Some(rows as u64), "a preview writes nothing");
+        let sha = preview.split(r#"name="sha" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let done = browser.post(app.url("/import/people/confirm"))
+            .form(&[("_csrf", csrf.as_str()), ("sha", sha.as_str()), ("existing", "skip")]).send().await.unwrap().text().await.unwrap();
+        assert!(done.contains(&format!("1 pegawai ditambahkan, 0 diperbarui, {rows} dilewati")), "{done}");
+        assert_eq!(count().await, Some(rows as u64 + 1));
+    }
+}
+
+both! {
+    async fn import_templates_offer_only_what_the_import_takes(app) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await;
+        app.account("op.templat", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.templat").await;
+        let page = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"href="/import/template/people""#) && !page.contains("/import/template/agencies"), "an operator imports people only");
+        assert!(test_support::unescape(&page).contains("<code>pns</code> — PNS"), "the allowed values are listed on the page");
+        let resp = browser.get(app.url("/import/template/people")).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert!(resp.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+        let book = resp.bytes().await.unwrap();
+        let data = test_support::xlsx_sheet(&book, "Data");
+        assert_eq!(data, vec![vec!["agency_code", "name", "kind", "nip", "nik", "position", "email", "phone"]]);
+        // The drop-downs: the agency the operator keeps, and the kinds of staff, nothing else.
+        let choices = test_support::xlsx_sheet(&book, "Pilihan");
+        let column = |name: &str| -> Vec<String> {
+            let at = choices[0].iter().position(|c| c == name).unwrap();
+            choices[1..].iter().map(|r| r[at].clone()).filter(|c| !c.is_empty()).collect()
+        };
+        assert_eq!(column("agency_code"), vec!["DINKES"], "never another agency's code");
+        assert_eq!(column("kind"), vec!["pns", "pppk", "non-asn"]);
+        let xml = test_support::xlsx_sheet_xml(&book, 1);
+        assert!(xml.contains(r#"<dataValidation type="list""#) && xml.contains("Pilihan"), "{xml}");
+        let guide = test_support::xlsx_sheet(&book, "Petunjuk");
+        assert!(guide.iter().any(|r| r[0] == "nip" && r[2].contains("18 angka")), "{guide:?}");
+        let required: Vec<&str> = guide.iter().filter(|r| r[1] == "ya").map(|r| r[0].as_str()).collect();
+        assert_eq!(required, ["agency_code", "name", "kind"]);
+        // The Dinas's template of agencies; an operator may not have it.
+        assert_eq!(browser.get(app.url("/import/template/agencies")).send().await.unwrap().status(), 404);
+        let admin = app.browser();
+        app.account("dinas.templat", Role::DinasAdmin, None).await;
+        app.sign_in(&admin, "dinas.templat").await;
+        let book = admin.get(app.url("/import/template/agencies")).send().await.unwrap().bytes().await.unwrap();
+        assert_eq!(test_support::xlsx_sheet(&book, "Data")[0], vec!["name", "code", "kind", "is_dinas", "egov_unit"]);
+        let choices = test_support::xlsx_sheet(&book, "Pilihan");
+        assert_eq!(choices[0], vec!["kind", "is_dinas"]);
+        assert_eq!((choices[1][1].as_str(), choices[2][1].as_str()), ("ya", "tidak"));
     }
 }

@@ -122,7 +122,7 @@ both! {
             get("/registry/vendors"), get("/registry/vendors/new"), get(format!("/registry/vendors/{vendor}")),
             get("/registry/devices"), get("/registry/devices/new"), get(format!("/registry/devices/{device}")),
             get("/registry/servers"), get("/registry/servers/new"), get(format!("/registry/servers/{server}")),
-            get("/registry/import"), get("/registry/hosting"), get("/registry/hosting/new"), get(format!("/registry/hosting/{hosting}")),
+            get("/registry/import"), get("/registry/import/template/devices"), get("/registry/hosting"), get("/registry/hosting/new"), get(format!("/registry/hosting/{hosting}")),
         ];
         signed_in.extend(writes.clone());
         app.check_access(Matrix {

@@ -503,3 +503,56 @@ both! {
         assert!(html.contains("Jumlah: lebih dari 1.000") && html.contains("1 / 20+") && html.contains("rel=\"next\""), "{html}");
     }
 }
+
+both! {
+    async fn an_inventory_template_offers_its_choices_and_a_tick_reads_ya_or_tidak(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await;
+        app.account("op.templat", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op.templat").await;
+        let page = test_support::unescape(&browser.get(app.url("/registry/import?kind=servers")).send().await.unwrap().text().await.unwrap());
+        assert!(page.contains(r#"href="/registry/import/template/servers""#), "each kind has its template");
+        assert!(page.contains("<code>dinas_dc</code> — "), "a closed set's values are listed with their meaning");
+        assert!(page.contains(r#"<code>cpu_cores</code> <span class="tag">Wajib</span>"#) && !page.contains(r#"<code>rack_or_cluster</code> <span class="tag">"#),
+            "required columns are those the import's check requires");
+        for kind in ["applications", "vendors", "devices"] {
+            let resp = browser.get(app.url(&format!("/registry/import/template/{kind}"))).send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{kind}");
+        }
+        let book = browser.get(app.url("/registry/import/template/servers")).send().await.unwrap().bytes().await.unwrap();
+        let header = test_support::xlsx_sheet(&book, "Data").remove(0);
+        assert_eq!((header.first().map(String::as_str), header.last().map(String::as_str)), (Some("agency_code"), Some("id")));
+        assert!(header.contains(&"site".to_owned()) && header.contains(&"retired".to_owned()), "{header:?}");
+        let guide = test_support::xlsx_sheet(&book, "Petunjuk");
+        let required: Vec<&str> = guide.iter().filter(|r| r[1] == "ya").map(|r| r[0].as_str()).collect();
+        assert_eq!(required, ["agency_code", "name", "kind", "site", "cpu_cores", "memory_gb", "storage_gb"]);
+        let choices = test_support::xlsx_sheet(&book, "Pilihan");
+        let column = |name: &str| -> Vec<String> {
+            let at = choices[0].iter().position(|c| c == name).unwrap();
+            choices[1..].iter().map(|r| r[at].clone()).filter(|c| !c.is_empty()).collect()
+        };
+        assert_eq!(column("agency_code"), vec!["DINKES"], "only the operator's own agency");
+        assert_eq!(column("retired"), vec!["ya", "tidak"]);
+        assert!(column("site").contains(&"dinas_dc".to_owned()));
+        assert_eq!(browser.get(app.url("/registry/import/template/planets")).send().await.unwrap().status(), 404);
+        // A tick column takes "ya"/"tidak" (any case) as the template offers; anything else is
+        // that cell's error, never a quiet "no".
+        let op = app.token("op.api.templat", Role::AgencyOperator, Some(dinkes)).await;
+        let send = |csv: &'static str| {
+            let (url, op) = (app.url("/api/v1/servers/import"), op.clone());
+            async move {
+                let resp = reqwest::Client::new().post(url).bearer_auth(op).header("content-type", "text/csv").body(csv).send().await.unwrap();
+                (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+            }
+        };
+        let (st, e) = send("agency_code,name,kind,site,cpu_cores,memory_gb,storage_gb,retired\nDINKES,srv-ya,virtual,agency,2,4,50,mungkin\n").await;
+        assert_eq!((st, fields(&e)), (422, vec!["line 2: retired".to_owned()]), "{e}");
+        assert!(e["error"]["details"][0]["message"].as_str().unwrap().contains("ya atau tidak"), "{e}");
+        let (st, r) = send("agency_code,name,kind,site,cpu_cores,memory_gb,storage_gb,retired\nDINKES,srv-ya,virtual,agency,2,4,50,Ya\nDINKES,srv-tidak,virtual,agency,2,4,50,tidak\n").await;
+        assert_eq!((st, r["imported"].as_i64()), (201, Some(2)), "{r}");
+        let (_, list) = api(Method::GET, app.url("/api/v1/servers?per_page=100"), Some(&op), None).await;
+        let retired = |name: &str| list["items"].as_array().unwrap().iter().find(|s| s["name"] == name).map(|s| s["retired"].clone());
+        assert_eq!((retired("srv-ya"), retired("srv-tidak")), (Some(json!(true)), Some(json!(false))), "{list}");
+    }
+}

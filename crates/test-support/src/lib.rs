@@ -391,6 +391,29 @@ impl TestApp {
     }
 }
 
+/// The cells of a workbook's sheet, as text, row by row.
+pub fn xlsx_sheet(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let range = book.worksheet_range(sheet).expect("the sheet");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The XML of a workbook's `n`th sheet (1-based), where its drop-downs are declared.
+pub fn xlsx_sheet_xml(bytes: &[u8], n: usize) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{n}.xml"))
+        .expect("the sheet")
+        .read_to_string(&mut xml)
+        .expect("text");
+    xml
+}
+
 /// Text of an HTML fragment as a person reads it: the few entities askama writes, decoded.
 pub fn unescape(html: &str) -> String {
     html.replace("&#39;", "'")

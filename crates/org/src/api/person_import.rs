@@ -14,6 +14,8 @@ use crate::import;
 pub struct ImportQuery {
     /// `refuse` (the default: the file is refused naming such lines), `update` or `skip`.
     existing: Option<String>,
+    /// `true`: check every row and count what would be done, writing nothing.
+    dry_run: Option<bool>,
 }
 
 /// What a people import did.
@@ -25,6 +27,8 @@ pub struct PeopleImported {
     pub updated: usize,
     /// Recorded people left as they were.
     pub skipped: usize,
+    /// Only checked and counted: nothing was written.
+    pub dry_run: bool,
 }
 
 /// Imports people from CSV (`agency_code,name,kind,nip,nik,position,email,phone`); a row
@@ -45,10 +49,12 @@ pub async fn handler(
         return Err(AppError::Forbidden);
     }
     let existing = import::Existing::of_query(q.existing.as_deref())?;
-    let done = import::import_people_for(&state, &ctx, body.to_vec(), existing).await?;
+    let dry_run = q.dry_run.unwrap_or(false);
+    let done = import::import_people_for(&state, &ctx, body.to_vec(), existing, dry_run).await?;
     Ok(Json(PeopleImported {
         imported: done.added,
         updated: done.updated,
         skipped: done.skipped,
+        dry_run,
     }))
 }

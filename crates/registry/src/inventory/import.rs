@@ -194,6 +194,17 @@ fn check<E: Entity>(
     let mut skipped = 0;
     // Past the cap, problems are only counted: the report keeps its size, the count is exact.
     let mut more = 0;
+    // Boxes to tick are read here, where the column is known: a cell that is neither yes nor
+    // no is that column's error, not a quiet "no".
+    let ticks: Vec<bool> = t
+        .header
+        .iter()
+        .map(|h| {
+            E::FIELDS
+                .iter()
+                .any(|s| s.name == h && matches!(s.input, super::entity::Input::Check))
+        })
+        .collect();
     for (line, cells) in &t.rows {
         if errors.len() > kernel::validate::IMPORT_MAX_ERRORS {
             more += errors.len() - kernel::validate::IMPORT_MAX_ERRORS;
@@ -203,12 +214,20 @@ fn check<E: Entity>(
         let mut id = None;
         let mut agency = None;
         let mut bad = false;
-        for (h, v) in t
+        for ((h, v), tick) in t
             .header
             .iter()
             .zip(cells.iter().map(|v| v.trim().to_owned()))
+            .zip(&ticks)
         {
             match h.as_str() {
+                _ if *tick => match kernel::export::yes_no(&v) {
+                    Some(yes) => pairs.push((h.clone(), yes.to_string())),
+                    None => {
+                        errors.push(at(*line, h, "error-yes-no"));
+                        bad = true;
+                    }
+                },
                 "agency_code" => match by_code.get(&v.to_lowercase()) {
                     Some(a) if may_write(*a) => {
                         agency = Some(*a);

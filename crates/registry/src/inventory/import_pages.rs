@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kernel::export::{Existing, Table, parse_upload, read_table};
+use kernel::export::{Existing, Table, TemplateColumn, parse_upload, read_table};
 use kernel::ids::AgencyId;
 use kernel::jobs::{self, JobFuture, JobId, JobRun, NewJob, Outcome, Progress};
 use kernel::layout::{Chrome, FormErrors, render};
@@ -18,7 +18,7 @@ use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 use serde::{Deserialize, Serialize};
 
 use super::entity::{Applications, Devices, Servers, Vendors};
-use super::export::columns;
+use super::export::template_columns;
 use super::import::{self, Imported, Mode};
 
 /// The upload form's fields.
@@ -41,7 +41,8 @@ const PREVIEW_ROWS: usize = 10;
 #[template(path = "inventory_import.html")]
 struct ImportPage {
     chrome: Chrome,
-    kinds: Vec<(String, String, String)>,
+    /// Each kind: its name, its title, its columns.
+    kinds: Vec<(String, String, Vec<TemplateColumn>)>,
     kind: String,
     existing: Existing,
     existing_choices: Vec<(String, String)>,
@@ -107,14 +108,70 @@ fn run_kind(
     }
 }
 
-fn kind_columns(kind: &str) -> Vec<&'static str> {
-    match kind {
-        "applications" => columns::<Applications>(),
-        "vendors" => columns::<Vendors>(),
-        "devices" => columns::<Devices>(),
-        "servers" => columns::<Servers>(),
-        _ => vec![],
-    }
+/// What `kind`'s columns hold and take, for the page and the template.
+fn kind_template(
+    c: &mut db::DbConn,
+    kind: &str,
+    tr: kernel::i18n::Tr,
+    agencies: &[(String, String)],
+) -> AppResult<Option<Vec<TemplateColumn>>> {
+    Ok(Some(match kind {
+        "applications" => template_columns::<Applications>(c, tr, agencies)?,
+        "vendors" => template_columns::<Vendors>(c, tr, agencies)?,
+        "devices" => template_columns::<Devices>(c, tr, agencies)?,
+        "servers" => template_columns::<Servers>(c, tr, agencies)?,
+        _ => return Ok(None),
+    }))
+}
+
+/// The columns of each of `kinds` (`None` for one that is not a kind); the agency column
+/// offers only the agencies the viewer may record the inventory of, never another.
+async fn kind_templates(
+    state: &AppState,
+    ctx: &Ctx,
+    kinds: Vec<String>,
+) -> AppResult<Vec<Option<Vec<TemplateColumn>>>> {
+    let grants = ctx.require()?.grants.clone();
+    let tr = ctx.tr();
+    state
+        .read(move |c| {
+            let agencies: Vec<(String, String)> = org::directory::all_agencies(c)?
+                .into_iter()
+                .filter(|a| {
+                    allows(
+                        &grants,
+                        &crate::INVENTORY,
+                        Access::Write,
+                        Scope::Agency(a.id),
+                    )
+                })
+                .map(|a| (a.code, a.name))
+                .collect();
+            kinds
+                .iter()
+                .map(|k| kind_template(c, k, tr, &agencies))
+                .collect()
+        })
+        .await
+}
+
+/// `GET /registry/import/template/{kind}`: an empty workbook of `kind` with its drop-downs.
+pub async fn template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(kind): Path<String>,
+) -> AppResult<Response> {
+    let tr = ctx.tr();
+    let columns = kind_templates(&state, &ctx, vec![kind.clone()])
+        .await?
+        .pop()
+        .flatten()
+        .ok_or(AppError::NotFound)?;
+    let title = tr
+        .t(&format!("{kind}-title"))
+        .to_lowercase()
+        .replace(' ', "-");
+    kernel::export::template_download(&format!("templat-{title}"), &columns, tr)
 }
 
 async fn page(
@@ -125,13 +182,15 @@ async fn page(
     preview: Option<Preview>,
 ) -> AppResult<Response> {
     let tr = ctx.tr();
+    let columns = kind_templates(state, ctx, KINDS.map(str::to_owned).to_vec()).await?;
     let kinds = KINDS
         .iter()
-        .map(|k| {
+        .zip(columns)
+        .map(|(k, cols)| {
             (
                 (*k).to_owned(),
                 tr.t(&format!("{k}-title")),
-                kind_columns(k).join(", "),
+                cols.unwrap_or_default(),
             )
         })
         .collect();

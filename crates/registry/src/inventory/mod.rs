@@ -52,6 +52,10 @@ pub fn router() -> Router<AppState> {
             .layer(limit),
     )
     .route("/registry/import/confirm", post(import_pages::confirm))
+    .route(
+        "/registry/import/template/{kind}",
+        get(import_pages::template),
+    )
     .route("/registry/import/jobs/{id}", get(import_pages::job))
     .route(
         "/api/v1/applications/import",
