@@ -519,6 +519,8 @@ both! {
         for kind in ["applications", "vendors", "devices"] {
             let resp = browser.get(app.url(&format!("/registry/import/template/{kind}"))).send().await.unwrap();
             assert_eq!(resp.status(), 200, "{kind}");
+            let guide = test_support::xlsx_sheet(&resp.bytes().await.unwrap(), "Petunjuk");
+            assert!(guide[1..].iter().all(|r| !r[2].is_empty() && !r[2].contains(&format!("{kind}-"))), "every column in words: {guide:?}");
         }
         let book = browser.get(app.url("/registry/import/template/servers")).send().await.unwrap().bytes().await.unwrap();
         let header = test_support::xlsx_sheet(&book, "Data").remove(0);

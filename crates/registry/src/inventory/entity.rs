@@ -109,6 +109,11 @@ pub trait Entity: Send + Sync + 'static {
     /// Read-only columns an export adds after the fields (an import ignores them).
     const EXTRA: &'static [&'static str] = &[];
 
+    /// The message key of a field's label.
+    fn label_key(field: &str) -> String {
+        format!("{}-{field}", Self::PATH)
+    }
+
     /// Reads an id from a path or an import row.
     fn parse_id(text: &str) -> Option<Self::Id>;
     /// The record's id.
@@ -521,6 +526,14 @@ impl Entity for Applications {
     const KEY: &'static str = "name";
     type Valid = crate::model::Application;
     const PATH: &'static str = "applications";
+    /// As the registration form labels them.
+    fn label_key(field: &str) -> String {
+        crate::pages::APP_FORM
+            .fields
+            .iter()
+            .find(|f| f.name == field)
+            .map_or_else(|| format!("app-{}", field.replace('_', "-")), |f| f.label.to_owned())
+    }
     const RECORD: &'static str = "application";
     const FIELDS: &'static [Spec] = &[
         f("name", Input::Text),

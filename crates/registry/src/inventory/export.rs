@@ -73,7 +73,7 @@ pub fn template_columns<E: Entity>(
         agencies.to_vec(),
     ))
     .chain(E::FIELDS.iter().map(|s| {
-        let label = tr.t(&format!("{}-{}", E::PATH, s.name));
+        let label = tr.t(&E::label_key(s.name));
         let (label, allowed) = match s.input {
             Input::Choice(values, prefix) => (
                 label,

@@ -62,10 +62,6 @@ pub struct Hosted {
     pub apps: Vec<(String, String, bool)>,
 }
 
-fn label(tr: Tr, path: &str, field: &str) -> String {
-    tr.t(&format!("{path}-{field}"))
-}
-
 fn can_write_somewhere(ctx: &Ctx) -> bool {
     ctx.can(&crate::INVENTORY, Access::Write, Scope::Region)
         || ctx.principal.as_ref().is_some_and(|p| {
@@ -189,7 +185,7 @@ async fn form_page<E: Entity>(
             };
             FieldView {
                 name: s.name,
-                label: label(tr, E::PATH, s.name),
+                label: tr.t(&E::label_key(s.name)),
                 input,
                 value,
                 options,
@@ -295,7 +291,7 @@ fn named<E: Entity>(tr: Tr) -> Vec<kernel::form::Named> {
                 Input::Check => Kind::Check,
                 Input::Text | Input::Date | Input::Number => Kind::Text,
             };
-            (s.name.to_owned(), label(tr, E::PATH, s.name), kind)
+            (s.name.to_owned(), tr.t(&E::label_key(s.name)), kind)
         }))
         .collect()
 }
