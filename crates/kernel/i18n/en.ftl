@@ -230,3 +230,4 @@ import-preview-rows = All { $count } rows are good and ready to import.
 import-confirm = Import { $count } rows
 import-template-required = Required
 import-template-must = Required.
+form-saved = Your changes are saved and recorded in the audit trail.

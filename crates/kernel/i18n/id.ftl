@@ -227,3 +227,4 @@ import-preview-rows = Semua { $count } baris benar dan siap diimpor.
 import-confirm = Impor { $count } baris
 import-template-required = Wajib
 import-template-must = Wajib diisi.
+form-saved = Perubahan sudah disimpan dan dicatat dalam jejak audit.

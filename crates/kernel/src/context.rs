@@ -37,6 +37,9 @@ pub struct Ctx {
     pub path: String,
     /// The region's time zone, for the times pages show.
     pub zone: crate::time::Zone,
+    /// The page was reached by the redirect after a form was saved (`?saved=1`): it opens
+    /// with a confirmation.
+    pub saved: bool,
 }
 
 impl Ctx {

@@ -50,6 +50,9 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// Current path, for the language switch to come back to.
     pub path: String,
+    /// The confirmation a page opens with after a form was saved: what was done and what
+    /// happens next.
+    pub notice: Option<String>,
 }
 
 impl Chrome {
@@ -81,7 +84,17 @@ impl Chrome {
             csrf: ctx.csrf.clone(),
             nav,
             path: ctx.path.clone(),
+            notice: ctx.saved.then(|| tr.t("form-saved")),
         }
+    }
+
+    /// After a save, says `text` (what was done and what happens next) instead of the plain
+    /// "saved"; otherwise nothing.
+    pub fn after_saving(mut self, text: String) -> Self {
+        if self.notice.is_some() {
+            self.notice = Some(text);
+        }
+        self
     }
 
     /// The other language's code and label, for the switch.

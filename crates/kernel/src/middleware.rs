@@ -238,6 +238,10 @@ fn base_ctx(
         csrf,
         path: req.uri().path().to_owned(),
         zone,
+        saved: req
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|pair| pair == "saved=1")),
     }
 }
 

@@ -10,7 +10,6 @@ dashboard-people = people
 dashboard-people-per-agency = People per agency
 form-save = Save
 form-edit = Edit
-form-saved = Your changes are saved and recorded in the audit trail.
 record-updated = Last changed
 list-search = Search
 list-sort = Sort by

@@ -10,7 +10,6 @@ dashboard-people = pegawai
 dashboard-people-per-agency = Pegawai per perangkat daerah
 form-save = Simpan
 form-edit = Ubah
-form-saved = Perubahan sudah disimpan dan dicatat dalam jejak audit.
 record-updated = Terakhir diubah
 list-search = Cari
 list-sort = Urutkan

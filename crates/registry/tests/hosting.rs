@@ -182,3 +182,71 @@ both! {
         assert!(said.contains("BAPPEDA") && !said.split('.').next().unwrap().contains("DINKES") && said.contains("belum mencatat aplikasi"), "{said}");
     }
 }
+
+/// Posts a page's form and follows its redirect: the page it lands on, and that page's
+/// confirmation (empty when there is none).
+async fn saved(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    csrf: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (String, String) {
+    let mut body = vec![("_csrf", csrf)];
+    body.extend_from_slice(fields);
+    let resp = browser
+        .post(app.url(path))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303, "{path}: {}", resp.text().await.unwrap());
+    let to = resp.headers()["location"].to_str().unwrap().to_owned();
+    let page = browser
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let notice = page
+        .split(r#"id="saved-notice"><p>"#)
+        .nth(1)
+        .map(|n| n.split("</p>").next().unwrap().to_owned())
+        .unwrap_or_default();
+    (to, test_support::unescape(&notice))
+}
+
+both! {
+    async fn every_saved_form_says_what_was_done_and_what_happens_next(app) {
+        app.demo().await;
+        let dinkes = agency(&app, "DINKES").await.to_string();
+        app.account("op.lanjut", Role::AgencyOperator, Some(agency(&app, "DINKES").await)).await;
+        app.account("dinas.lanjut", Role::DinasAdmin, None).await;
+        let (op, dinas) = (app.browser(), app.browser());
+        let op_csrf = app.sign_in(&op, "op.lanjut").await;
+        let dinas_csrf = app.sign_in(&dinas, "dinas.lanjut").await;
+        let (to, says) = saved(&app, &op, &op_csrf, "/registry/applications/new", &[("agency_id", &dinkes), ("name", "SIMRS Lanjut"), ("kind", "khusus"),
+            ("purpose", "Rekam medis"), ("users", "Pasien"), ("lifecycle", "development"), ("funding_source", "apbd"), ("hosting", "dinas_dc"), ("security_level", "tinggi")]).await;
+        assert!(says.starts_with("Tersimpan sebagai draf. Dinas belum melihatnya"), "{says}");
+        let app_path = to.split('?').next().unwrap().to_owned();
+        let (_, says) = saved(&app, &op, &op_csrf, &format!("{app_path}/action"), &[("action", "submit"), ("confirm", "on")]).await;
+        assert!(says.starts_with("Registrasi telah dikirim. Dinas akan memeriksanya"), "{says}");
+        // Reading the page again later says nothing: the confirmation belongs to the save.
+        let again = op.get(app.url(&app_path)).send().await.unwrap().text().await.unwrap();
+        assert!(!again.contains("saved-notice"));
+        let (_, says) = saved(&app, &dinas, &dinas_csrf, &format!("{app_path}/action"), &[("action", "return"), ("note", "Lengkapi dokumen")]).await;
+        assert!(says.contains("dikembalikan dengan catatan"), "{says}");
+        // A hosting request: the Dinas will choose a server.
+        let id = app_path.rsplit('/').next().unwrap().to_owned();
+        let (_, says) = saved(&app, &op, &op_csrf, "/registry/hosting/new", &[("application_id", &id), ("cpu_cores", "2"), ("memory_gb", "4"), ("storage_gb", "50"), ("note", "PHP 8")]).await;
+        assert!(says.starts_with("Permintaan terkirim. Dinas akan memilih server"), "{says}");
+        // Any other form: saved, and recorded in the audit trail.
+        let (_, says) = saved(&app, &op, &op_csrf, "/registry/devices/new", &[("agency_id", &dinkes), ("kind", "network"), ("name", "Switch Lanjut"),
+            ("funding_source", "apbd"), ("location", "Gedung A")]).await;
+        assert_eq!(says, "Perubahan sudah disimpan dan dicatat dalam jejak audit.");
+        let (_, says) = saved(&app, &dinas, &dinas_csrf, "/sso/policy", &[("role", "auditor")]).await;
+        assert_eq!(says, "Perubahan sudah disimpan dan dicatat dalam jejak audit.");
+    }
+}

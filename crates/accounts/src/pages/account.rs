@@ -197,5 +197,5 @@ pub async fn end_session(
             Ok(())
         })
         .await?;
-    Ok(axum::response::Redirect::to("/account#sessions").into_response())
+    Ok(axum::response::Redirect::to("/account?saved=1#sessions").into_response())
 }

@@ -1,12 +1,11 @@
 //! `GET /agencies/{id}`: one agency, with its people when the viewer may see them.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use kernel::layout::{Chrome, render};
 use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
-use serde::Deserialize;
 
 use crate::api::agency_id;
 use crate::store::{self, AgencyRow, PersonRow};
@@ -18,16 +17,8 @@ struct AgencyPage {
     agency: AgencyRow,
     people: Option<Vec<PersonRow>>,
     people_total: i64,
-    saved: bool,
     can_edit: bool,
     can_add_people: bool,
-}
-
-/// `?saved=1` after a successful save.
-#[derive(Debug, Deserialize)]
-pub struct Saved {
-    /// Present after saving.
-    pub saved: Option<String>,
 }
 
 /// Shows an agency.
@@ -35,7 +26,6 @@ pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(saved): Query<Saved>,
 ) -> AppResult<Response> {
     ctx.authorize(&crate::AGENCIES, Access::Read, Scope::Region)?;
     let id = agency_id(&id)?;
@@ -58,7 +48,6 @@ pub async fn handler(
         agency,
         people_total: people.as_ref().map(|p| p.1).unwrap_or(0),
         people: people.map(|p| p.0),
-        saved: saved.saved.is_some(),
         can_edit: ctx.can(&crate::AGENCIES, Access::Write, Scope::Region),
         can_add_people: ctx.can(&crate::AGENCIES, Access::Write, Scope::Agency(id)),
     };

@@ -2,7 +2,7 @@
 //! contexts add (the Dinas sees the person's account there).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use kernel::ids::PersonId;
 use kernel::layout::{Chrome, render};
@@ -10,7 +10,6 @@ use kernel::module::Place;
 use kernel::permissions::Access;
 use kernel::{AppError, AppResult, AppState, Ctx};
 
-use super::agency_show::Saved;
 use crate::api::person_id;
 use crate::model::mask_nik;
 use crate::store::{self, AgencyRow, PersonRow};
@@ -22,12 +21,11 @@ struct PersonPage {
     person: PersonRow,
     nik_masked: String,
     agency: AgencyRow,
-    saved: bool,
     can_edit: bool,
     panels: Vec<String>,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, id: PersonId, saved: bool) -> AppResult<Response> {
+async fn page(state: &AppState, ctx: &Ctx, id: PersonId) -> AppResult<Response> {
     ctx.require()?;
     let person = state
         .read(move |c| Ok(store::person_find(c, id)?))
@@ -46,7 +44,6 @@ async fn page(state: &AppState, ctx: &Ctx, id: PersonId, saved: bool) -> AppResu
         nik_masked: person.nik.as_deref().map(mask_nik).unwrap_or_default(),
         person,
         agency,
-        saved,
         can_edit: ctx.can(
             &crate::PEOPLE,
             Access::Write,
@@ -63,7 +60,6 @@ pub async fn handler(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(saved): Query<Saved>,
 ) -> AppResult<Response> {
-    page(&state, &ctx, person_id(&id)?, saved.saved.is_some()).await
+    page(&state, &ctx, person_id(&id)?).await
 }

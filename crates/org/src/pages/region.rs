@@ -49,7 +49,6 @@ struct RegionPage {
     form: RegionForm,
     errors: FormErrors,
     can_edit: bool,
-    saved: bool,
     kinds: Vec<(String, String)>,
     packs: Vec<(String, String)>,
     authorities: Vec<(String, String)>,
@@ -57,20 +56,13 @@ struct RegionPage {
     zones: Vec<(String, String)>,
 }
 
-fn page(
-    state: &AppState,
-    ctx: &Ctx,
-    form: RegionForm,
-    errors: FormErrors,
-    saved: bool,
-) -> RegionPage {
+fn page(state: &AppState, ctx: &Ctx, form: RegionForm, errors: FormErrors) -> RegionPage {
     let tr = ctx.tr();
     RegionPage {
         chrome: Chrome::new(state, ctx, "region-title"),
         form,
         errors,
         can_edit: ctx.can(&crate::REGION, Access::Write, Scope::Region),
-        saved,
         kinds: choices_of::<RegionKind>(tr, "region-kind-"),
         packs: choices_of::<Pack>(tr, "region-pack-"),
         authorities: choices_of::<SubdomainAuthority>(tr, "region-authority-"),
@@ -79,18 +71,8 @@ fn page(
     }
 }
 
-/// `?saved=1` after saving.
-#[derive(Debug, Deserialize)]
-pub struct Saved {
-    saved: Option<String>,
-}
-
 /// Shows the profile (as a form for the Dinas).
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<Saved>,
-) -> AppResult<Response> {
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.authorize(&crate::REGION, Access::Read, Scope::Region)?;
     let stored = state.read(|c| Ok(store::region_get(c)?)).await?;
     let form = stored
@@ -107,14 +89,7 @@ pub async fn show(
             time_zone: r.time_zone.as_str().to_owned(),
         })
         .unwrap_or_default();
-    Ok(render(&page(
-        &state,
-        &ctx,
-        form,
-        FormErrors::default(),
-        q.saved.is_some(),
-    ))?
-    .into_response())
+    Ok(render(&page(&state, &ctx, form, FormErrors::default()))?.into_response())
 }
 
 /// Saves the profile.
@@ -134,7 +109,7 @@ pub async fn submit(
         let errors = REGION_FORM.expired(ctx.tr());
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&page(&state, &ctx, form, errors, false))?,
+            render(&page(&state, &ctx, form, errors))?,
         )
             .into_response());
     }
@@ -163,7 +138,7 @@ pub async fn submit(
             let errors = REGION_FORM.errors(&e, ctx.tr());
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                render(&page(&state, &ctx, form, errors, false))?,
+                render(&page(&state, &ctx, form, errors))?,
             )
                 .into_response())
         }

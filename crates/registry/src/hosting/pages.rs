@@ -353,7 +353,8 @@ async fn show_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = ShowPage {
-        chrome: Chrome::new(state, ctx, "hosting-show-title"),
+        chrome: Chrome::new(state, ctx, "hosting-show-title")
+            .after_saving(tr.t(&format!("hosting-next-{}", row.status.as_str()))),
         row,
         app,
         agency,

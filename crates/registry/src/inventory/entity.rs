@@ -532,7 +532,10 @@ impl Entity for Applications {
             .fields
             .iter()
             .find(|f| f.name == field)
-            .map_or_else(|| format!("app-{}", field.replace('_', "-")), |f| f.label.to_owned())
+            .map_or_else(
+                || format!("app-{}", field.replace('_', "-")),
+                |f| f.label.to_owned(),
+            )
     }
     const RECORD: &'static str = "application";
     const FIELDS: &'static [Spec] = &[

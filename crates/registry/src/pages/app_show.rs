@@ -3,7 +3,7 @@
 //! returns or rejects it.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::compliance::Within;
@@ -41,7 +41,6 @@ struct ShowPage {
     can_withdraw: bool,
     can_review: bool,
     can_connect_sso: bool,
-    saved: bool,
     errors: FormErrors,
 }
 
@@ -81,18 +80,10 @@ const CONNECT_FORM: FormSpec = FormSpec {
     ],
 };
 
-/// `?saved=1` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Saved {
-    /// Set after saving.
-    pub saved: Option<String>,
-}
-
 pub(crate) async fn page(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    saved: bool,
     errors: FormErrors,
 ) -> AppResult<Response> {
     let app = find_for(state, ctx, id, Access::Read).await?;
@@ -142,7 +133,9 @@ pub(crate) async fn page(
         Scope::Agency(app.agency_id),
     );
     let status = app.status;
-    let mut chrome = Chrome::new(state, ctx, "apps-title");
+    // What was done, and who acts next.
+    let next = ctx.tr().t(&format!("app-next-{}", app.status.as_str()));
+    let mut chrome = Chrome::new(state, ctx, "apps-title").after_saving(next);
     chrome.title = app.name.clone();
     let status_code = if errors.is_empty() {
         StatusCode::OK
@@ -173,7 +166,6 @@ pub(crate) async fn page(
         can_connect_sso: ctx.can(&crate::APPLICATIONS, Access::Write, Scope::Region)
             && status == Status::Approved
             && app.sso_client_id.is_none(),
-        saved,
         errors,
         app,
     };
@@ -185,9 +177,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<Saved>,
 ) -> AppResult<Response> {
-    page(&state, &ctx, &id, q.saved.is_some(), FormErrors::default()).await
+    page(&state, &ctx, &id, FormErrors::default()).await
 }
 
 /// A workflow step from the page.
@@ -225,7 +216,7 @@ pub async fn step(
     }
     if matches!(action, Action::Submit | Action::Withdraw) && form.confirm.is_none() {
         let e = AppError::Validation(vec![FieldError::new("confirm", "error-confirm-needed")]);
-        return page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await;
+        return page(&state, &ctx, &id, STEP_FORM.errors(&e, ctx.tr())).await;
     }
     // Approving with technical documents missing is possible, but only knowingly.
     if action == Action::Approve && form.confirm.is_none() {
@@ -241,7 +232,7 @@ pub async fn step(
                     .arg("handed", handed)
                     .arg("all", DocumentKind::ALL.len()),
             ]);
-            return page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await;
+            return page(&state, &ctx, &id, STEP_FORM.errors(&e, ctx.tr())).await;
         }
     }
     let actor = ctx.require()?.actor();
@@ -252,7 +243,7 @@ pub async fn step(
     {
         Ok(_) => Ok(Redirect::to(&format!("/registry/applications/{id}?saved=1")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            page(&state, &ctx, &id, false, STEP_FORM.errors(&e, ctx.tr())).await
+            page(&state, &ctx, &id, STEP_FORM.errors(&e, ctx.tr())).await
         }
         Err(e) => Err(e),
     }
@@ -324,7 +315,7 @@ pub async fn connect_sso(
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let errors = CONNECT_FORM.errors(&e, ctx.tr());
-            page(&state, &ctx, &id, false, errors).await
+            page(&state, &ctx, &id, errors).await
         }
         Err(e) => Err(e),
     }

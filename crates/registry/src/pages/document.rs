@@ -43,7 +43,7 @@ pub async fn upload(
         ),
         Err(e @ (AppError::Validation(_) | AppError::BadRequest(_))) => {
             let errors = DOCUMENT_FORM.errors(&e, ctx.tr());
-            super::app_show::page(&state, &ctx, &id, false, errors).await
+            super::app_show::page(&state, &ctx, &id, errors).await
         }
         Err(e) => Err(e),
     }

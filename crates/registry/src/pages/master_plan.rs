@@ -133,7 +133,7 @@ where
         return page(state, ctx, spec.expired(ctx.tr()), typed).await;
     }
     match state.write(move |c| f(c, &actor)).await {
-        Ok(()) => Ok(Redirect::to("/registry/master-plan").into_response()),
+        Ok(()) => Ok(Redirect::to("/registry/master-plan?saved=1").into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             page(state, ctx, spec.errors(&e, ctx.tr()), typed).await
         }

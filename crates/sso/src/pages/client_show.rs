@@ -147,7 +147,7 @@ pub async fn status(
     state
         .write(move |c| service::set_client_disabled(c, &actor, &client, disabled))
         .await?;
-    Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
+    Ok(Redirect::to(&format!("/sso/clients/{id}?saved=1")).into_response())
 }
 
 /// The security level, whether the client is outside the government and whether it may call
@@ -179,7 +179,7 @@ pub async fn assurance(
             service::set_client_assurance(c, &actor, &client, &form.security_level, external, api)
         })
         .await?;
-    Ok(Redirect::to(&format!("/sso/clients/{id}")).into_response())
+    Ok(Redirect::to(&format!("/sso/clients/{id}?saved=1")).into_response())
 }
 
 /// Where the application is told that sessions ended; empty clears it.
@@ -206,7 +206,7 @@ pub async fn backchannel(
         .write(move |c| service::set_backchannel_logout(c, &actor, &client, Some(&uri)))
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/sso/clients/{id}#logout")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/sso/clients/{id}?saved=1#logout")).into_response()),
         Err(e @ AppError::Validation(_)) => {
             let errors = BACKCHANNEL_FORM.errors(&e, ctx.tr());
             page_with(&state, &ctx, &id, None, errors).await

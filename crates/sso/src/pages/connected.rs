@@ -64,5 +64,5 @@ pub async fn disconnect(
             Ok(())
         })
         .await?;
-    Ok(Redirect::to("/account/applications").into_response())
+    Ok(Redirect::to("/account/applications?saved=1").into_response())
 }

@@ -63,7 +63,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> App
         }
     }
     save(&state, actor, roles).await?;
-    Ok(Redirect::to("/sso/policy").into_response())
+    Ok(Redirect::to("/sso/policy?saved=1").into_response())
 }
 
 /// Saves the roles that require a second factor (audited), for the page and the API.

@@ -243,7 +243,7 @@ async fn finish(state: &AppState, ctx: &Ctx, done: Done, next: String) -> AppRes
             };
             Ok(render(&page)?.into_response())
         }
-        Done::Off => Ok(Redirect::to("/account/two-factor").into_response()),
+        Done::Off => Ok(Redirect::to("/account/two-factor?saved=1").into_response()),
         Done::Wrong => page(state, ctx, next, Some(ctx.tr().t("mfa-code-wrong"))).await,
     }
 }
