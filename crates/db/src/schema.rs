@@ -524,7 +524,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The region's compliance score, one row a day: its trend.
+    compliance_history (day) {
+        day -> Date,
+        score -> Integer,
+        checked -> Integer,
+        failed -> Integer,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    compliance_history,
     region,
     rate_limits,
     agencies,

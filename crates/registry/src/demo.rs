@@ -52,7 +52,21 @@ pub fn load(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
         }
     }
     load_registry(conn, actor, &ids)?;
+    load_history(conn)?;
     Ok(true)
+}
+
+/// Half a year of the region's compliance score, read every two weeks up to yesterday: the
+/// leaders' trend has a past (today's reading is the live one).
+fn load_history(conn: &mut DbConn) -> AppResult<()> {
+    const SCORES: [i32; 13] = [38, 41, 40, 44, 46, 45, 49, 51, 50, 53, 55, 54, 57];
+    let now = db::now();
+    let yesterday = now.date() - chrono::Days::new(1);
+    for (i, score) in (0u64..).zip(SCORES) {
+        let day = yesterday - chrono::Days::new(14 * (12 - i));
+        crate::store::history_record(conn, day, (score, 100, 100 - score), now)?;
+    }
+    Ok(())
 }
 
 /// One demo application: agency code, name, kind, lifecycle, the workflow steps it has been

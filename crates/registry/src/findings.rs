@@ -226,3 +226,52 @@ pub async fn for_reader(
         }
     }
 }
+
+/// A new reading of the region's score is taken at most this often.
+const HISTORY_EVERY_MINUTES: i64 = 10;
+
+/// Records today's reading (the day in the region's time zone) of the region's score from
+/// `scores`, a region-wide evaluation just run: the trend builds up as the region is looked
+/// at, with no scheduler. A reading that cannot be recorded is logged, never shown: it is not
+/// the reader's work. Two instances recording at once both succeed or one is logged.
+pub async fn record_region(state: &AppState, zone: kernel::time::Zone, scores: &[ScoreView]) {
+    let checked: u32 = scores.iter().map(|s| s.checked).sum();
+    let failed: u32 = scores.iter().map(|s| s.findings).sum();
+    let now = db::now();
+    let day = zone.today_at(now);
+    let result = async {
+        let last = state
+            .read(move |c| Ok(crate::store::history_recorded_at(c, day)?))
+            .await?;
+        if last.is_some_and(|t| now - t < chrono::TimeDelta::minutes(HISTORY_EVERY_MINUTES)) {
+            return Ok(());
+        }
+        let reading = (
+            i32::try_from(compliance::score(checked, failed)).unwrap_or(0),
+            i32::try_from(checked).unwrap_or(i32::MAX),
+            i32::try_from(failed).unwrap_or(i32::MAX),
+        );
+        state
+            .write_unaudited(move |c| Ok(crate::store::history_record(c, day, reading, now)?))
+            .await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "the region's compliance score was not recorded");
+    }
+}
+
+/// The region's recorded scores of the last `days` days, oldest first.
+pub async fn region_history(
+    state: &AppState,
+    zone: kernel::time::Zone,
+    days: u32,
+) -> AppResult<Vec<(chrono::NaiveDate, u32)>> {
+    let from = zone.today_at(db::now()) - chrono::Days::new(u64::from(days));
+    Ok(state
+        .read(move |c| Ok(crate::store::history_since(c, from)?))
+        .await?
+        .into_iter()
+        .map(|(d, s)| (d, u32::try_from(s).unwrap_or(0)))
+        .collect())
+}

@@ -23,6 +23,70 @@ struct Panel {
     /// The master plan's last year and the months left, when six or fewer (shown to those
     /// who see the whole region).
     ending: Option<(i32, u32)>,
+    /// For those who see the whole region.
+    overview: Option<Overview>,
+}
+
+/// What a leader opens the home page for.
+struct Overview {
+    /// The region's score now: the share of all checks that pass.
+    score: u32,
+    trend: Option<crate::overview::Trend>,
+    statuses: Vec<crate::overview::StatusTotal>,
+    bars: Vec<crate::overview::AgencyBar>,
+    chart_height: usize,
+    /// The statuses' names, as the table's header.
+    status_names: Vec<String>,
+    /// Live applications (neither withdrawn nor refused), and how many cite the master plan.
+    live: i64,
+    citing: i64,
+    coverage: u32,
+}
+
+/// Agencies drawn in the applications chart.
+const CHART_AGENCIES: usize = 12;
+/// Days of the score's trend.
+const TREND_DAYS: u32 = 180;
+
+async fn overview(state: &AppState, ctx: &Ctx, scores: &[ScoreView]) -> AppResult<Overview> {
+    use kernel::ids::Choice;
+    let tr = ctx.tr();
+    findings::record_region(state, ctx.zone, scores).await;
+    let history = findings::region_history(state, ctx.zone, TREND_DAYS).await?;
+    let (rows, codes, (live, citing)) = state
+        .read(|c| {
+            let codes = org::directory::all_agencies(c)?
+                .into_iter()
+                .map(|a| (a.id, a.code))
+                .collect::<std::collections::HashMap<_, _>>();
+            Ok((
+                crate::store::apps_by_agency_and_status(c)?,
+                codes,
+                crate::store::plan_coverage(c)?,
+            ))
+        })
+        .await?;
+    let (statuses, bars) = crate::overview::by_agency(&rows, &codes, tr, CHART_AGENCIES);
+    let checked: u32 = scores.iter().map(|s| s.checked).sum();
+    let failed: u32 = scores.iter().map(|s| s.findings).sum();
+    Ok(Overview {
+        score: kernel::compliance::score(checked, failed),
+        trend: crate::overview::trend(&history, tr),
+        chart_height: bars.len() * 26,
+        statuses,
+        bars,
+        status_names: crate::model::Status::all()
+            .iter()
+            .map(|s| tr.tp("app-status-", *s))
+            .collect(),
+        live,
+        citing,
+        coverage: if live == 0 {
+            0
+        } else {
+            u32::try_from(citing * 100 / live).unwrap_or(0)
+        },
+    })
 }
 
 /// Shown to anyone signed in.
@@ -82,8 +146,13 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
                 .await?
         }
     };
+    let overview = match region_wide {
+        true => Some(overview(state, ctx, &scores).await?),
+        false => None,
+    };
     let panel = Panel {
         tr,
+        overview,
         waiting,
         ending,
         region_wide,

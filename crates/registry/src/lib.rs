@@ -11,6 +11,7 @@ pub mod hosting;
 pub mod inventory;
 pub mod lookups;
 pub mod model;
+mod overview;
 pub mod pages;
 pub mod rules;
 pub mod service;
@@ -72,6 +73,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("registry")
         "servers",
         "application_servers",
         "hosting_requests",
+        "compliance_history",
     ]);
 
 /// Applications and their documents: the agency's operator registers them, the Dinas reviews

@@ -707,3 +707,75 @@ pub fn item_insert(
         .execute(c)?;
     item_find(c, id)
 }
+
+/// When the region's score of `day` was last recorded.
+pub fn history_recorded_at(c: &mut DbConn, day: NaiveDate) -> QueryResult<Option<NaiveDateTime>> {
+    use db::schema::compliance_history as h;
+    h::table
+        .filter(h::day.eq(day))
+        .select(h::recorded_at)
+        .first(c)
+        .optional()
+}
+
+/// Records the region's score of `day`, replacing an earlier reading of the same day.
+pub fn history_record(
+    c: &mut DbConn,
+    day: NaiveDate,
+    (score, checked, failed): (i32, i32, i32),
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use db::schema::compliance_history as h;
+    let values = (
+        h::score.eq(score),
+        h::checked.eq(checked),
+        h::failed.eq(failed),
+        h::recorded_at.eq(now),
+    );
+    let updated = diesel::update(h::table.filter(h::day.eq(day)))
+        .set(values)
+        .execute(c)?;
+    if updated == 0 {
+        diesel::insert_into(h::table)
+            .values((h::day.eq(day), values))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The region's recorded scores from `from` on, oldest first.
+pub fn history_since(c: &mut DbConn, from: NaiveDate) -> QueryResult<Vec<(NaiveDate, i32)>> {
+    use db::schema::compliance_history as h;
+    h::table
+        .filter(h::day.ge(from))
+        .order(h::day.asc())
+        .select((h::day, h::score))
+        .load(c)
+}
+
+/// How many applications each agency has in each status.
+pub fn apps_by_agency_and_status(c: &mut DbConn) -> QueryResult<Vec<(AgencyId, Status, i64)>> {
+    applications::table
+        .group_by((applications::agency_id, applications::status))
+        .select((
+            applications::agency_id,
+            applications::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(c)
+}
+
+/// Of the applications neither withdrawn nor refused: how many there are, and how many cite
+/// an item of the master plan.
+pub fn plan_coverage(c: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let live = || {
+        applications::table
+            .filter(applications::status.ne_all([Status::Withdrawn, Status::Rejected]))
+    };
+    let all = live().count().get_result(c)?;
+    let citing = live()
+        .filter(applications::master_plan_item_id.is_not_null())
+        .count()
+        .get_result(c)?;
+    Ok((all, citing))
+}

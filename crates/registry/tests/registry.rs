@@ -368,3 +368,52 @@ both! {
         }
     }
 }
+
+both! {
+    async fn a_leader_s_home_shows_the_region_at_a_glance(app) {
+        app.demo().await;
+        let leader = app.token("bupati.api", Role::Leader, None).await;
+        let count = |status: &'static str| {
+            let (url, token) = (app.url(&format!("/api/v1/applications?status={status}")), leader.clone());
+            async move { api(Method::GET, url, Some(&token), None).await.1["total"].as_i64().unwrap() }
+        };
+        let approved = count("approved").await;
+        assert!(approved > 0, "the demo has registered applications");
+        let (_, scores) = api(Method::GET, app.url("/api/v1/compliance/scores"), Some(&leader), None).await;
+        let (checked, failed) = scores.as_array().unwrap().iter()
+            .fold((0, 0), |(c, f), s| (c + s["checked"].as_u64().unwrap(), f + s["findings"].as_u64().unwrap()));
+        let score = (checked - failed) * 100 / checked;
+        app.account("bupati.web", Role::Leader, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "bupati.web").await;
+        let home = test_support::unescape(&browser.get(app.url("/")).send().await.unwrap().text().await.unwrap());
+        assert!(home.contains("Ringkasan daerah"), "{home}");
+        // The score is the share of every check in the region that passes (rounded as scores are).
+        let shown: u64 = home.split(r#"<span class="big">"#).nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
+        assert!(shown == score || shown == score + 1, "{shown} vs {score}");
+        assert!(home.contains(&format!("Terdaftar: <strong>{approved}</strong>")), "the legend counts each status");
+        assert!(home.contains("<title>DINKES — Terdaftar: "), "each part of a bar says what it is");
+        // The trend: half a year of the demo's readings and today's, recorded by this visit.
+        let trend = home.split(r#"id="trend-title""#).nth(1).unwrap().split("</svg>").next().unwrap();
+        assert_eq!(trend.matches("<circle").count(), 14, "{trend}");
+        let today = app.db(|c| {
+            use diesel::prelude::*;
+            db::schema::compliance_history::table.select(diesel::dsl::count_star()).get_result::<i64>(c).unwrap()
+        }).await;
+        assert_eq!(today, 14);
+        // A second look does not take a second reading of the same day.
+        browser.get(app.url("/compliance")).send().await.unwrap();
+        let again = app.db(|c| {
+            use diesel::prelude::*;
+            db::schema::compliance_history::table.select(diesel::dsl::count_star()).get_result::<i64>(c).unwrap()
+        }).await;
+        assert_eq!(again, 14);
+        // An agency's operator starts with their own work, not the region's overview.
+        let dinkes = app.agency_id("DINKES").await;
+        app.account("op.ringkas", Role::AgencyOperator, Some(dinkes)).await;
+        let op = app.browser();
+        app.sign_in(&op, "op.ringkas").await;
+        let home = op.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!home.contains("Ringkasan daerah"));
+    }
+}

@@ -52,7 +52,7 @@ pub async fn handler(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         .map(|a| {
             let people = counts.get(&a.id).copied().unwrap_or(0);
             Row {
-                bar: people * 200 / max,
+                bar: people * 180 / max,
                 id: a.id.to_string(),
                 code: a.code,
                 name: a.name,

@@ -103,6 +103,10 @@ pub async fn show(
         }
         _ => findings::for_reader(&state, &ctx, narrow).await?,
     };
+    if matches!(visible, Visible::All) {
+        // The region's scores were just computed: they are today's reading of its trend.
+        findings::record_region(&state, ctx.zone, &scores).await;
+    }
     let mut found = findings::matching(found, &q);
     if let Some(format) = q.format {
         q.check_download(found.len())?;
@@ -133,7 +137,7 @@ pub async fn show(
         .map(|s| Bar {
             code: s.code.clone(),
             score: s.score,
-            width: s.score * 2,
+            width: s.score * 9 / 5,
             colour: match s.score {
                 90.. => "#00703c",
                 70..=89 => "#f47738",
