@@ -226,8 +226,14 @@ import-application-id = the application's id from the list of applications; may 
 import-id-column = Empty for a new record; holds the id when the file came from a download and the row corrects a recorded one
 import-check = Check
 import-preview = Preview
-import-preview-rows = All { $count } rows are good and ready to import.
-import-confirm = Import { $count } rows
+import-preview-rows = { $count ->
+    [one] The row is good and ready to import.
+   *[other] All { $count } rows are good and ready to import.
+}
+import-confirm = { $count ->
+    [one] Import 1 row
+   *[other] Import { $count } rows
+}
 import-template-required = Required
 import-template-must = Required.
 form-saved = Your changes are saved and recorded in the audit trail.

@@ -133,5 +133,8 @@ error-import-two-people = The NIP and the NIK on this line belong to two differe
 error-import-same-name = More than one person of that agency has this name; give the NIP or NIK so that it is clear who is meant.
 error-person-recorded = A person of this name is already recorded in that agency. Choose "update" or "skip" for people already recorded.
 error-xlsx-unreadable = This XLSX file cannot be read. Save it again from the spreadsheet application, or upload it as CSV.
-import-will-agencies = { $count } agencies will be added.
+import-will-agencies = { $count ->
+    [one] 1 agency will be added.
+   *[other] { $count } agencies will be added.
+}
 import-will-people = { $added } people will be added, { $updated } updated, { $skipped } skipped as already recorded.

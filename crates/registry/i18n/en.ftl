@@ -237,7 +237,10 @@ inv-import-will-update = Updated: { $count }
 inv-import-will-skip = Skipped, already recorded: { $count }
 import-progress-title = Import
 import-running = Importing… this page refreshes itself.
-inv-import-done = Done: { $count } rows imported.
+inv-import-done = { $count ->
+    [one] Done: 1 row imported.
+   *[other] Done: { $count } rows imported.
+}
 import-see = See the list
 import-nothing-kept = Nothing was kept. Correct the rows above and upload again.
 error-import-column = Unknown column. Known columns: { $columns }.
@@ -319,7 +322,10 @@ app-document-file-hint = Source code: a ZIP, TAR.GZ or 7Z archive. Metadata: a d
 hosting-room-cpu = { $left } of { $have } vCPU free
 hosting-room-memory = { $left } of { $have } GB memory free
 hosting-room-storage = { $left } of { $have } GB storage free
-hosting-room-apps = { $count } applications running
+hosting-room-apps = { $count ->
+    [one] 1 application running
+   *[other] { $count } applications running
+}
 error-hosting-needs-submission = Send this application's registration to the Dinas first: room in the data center is asked for an application under review or approved.
 app-hosting-title = Where it runs
 app-runs-nowhere = Not placed on any server yet.
@@ -331,7 +337,10 @@ plan-ends-soon = This master plan ends on 31 December { $year }, in { $months } 
 home-your-work = Your work
 home-work-returned = correct it as the Dinas noted, then send it again.
 home-work-draft = complete it, then send it to the Dinas.
-home-worst = compliance score { $score }%, { $count } open findings
+home-worst = compliance score { $score }%, { $count ->
+    [one] 1 open finding
+   *[other] { $count } open findings
+}
 compliance-not-evaluated = Not evaluated ({ $count }): { $codes }. These agencies have recorded no application, ICT device, server or vendor yet, so there is nothing to check.
 app-next-draft = Saved as a draft. The Dinas cannot see it yet: complete the technical documents, then press “Send to the Dinas”.
 app-next-returned = Saved. This registration was returned with a note: the agency corrects it and sends it again with “Send to the Dinas”.
