@@ -35,14 +35,22 @@ struct ImportPage {
     preview: Option<Preview>,
 }
 
-/// What the agencies file's columns hold and take.
-fn agency_columns(tr: Tr) -> Vec<TemplateColumn> {
-    let column = |name, label: &str, allowed| TemplateColumn {
+/// A column of a template: its name, the message saying what it holds, its allowed values.
+fn column_of(
+    tr: Tr,
+    required: &'static [&'static str],
+) -> impl Fn(&'static str, &str, Vec<(String, String)>) -> TemplateColumn {
+    move |name, label, allowed| TemplateColumn {
         name,
         label: tr.t(label),
-        required: import::AGENCY_REQUIRED.contains(&name),
+        required: required.contains(&name),
         allowed,
-    };
+    }
+}
+
+/// What the agencies file's columns hold and take.
+fn agency_columns(tr: Tr) -> Vec<TemplateColumn> {
+    let column = column_of(tr, &import::AGENCY_REQUIRED);
     vec![
         column("name", "agency-name-hint", vec![]),
         column("code", "agency-code-hint", vec![]),
@@ -63,12 +71,7 @@ fn agency_columns(tr: Tr) -> Vec<TemplateColumn> {
 /// What the people file's columns hold and take; `agencies` are those the importer may add
 /// people to.
 fn person_columns(tr: Tr, agencies: Vec<(String, String)>) -> Vec<TemplateColumn> {
-    let column = |name, label: &str, allowed| TemplateColumn {
-        name,
-        label: tr.t(label),
-        required: import::PERSON_REQUIRED.contains(&name),
-        allowed,
-    };
+    let column = column_of(tr, &import::PERSON_REQUIRED);
     vec![
         column("agency_code", "import-agency-code", agencies),
         column("name", "person-name", vec![]),
