@@ -535,6 +535,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The region's DNS zone (one row).
+    domains_zone (id) {
+        id -> Integer,
+        name_servers -> Text,
+        hostmaster -> Text,
+        serial -> BigInt,
+        refresh -> Integer,
+        retry -> Integer,
+        expire -> Integer,
+        minimum -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// The zone's records.
+    domains_records (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        rtype -> Text,
+        value -> Text,
+        ttl -> Integer,
+        basis -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     compliance_history,
     region,

@@ -24,6 +24,7 @@ pub const MODULES: &[Module] = &[
     accounts::MODULE,
     sso::MODULE,
     registry::MODULE,
+    domains::MODULE,
 ];
 
 /// The modules, gathered (a clash between them is a programming error caught by the tests).

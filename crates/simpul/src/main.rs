@@ -44,6 +44,15 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(Audit),
+    /// The region's DNS zone.
+    #[command(subcommand)]
+    Dns(Dns),
+}
+
+#[derive(Debug, Subcommand)]
+enum Dns {
+    /// Print the zone as a standard zone file (RFC 1035), as BIND, NSD or Knot read it.
+    Export,
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +289,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             })
             .map_err(explain)?;
             println!("new signing keys: {}", kids.join(", "));
+            Ok(())
+        }
+        Command::Dns(Dns::Export) => {
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let zone = domains::service::export(&mut conn).map_err(explain)?;
+            print!("{zone}");
             Ok(())
         }
         Command::Audit(Audit::Verify) => {

@@ -117,6 +117,20 @@ both! {
 }
 
 both! {
+    async fn cli_exports_the_zone_as_a_zone_file(app) {
+        let out = simpul(&app).args(["dns", "export"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "no region profile, no zone: a configuration to complete");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("region profile"), "{}", String::from_utf8_lossy(&out.stderr));
+        app.demo().await;
+        let out = simpul(&app).args(["dns", "export"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let zone = String::from_utf8(out.stdout).unwrap();
+        assert!(zone.contains("$ORIGIN sukamajukab.go.id.\n") && zone.contains("IN\tSOA\tns1.sukamajukab.go.id. hostmaster.sukamajukab.go.id."), "{zone}");
+        assert!(zone.contains("dinkes\t3600\tIN\tA\t203.0.113.31\n"), "{zone}");
+    }
+}
+
+both! {
     async fn cli_creates_users_and_tokens_and_verifies_the_audit_trail(app) {
         app.agency("DINKES").await;
         // create-user reads the password from stdin.

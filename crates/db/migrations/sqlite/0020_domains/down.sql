@@ -1,0 +1,2 @@
+DROP TABLE domains_records;
+DROP TABLE domains_zone;

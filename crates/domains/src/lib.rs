@@ -1,0 +1,70 @@
+//! Domains: the region's DNS zone (R-DOM). The Dinas keeps its records, each owned by an
+//! agency and resting on a decision or a request; every change raises the zone's serial and is
+//! in the audit trail; the zone leaves as a standard zone file (`simpul dns export`). Anyone
+//! signed in reads the records: DNS is public.
+
+pub mod api;
+pub mod demo;
+pub mod model;
+pub mod pages;
+pub mod service;
+mod store;
+pub mod zone;
+
+use axum::Router;
+use axum::routing::{get, post};
+use kernel::AppState;
+use kernel::i18n::Messages;
+use kernel::layout::NavEntry;
+use kernel::permissions::Capability;
+
+/// The context, as the binary plugs it in (one line in `simpul::MODULES`).
+pub const MODULE: kernel::Module = kernel::Module::new("domains")
+    .routes(router)
+    .nav(&NAV)
+    .messages(MESSAGES)
+    .openapi(openapi)
+    .demo(demo::load)
+    .capabilities(&[RECORDS])
+    .forms(&["/domains/new", "/domains/{id}/edit"])
+    .tables(&["domains_zone", "domains_records"]);
+
+/// The zone's records: the Dinas keeps them; everyone signed in reads them.
+pub const RECORDS: Capability = Capability::region_records("domains.records");
+
+const NAV: [NavEntry; 1] = [NavEntry {
+    href: "/domains",
+    key: "nav-domains",
+    show: |_| true,
+    order: 80,
+}];
+
+const MESSAGES: Messages = Messages {
+    id: include_str!("../i18n/id.ftl"),
+    en: include_str!("../i18n/en.ftl"),
+};
+
+fn router() -> Router<AppState> {
+    Router::new()
+        .route("/domains", get(pages::list))
+        .route("/domains/new", get(pages::new).post(pages::create))
+        .route("/domains/zone", get(pages::zone_file))
+        .route("/domains/{id}", get(pages::show))
+        .route("/domains/{id}/edit", get(pages::edit).post(pages::update))
+        .route("/domains/{id}/delete", post(pages::delete))
+        .route("/api/v1/dns/records", get(api::list).post(api::create))
+        .route(
+            "/api/v1/dns/records/{id}",
+            get(api::get).put(api::put).delete(api::delete),
+        )
+        .route("/api/v1/dns/zone", get(api::zone))
+}
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    <DomainsApi as utoipa::OpenApi>::openapi()
+}
+
+/// This context's API operations for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::list, api::create, api::get, api::put, api::delete, api::zone))]
+pub struct DomainsApi;
