@@ -1,7 +1,7 @@
 # Domains and DNS (English). Every key starts with the context's name: catalogues are merged.
 nav-domains = DNS
 domains-title = The region's DNS zone
-domains-intro = DNS records of the region's subdomains. The Dinas records them on the decision granting the subdomain; every change raises the zone's serial and is in the audit trail. The zone file can be downloaded at /domains/zone.
+domains-intro = DNS records of the region's subdomains. The Dinas records them on the decision granting the subdomain; every change raises the zone's serial and is in the audit trail.
 domains-unreachable = Note: these names are referred to by the zone but have no address yet (an A or AAAA record): { $hosts }.
 domains-new-title = Add a DNS record
 domains-edit-title = Change the record
@@ -45,3 +45,4 @@ error-dns-apex = The region's own domain (@) cannot be an alias (CNAME) or a del
 error-dns-duplicate = The same record is already there: { $record }.
 error-dns-cname-alone = An alias (CNAME) must stand alone, but this name already has a record: { $record }.
 error-dns-cname-taken = This name is an alias (CNAME) and cannot have other records: { $record }.
+domains-zone-download = Download the zone file

@@ -1,7 +1,7 @@
 # Domain dan DNS (Bahasa Indonesia). Setiap kunci diawali nama konteks: katalog digabung.
 nav-domains = DNS
 domains-title = Zona DNS daerah
-domains-intro = Rekaman DNS subdomain daerah. Dinas mencatatnya berdasarkan keputusan pemberian subdomain; setiap perubahan menaikkan nomor seri zona dan tercatat dalam jejak audit. Berkas zona dapat diunduh di /domains/zone.
+domains-intro = Rekaman DNS subdomain daerah. Dinas mencatatnya berdasarkan keputusan pemberian subdomain; setiap perubahan menaikkan nomor seri zona dan tercatat dalam jejak audit.
 domains-unreachable = Perhatian: nama berikut dirujuk zona tetapi belum memiliki alamat (rekaman A atau AAAA): { $hosts }.
 domains-new-title = Tambah rekaman DNS
 domains-edit-title = Ubah rekaman
@@ -45,3 +45,4 @@ error-dns-apex = Domain daerah sendiri (@) tidak boleh berupa alias (CNAME) atau
 error-dns-duplicate = Rekaman yang sama sudah ada: { $record }.
 error-dns-cname-alone = Alias (CNAME) harus berdiri sendiri, tetapi nama ini sudah memiliki rekaman: { $record }.
 error-dns-cname-taken = Nama ini adalah alias (CNAME) dan tidak boleh memiliki rekaman lain: { $record }.
+domains-zone-download = Unduh berkas zona

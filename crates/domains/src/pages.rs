@@ -142,7 +142,8 @@ pub async fn list(
                 "/domains/new",
                 tr.t("domains-new-title"),
                 true,
-            ))
+            )
+            .action(true, "/domains/zone", tr.t("domains-zone-download"), false))
     })
 }
 
