@@ -568,6 +568,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Requests for a subdomain or a separate domain.
+    domains_requests (id) {
+        id -> Text,
+        number -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        name -> Text,
+        purpose -> Text,
+        target -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decision_number -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        reason -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        submitted_by -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Numbers people read, one counter per series.
+    domains_counters (series) {
+        series -> Text,
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     compliance_history,
     region,

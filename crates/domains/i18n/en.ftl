@@ -46,3 +46,63 @@ error-dns-duplicate = The same record is already there: { $record }.
 error-dns-cname-alone = An alias (CNAME) must stand alone, but this name already has a record: { $record }.
 error-dns-cname-taken = This name is an alias (CNAME) and cannot have other records: { $record }.
 domains-zone-download = Download the zone file
+nav-domain-requests = Domain requests
+domains-requests-title = Requests for subdomains and domains
+domains-requests-intro = Agencies ask for a subdomain of the region's domain (or permission for a domain of their own); the official the region's regulation names decides, with the decision's number and date. Every request is answered within 48 hours.
+domains-request-new = Make a request
+domains-request-intro = A subdomain is granted by decision; once granted, its DNS record is made automatically when a target is given.
+domains-request-number = Request number
+domains-request-name = Name asked for
+domains-request-name-hint = For a subdomain: one word under { $zone }, for example pariwisata. For a separate domain: its full name, for example visitsukamaju.id.
+domains-request-kind = Kind of request
+domains-kind-subdomain = Subdomain of the region's domain
+domains-kind-separate_domain = Separate domain (an exception)
+domains-request-purpose = Purpose
+domains-request-purpose-hint = The application or website that will use the name, and what for.
+domains-request-target = Target
+domains-request-target-hint = The server's IP address (for example 203.0.113.60) or another host name; may be left empty.
+domains-request-send = Send the request
+domains-request-status = Status
+domains-request-status-submitted = Awaiting decision
+domains-request-status-granted = Granted
+domains-request-status-refused = Refused
+domains-request-clock = 48-hour service level
+domains-clock-left = { $time } left
+domains-clock-late = { $time } late
+domains-clock-on-time = answered on time
+domains-clock-decided-late = answered { $time } late
+domains-minutes = { $count } min
+domains-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+}
+domains-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+domains-request-submitted = Submitted
+domains-decision = Decision
+domains-decision-intro = Record the decision of the { $body } as its letter states it.
+domains-decision-grant = Granted
+domains-decision-refuse = Refused
+domains-decision-number = Decision number
+domains-decision-date = Decision date
+domains-decision-reason = Reason or note
+domains-decision-reason-hint = Required to refuse: why.
+domains-decision-record = Record the decision
+domains-requests-back = Back to the requests
+domains-request-next-submitted = Request sent. The Dinas reviews it and records the decision within 48 hours; you will be notified of the outcome.
+domains-request-next-granted = Decision recorded: the request is granted, its DNS record made when a target was given, and the agency notified.
+domains-request-next-refused = Decision recorded: the request is refused and the agency notified with the reason.
+error-dns-request-label = A subdomain is one word under { $zone } (letters, digits, hyphens), for example pariwisata.
+error-dns-request-inside = This name lies inside the region's domain { $zone }; ask for it as a subdomain.
+error-dns-target = Write an IP address (for example 203.0.113.60) or a host name.
+error-dns-decision-date = The decision cannot be dated before the request or in the future.
+error-dns-date = Write the date as YYYY-MM-DD.
+error-dns-reason-needed = Write why it is refused.
+error-dns-request-taken = The name { $name } is already in use in the zone.
+error-dns-request-pending = This name is already asked for in request { $number }.
+error-dns-request-decided = This request has already been decided.
+notif-dns-request = { $agency } asks for { $name } (request { $number }).
+notif-dns-granted = Request { $number } for { $name } was granted.
+notif-dns-refused = Request { $number } for { $name } was refused: { $note }

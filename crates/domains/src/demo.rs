@@ -85,5 +85,51 @@ pub fn load(c: &mut DbConn, actor: &Actor) -> AppResult<bool> {
         crate::service::create(c, actor, &draft)?;
         added = true;
     }
+    // Requests the Dinas has yet to decide, and one it refused.
+    let asks = [
+        (
+            "DISHUB",
+            "subdomain",
+            "angkutan",
+            "Sistem informasi trayek dan angkutan umum",
+            "203.0.113.45",
+        ),
+        (
+            "DPMPTSP",
+            "separate_domain",
+            "investsukamaju.id",
+            "Portal promosi investasi untuk calon investor luar negeri",
+            "",
+        ),
+        (
+            "DINKES",
+            "subdomain",
+            "sehat",
+            "Nama umum untuk layanan kesehatan",
+            "",
+        ),
+    ];
+    for (code, kind, name, purpose, target) in asks {
+        let Some(agency) = org::directory::agency_by_code(c, code)? else {
+            continue;
+        };
+        let draft = crate::request::RequestDraft {
+            agency_id: agency.id.to_string(),
+            kind: kind.into(),
+            name: name.into(),
+            purpose: purpose.into(),
+            target: target.into(),
+        };
+        let row = crate::service::ask(c, actor, &draft)?;
+        if name == "sehat" {
+            let refusal = crate::request::DecisionDraft {
+                decision: "refuse".into(),
+                decision_number: "045/160/DISKOMINFO/2026".into(),
+                decision_date: db::now().date().format("%Y-%m-%d").to_string(),
+                reason: "Nama terlalu umum; gunakan nama layanannya, misalnya sikda.".into(),
+            };
+            crate::service::decide(c, actor, row.id, &refusal)?;
+        }
+    }
     Ok(added)
 }

@@ -7,6 +7,9 @@ pub mod api;
 pub mod demo;
 pub mod model;
 pub mod pages;
+pub mod request;
+pub mod request_api;
+pub mod request_pages;
 pub mod service;
 mod store;
 pub mod zone;
@@ -25,21 +28,47 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
-    .capabilities(&[RECORDS])
-    .forms(&["/domains/new", "/domains/{id}/edit"])
-    .tables(&["domains_zone", "domains_records"]);
+    .capabilities(&[RECORDS, REQUESTS])
+    .forms(&[
+        "/domains/new",
+        "/domains/{id}/edit",
+        "/domains/requests/new",
+        "/domains/requests/{id}/decide",
+    ])
+    .tables(&[
+        "domains_zone",
+        "domains_records",
+        "domains_requests",
+        "domains_counters",
+    ]);
 
 /// The zone's records: the Dinas keeps them; everyone signed in reads them.
 pub const RECORDS: Capability = Capability::region_records("domains.records");
+/// Requests for a name: an agency's operator asks for its own agency; the Dinas records the
+/// decisions; the agency's staff and the oversight roles read.
+pub const REQUESTS: Capability = Capability::agency_records("domains.requests");
 
-const NAV: [NavEntry; 1] = [NavEntry {
-    href: "/domains",
-    key: "nav-domains",
-    show: |_| true,
-    order: 80,
-}];
+const NAV: [NavEntry; 2] = [
+    NavEntry {
+        href: "/domains",
+        key: "nav-domains",
+        show: |_| true,
+        order: 80,
+    },
+    NavEntry {
+        href: "/domains/requests",
+        key: "nav-domain-requests",
+        show: |p| {
+            !matches!(
+                kernel::permissions::visible_agencies(&p.grants, &REQUESTS),
+                kernel::permissions::Visible::Only(ref ids) if ids.is_empty()
+            )
+        },
+        order: 81,
+    },
+];
 
-const MESSAGES: Messages = Messages {
+pub(crate) const MESSAGES: Messages = Messages {
     id: include_str!("../i18n/id.ftl"),
     en: include_str!("../i18n/en.ftl"),
 };
@@ -48,6 +77,13 @@ fn router() -> Router<AppState> {
     Router::new()
         .route("/domains", get(pages::list))
         .route("/domains/new", get(pages::new).post(pages::create))
+        .route("/domains/requests", get(request_pages::list))
+        .route(
+            "/domains/requests/new",
+            get(request_pages::new).post(request_pages::create),
+        )
+        .route("/domains/requests/{id}", get(request_pages::show))
+        .route("/domains/requests/{id}/decide", post(request_pages::decide))
         .route("/domains/zone", get(pages::zone_file))
         .route("/domains/{id}", get(pages::show))
         .route("/domains/{id}/edit", get(pages::edit).post(pages::update))
@@ -58,6 +94,15 @@ fn router() -> Router<AppState> {
             get(api::get).put(api::put).delete(api::delete),
         )
         .route("/api/v1/dns/zone", get(api::zone))
+        .route(
+            "/api/v1/dns/requests",
+            get(request_api::list).post(request_api::create),
+        )
+        .route("/api/v1/dns/requests/{id}", get(request_api::get))
+        .route(
+            "/api/v1/dns/requests/{id}/decision",
+            post(request_api::decide),
+        )
 }
 
 fn openapi() -> utoipa::openapi::OpenApi {
@@ -66,5 +111,16 @@ fn openapi() -> utoipa::openapi::OpenApi {
 
 /// This context's API operations for the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::list, api::create, api::get, api::put, api::delete, api::zone))]
+#[openapi(paths(
+    api::list,
+    api::create,
+    api::get,
+    api::put,
+    api::delete,
+    api::zone,
+    request_api::list,
+    request_api::create,
+    request_api::get,
+    request_api::decide
+))]
 pub struct DomainsApi;

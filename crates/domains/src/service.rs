@@ -6,8 +6,11 @@ use kernel::audit::{self, Actor, Change};
 use kernel::{AppError, AppResult};
 use serde_json::json;
 
+use kernel::notify::{self, Audience};
+
 use crate::model::{Record, RecordDraft, RecordId, conflicts, validate};
-use crate::store::{self, RecordRow, ZoneRow};
+use crate::request::{DecisionDraft, RequestDraft, RequestId, RequestKind, RequestStatus};
+use crate::store::{self, RecordRow, RequestRow, ZoneRow};
 
 /// The region's domain: the zone's apex. Without a region profile there is no zone.
 pub fn apex(c: &mut DbConn) -> AppResult<String> {
@@ -134,4 +137,166 @@ pub fn export(c: &mut DbConn) -> AppResult<String> {
         db::now().format("%Y-%m-%d %H:%M")
     );
     Ok(crate::zone::zone_file(&apex, &zone, &records, &note))
+}
+
+/// The name as people read it: `pariwisata.sukamajukab.go.id`, or the separate domain.
+pub fn full_name(kind: RequestKind, name: &str, apex: &str) -> String {
+    match kind {
+        RequestKind::Subdomain => format!("{name}.{apex}"),
+        RequestKind::SeparateDomain => name.to_owned(),
+    }
+}
+
+fn request_change(
+    action: &'static str,
+    row: &RequestRow,
+    summary: serde_json::Value,
+) -> Change<'static> {
+    Change {
+        action,
+        record_type: "domain_request",
+        record_id: row.id.to_string(),
+        agency: Some(row.agency_id),
+        summary,
+    }
+}
+
+/// An agency asks for a name. A name in use or already asked for is refused, naming what holds
+/// it: names are never silently given twice.
+pub fn ask(c: &mut DbConn, actor: &Actor, d: &RequestDraft) -> AppResult<RequestRow> {
+    let apex = apex(c)?;
+    let r = crate::request::validate(d, &apex).map_err(AppError::Validation)?;
+    let Some(agency) = org::directory::agency(c, r.agency_id)? else {
+        return Err(AppError::field("agency_id", "error-agency-unknown"));
+    };
+    let full = full_name(r.kind, &r.name, &apex);
+    if r.kind == RequestKind::Subdomain && !store::at_name(c, &r.name)?.is_empty() {
+        return Err(AppError::Validation(vec![
+            kernel::FieldError::new("name", "error-dns-request-taken").arg("name", &full),
+        ]));
+    }
+    if let Some(number) = store::request_pending(c, r.kind, &r.name)? {
+        return Err(AppError::Validation(vec![
+            kernel::FieldError::new("name", "error-dns-request-pending").arg("number", number),
+        ]));
+    }
+    let year = chrono::Datelike::year(&db::now());
+    let n = store::next_number(c, "request", year)?;
+    let row = store::request_insert(c, &r, &format!("SD-{year}-{n:04}"), &actor.label)?;
+    audit::record(
+        c,
+        actor,
+        request_change("domain_request.create", &row, json!({"after": row})),
+    )?;
+    notify::notify(
+        c,
+        Audience::Dinas,
+        "notif-dns-request",
+        &[
+            ("agency", agency.code.as_str()),
+            ("name", full.as_str()),
+            ("number", row.number.as_str()),
+        ],
+        &format!("/domains/requests/{}", row.id),
+        &actor.label,
+    )?;
+    Ok(row)
+}
+
+/// The Dinas records the decision of the body the region's regulation names. A granted
+/// subdomain with a target gets its record, resting on the decision; the agency is told.
+pub fn decide(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: RequestId,
+    d: &DecisionDraft,
+) -> AppResult<RequestRow> {
+    let before = store::request(c, id)?.ok_or(AppError::NotFound)?;
+    if before.status != RequestStatus::Submitted {
+        return Err(AppError::Conflict(kernel::FieldError::new(
+            "decision",
+            "error-dns-request-decided",
+        )));
+    }
+    // A day's grace past UTC's date: the region's day may already be the next one.
+    let today = db::now().date() + chrono::Days::new(1);
+    let decision = crate::request::validate_decision(d, before.submitted_at.date(), today)
+        .map_err(AppError::Validation)?;
+    let region =
+        org::directory::region(c)?.ok_or_else(|| AppError::field("name", "error-dns-no-region"))?;
+    let body = region.subdomain_authority.as_str();
+    let apex = apex(c)?;
+    if decision.granted && before.kind == RequestKind::Subdomain && !before.target.is_empty() {
+        let (rtype, value) = crate::request::record_for(&before.target, &apex)
+            .ok_or_else(|| AppError::field("target", "error-dns-target"))?;
+        let basis = format!(
+            "Keputusan {} Nomor {} tanggal {} (permohonan {})",
+            body_in_words(region.subdomain_authority),
+            decision.number,
+            decision.date.format("%d-%m-%Y"),
+            before.number
+        );
+        create(
+            c,
+            actor,
+            &RecordDraft {
+                agency_id: before.agency_id.to_string(),
+                name: before.name.clone(),
+                rtype: rtype.as_str().to_owned(),
+                value,
+                ttl: String::new(),
+                basis,
+            },
+        )?;
+    }
+    let status = if decision.granted {
+        RequestStatus::Granted
+    } else {
+        RequestStatus::Refused
+    };
+    if !store::request_decide(c, id, status, (body, &decision), &actor.label)? {
+        return Err(AppError::Conflict(kernel::FieldError::new(
+            "decision",
+            "error-dns-request-decided",
+        )));
+    }
+    let row = store::request(c, id)?.ok_or(AppError::NotFound)?;
+    let action = if decision.granted {
+        "domain_request.grant"
+    } else {
+        "domain_request.refuse"
+    };
+    audit::record(
+        c,
+        actor,
+        request_change(action, &row, json!({"before": before, "after": row})),
+    )?;
+    let full = full_name(row.kind, &row.name, &apex);
+    notify::notify(
+        c,
+        Audience::Agency(row.agency_id),
+        if decision.granted {
+            "notif-dns-granted"
+        } else {
+            "notif-dns-refused"
+        },
+        &[
+            ("name", full.as_str()),
+            ("number", row.number.as_str()),
+            ("note", decision.reason.as_str()),
+        ],
+        &format!("/domains/requests/{}", row.id),
+        &actor.label,
+    )?;
+    Ok(row)
+}
+
+/// The deciding body as a decision letter names it (stored in the record's basis, in the
+/// regulation's language).
+fn body_in_words(a: org::model::SubdomainAuthority) -> &'static str {
+    match a {
+        org::model::SubdomainAuthority::KepalaDinas => "Kepala Dinas Komunikasi dan Informatika",
+        org::model::SubdomainAuthority::Bupati => "Bupati",
+        org::model::SubdomainAuthority::Dinas => "Dinas Komunikasi dan Informatika",
+    }
 }

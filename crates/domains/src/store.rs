@@ -3,11 +3,12 @@
 
 use chrono::NaiveDateTime;
 use db::DbConn;
-use db::schema::{domains_records, domains_zone};
+use db::schema::{domains_counters, domains_records, domains_requests, domains_zone};
 use diesel::prelude::*;
 use kernel::listing::ListQuery;
 
 use crate::model::{Existing, Record, RecordId, RecordType};
+use crate::request::{Request, RequestId, RequestKind, RequestStatus};
 
 /// A stored record.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -207,4 +208,179 @@ pub fn zone_save(c: &mut DbConn, zone: &ZoneRow, by: &str) -> QueryResult<()> {
             .execute(c)?;
     }
     Ok(())
+}
+
+/// A stored request.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = domains_requests)]
+pub struct RequestRow {
+    pub id: RequestId,
+    pub number: String,
+    pub agency_id: kernel::ids::AgencyId,
+    pub kind: RequestKind,
+    pub name: String,
+    pub purpose: String,
+    pub target: String,
+    pub status: RequestStatus,
+    pub decided_by: Option<String>,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<chrono::NaiveDate>,
+    pub reason: Option<String>,
+    pub submitted_at: NaiveDateTime,
+    pub submitted_by: String,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_recorded_by: Option<String>,
+}
+
+/// The next number of `series` in `year` (1 for the year's first): the counter's row is
+/// raised in place, so concurrent writers, in any instance, wait on its lock and never share
+/// a number.
+pub fn next_number(c: &mut DbConn, series: &str, year: i32) -> QueryResult<i32> {
+    use domains_counters as k;
+    loop {
+        let raised = diesel::update(
+            k::table
+                .filter(k::series.eq(series))
+                .filter(k::year.eq(year)),
+        )
+        .set(k::last.eq(k::last + 1))
+        .returning(k::last)
+        .get_result::<i32>(c)
+        .optional()?;
+        if let Some(n) = raised {
+            return Ok(n);
+        }
+        let started = diesel::update(
+            k::table
+                .filter(k::series.eq(series))
+                .filter(k::year.ne(year)),
+        )
+        .set((k::year.eq(year), k::last.eq(1)))
+        .returning(k::last)
+        .get_result::<i32>(c)
+        .optional()?;
+        if let Some(n) = started {
+            return Ok(n);
+        }
+    }
+}
+
+/// The requests the list asks for, within `visible`: one page, and the total.
+pub fn requests(
+    c: &mut DbConn,
+    visible: &kernel::permissions::Visible,
+    q: &ListQuery,
+) -> QueryResult<(Vec<RequestRow>, i64)> {
+    use domains_requests as t;
+    let build = || {
+        let mut query = t::table.into_boxed();
+        if let kernel::permissions::Visible::Only(ids) = visible {
+            query = query.filter(t::agency_id.eq_any(ids.clone()));
+        }
+        if let Some(a) = q.agency("agency_id") {
+            query = query.filter(t::agency_id.eq(a));
+        }
+        if let Some(s) = q.choice::<RequestStatus>("status") {
+            query = query.filter(t::status.eq(s));
+        }
+        if let Some(text) = q.get("q") {
+            let p = db::dialect::contains_pattern(text);
+            query = query.filter(
+                db::dialect::lower(t::name)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(db::dialect::lower(t::number).like(p).escape('\\')),
+            );
+        }
+        query
+    };
+    let total = build().count().get_result(c)?;
+    let sorted = match q.sort {
+        "name" => db::sorted!(build(), q.descending, t::name, t::id),
+        _ => db::sorted!(build(), q.descending, t::submitted_at, t::id),
+    };
+    let rows = sorted
+        .limit(q.limit())
+        .offset(q.offset())
+        .select(RequestRow::as_select())
+        .load(c)?;
+    Ok((rows, total))
+}
+
+/// One request.
+pub fn request(c: &mut DbConn, id: RequestId) -> QueryResult<Option<RequestRow>> {
+    domains_requests::table
+        .find(id)
+        .select(RequestRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// The request still waiting for `name` of `kind`, if any.
+pub fn request_pending(
+    c: &mut DbConn,
+    kind: RequestKind,
+    name: &str,
+) -> QueryResult<Option<String>> {
+    use domains_requests as t;
+    t::table
+        .filter(t::kind.eq(kind))
+        .filter(t::name.eq(name))
+        .filter(t::status.eq(RequestStatus::Submitted))
+        .select(t::number)
+        .first(c)
+        .optional()
+}
+
+/// Writes a new request under `number`.
+pub fn request_insert(
+    c: &mut DbConn,
+    r: &Request,
+    number: &str,
+    by: &str,
+) -> QueryResult<RequestRow> {
+    use domains_requests as t;
+    let id = RequestId::new();
+    diesel::insert_into(t::table)
+        .values((
+            t::id.eq(id),
+            t::number.eq(number),
+            t::agency_id.eq(r.agency_id),
+            t::kind.eq(r.kind),
+            t::name.eq(&r.name),
+            t::purpose.eq(&r.purpose),
+            t::target.eq(&r.target),
+            t::status.eq(RequestStatus::Submitted),
+            t::submitted_at.eq(db::now()),
+            t::submitted_by.eq(by),
+        ))
+        .execute(c)?;
+    request(c, id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Records the decision on a waiting request; false when it was no longer waiting.
+pub fn request_decide(
+    c: &mut DbConn,
+    id: RequestId,
+    status: RequestStatus,
+    (body, d): (&str, &crate::request::Decision),
+    by: &str,
+) -> QueryResult<bool> {
+    use domains_requests as t;
+    let n = diesel::update(
+        t::table
+            .find(id)
+            .filter(t::status.eq(RequestStatus::Submitted)),
+    )
+    .set((
+        t::status.eq(status),
+        t::decided_by.eq(body),
+        t::decision_number.eq(&d.number),
+        t::decision_date.eq(d.date),
+        t::reason.eq(Some(&d.reason).filter(|r| !r.is_empty())),
+        t::decided_at.eq(db::now()),
+        t::decided_recorded_by.eq(by),
+    ))
+    .execute(c)?;
+    Ok(n == 1)
 }

@@ -92,6 +92,9 @@ both! {
         let mut signed_in = vec![
             get("/api/v1/dns/records"), get(format!("/api/v1/dns/records/{id}")), get("/api/v1/dns/zone"),
             get("/domains"), get("/domains/new"), get(format!("/domains/{id}")), get(format!("/domains/{id}/edit")), get("/domains/zone"),
+            // The requests' own routes are checked by their matrix; listed for the API document.
+            get("/api/v1/dns/requests"), post("/api/v1/dns/requests", Body::Json(json!({}))),
+            get(format!("/api/v1/dns/requests/{id}")), post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(json!({}))),
         ];
         signed_in.extend(writes.clone());
         let disdik = app.agency_id("DISDIKBUD").await;
@@ -220,5 +223,145 @@ both! {
         assert_eq!(status, 303);
         let (s, _) = api(Method::GET, app.url(&format!("/api/v1/dns/records/{id}")), Some(&admin), None).await;
         assert_eq!(s, 404);
+    }
+}
+
+fn ask(agency: &str, kind: &str, name: &str, target: &str) -> Value {
+    json!({"agency_id": agency, "kind": kind, "name": name, "purpose": "Portal pariwisata daerah", "target": target})
+}
+
+both! {
+    async fn requests_access_matrix(app) {
+        app.demo().await;
+        let (dinkes, disdik) = (app.agency_id("DINKES").await, app.agency_id("DISDIKBUD").await);
+        let op = app.token("op.minta", Role::AgencyOperator, Some(dinkes)).await;
+        let body = ask(&dinkes.to_string(), "subdomain", "matriks", "");
+        let (s, req) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(body)).await;
+        assert_eq!(s, 201, "{req}");
+        let id = req["id"].as_str().unwrap().to_owned();
+        let decision = json!({"decision": "refuse", "decision_number": "1", "decision_date": "2026-01-01", "reason": "x"});
+        let writes = vec![
+            post("/api/v1/dns/requests", Body::Json(ask(&dinkes.to_string(), "subdomain", "matriks2", ""))),
+            post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(decision)),
+            post("/domains/requests/new", form(&[("agency_id", &dinkes.to_string()), ("kind", "subdomain"), ("name", "matriks3"), ("purpose", "x")])),
+            post(format!("/domains/requests/{id}/decide"), form(&[("decision", "refuse"), ("decision_number", "1"), ("decision_date", "2026-01-01"), ("reason", "x")])),
+        ];
+        let mut signed_in = vec![
+            get("/api/v1/dns/requests"), get(format!("/api/v1/dns/requests/{id}")),
+            get("/domains/requests"), get("/domains/requests/new"), get(format!("/domains/requests/{id}")),
+            // The zone's own routes are checked by the zone's matrix; listed for the API document.
+            get("/api/v1/dns/records"), get("/api/v1/dns/zone"),
+            post("/api/v1/dns/records", Body::Json(json!({}))),
+            get(format!("/api/v1/dns/records/{id}")),
+            put(format!("/api/v1/dns/records/{id}"), Body::Json(json!({}))),
+            test_support::access::Call { method: Method::DELETE, path: format!("/api/v1/dns/records/{id}"), body: Body::None },
+        ];
+        signed_in.extend(writes.clone());
+        app.check_access(Matrix {
+            module: domains::MODULE,
+            public: &[],
+            signed_in,
+            outsider: disdik,
+            others: vec![get(format!("/api/v1/dns/requests/{id}")), get(format!("/domains/requests/{id}")),
+                post(format!("/domains/requests/{id}/decide"), form(&[("decision", "grant")]))],
+            writes,
+        }).await;
+        // The agency asks; only the Dinas decides.
+        let (s, e) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&op),
+            Some(json!({"decision": "grant", "decision_number": "1", "decision_date": "2026-01-01"}))).await;
+        assert_eq!(s, 403, "{e}");
+    }
+}
+
+both! {
+    async fn a_subdomain_is_asked_decided_by_number_and_date_and_gets_its_record(app) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await.to_string();
+        let op = app.token("op.minta", Role::AgencyOperator, Some(app.agency_id("DINKES").await)).await;
+        let admin = app.token("admin.minta", Role::DinasAdmin, None).await;
+        let (s, req) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "Pariwisata", "203.0.113.60"))).await;
+        assert_eq!(s, 201, "{req}");
+        let year = chrono::Datelike::year(&chrono::Utc::now());
+        let number = req["number"].as_str().unwrap().to_owned();
+        let serial: u32 = number.strip_prefix(&format!("SD-{year}-")).unwrap().parse().unwrap();
+        assert_eq!(number.len(), "SD-2026-0001".len(), "{number}");
+        assert_eq!((req["name"].as_str(), req["status"].as_str(), req["late"].as_bool()), (Some("pariwisata"), Some("submitted"), Some(false)));
+        let id = req["id"].as_str().unwrap().to_owned();
+        // Names are never given twice: one being asked for, one in use.
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "pariwisata", ""))).await;
+        assert_eq!(s, 422);
+        assert!(e["error"]["message"].as_str().unwrap().contains(&number), "{e}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "dinkes", ""))).await;
+        assert_eq!(s, 422);
+        assert!(e["error"]["message"].as_str().unwrap().contains("dinkes.sukamajukab.go.id"), "{e}");
+        // The Dinas was told.
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
+        assert!(told["items"].to_string().contains("pariwisata.sukamajukab.go.id"), "{told}");
+        // A refusal needs its reason; a decision its number and a real date.
+        let (s, e) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&admin),
+            Some(json!({"decision": "refuse", "decision_number": "", "decision_date": "2999-01-01"}))).await;
+        assert_eq!(s, 422, "{e}");
+        let fields: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["decision_number", "decision_date", "reason"]);
+        let today = chrono::Utc::now().date_naive().to_string();
+        let (s, done) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&admin),
+            Some(json!({"decision": "grant", "decision_number": "045/210/DISKOMINFO/2026", "decision_date": today}))).await;
+        assert_eq!(s, 200, "{done}");
+        assert_eq!((done["status"].as_str(), done["decided_by"].as_str()), (Some("granted"), Some("kepala-dinas")), "the body the demo region's profile names");
+        // The grant made its record, resting on the decision and the request.
+        let (_, recs) = api(Method::GET, app.url("/api/v1/dns/records?q=pariwisata"), Some(&admin), None).await;
+        let rec = &recs["items"][0];
+        assert_eq!((rec["rtype"].as_str(), rec["value"].as_str(), rec["agency_id"].as_str()), (Some("A"), Some("203.0.113.60"), Some(dinkes.as_str())), "{recs}");
+        assert!(rec["basis"].as_str().unwrap().contains("045/210/DISKOMINFO/2026") && rec["basis"].as_str().unwrap().contains(&number), "{rec}");
+        let (s, e) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&admin),
+            Some(json!({"decision": "refuse", "decision_number": "x", "decision_date": today, "reason": "x"}))).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (409, Some("conflict")), "decided once: {e}");
+        // The agency hears of it.
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&op), None).await;
+        assert!(told["items"].to_string().contains("dikabulkan"), "{told}");
+        // A separate domain is an exception: granted, it makes no record in the region's zone.
+        let (s, sep) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "separate_domain", "sehatsukamaju.id", ""))).await;
+        assert_eq!((s, sep["number"].clone()), (201, json!(format!("SD-{year}-{:04}", serial + 1))), "numbers follow each other: {sep}");
+        let sep_id = sep["id"].as_str().unwrap();
+        let (s, _) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{sep_id}/decision")), Some(&admin),
+            Some(json!({"decision": "grant", "decision_number": "500/12/SETDA/2026", "decision_date": today}))).await;
+        assert_eq!(s, 200);
+        let (_, recs) = api(Method::GET, app.url("/api/v1/dns/records?q=sehat"), Some(&admin), None).await;
+        assert_eq!(recs["total"], 0);
+    }
+}
+
+both! {
+    async fn a_request_past_forty_eight_hours_is_shown_late_to_the_dinas(app) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await;
+        let op = app.token("op.lambat", Role::AgencyOperator, Some(dinkes)).await;
+        let (_, req) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes.to_string(), "subdomain", "lambat", ""))).await;
+        let id = req["id"].as_str().unwrap().to_owned();
+        let back = id.clone();
+        app.db(move |c| {
+            use diesel::prelude::*;
+            let then = chrono::Utc::now().naive_utc() - chrono::TimeDelta::hours(51);
+            diesel::update(db::schema::domains_requests::table.filter(db::schema::domains_requests::id.eq(back)))
+                .set(db::schema::domains_requests::submitted_at.eq(then)).execute(c).unwrap();
+        }).await;
+        let (_, req) = api(Method::GET, app.url(&format!("/api/v1/dns/requests/{id}")), Some(&op), None).await;
+        assert_eq!(req["late"], true, "{req}");
+        app.account("dinas.lambat", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "dinas.lambat").await;
+        let list = browser.get(app.url("/domains/requests?status=submitted")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(r#"<span class="tag red">terlambat 3 jam</span>"#), "{list}");
+        // Through the page: the Dinas records the refusal; the page says what happens next.
+        let page = browser.get(app.url(&format!("/domains/requests/{id}"))).send().await.unwrap().text().await.unwrap();
+        let csrf = test_support::csrf_of(&page);
+        let today = chrono::Utc::now().date_naive().to_string();
+        let resp = browser.post(app.url(&format!("/domains/requests/{id}/decide"))).form(&[("_csrf", csrf.as_str()), ("decision", "refuse"),
+            ("decision_number", "045/9/2026"), ("decision_date", today.as_str()), ("reason", "Nama terlalu umum")]).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let to = resp.headers()["location"].to_str().unwrap().to_owned();
+        let page = test_support::unescape(&browser.get(app.url(&to)).send().await.unwrap().text().await.unwrap());
+        assert!(page.contains("permohonan ditolak dan perangkat daerah diberi tahu") && page.contains("Nama terlalu umum"), "{page}");
+        assert!(page.contains("dijawab terlambat"), "{page}");
     }
 }

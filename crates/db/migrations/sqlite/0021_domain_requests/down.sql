@@ -1,0 +1,2 @@
+DROP TABLE domains_counters;
+DROP TABLE domains_requests;
