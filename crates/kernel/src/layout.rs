@@ -59,23 +59,37 @@ impl Chrome {
     /// The shell for a page titled by catalogue key `title_key`.
     pub fn new(state: &AppState, ctx: &Ctx, title_key: &str) -> Self {
         let tr = ctx.tr();
+        let under = |href: &str| {
+            if href == "/" {
+                ctx.path == "/"
+            } else {
+                ctx.path == href || ctx.path.starts_with(&format!("{href}/"))
+            }
+        };
         let nav = match ctx.principal.as_deref() {
             None => vec![],
-            Some(p) => state
-                .modules
-                .nav()
-                .iter()
-                .filter(|e| (e.show)(p))
-                .map(|e| NavItem {
-                    href: e.href,
-                    label: tr.t(e.key),
-                    current: if e.href == "/" {
-                        ctx.path == "/"
-                    } else {
-                        ctx.path.starts_with(e.href)
-                    },
-                })
-                .collect(),
+            Some(p) => {
+                let shown: Vec<_> = state
+                    .modules
+                    .nav()
+                    .iter()
+                    .filter(|e| (e.show)(p))
+                    .collect();
+                // The closest entry is the current one: /domains/requests, not also /domains.
+                let closest = shown
+                    .iter()
+                    .filter(|e| under(e.href))
+                    .map(|e| e.href.len())
+                    .max();
+                shown
+                    .into_iter()
+                    .map(|e| NavItem {
+                        href: e.href,
+                        label: tr.t(e.key),
+                        current: under(e.href) && Some(e.href.len()) == closest,
+                    })
+                    .collect()
+            }
         };
         Self {
             tr,
