@@ -106,3 +106,29 @@ error-dns-request-decided = This request has already been decided.
 notif-dns-request = { $agency } asks for { $name } (request { $number }).
 notif-dns-granted = Request { $number } for { $name } was granted.
 notif-dns-refused = Request { $number } for { $name } was refused: { $note }
+domains-home-title = Domain requests
+domains-home-waiting = { $count ->
+    [one] 1 request awaits a decision.
+   *[other] { $count } requests await a decision.
+}
+domains-home-late = { $count } past the 48-hour limit
+domains-home-see = See the waiting requests
+domains-settings-title = Zone settings
+domains-settings-link = Zone settings
+domains-settings-intro = The zone's name servers and its SOA. Every change raises the serial, so secondaries copy the new zone.
+domains-settings-serial = Current serial: { $serial }.
+domains-settings-servers = Name servers
+domains-settings-servers-hint = The name servers' host names, one per line; at least two (RFC 2182). Servers inside the zone need an address record.
+domains-settings-hostmaster = Zone contact
+domains-settings-hostmaster-hint = The e-mail address of the zone's keeper, for example hostmaster@sukamajukab.go.id.
+domains-settings-refresh = Refresh (seconds)
+domains-settings-refresh-hint = How often secondaries check the serial: 300 to 86400.
+domains-settings-retry = Retry (seconds)
+domains-settings-retry-hint = How soon a failed check is retried: 60 to 86400, no longer than refresh.
+domains-settings-expire = Expire (seconds)
+domains-settings-expire-hint = After this long without reaching the primary, secondaries stop answering: 86400 to 5184000.
+domains-settings-minimum = Negative-answer TTL (seconds)
+domains-settings-minimum-hint = How long resolvers keep a "no such name" answer: 60 to 86400.
+error-dns-two-servers = Write at least two different name servers.
+error-dns-retry = Retry cannot be longer than refresh.
+error-dns-expire = Expire must be longer than refresh.

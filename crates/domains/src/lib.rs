@@ -5,12 +5,14 @@
 
 pub mod api;
 pub mod demo;
+mod home;
 pub mod model;
 pub mod pages;
 pub mod request;
 pub mod request_api;
 pub mod request_pages;
 pub mod service;
+pub mod settings;
 mod store;
 pub mod zone;
 
@@ -28,12 +30,21 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
+    .panels(&[kernel::module::Panel {
+        slot: kernel::module::Slot::Home,
+        render: home_panel,
+    }])
+    .records(&[
+        ("dns_record", "/domains/{id}"),
+        ("domain_request", "/domains/requests/{id}"),
+    ])
     .capabilities(&[RECORDS, REQUESTS])
     .forms(&[
         "/domains/new",
         "/domains/{id}/edit",
         "/domains/requests/new",
         "/domains/requests/{id}/decide",
+        "/domains/settings",
     ])
     .tables(&[
         "domains_zone",
@@ -85,6 +96,10 @@ fn router() -> Router<AppState> {
         .route("/domains/requests/{id}", get(request_pages::show))
         .route("/domains/requests/{id}/decide", post(request_pages::decide))
         .route("/domains/zone", get(pages::zone_file))
+        .route(
+            "/domains/settings",
+            get(settings::show).post(settings::save),
+        )
         .route("/domains/{id}", get(pages::show))
         .route("/domains/{id}/edit", get(pages::edit).post(pages::update))
         .route("/domains/{id}/delete", post(pages::delete))
@@ -94,6 +109,10 @@ fn router() -> Router<AppState> {
             get(api::get).put(api::put).delete(api::delete),
         )
         .route("/api/v1/dns/zone", get(api::zone))
+        .route(
+            "/api/v1/dns/settings",
+            get(settings::api_get).put(settings::api_put),
+        )
         .route(
             "/api/v1/dns/requests",
             get(request_api::list).post(request_api::create),
@@ -121,6 +140,17 @@ fn openapi() -> utoipa::openapi::OpenApi {
     request_api::list,
     request_api::create,
     request_api::get,
-    request_api::decide
+    request_api::decide,
+    settings::api_get,
+    settings::api_put
 ))]
 pub struct DomainsApi;
+
+/// The block on the home page.
+fn home_panel<'a>(
+    state: &'a AppState,
+    ctx: &'a kernel::Ctx,
+    _place: kernel::module::Place,
+) -> kernel::module::PanelFuture<'a> {
+    Box::pin(home::panel(state, ctx))
+}

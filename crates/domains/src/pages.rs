@@ -143,7 +143,13 @@ pub async fn list(
                 tr.t("domains-new-title"),
                 true,
             )
-            .action(true, "/domains/zone", tr.t("domains-zone-download"), false))
+            .action(true, "/domains/zone", tr.t("domains-zone-download"), false)
+            .action(
+                true,
+                "/domains/settings",
+                tr.t("domains-settings-link"),
+                false,
+            ))
     })
 }
 

@@ -300,3 +300,28 @@ fn body_in_words(a: org::model::SubdomainAuthority) -> &'static str {
         org::model::SubdomainAuthority::Dinas => "Dinas Komunikasi dan Informatika",
     }
 }
+
+/// Changes the zone's settings; the serial rises as for any change to the zone.
+pub fn save_settings(
+    c: &mut DbConn,
+    actor: &Actor,
+    d: &crate::settings::SettingsDraft,
+) -> AppResult<ZoneRow> {
+    let apex = apex(c)?;
+    let before = zone(c, &apex)?;
+    let serial = crate::zone::next_serial(before.serial, db::now().date());
+    let after = crate::settings::validate(d, &apex, serial).map_err(AppError::Validation)?;
+    store::zone_save(c, &after, &actor.label)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "dns_zone.update",
+            record_type: "dns_zone",
+            record_id: apex.clone(),
+            agency: None,
+            summary: json!({"before": before, "after": after}),
+        },
+    )?;
+    Ok(after)
+}

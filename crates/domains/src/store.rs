@@ -384,3 +384,20 @@ pub fn request_decide(
     .execute(c)?;
     Ok(n == 1)
 }
+
+/// When each request still waiting within `visible` was made (for the home page's count of
+/// waiting and late ones; a region has tens, not thousands).
+pub fn waiting_since(
+    c: &mut DbConn,
+    visible: &kernel::permissions::Visible,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    use domains_requests as t;
+    let mut query = t::table
+        .filter(t::status.eq(RequestStatus::Submitted))
+        .select(t::submitted_at)
+        .into_boxed();
+    if let kernel::permissions::Visible::Only(ids) = visible {
+        query = query.filter(t::agency_id.eq_any(ids.clone()));
+    }
+    query.limit(10_000).load(c)
+}

@@ -36,6 +36,11 @@ async fn zone_file(app: &TestApp, token: &str) -> String {
     resp.text().await.unwrap()
 }
 
+fn settings() -> Value {
+    json!({"name_servers": "ns1.sukamajukab.go.id\nns2.sukamajukab.go.id", "hostmaster": "hostmaster@sukamajukab.go.id",
+        "refresh": "3600", "retry": "900", "expire": "1209600", "minimum": "300"})
+}
+
 fn serial_of(zone: &str) -> u64 {
     zone.lines()
         .find(|l| l.contains("; serial"))
@@ -88,10 +93,14 @@ both! {
             post("/domains/new", page_form.clone()),
             post(format!("/domains/{id}/edit"), page_form),
             post(format!("/domains/{id}/delete"), form(&[("confirm", "on")])),
+            put("/api/v1/dns/settings", Body::Json(settings())),
+            post("/domains/settings", form(&[("name_servers", "ns1.sukamajukab.go.id\nns2.sukamajukab.go.id"), ("hostmaster", "hostmaster@sukamajukab.go.id"),
+                ("refresh", "3600"), ("retry", "900"), ("expire", "1209600"), ("minimum", "300")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/dns/records"), get(format!("/api/v1/dns/records/{id}")), get("/api/v1/dns/zone"),
             get("/domains"), get("/domains/new"), get(format!("/domains/{id}")), get(format!("/domains/{id}/edit")), get("/domains/zone"),
+            get("/domains/settings"), get("/api/v1/dns/settings"),
             // The requests' own routes are checked by their matrix; listed for the API document.
             get("/api/v1/dns/requests"), post("/api/v1/dns/requests", Body::Json(json!({}))),
             get(format!("/api/v1/dns/requests/{id}")), post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(json!({}))),
@@ -250,7 +259,8 @@ both! {
             get("/api/v1/dns/requests"), get(format!("/api/v1/dns/requests/{id}")),
             get("/domains/requests"), get("/domains/requests/new"), get(format!("/domains/requests/{id}")),
             // The zone's own routes are checked by the zone's matrix; listed for the API document.
-            get("/api/v1/dns/records"), get("/api/v1/dns/zone"),
+            get("/api/v1/dns/records"), get("/api/v1/dns/zone"), get("/api/v1/dns/settings"),
+            put("/api/v1/dns/settings", Body::Json(json!({}))),
             post("/api/v1/dns/records", Body::Json(json!({}))),
             get(format!("/api/v1/dns/records/{id}")),
             put(format!("/api/v1/dns/records/{id}"), Body::Json(json!({}))),
@@ -352,6 +362,12 @@ both! {
         app.sign_in(&browser, "dinas.lambat").await;
         let list = browser.get(app.url("/domains/requests?status=submitted")).send().await.unwrap().text().await.unwrap();
         assert!(list.contains(r#"<span class="tag red">terlambat 3 jam</span>"#), "{list}");
+        // The Dinas's home counts what waits and what is late (the demo's two and this one).
+        let home = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("3 permohonan menunggu keputusan.") && home.contains("1 melewati batas 48 jam"), "{home}");
+        // The audit trail links to the request.
+        let trail = browser.get(app.url("/audit?record_type=domain_request")).send().await.unwrap().text().await.unwrap();
+        assert!(trail.contains(&format!("/domains/requests/{id}")), "{trail}");
         // Through the page: the Dinas records the refusal; the page says what happens next.
         let page = browser.get(app.url(&format!("/domains/requests/{id}"))).send().await.unwrap().text().await.unwrap();
         let csrf = test_support::csrf_of(&page);
@@ -363,5 +379,36 @@ both! {
         let page = test_support::unescape(&browser.get(app.url(&to)).send().await.unwrap().text().await.unwrap());
         assert!(page.contains("permohonan ditolak dan perangkat daerah diberi tahu") && page.contains("Nama terlalu umum"), "{page}");
         assert!(page.contains("dijawab terlambat"), "{page}");
+    }
+}
+
+both! {
+    async fn the_dinas_sets_the_zone_s_name_servers_and_soa(app) {
+        app.demo().await;
+        let admin = app.token("admin.soa", Role::DinasAdmin, None).await;
+        let (s, now) = api(Method::GET, app.url("/api/v1/dns/settings"), Some(&admin), None).await;
+        assert_eq!((s, now["name_servers"].clone()), (200, json!(["ns1.sukamajukab.go.id.", "ns2.sukamajukab.go.id."])), "{now}");
+        let before = serial_of(&zone_file(&app, &admin).await);
+        let mut body = settings();
+        body["name_servers"] = json!("ns1.sukamajukab.go.id, ns2.sukamajukab.go.id, ns.tetangga.example.net");
+        body["hostmaster"] = json!("tim.dns@sukamajukab.go.id");
+        body["minimum"] = json!("600");
+        let (s, after) = api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 200, "{after}");
+        assert_eq!(after["hostmaster"], "tim\\.dns.sukamajukab.go.id.", "{after}");
+        let zone = zone_file(&app, &admin).await;
+        assert!(serial_of(&zone) > before, "the serial rises");
+        assert!(zone.contains("@\t3600\tIN\tNS\tns.tetangga.example.net.\n") && zone.contains("600 ) ; minimum"), "{zone}");
+        let (ok, said) = named_checkzone("sukamajukab.go.id", &zone);
+        assert!(ok, "{said}\n{zone}");
+        // Every problem at once; nothing changes.
+        let bad = json!({"name_servers": "ns1", "hostmaster": "bukan", "refresh": "3600", "retry": "7200", "expire": "100", "minimum": "60"});
+        let (s, e) = api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&admin), Some(bad)).await;
+        assert_eq!(s, 422, "{e}");
+        let fields: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["name_servers", "hostmaster", "expire", "retry"]);
+        let op = app.token("op.soa", Role::AgencyOperator, Some(app.agency_id("DINKES").await)).await;
+        let (s, _) = api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&op), Some(settings())).await;
+        assert_eq!(s, 403);
     }
 }

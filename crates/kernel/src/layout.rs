@@ -69,12 +69,7 @@ impl Chrome {
         let nav = match ctx.principal.as_deref() {
             None => vec![],
             Some(p) => {
-                let shown: Vec<_> = state
-                    .modules
-                    .nav()
-                    .iter()
-                    .filter(|e| (e.show)(p))
-                    .collect();
+                let shown: Vec<_> = state.modules.nav().iter().filter(|e| (e.show)(p)).collect();
                 // The closest entry is the current one: /domains/requests, not also /domains.
                 let closest = shown
                     .iter()
