@@ -15,6 +15,7 @@ pub mod service;
 pub mod settings;
 mod store;
 pub mod zone;
+pub mod zonefile;
 
 use axum::Router;
 use axum::routing::{get, post};

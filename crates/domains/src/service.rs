@@ -325,3 +325,93 @@ pub fn save_settings(
     )?;
     Ok(after)
 }
+
+/// What a zone file's import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Records added.
+    pub added: usize,
+    /// Lines not taken, each with why (in `lang`).
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// Imports an existing zone file (`simpul dns import`): each record is checked as the form
+/// checks it and owned by the agency whose code its first label is (`dinkes` → DINKES), else by
+/// the Dinas; its basis names the file's line. The file's name servers and SOA become the
+/// zone's settings. Every line not taken is reported; nothing else is skipped silently.
+pub fn import(
+    c: &mut DbConn,
+    actor: &Actor,
+    text: &str,
+    lang: kernel::i18n::Lang,
+) -> AppResult<ImportReport> {
+    use crate::zonefile::Skipped;
+    let apex = apex(c)?;
+    let (records, soa, skipped) = crate::zonefile::read(text, &apex);
+    let mut report = ImportReport::default();
+    for (line, why) in skipped {
+        let why = match why {
+            Skipped::Type(t) => format!("record type {t} is not kept in the zone"),
+            Skipped::Outside(n) => format!("{n} lies outside the zone {apex}"),
+            Skipped::Unreadable(t) => format!("cannot be read: {t}"),
+        };
+        report.skipped.push((line, why));
+    }
+    let dinas = org::directory::dinas(c)?
+        .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
+    let agencies = org::directory::all_agencies(c)?;
+    for r in records {
+        let relative =
+            crate::model::relative_name(&r.name, &apex).unwrap_or_else(|_| r.name.clone());
+        let label = relative.rsplit('.').next().unwrap_or_default().to_owned();
+        let owner = agencies
+            .iter()
+            .find(|a| a.code.eq_ignore_ascii_case(&label))
+            .map_or(dinas.id, |a| a.id);
+        let draft = RecordDraft {
+            agency_id: owner.to_string(),
+            name: relative,
+            rtype: r.rtype.as_str().to_owned(),
+            value: r.value.clone(),
+            ttl: r.ttl.to_string(),
+            basis: format!("Impor berkas zona, baris {}", r.line),
+        };
+        match create(c, actor, &draft) {
+            Ok(_) => report.added += 1,
+            Err(e @ AppError::Validation(_)) => {
+                let why: Vec<String> = e.field_errors().iter().map(|f| f.message(lang)).collect();
+                report.skipped.push((r.line, why.join(" ")));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let (Some((rname, serial, [refresh, retry, expire, minimum])), true) =
+        (soa.fields, soa.name_servers.len() >= 2)
+    {
+        let before = zone(c, &apex)?;
+        let after = ZoneRow {
+            name_servers: soa.name_servers.join(","),
+            hostmaster: rname,
+            // Never lower than the zone's own serial, so secondaries transfer the import.
+            serial: crate::zone::next_serial(before.serial.max(serial), db::now().date()),
+            refresh,
+            retry,
+            expire,
+            minimum,
+        };
+        store::zone_save(c, &after, &actor.label)?;
+        audit::record(
+            c,
+            actor,
+            Change {
+                action: "dns_zone.update",
+                record_type: "dns_zone",
+                record_id: apex.clone(),
+                agency: None,
+                summary: json!({"before": before, "after": after, "from": "zone file"}),
+            },
+        )?;
+    }
+    report.skipped.sort_by_key(|(l, _)| *l);
+    Ok(report)
+}

@@ -53,6 +53,12 @@ enum Command {
 enum Dns {
     /// Print the zone as a standard zone file (RFC 1035), as BIND, NSD or Knot read it.
     Export,
+    /// Read an existing zone file into the zone: records checked as the form checks them,
+    /// owners by their first label's agency code (else the Dinas), every line not taken listed.
+    Import {
+        /// The zone file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -295,6 +301,24 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let zone = domains::service::export(&mut conn).map_err(explain)?;
             print!("{zone}");
+            Ok(())
+        }
+        Command::Dns(Dns::Import { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let report = write_tx(&mut conn, |c| {
+                domains::service::import(c, &Actor::system("cli"), &text, kernel::i18n::Lang::En)
+            })
+            .map_err(explain)?;
+            for (line, why) in &report.skipped {
+                println!("line {line}: not taken: {why}");
+            }
+            println!(
+                "{} records imported, {} lines not taken",
+                report.added,
+                report.skipped.len()
+            );
             Ok(())
         }
         Command::Audit(Audit::Verify) => {

@@ -117,6 +117,30 @@ both! {
 }
 
 both! {
+    async fn cli_imports_a_bind_zone_and_names_every_line_it_cannot_take(app) {
+        app.demo().await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sukamajukab.zone");
+        std::fs::write(&file, "$ORIGIN sukamajukab.go.id.\n$TTL 1h\n\
+            @ IN SOA ns1 hostmaster ( 2026010101 3600 900 2w 300 )\n  IN NS ns1\n  IN NS ns2\n\
+            dinkes IN A 203.0.113.31\nppid.dinkes IN A 203.0.113.34\nportal 300 IN A 203.0.113.11\n\
+            1.113.0.203.in-addr.arpa. IN PTR ns1.sukamajukab.go.id.\n").unwrap();
+        let out = simpul(&app).args(["dns", "import"]).arg(&file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let said = String::from_utf8(out.stdout).unwrap();
+        assert!(said.contains("line 6: not taken: The same record is already there: dinkes A 203.0.113.31."), "{said}");
+        assert!(said.contains("line 9: not taken: 1.113.0.203.in-addr.arpa lies outside the zone"), "{said}");
+        assert!(said.ends_with("2 records imported, 2 lines not taken\n"), "{said}");
+        let admin = app.token("admin.impor", Role::DinasAdmin, None).await;
+        let (_, found) = api(Method::GET, app.url("/api/v1/dns/records?q=ppid.dinkes"), Some(&admin), None).await;
+        let dinkes = app.agency_id("DINKES").await.to_string();
+        assert_eq!((found["items"][0]["agency_id"].as_str(), found["items"][0]["basis"].as_str()), (Some(dinkes.as_str()), Some("Impor berkas zona, baris 7")), "{found}");
+        let (_, portal) = api(Method::GET, app.url("/api/v1/dns/records?q=portal"), Some(&admin), None).await;
+        assert_eq!(portal["items"][0]["ttl"], 300, "{portal}");
+    }
+}
+
+both! {
     async fn cli_exports_the_zone_as_a_zone_file(app) {
         let out = simpul(&app).args(["dns", "export"]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "no region profile, no zone: a configuration to complete");
