@@ -37,6 +37,7 @@ pub struct RecordOut {
     /// The decision or request it rests on.
     pub basis: String,
     /// Last changed (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub updated_at: NaiveDateTime,
     /// By whom.
     pub updated_by: String,

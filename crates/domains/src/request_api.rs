@@ -45,8 +45,10 @@ pub struct RequestOut {
     /// The reason of a refusal, or a note.
     pub reason: Option<String>,
     /// When it was asked (UTC).
+    #[serde(serialize_with = "kernel::api::utc")]
     pub submitted_at: NaiveDateTime,
     /// When the decision was recorded (UTC).
+    #[serde(serialize_with = "kernel::api::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     /// Whether it was (or still is) past the 48-hour service level.
     pub late: bool,

@@ -296,6 +296,7 @@ both! {
         let serial: u32 = number.strip_prefix(&format!("SD-{year}-")).unwrap().parse().unwrap();
         assert_eq!(number.len(), "SD-2026-0001".len(), "{number}");
         assert_eq!((req["name"].as_str(), req["status"].as_str(), req["late"].as_bool()), (Some("pariwisata"), Some("submitted"), Some(false)));
+        assert!(req["submitted_at"].as_str().unwrap().ends_with('Z'), "times carry their zone: {req}");
         let id = req["id"].as_str().unwrap().to_owned();
         // Names are never given twice: one being asked for, one in use.
         let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "pariwisata", ""))).await;
