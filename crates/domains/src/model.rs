@@ -87,7 +87,7 @@ pub struct Record {
 }
 
 /// A label a host name may have: letters, digits and hyphens, not at either end, 1–63 long.
-fn ldh(label: &str) -> bool {
+pub(crate) fn ldh(label: &str) -> bool {
     !label.is_empty()
         && label.len() <= 63
         && label

@@ -112,14 +112,7 @@ pub fn validate(d: &RequestDraft, apex: &str) -> Result<Request, Vec<FieldError>
         (Some(RequestKind::SeparateDomain), n) => {
             let n = n.trim_end_matches('.').to_ascii_lowercase();
             let inside = n == apex || n.ends_with(&format!(".{apex}"));
-            let ok = n.contains('.')
-                && n.split('.').all(|l| {
-                    !l.is_empty()
-                        && l.len() <= 63
-                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                        && !l.starts_with('-')
-                        && !l.ends_with('-')
-                });
+            let ok = n.contains('.') && n.split('.').all(crate::model::ldh);
             if inside {
                 c.push(FieldError::new("name", "error-dns-request-inside").arg("zone", apex));
                 None
