@@ -346,6 +346,10 @@ pub fn import(
     lang: kernel::i18n::Lang,
 ) -> AppResult<ImportReport> {
     use crate::zonefile::Skipped;
+    // Refused where it enters, as every other input: NUL cannot be stored in PostgreSQL.
+    if kernel::validate::has_control(text) {
+        return Err(kernel::validate::control_error("file"));
+    }
     let apex = apex(c)?;
     let (records, soa, skipped) = crate::zonefile::read(text, &apex);
     let mut report = ImportReport::default();
