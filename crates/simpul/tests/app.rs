@@ -131,6 +131,9 @@ both! {
         assert!(said.contains("line 6: not taken: The same record is already there: dinkes A 203.0.113.31."), "{said}");
         assert!(said.contains("line 9: not taken: 1.113.0.203.in-addr.arpa lies outside the zone"), "{said}");
         assert!(said.ends_with("2 records imported, 2 lines not taken\n"), "{said}");
+        std::fs::write(&file, "bad IN TXT \"a\u{0}b\"\n").unwrap();
+        let out = simpul(&app).args(["dns", "import"]).arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "a NUL is refused where it enters: {}", String::from_utf8_lossy(&out.stderr));
         let admin = app.token("admin.impor", Role::DinasAdmin, None).await;
         let (_, found) = api(Method::GET, app.url("/api/v1/dns/records?q=ppid.dinkes"), Some(&admin), None).await;
         let dinkes = app.agency_id("DINKES").await.to_string();
