@@ -132,3 +132,4 @@ domains-settings-minimum-hint = How long resolvers keep a "no such name" answer:
 error-dns-two-servers = Write at least two different name servers.
 error-dns-retry = Retry cannot be longer than refresh.
 error-dns-expire = Expire must be longer than refresh.
+error-dns-request-pending-elsewhere = Another agency has already asked for this name; choose another or contact the Dinas.

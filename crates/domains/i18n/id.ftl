@@ -123,3 +123,4 @@ domains-settings-minimum-hint = Berapa lama jawaban "nama tidak ada" disimpan re
 error-dns-two-servers = Tulis paling sedikit dua server nama yang berbeda.
 error-dns-retry = Retry tidak boleh lebih lama dari refresh.
 error-dns-expire = Expire harus lebih lama dari refresh.
+error-dns-request-pending-elsewhere = Nama ini sedang dimohon oleh perangkat daerah lain; pilih nama lain atau hubungi Dinas.

@@ -175,10 +175,14 @@ pub fn ask(c: &mut DbConn, actor: &Actor, d: &RequestDraft) -> AppResult<Request
             kernel::FieldError::new("name", "error-dns-request-taken").arg("name", &full),
         ]));
     }
-    if let Some(number) = store::request_pending(c, r.kind, &r.name)? {
-        return Err(AppError::Validation(vec![
-            kernel::FieldError::new("name", "error-dns-request-pending").arg("number", number),
-        ]));
+    if let Some((number, holder)) = store::request_pending(c, r.kind, &r.name)? {
+        // Another agency's request is not the asker's to read: its number is not named.
+        let e = if holder == r.agency_id {
+            kernel::FieldError::new("name", "error-dns-request-pending").arg("number", number)
+        } else {
+            kernel::FieldError::new("name", "error-dns-request-pending-elsewhere")
+        };
+        return Err(AppError::Validation(vec![e]));
     }
     let year = chrono::Datelike::year(&db::now());
     let n = store::next_number(c, "request", year)?;

@@ -321,13 +321,13 @@ pub fn request_pending(
     c: &mut DbConn,
     kind: RequestKind,
     name: &str,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<(String, kernel::ids::AgencyId)>> {
     use domains_requests as t;
     t::table
         .filter(t::kind.eq(kind))
         .filter(t::name.eq(name))
         .filter(t::status.eq(RequestStatus::Submitted))
-        .select(t::number)
+        .select((t::number, t::agency_id))
         .first(c)
         .optional()
 }

@@ -302,6 +302,12 @@ both! {
         let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "pariwisata", ""))).await;
         assert_eq!(s, 422);
         assert!(e["error"]["message"].as_str().unwrap().contains(&number), "{e}");
+        // Another agency learns the name is taken, not its request's number.
+        let disdik = app.agency_id("DISDIKBUD").await;
+        let other = app.token("op.lain", Role::AgencyOperator, Some(disdik)).await;
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&other), Some(ask(&disdik.to_string(), "subdomain", "pariwisata", ""))).await;
+        assert_eq!(s, 422);
+        assert!(!e.to_string().contains(&number) && e["error"]["message"].as_str().unwrap().contains("perangkat daerah lain"), "{e}");
         let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "dinkes", ""))).await;
         assert_eq!(s, 422);
         assert!(e["error"]["message"].as_str().unwrap().contains("dinkes.sukamajukab.go.id"), "{e}");
