@@ -548,6 +548,17 @@ diesel::table! {
         minimum -> Integer,
         updated_at -> Timestamp,
         updated_by -> Text,
+        notified_serial -> BigInt,
+    }
+}
+
+diesel::table! {
+    domains_tsig_keys (id) {
+        id -> Text,
+        name -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
     }
 }
 

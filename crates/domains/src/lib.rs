@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod demo;
+pub mod dns;
 mod home;
+pub mod keys;
 pub mod model;
 pub mod pages;
 pub mod request;
@@ -31,6 +33,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
+    .listener(dns::start)
     .panels(&[kernel::module::Panel {
         slot: kernel::module::Slot::Home,
         render: home_panel,
@@ -46,12 +49,14 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
         "/domains/requests/new",
         "/domains/requests/{id}/decide",
         "/domains/settings",
+        "/domains/settings/keys",
     ])
     .tables(&[
         "domains_zone",
         "domains_records",
         "domains_requests",
         "domains_counters",
+        "domains_tsig_keys",
     ]);
 
 /// The zone's records: the Dinas keeps them; everyone signed in reads them.
@@ -101,6 +106,8 @@ fn router() -> Router<AppState> {
             "/domains/settings",
             get(settings::show).post(settings::save),
         )
+        .route("/domains/settings/keys", post(keys::create))
+        .route("/domains/settings/keys/{id}/delete", post(keys::delete))
         .route("/domains/{id}", get(pages::show))
         .route("/domains/{id}/edit", get(pages::edit).post(pages::update))
         .route("/domains/{id}/delete", post(pages::delete))
@@ -113,6 +120,14 @@ fn router() -> Router<AppState> {
         .route(
             "/api/v1/dns/settings",
             get(settings::api_get).put(settings::api_put),
+        )
+        .route(
+            "/api/v1/dns/keys",
+            get(keys::api_list).post(keys::api_create),
+        )
+        .route(
+            "/api/v1/dns/keys/{id}",
+            axum::routing::delete(keys::api_delete),
         )
         .route(
             "/api/v1/dns/requests",
@@ -143,7 +158,10 @@ fn openapi() -> utoipa::openapi::OpenApi {
     request_api::get,
     request_api::decide,
     settings::api_get,
-    settings::api_put
+    settings::api_put,
+    keys::api_list,
+    keys::api_create,
+    keys::api_delete
 ))]
 pub struct DomainsApi;
 

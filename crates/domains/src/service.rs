@@ -423,3 +423,69 @@ pub fn import(
     report.skipped.sort_by_key(|(l, _)| *l);
     Ok(report)
 }
+
+/// A TSIG key's name as its secondaries' configurations write it: LDH labels, lower case
+/// (`transfer-ns2.sukamajukab.go.id`).
+pub fn key_name(text: &str) -> AppResult<String> {
+    let name = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let ok = !name.is_empty() && name.len() <= 253 && name.split('.').all(crate::model::ldh);
+    if ok {
+        Ok(name)
+    } else {
+        Err(AppError::field("name", "error-dns-key-name"))
+    }
+}
+
+/// Makes a TSIG key with a fresh secret; the secret never enters the audit trail.
+pub fn create_key(c: &mut DbConn, actor: &Actor, name: &str) -> AppResult<store::KeyRow> {
+    let name = key_name(name)?;
+    if store::keys(c)?.iter().any(|k| k.name == name) {
+        return Err(AppError::field("name", "error-dns-key-taken"));
+    }
+    let key = store::KeyRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        name,
+        secret: crate::dns::tsig::new_secret(),
+        created_at: db::now(),
+        created_by: actor.label.clone(),
+    };
+    store::key_insert(c, &key)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "dns_key.create",
+            record_type: "tsig_key",
+            record_id: key.id.clone(),
+            agency: None,
+            summary: json!({"name": key.name, "algorithm": "hmac-sha256"}),
+        },
+    )?;
+    Ok(key)
+}
+
+/// Withdraws a TSIG key: secondaries signing with it are refused from then on.
+pub fn delete_key(c: &mut DbConn, actor: &Actor, id: &str) -> AppResult<store::KeyRow> {
+    let key = store::keys(c)?
+        .into_iter()
+        .find(|k| k.id == id)
+        .ok_or(AppError::NotFound)?;
+    store::key_delete(c, id)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "dns_key.delete",
+            record_type: "tsig_key",
+            record_id: key.id.clone(),
+            agency: None,
+            summary: json!({"name": key.name}),
+        },
+    )?;
+    Ok(key)
+}
+
+/// The TSIG keys.
+pub fn keys(c: &mut DbConn) -> AppResult<Vec<store::KeyRow>> {
+    Ok(store::keys(c)?)
+}

@@ -189,6 +189,36 @@ struct Page {
     serial: i64,
     can_write: bool,
     errors: FormErrors,
+    server: Server,
+    keys: Vec<crate::keys::KeyView>,
+    key_name: String,
+    key_errors: FormErrors,
+}
+
+/// The DNS server of the instance that shows the page.
+struct Server {
+    addr: Option<String>,
+    secondaries: String,
+    serial: u64,
+    answered: u64,
+    transfers: u64,
+    notified: u64,
+}
+
+impl Server {
+    fn of(state: &AppState) -> Self {
+        use std::sync::atomic::Ordering::Relaxed;
+        let s = crate::dns::status(state);
+        let addr = *s.addr.lock().unwrap_or_else(|e| e.into_inner());
+        Self {
+            addr: addr.map(|a| a.to_string()),
+            secondaries: state.config.dns_secondaries.join(", "),
+            serial: s.serial.load(Relaxed),
+            answered: s.answered.load(Relaxed),
+            transfers: s.transfers.load(Relaxed),
+            notified: s.notified.load(Relaxed),
+        }
+    }
 }
 
 async fn current(state: &AppState) -> AppResult<ZoneRow> {
@@ -205,27 +235,74 @@ async fn page(
     ctx: &Ctx,
     form: Option<SettingsDraft>,
     errors: FormErrors,
+    (key_name, key_errors): (String, FormErrors),
 ) -> AppResult<Response> {
-    let zone = current(state).await?;
-    let status = if errors.is_empty() {
+    let can_write = ctx.can(&crate::RECORDS, Access::Write, Scope::Region);
+    let (zone, apex, keys) = state
+        .read(move |c| {
+            let apex = crate::service::apex(c)?;
+            let zone = crate::service::zone(c, &apex)?;
+            // The secrets are the Dinas's alone.
+            let keys = if can_write {
+                crate::service::keys(c)?
+            } else {
+                vec![]
+            };
+            Ok((zone, apex, keys))
+        })
+        .await?;
+    let status = if errors.is_empty() && key_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let server = Server::of(state);
+    let primary = *crate::dns::status(state)
+        .addr
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let page = Page {
         chrome: Chrome::new(state, ctx, "domains-settings-title"),
         form: form.unwrap_or_else(|| draft_of(&zone)),
         serial: zone.serial,
-        can_write: ctx.can(&crate::RECORDS, Access::Write, Scope::Region),
+        can_write,
         errors,
+        server,
+        keys: keys
+            .into_iter()
+            .map(|k| crate::keys::view(k, &apex, primary))
+            .collect(),
+        key_name,
+        key_errors,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The settings page with the key form's value and problems.
+pub(crate) async fn page_with_key(
+    state: &AppState,
+    ctx: &Ctx,
+    key_name: String,
+    key_errors: FormErrors,
+) -> AppResult<Response> {
+    page(
+        state,
+        ctx,
+        None,
+        FormErrors::default(),
+        (key_name, key_errors),
+    )
+    .await
+}
+
+fn no_key() -> (String, FormErrors) {
+    (String::new(), FormErrors::default())
 }
 
 /// The settings (a form for the Dinas).
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.visible(&crate::RECORDS)?;
-    page(&state, &ctx, None, FormErrors::default()).await
+    page(&state, &ctx, None, FormErrors::default(), no_key()).await
 }
 
 /// Saves them, or shows the form again with every problem.
@@ -241,7 +318,7 @@ pub async fn save(
         .authorize(&crate::RECORDS, Access::Write, Scope::Region)?
         .actor();
     if stale {
-        return page(&state, &ctx, Some(form), FORM.expired(ctx.tr())).await;
+        return page(&state, &ctx, Some(form), FORM.expired(ctx.tr()), no_key()).await;
     }
     let draft = form.clone();
     match state
@@ -251,7 +328,7 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to("/domains/settings?saved=1").into_response()),
         Err(e @ AppError::Validation(_)) => {
             let errors = FORM.errors(&e, ctx.tr());
-            page(&state, &ctx, Some(form), errors).await
+            page(&state, &ctx, Some(form), errors, no_key()).await
         }
         Err(e) => Err(e),
     }

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDateTime;
 use db::DbConn;
-use db::schema::{domains_counters, domains_records, domains_requests, domains_zone};
+use db::schema::{
+    domains_counters, domains_records, domains_requests, domains_tsig_keys, domains_zone,
+};
 use diesel::prelude::*;
 use kernel::listing::ListQuery;
 
@@ -400,4 +402,63 @@ pub fn waiting_since(
         query = query.filter(t::agency_id.eq_any(ids.clone()));
     }
     query.limit(10_000).load(c)
+}
+
+/// A TSIG key (the secret as base64, as BIND's and NSD's configurations write it).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = domains_tsig_keys)]
+pub struct KeyRow {
+    pub id: String,
+    pub name: String,
+    pub secret: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+/// Every TSIG key, oldest first.
+pub fn keys(c: &mut DbConn) -> QueryResult<Vec<KeyRow>> {
+    domains_tsig_keys::table
+        .order((domains_tsig_keys::created_at, domains_tsig_keys::name))
+        .select(KeyRow::as_select())
+        .load(c)
+}
+
+/// Stores a new key.
+pub fn key_insert(c: &mut DbConn, key: &KeyRow) -> QueryResult<usize> {
+    diesel::insert_into(domains_tsig_keys::table)
+        .values((
+            domains_tsig_keys::id.eq(&key.id),
+            domains_tsig_keys::name.eq(&key.name),
+            domains_tsig_keys::secret.eq(&key.secret),
+            domains_tsig_keys::created_at.eq(key.created_at),
+            domains_tsig_keys::created_by.eq(&key.created_by),
+        ))
+        .execute(c)
+}
+
+/// Removes a key; how many went.
+pub fn key_delete(c: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::delete(domains_tsig_keys::table.find(id)).execute(c)
+}
+
+/// The zone's serial as stored (none before the zone's first change).
+pub fn serial(c: &mut DbConn) -> QueryResult<Option<i64>> {
+    domains_zone::table
+        .find(1)
+        .select(domains_zone::serial)
+        .first(c)
+        .optional()
+}
+
+/// Takes the turn to tell the secondaries of `serial`: true for the one instance whose update
+/// moved the mark.
+pub fn claim_notify(c: &mut DbConn, serial: i64) -> QueryResult<bool> {
+    let moved = diesel::update(
+        domains_zone::table
+            .find(1)
+            .filter(domains_zone::notified_serial.ne(serial)),
+    )
+    .set(domains_zone::notified_serial.eq(serial))
+    .execute(c)?;
+    Ok(moved == 1)
 }

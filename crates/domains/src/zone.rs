@@ -77,7 +77,8 @@ pub fn zone_file(apex: &str, zone: &ZoneRow, records: &[RecordRow], note: &str) 
     out.push_str(&format!("; {note}\n$ORIGIN {apex}.\n$TTL 3600\n"));
     let servers = name_servers(zone);
     out.push_str(&format!(
-        "@\t3600\tIN\tSOA\t{} {} (\n\t\t{} ; serial\n\t\t{} ; refresh\n\t\t{} ; retry\n\t\t{} ; expire\n\t\t{} ) ; minimum\n",
+        "@\t{}\tIN\tSOA\t{} {} (\n\t\t{} ; serial\n\t\t{} ; refresh\n\t\t{} ; retry\n\t\t{} ; expire\n\t\t{} ) ; minimum\n",
+        zone.minimum,
         servers.first().copied().unwrap_or("."),
         zone.hostmaster,
         zone.serial,

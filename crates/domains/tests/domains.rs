@@ -85,6 +85,9 @@ both! {
         let (s, rec) = api(Method::POST, app.url("/api/v1/dns/records"), Some(&admin), Some(body.clone())).await;
         assert_eq!(s, 201, "{rec}");
         let id = rec["id"].as_str().unwrap().to_owned();
+        let (s, key) = api(Method::POST, app.url("/api/v1/dns/keys"), Some(&admin), Some(json!({"name": "matrix"}))).await;
+        assert_eq!(s, 201, "{key}");
+        let key = key["id"].as_str().unwrap().to_owned();
         let page_form = form(&[("agency_id", &dinkes), ("name", "matrix2"), ("rtype", "A"), ("value", "203.0.113.78"), ("basis", "Keputusan")]);
         let writes = vec![
             post("/api/v1/dns/records", Body::Json(record(&dinkes, "matrix3", "A", "203.0.113.79"))),
@@ -96,6 +99,12 @@ both! {
             put("/api/v1/dns/settings", Body::Json(settings())),
             post("/domains/settings", form(&[("name_servers", "ns1.sukamajukab.go.id\nns2.sukamajukab.go.id"), ("hostmaster", "hostmaster@sukamajukab.go.id"),
                 ("refresh", "3600"), ("retry", "900"), ("expire", "1209600"), ("minimum", "300")])),
+            // The TSIG keys' secrets are the Dinas's alone: reading them is a write right.
+            get("/api/v1/dns/keys"),
+            post("/api/v1/dns/keys", Body::Json(json!({"name": "matrix-2"}))),
+            test_support::access::Call { method: Method::DELETE, path: format!("/api/v1/dns/keys/{key}"), body: Body::None },
+            post("/domains/settings/keys", form(&[("name", "matrix-3")])),
+            post(format!("/domains/settings/keys/{key}/delete"), form(&[("confirm", "on")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/dns/records"), get(format!("/api/v1/dns/records/{id}")), get("/api/v1/dns/zone"),
@@ -261,6 +270,8 @@ both! {
             // The zone's own routes are checked by the zone's matrix; listed for the API document.
             get("/api/v1/dns/records"), get("/api/v1/dns/zone"), get("/api/v1/dns/settings"),
             put("/api/v1/dns/settings", Body::Json(json!({}))),
+            get("/api/v1/dns/keys"), post("/api/v1/dns/keys", Body::Json(json!({}))),
+            test_support::access::Call { method: Method::DELETE, path: format!("/api/v1/dns/keys/{id}"), body: Body::None },
             post("/api/v1/dns/records", Body::Json(json!({}))),
             get(format!("/api/v1/dns/records/{id}")),
             put(format!("/api/v1/dns/records/{id}"), Body::Json(json!({}))),

@@ -21,6 +21,9 @@ pub struct Config {
     pub dns_addr: Option<SocketAddr>,
     /// Secondaries allowed to transfer the zone.
     pub dns_secondaries: Vec<String>,
+    /// UDP answers per second to one network (/24, /56) before response-rate limiting slips
+    /// or drops them; 0 turns the limit off.
+    pub dns_rate_limit: u32,
     /// Log as JSON lines (production) instead of text.
     pub log_json: bool,
     /// How long a browser session lasts without use, in hours.
@@ -104,6 +107,7 @@ struct FileConfig {
     public_url: Option<String>,
     dns_addr: Option<String>,
     dns_secondaries: Option<Vec<String>>,
+    dns_rate_limit: Option<u32>,
     log_json: Option<bool>,
     session_hours: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
@@ -210,6 +214,19 @@ impl Config {
                 .map(String::from)
                 .collect(),
             None => file.dns_secondaries.unwrap_or_default(),
+        };
+        let dns_rate_limit = match env("SIMPUL_DNS_RATE_LIMIT") {
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "SIMPUL_DNS_RATE_LIMIT is a number of answers per second from 0 (off) to 100000 (got {v:?})"
+                    ))
+                })?,
+            None => file.dns_rate_limit.unwrap_or(20),
         };
         let log_json = match env("SIMPUL_LOG_JSON") {
             Some(v) => parse_bool("SIMPUL_LOG_JSON", &v)?,
@@ -323,6 +340,7 @@ impl Config {
             public_url,
             dns_addr,
             dns_secondaries,
+            dns_rate_limit,
             log_json,
             session_hours,
             trusted_proxies,

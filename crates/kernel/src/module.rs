@@ -151,7 +151,15 @@ pub struct Module {
     /// The page of each kind of record it keeps, as (record type in the audit trail, path
     /// with `{id}`): the audit trail links its events to them.
     pub records: &'static [(&'static str, &'static str)],
+    /// A network service of its own beside HTTP (the authoritative DNS server), started by
+    /// `simpul serve` before HTTP: the future binds what the settings ask for and spawns its
+    /// tasks, failing with a message for the operator when it cannot.
+    pub listener: Option<Listener>,
 }
+
+/// Starts a context's own network service; see [`Module::listener`].
+pub type Listener =
+    fn(AppState) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
 
 /// Lists the region's agencies as (id, label).
 pub type AgencyLister = fn(&mut DbConn) -> diesel::QueryResult<Vec<(String, String)>>;
@@ -188,7 +196,14 @@ impl Module {
             agencies: None,
             time_zone: None,
             records: &[],
+            listener: None,
         }
+    }
+
+    /// Sets the network service it runs beside HTTP.
+    pub const fn listener(mut self, start: Listener) -> Self {
+        self.listener = Some(start);
+        self
     }
 
     /// Declares the pages of the kinds of record it keeps, for links from the audit trail.
@@ -411,6 +426,16 @@ impl Modules {
         }
         for r in self.resolvers() {
             r.sessions_ended(conn, sessions)?;
+        }
+        Ok(())
+    }
+
+    /// Starts every context's own network service (see [`Module::listener`]).
+    pub async fn start_listeners(&self, state: &AppState) -> Result<(), String> {
+        for m in &self.list {
+            if let Some(start) = m.listener {
+                start(state.clone()).await?;
+            }
         }
         Ok(())
     }

@@ -458,6 +458,7 @@ fn serve(config: Config, demo: bool) -> Result<(), Fail> {
     let grace = state.config.shutdown_timeout;
     let served = rt.block_on(async move {
         kernel::jobs::spawn_worker(state.clone());
+        state.modules.start_listeners(&state).await.map_err(runtime)?;
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| runtime(format!("cannot listen on {addr}: {e}")))?;
         tracing::info!(%addr, database = %state.config.database_url.split(':').next().unwrap_or(""), "Simpul is serving");
         simpul::serve(listener, state, shutdown()).await;

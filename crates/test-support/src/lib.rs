@@ -218,6 +218,12 @@ impl TestApp {
             .await
             .expect("join")
             .expect("build state");
+        // The contexts' own servers (DNS) when the test's settings ask for them.
+        state
+            .modules
+            .start_listeners(&state)
+            .await
+            .expect("start listeners");
         if worker {
             kernel::jobs::spawn_worker(state.clone());
         }
