@@ -72,9 +72,12 @@ pub struct KeyView {
 /// The key's view: BIND's and NSD's configuration of a secondary of `apex` transferring from
 /// `primary` (this server's address, when it runs here).
 pub fn view(key: KeyRow, apex: &str, primary: Option<std::net::SocketAddr>) -> KeyView {
-    let (ip, port) = primary.map_or(("ALAMAT-SIMPUL".to_owned(), 53), |a| {
-        (a.ip().to_string(), a.port())
-    });
+    // Listening on every address says nothing of the one secondaries reach.
+    let (ip, port) = match primary {
+        Some(a) if !a.ip().is_unspecified() => (a.ip().to_string(), a.port()),
+        Some(a) => ("ALAMAT-SIMPUL".to_owned(), a.port()),
+        None => ("ALAMAT-SIMPUL".to_owned(), 53),
+    };
     let bind = format!(
         "key \"{n}\" {{\n    algorithm hmac-sha256;\n    secret \"{s}\";\n}};\nzone \"{apex}\" {{\n    type secondary;\n    primaries {{ {ip} port {port} key \"{n}\"; }};\n    file \"{apex}.zone\";\n}};",
         n = key.name,
