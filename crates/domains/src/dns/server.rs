@@ -86,6 +86,8 @@ struct Server {
     served: RwLock<Arc<Served>>,
     secondaries: Vec<Secondary>,
     rrl: Mutex<RateLimit>,
+    /// Limiting is off: no lock per packet.
+    unlimited: bool,
     status: Arc<Status>,
 }
 
@@ -123,6 +125,7 @@ pub fn start(
             served: RwLock::new(Arc::new(served)),
             secondaries,
             rrl: Mutex::new(RateLimit::new(state.config.dns_rate_limit)),
+            unlimited: state.config.dns_rate_limit == 0,
             status: status.clone(),
         });
         server.installed(&state).await;
@@ -380,7 +383,7 @@ async fn udp_loop(socket: Arc<UdpSocket>, server: Arc<Server>) {
         let Some(packet) = buf.get(..n) else {
             continue;
         };
-        let verdict = if server.is_secondary(from.ip()) {
+        let verdict = if server.unlimited || server.is_secondary(from.ip()) {
             Verdict::Send
         } else {
             server

@@ -2,7 +2,7 @@
 //! owner name and type, rebuilt whenever the zone's serial moves. Answering then touches no
 //! database and takes no lock but the pointer swap.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, MX, NS, SOA, SRV, TXT};
@@ -24,9 +24,10 @@ pub struct Snapshot {
     pub serial: u32,
     /// The apex's SOA record (its TTL is the SOA minimum, as negative answers need).
     pub soa: Record,
-    names: BTreeMap<Name, RrSets>,
+    // Hashed (case-insensitively, as `Name` hashes): the lookup every answer makes.
+    names: HashMap<Name, RrSets>,
     /// Every name that exists, the empty non-terminals between the apex and owners included.
-    exists: BTreeSet<Name>,
+    exists: HashSet<Name>,
     /// Names below the apex that hold NS records: where the zone hands over to another.
     cuts: BTreeSet<Name>,
 }
@@ -138,8 +139,8 @@ impl Snapshot {
             serial: serial(zone.serial),
             apex: apex.clone(),
             soa: soa.clone(),
-            names: BTreeMap::new(),
-            exists: BTreeSet::new(),
+            names: HashMap::new(),
+            exists: HashSet::new(),
             cuts: BTreeSet::new(),
         };
         snap.add(soa);
