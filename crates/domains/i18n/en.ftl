@@ -157,3 +157,5 @@ domains-key-delete = Withdraw key
 domains-key-delete-confirm = Yes, withdraw this key; secondaries using it can no longer transfer the zone.
 error-dns-key-name = A key name has letters, digits and hyphens only, separated by dots.
 error-dns-key-taken = This key name is taken; choose another.
+error-dns-request-own-name = The name { $name } is already used by this agency in the zone; this request only asks for its decision, so leave the target empty.
+rule-dom-subdomain-decision = A subdomain is used by an agency without a decision granting it; request the subdomain for that name.

@@ -148,3 +148,5 @@ domains-key-delete = Cabut kunci
 domains-key-delete-confirm = Ya, cabut kunci ini; server sekunder yang memakainya tidak bisa lagi menyalin zona.
 error-dns-key-name = Nama kunci hanya boleh berisi huruf, angka, dan tanda hubung, dipisah titik.
 error-dns-key-taken = Nama kunci ini sudah dipakai; pilih nama lain.
+error-dns-request-own-name = Nama { $name } sudah dipakai Perangkat Daerah ini dalam zona; permohonan ini hanya meminta keputusannya, jadi kosongkan tujuan.
+rule-dom-subdomain-decision = Subdomain dipakai Perangkat Daerah tanpa keputusan yang menetapkannya; ajukan permohonan subdomain untuk nama itu.

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod request;
 pub mod request_api;
 pub mod request_pages;
+pub mod rules;
 pub mod service;
 pub mod settings;
 mod store;
@@ -34,6 +35,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
     .openapi(openapi)
     .demo(demo::load)
     .listener(dns::start)
+    .rules(&[rules::SOURCE])
     .panels(&[kernel::module::Panel {
         slot: kernel::module::Slot::Home,
         render: home_panel,

@@ -170,10 +170,26 @@ pub fn ask(c: &mut DbConn, actor: &Actor, d: &RequestDraft) -> AppResult<Request
         return Err(AppError::field("agency_id", "error-agency-unknown"));
     };
     let full = full_name(r.kind, &r.name, &apex);
-    if r.kind == RequestKind::Subdomain && !store::at_name(c, &r.name)?.is_empty() {
-        return Err(AppError::Validation(vec![
-            kernel::FieldError::new("name", "error-dns-request-taken").arg("name", &full),
-        ]));
+    if r.kind == RequestKind::Subdomain {
+        // A name in the zone is taken, unless the asking agency alone holds it and asks for
+        // the decision it never had (a name carried over from the old zone, rule
+        // DOM-SUBDOMAIN-DECISION): then the request has no target, the records being there.
+        let owners: Vec<kernel::ids::AgencyId> = store::all(c)?
+            .into_iter()
+            .filter(|x| crate::rules::subdomain(&x.name) == Some(r.name.as_str()))
+            .map(|x| x.agency_id)
+            .collect();
+        let own = !owners.is_empty() && owners.iter().all(|a| *a == r.agency_id);
+        if !owners.is_empty() && !own {
+            return Err(AppError::Validation(vec![
+                kernel::FieldError::new("name", "error-dns-request-taken").arg("name", &full),
+            ]));
+        }
+        if own && !r.target.is_empty() {
+            return Err(AppError::Validation(vec![
+                kernel::FieldError::new("target", "error-dns-request-own-name").arg("name", &full),
+            ]));
+        }
     }
     if let Some((number, holder)) = store::request_pending(c, r.kind, &r.name)? {
         // Another agency's request is not the asker's to read: its number is not named.

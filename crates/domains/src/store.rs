@@ -462,3 +462,18 @@ pub fn claim_notify(c: &mut DbConn, serial: i64) -> QueryResult<bool> {
     .execute(c)?;
     Ok(moved == 1)
 }
+
+/// Every request's agency, kind, status and name (for the rule on decisions).
+pub fn granted_subdomains(
+    c: &mut DbConn,
+) -> QueryResult<Vec<(kernel::ids::AgencyId, RequestKind, RequestStatus, String)>> {
+    domains_requests::table
+        .filter(domains_requests::status.eq(RequestStatus::Granted))
+        .select((
+            domains_requests::agency_id,
+            domains_requests::kind,
+            domains_requests::status,
+            domains_requests::name,
+        ))
+        .load(c)
+}

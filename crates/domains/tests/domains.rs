@@ -319,9 +319,10 @@ both! {
         let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&other), Some(ask(&disdik.to_string(), "subdomain", "pariwisata", ""))).await;
         assert_eq!(s, 422);
         assert!(!e.to_string().contains(&number) && e["error"]["message"].as_str().unwrap().contains("perangkat daerah lain"), "{e}");
-        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "dinkes", ""))).await;
+        // A name another agency uses in the zone.
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes, "subdomain", "disdikbud", ""))).await;
         assert_eq!(s, 422);
-        assert!(e["error"]["message"].as_str().unwrap().contains("dinkes.sukamajukab.go.id"), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("disdikbud.sukamajukab.go.id"), "{e}");
         // The Dinas was told.
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
         assert!(told["items"].to_string().contains("pariwisata.sukamajukab.go.id"), "{told}");
@@ -428,5 +429,66 @@ both! {
         let op = app.token("op.soa", Role::AgencyOperator, Some(app.agency_id("DINKES").await)).await;
         let (s, _) = api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&op), Some(settings())).await;
         assert_eq!(s, 403);
+    }
+}
+
+both! {
+    async fn a_subdomain_used_without_a_decision_is_a_finding_until_one_is_granted(app) {
+        app.demo().await;
+        let admin = app.token("admin.dns", Role::DinasAdmin, None).await;
+        // The demo region follows KT, which names no decision for a subdomain; under MU the
+        // Kepala Dinas decides each one (Pasal 10 ayat (4)).
+        let (s, mut region) = api(Method::GET, app.url("/api/v1/region"), Some(&admin), None).await;
+        assert_eq!(s, 200, "{region}");
+        region["regulation_pack"] = json!("MU");
+        for k in ["id", "updated_at", "updated_by", "created_at"] {
+            region.as_object_mut().unwrap().remove(k);
+        }
+        let (s, r) = api(Method::PUT, app.url("/api/v1/region"), Some(&admin), Some(region)).await;
+        assert_eq!(s, 200, "{r}");
+        let undecided = |app: &TestApp, admin: String| {
+            let url = app.url("/api/v1/compliance/findings?per_page=200");
+            async move {
+                let (s, all) = api(Method::GET, url, Some(&admin), None).await;
+                assert_eq!(s, 200, "{all}");
+                let mut labels: Vec<String> = all["items"].as_array().unwrap().iter()
+                    .filter(|f| f["rule"] == "DOM-SUBDOMAIN-DECISION")
+                    .map(|f| f["label"].as_str().unwrap().to_owned())
+                    .collect();
+                labels.sort();
+                labels
+            }
+        };
+        // The demo's agency names came from the old zone: none has a decision in Simpul. The
+        // Dinas's own names (www, mail, ppid) need none.
+        assert_eq!(undecided(&app, admin.clone()).await, [
+            "dinkes.sukamajukab.go.id", "disdikbud.sukamajukab.go.id",
+            "sikda.sukamajukab.go.id", "simpeg.sukamajukab.go.id",
+        ]);
+        let dinkes = app.agency_id("DINKES").await;
+        let op = app.token("op.rule1", Role::AgencyOperator, Some(dinkes)).await;
+        let ask = |target: &str| json!({"agency_id": dinkes.to_string(), "kind": "subdomain", "name": "dinkes",
+            "purpose": "Situs Dinas Kesehatan, dipakai sejak 2019", "target": target});
+        // Asking for the decision of a name it already uses: no target, the records are there.
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask("203.0.113.31"))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("target")), "{e}");
+        let (s, req) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(""))).await;
+        assert_eq!(s, 201, "{req}");
+        // Another agency may not ask for it.
+        let dishub = app.agency_id("DISHUB").await;
+        let other = app.token("op.rule2", Role::AgencyOperator, Some(dishub)).await;
+        let mut theirs = ask("");
+        theirs["agency_id"] = json!(dishub.to_string());
+        let (s, e) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&other), Some(theirs)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("name")), "{e}");
+        let id = req["id"].as_str().unwrap();
+        let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+        let (s, d) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&admin),
+            Some(json!({"decision": "grant", "decision_number": "045/301/DISKOMINFO/2026", "decision_date": today, "reason": ""}))).await;
+        assert_eq!(s, 200, "{d}");
+        // Granted: the name's finding is gone (and nothing was added to the zone).
+        assert_eq!(undecided(&app, admin.clone()).await, [
+            "disdikbud.sukamajukab.go.id", "sikda.sukamajukab.go.id", "simpeg.sukamajukab.go.id",
+        ]);
     }
 }
