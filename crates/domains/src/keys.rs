@@ -129,19 +129,12 @@ pub async fn create(
     }
 }
 
-/// The confirmation box of a form that withdraws something.
-#[derive(Debug, Deserialize)]
-pub struct Confirm {
-    #[serde(default)]
-    confirm: Option<String>,
-}
-
 /// Withdraws a key once the Dinas confirms it.
 pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    PageForm(form): PageForm<Confirm>,
+    PageForm(form): PageForm<crate::pages::Confirm>,
 ) -> AppResult<Response> {
     let actor = may_write(&ctx)?;
     if form.confirm.is_none() {

@@ -177,9 +177,8 @@ fn number(text: &str, max: u32) -> Option<u32> {
     text.parse::<u32>().ok().filter(|n| *n <= max)
 }
 
-/// Text as a zone file quotes it: backslashes and quotes escaped, cut into strings of at
-/// most 255 bytes (a TXT string's limit) on character boundaries.
-pub fn quoted(text: &str) -> String {
+/// TXT strings of at most 255 octets each (RFC 1035 3.3.14), cut where a character ends.
+pub fn txt_strings(text: &str) -> Vec<String> {
     let mut parts = vec![];
     let mut part = String::new();
     for ch in text.chars() {
@@ -190,6 +189,12 @@ pub fn quoted(text: &str) -> String {
     }
     parts.push(part);
     parts
+}
+
+/// Text as a zone file quotes it: backslashes and quotes escaped, cut into strings of at
+/// most 255 bytes (a TXT string's limit) on character boundaries.
+pub fn quoted(text: &str) -> String {
+    txt_strings(text)
         .iter()
         .map(|p| format!("\"{}\"", p.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect::<Vec<_>>()

@@ -380,7 +380,7 @@ const DELETE_FORM: FormSpec = FormSpec {
 #[derive(Debug, serde::Deserialize)]
 pub struct Confirm {
     #[serde(default)]
-    confirm: Option<String>,
+    pub(crate) confirm: Option<String>,
 }
 
 /// Takes a record out of the zone once the Dinas confirms it.

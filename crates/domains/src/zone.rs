@@ -125,19 +125,7 @@ mod tests {
     #[test]
     fn hosts_the_zone_points_at_need_an_address() {
         let zone = defaults("sukamajukab.go.id", day(2026, 12, 5));
-        let rec = |name: &str, rtype, value: &str| RecordRow {
-            id: crate::model::RecordId::new(),
-            agency_id: kernel::ids::AgencyId::new(),
-            name: name.into(),
-            rtype,
-            value: value.into(),
-            ttl: 3600,
-            basis: String::new(),
-            created_at: chrono::NaiveDateTime::default(),
-            created_by: String::new(),
-            updated_at: chrono::NaiveDateTime::default(),
-            updated_by: String::new(),
-        };
+        let rec = crate::dns::snapshot::tests::row;
         let records = vec![
             rec("ns1", RecordType::A, "203.0.113.1"),
             rec("@", RecordType::Mx, "10 mail.sukamajukab.go.id."),

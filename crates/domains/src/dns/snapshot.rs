@@ -53,20 +53,6 @@ fn owner(relative: &str, apex: &Name) -> Result<Name, Unservable> {
         .map_err(|e| Unservable(format!("{relative}: {e}")))
 }
 
-/// TXT strings of at most 255 octets each (RFC 1035 3.3.14), split where a character ends.
-fn txt_strings(text: &str) -> Vec<String> {
-    let mut parts = vec![];
-    let mut part = String::new();
-    for ch in text.chars() {
-        if part.len() + ch.len_utf8() > 255 {
-            parts.push(std::mem::take(&mut part));
-        }
-        part.push(ch);
-    }
-    parts.push(part);
-    parts
-}
-
 /// A CAA value (`0 issue "letsencrypt.org"`) in wire form (RFC 8659 4.1), read back by the
 /// library so that what is served is exactly what the RFC's layout says.
 fn caa(value: &str) -> Result<RData, Unservable> {
@@ -98,7 +84,7 @@ pub fn rdata(rtype: RecordType, value: &str) -> Result<RData, Unservable> {
         RecordType::Ns => RData::NS(NS(name(value)?)),
         RecordType::Mx => RData::MX(MX::new(num(0)?, host(1)?)),
         RecordType::Srv => RData::SRV(SRV::new(num(0)?, num(1)?, num(2)?, host(3)?)),
-        RecordType::Txt => RData::TXT(TXT::new(txt_strings(value))),
+        RecordType::Txt => RData::TXT(TXT::new(crate::model::txt_strings(value))),
         RecordType::Caa => caa(value)?,
     })
 }
