@@ -7,6 +7,7 @@ pub mod api;
 pub mod demo;
 pub mod dns;
 mod home;
+pub mod import_page;
 pub mod keys;
 pub mod model;
 pub mod pages;
@@ -104,6 +105,11 @@ fn router() -> Router<AppState> {
         .route("/domains/requests/{id}", get(request_pages::show))
         .route("/domains/requests/{id}/decide", post(request_pages::decide))
         .route("/domains/zone", get(pages::zone_file))
+        .route(
+            "/domains/import",
+            get(import_page::show).post(import_page::check),
+        )
+        .route("/domains/import/confirm", post(import_page::confirm))
         .route(
             "/domains/settings",
             get(settings::show).post(settings::save),

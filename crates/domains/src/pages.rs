@@ -149,6 +149,12 @@ pub async fn list(
                 "/domains/settings",
                 tr.t("domains-settings-link"),
                 false,
+            )
+            .action(
+                ctx.can_write_any(&crate::RECORDS),
+                "/domains/import",
+                tr.t("domains-import-link"),
+                false,
             ))
     })
 }

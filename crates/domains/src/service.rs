@@ -374,11 +374,15 @@ pub fn import(
     let (records, soa, skipped) = crate::zonefile::read(text, &apex);
     let mut report = ImportReport::default();
     for (line, why) in skipped {
-        let why = match why {
-            Skipped::Type(t) => format!("record type {t} is not kept in the zone"),
-            Skipped::Outside(n) => format!("{n} lies outside the zone {apex}"),
-            Skipped::Unreadable(t) => format!("cannot be read: {t}"),
+        let (key, args) = match why {
+            Skipped::Type(t) => ("dns-import-type", vec![("type", t)]),
+            Skipped::Outside(n) => (
+                "dns-import-outside",
+                vec![("name", n), ("zone", apex.clone())],
+            ),
+            Skipped::Unreadable(t) => ("dns-import-unreadable", vec![("text", t)]),
         };
+        let why = kernel::i18n::message(lang, key, &args);
         report.skipped.push((line, why));
     }
     let dinas = org::directory::dinas(c)?

@@ -105,6 +105,9 @@ both! {
             test_support::access::Call { method: Method::DELETE, path: format!("/api/v1/dns/keys/{key}"), body: Body::None },
             post("/domains/settings/keys", form(&[("name", "matrix-3")])),
             post(format!("/domains/settings/keys/{key}/delete"), form(&[("confirm", "on")])),
+            get("/domains/import"),
+            post("/domains/import", Body::File(vec![], "file", b"$ORIGIN sukamajukab.go.id.\nimpor 3600 IN A 203.0.113.90\n".to_vec())),
+            post("/domains/import/confirm", form(&[("sha", "0000")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/dns/records"), get(format!("/api/v1/dns/records/{id}")), get("/api/v1/dns/zone"),
@@ -490,5 +493,53 @@ both! {
         assert_eq!(undecided(&app, admin.clone()).await, [
             "disdikbud.sukamajukab.go.id", "sikda.sukamajukab.go.id", "simpeg.sukamajukab.go.id",
         ]);
+    }
+}
+
+both! {
+    async fn a_zone_file_is_previewed_on_the_page_then_imported(app) {
+        app.demo().await;
+        app.account("dinas.impor", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "dinas.impor").await;
+        let admin = app.token("admin.dns", Role::DinasAdmin, None).await;
+        let count = || async { api(Method::GET, app.url("/api/v1/dns/records?per_page=1"), Some(&admin), None).await.1["total"].as_u64().unwrap() };
+        let before = count().await;
+        let upload = |bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name("lama.zone"));
+            browser.post(app.url(&format!("/domains/import?_csrf={csrf}"))).multipart(form).send()
+        };
+        let file = "$ORIGIN sukamajukab.go.id.\n$TTL 1h\nbaru1 IN A 203.0.113.91\nppid.dinkes IN A 203.0.113.92\n\
+                    1.113.0.203.in-addr.arpa. IN PTR portal.sukamajukab.go.id.\nbaru2 IN HINFO \"x\" \"y\"\nbaru3 IN A 999.1.1.1\n";
+        let resp = upload(file.as_bytes().to_vec()).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let preview = resp.text().await.unwrap();
+        assert!(preview.contains("2 rekaman akan ditambahkan."), "{preview}");
+        assert!(preview.contains("Baris yang tidak diambil (3):"), "{preview}");
+        assert!(preview.contains("berada di luar zona sukamajukab.go.id"), "{preview}");
+        assert!(preview.contains("jenis rekaman HINFO tidak disimpan dalam zona"), "{preview}");
+        assert_eq!(count().await, before, "a preview writes nothing");
+        let sha = preview.split(r#"name="sha" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let done = browser.post(app.url("/domains/import/confirm"))
+            .form(&[("_csrf", csrf.as_str()), ("sha", sha.as_str())]).send().await.unwrap().text().await.unwrap();
+        assert!(done.contains("2 rekaman ditambahkan."), "{done}");
+        assert_eq!(count().await, before + 2);
+        // The agency whose code is the last label owns its name; the rest the Dinas.
+        let (_, rows) = api(Method::GET, app.url("/api/v1/dns/records?q=ppid.dinkes"), Some(&admin), None).await;
+        assert_eq!(rows["items"][0]["agency_id"], app.agency_id("DINKES").await.to_string(), "{rows}");
+        // No file, a file that is not text, a file over 5 MB: said beside the field, nothing written.
+        for (bytes, said) in [
+            (vec![], "Pilih berkas zona"),
+            (vec![0xff, 0xfe, 0x00, 0x41], "harus berupa teks"),
+            (vec![b';'; 5 * 1024 * 1024 + 1], "paling besar 5 MB"),
+        ] {
+            let resp = upload(bytes).await.unwrap();
+            let status = resp.status();
+            let page = resp.text().await.unwrap();
+            assert_eq!(status, 422, "{said}: {page}");
+            assert!(page.contains(said), "{said}: {page}");
+        }
+        assert_eq!(count().await, before + 2);
     }
 }

@@ -160,6 +160,33 @@ impl AppState {
         result
     }
 
+    /// Runs `f` as a write and rolls back whatever it wrote: what an import would do, checked
+    /// against the database exactly as the import checks it (a preview, a dry run).
+    pub async fn dry_run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let kept = Arc::new(std::sync::Mutex::new(None));
+        let out = kept.clone();
+        let result = self
+            .write(move |c| {
+                let done = f(c)?;
+                if let Ok(mut slot) = out.lock() {
+                    *slot = Some(done);
+                }
+                // Failing is what makes the transaction roll back.
+                Err::<(), _>(AppError::Internal("a dry run rolls back".into()))
+            })
+            .await;
+        let done = kept.lock().ok().and_then(|mut slot| slot.take());
+        match (done, result) {
+            (Some(done), _) => Ok(done),
+            (None, Err(e)) => Err(e),
+            (None, Ok(())) => Err(AppError::Internal("a dry run kept nothing".into())),
+        }
+    }
+
     /// Runs `f` in a transaction of its own that records no audit event (the provider's tokens
     /// and codes); if `f` fails, nothing it wrote remains.
     ///

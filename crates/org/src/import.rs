@@ -475,7 +475,7 @@ pub async fn import_people_for(
         )
     };
     let result = if dry_run {
-        rolled_back(state, run).await
+        state.dry_run(run).await
     } else {
         state.write(run).await
     };
@@ -491,33 +491,6 @@ pub async fn import_people_for(
         .await?;
     }
     result
-}
-
-/// Runs `f` as a write and rolls back whatever it wrote: what an import would do, checked
-/// against the database exactly as the import checks it (a preview, a dry run).
-pub async fn rolled_back<T, F>(state: &kernel::AppState, f: F) -> AppResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
-{
-    let kept = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let out = kept.clone();
-    let result = state
-        .write(move |c| {
-            let done = f(c)?;
-            if let Ok(mut slot) = out.lock() {
-                *slot = Some(done);
-            }
-            // Failing is what makes the transaction roll back.
-            Err::<(), _>(AppError::Internal("a dry run rolls back".into()))
-        })
-        .await;
-    let done = kept.lock().ok().and_then(|mut slot| slot.take());
-    match (done, result) {
-        (Some(done), _) => Ok(done),
-        (None, Err(e)) => Err(e),
-        (None, Ok(())) => Err(AppError::Internal("a dry run kept nothing".into())),
-    }
 }
 
 fn line_of(field: &str) -> u64 {

@@ -291,7 +291,8 @@ pub async fn agencies(
     let result = async {
         let (bytes, _) = file_of(multipart).await?;
         let upload = bytes.clone();
-        let n = import::rolled_back(&state, move |c| import::import_agencies(c, &actor, &upload))
+        let n = state
+            .dry_run(move |c| import::import_agencies(c, &actor, &upload))
             .await?;
         let will = tr.t1("import-will-agencies", "count", &tr.number(n));
         preview(&state, "agencies", bytes, import::Existing::Refuse, will).await
