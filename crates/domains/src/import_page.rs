@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kernel::extract::PageForm;
 use kernel::layout::{Chrome, FormErrors, render};
-use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 /// A zone file's size limit: ten times a regency's largest zone seen, far below the body limit.
@@ -37,12 +36,6 @@ struct Page {
     report: Option<Report>,
 }
 
-fn may_import(ctx: &Ctx) -> AppResult<kernel::audit::Actor> {
-    Ok(ctx
-        .authorize(&crate::RECORDS, Access::Write, Scope::Region)?
-        .actor())
-}
-
 fn shown(
     state: &AppState,
     ctx: &Ctx,
@@ -64,7 +57,7 @@ fn shown(
 
 /// The upload form.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    may_import(&ctx)?;
+    crate::pages::may_write(&ctx)?;
     shown(&state, &ctx, FormErrors::default(), None)
 }
 
@@ -140,7 +133,7 @@ pub async fn check(
     ctx: Ctx,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let actor = may_import(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     let text = match file_of(multipart).await {
         Ok(t) => t,
         Err(e) => return refused(&state, &ctx, e),
@@ -172,7 +165,7 @@ pub async fn confirm(
     ctx: Ctx,
     PageForm(form): PageForm<Confirm>,
 ) -> AppResult<Response> {
-    let actor = may_import(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     let bytes = state.blobs.get_scratch(&form.sha).await?.to_vec();
     let text = String::from_utf8(bytes).map_err(|_| AppError::NotFound)?;
     let lang = ctx.lang;

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kernel::extract::{ApiJson, PageForm};
 use kernel::form::{FormSpec, Submitted, text};
 use kernel::layout::FormErrors;
-use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 use serde::Deserialize;
 
@@ -95,12 +94,6 @@ pub(crate) const FORM: FormSpec = FormSpec {
     fields: &[text("name", "domains-key-name")],
 };
 
-fn may_write(ctx: &Ctx) -> AppResult<kernel::audit::Actor> {
-    Ok(ctx
-        .authorize(&crate::RECORDS, Access::Write, Scope::Region)?
-        .actor())
-}
-
 /// Makes a key (the Dinas), or shows the settings again with what is wrong with its name.
 pub async fn create(
     State(state): State<AppState>,
@@ -110,7 +103,7 @@ pub async fn create(
         stale,
     }: Submitted<KeyDraft>,
 ) -> AppResult<Response> {
-    let actor = may_write(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     if stale {
         return crate::settings::page_with_key(&state, &ctx, form.name, FORM.expired(ctx.tr()))
             .await;
@@ -136,7 +129,7 @@ pub async fn delete(
     Path(id): Path<String>,
     PageForm(form): PageForm<crate::pages::Confirm>,
 ) -> AppResult<Response> {
-    let actor = may_write(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     if form.confirm.is_none() {
         let errors = FormErrors::one(&format!("confirm-{id}"), ctx.tr().t("error-confirm-action"));
         return crate::settings::page_with_key(&state, &ctx, String::new(), errors).await;
@@ -151,7 +144,7 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/v1/dns/keys", tag = "domains",
     responses((status = 200, body = Vec<KeyOut>), (status = 401), (status = 403)))]
 pub async fn api_list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<KeyOut>>> {
-    may_write(&ctx)?;
+    crate::pages::may_write(&ctx)?;
     let keys = state.read(crate::service::keys).await?;
     Ok(Json(keys.into_iter().map(KeyOut::from).collect()))
 }
@@ -164,7 +157,7 @@ pub async fn api_create(
     ctx: Ctx,
     ApiJson(body): ApiJson<KeyDraft>,
 ) -> AppResult<Response> {
-    let actor = may_write(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     let key = state
         .write(move |c| crate::service::create_key(c, &actor, &body.name))
         .await?;
@@ -180,7 +173,7 @@ pub async fn api_delete(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let actor = may_write(&ctx)?;
+    let actor = crate::pages::may_write(&ctx)?;
     state
         .write(move |c| crate::service::delete_key(c, &actor, &id))
         .await?;

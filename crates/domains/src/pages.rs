@@ -211,7 +211,8 @@ async fn form_page(
     Ok((status, render(&page)?).into_response())
 }
 
-fn may_write(ctx: &Ctx) -> AppResult<kernel::audit::Actor> {
+/// The Dinas's right to change the zone, as the actor who does.
+pub(crate) fn may_write(ctx: &Ctx) -> AppResult<kernel::audit::Actor> {
     Ok(ctx
         .authorize(&crate::RECORDS, Access::Write, Scope::Region)?
         .actor())
