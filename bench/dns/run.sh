@@ -17,6 +17,7 @@ command -v dnsperf >/dev/null || need+=(dnsperf)
 [ -x /usr/sbin/nsd ] || need+=(nsd)
 command -v dig >/dev/null || need+=(bind9-dnsutils)
 command -v curl >/dev/null || need+=(curl)
+command -v ldns-signzone >/dev/null || need+=(ldnsutils)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; fi
 if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else cargo build --release -q; bin=$PWD/target/release/simpul; fi
 out=bench/out/dns; rm -rf "$out"; mkdir -p "$out"
@@ -88,10 +89,11 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
-# queries/s, p50 and p99 (ms) of one dnsperf run.
+# queries/s, p50 and p99 (ms) of one dnsperf run (extra arguments go to dnsperf: -D asks
+# for DNSSEC records).
 perf() {
-  local name=$1 port=$2 file=$3
-  dnsperf -s 127.0.0.1 -p "$port" -d "$file" -l "$secs" -c "$clients" -T 2 -q 200 -v >"$out/$name.txt" 2>&1 || true
+  local name=$1 port=$2 file=$3; shift 3
+  dnsperf -s 127.0.0.1 -p "$port" -d "$file" -l "$secs" -c "$clients" -T 2 -q 200 -v "$@" >"$out/$name.txt" 2>&1 || true
   local qps; qps=$(awk '/Queries per second/ {printf "%.0f", $4}' "$out/$name.txt")
   local lost; lost=$(awk '/Queries lost/ {print $3}' "$out/$name.txt")
   local lat; lat=$(awk '$1==">" {print $NF*1000}' "$out/$name.txt" | sort -n | awk '{a[NR]=$1} END {printf "%.2f ms / %.2f ms", a[int(NR*0.5)], a[int(NR*0.99)]}')
@@ -155,3 +157,43 @@ for i in 1 2 3 4 5; do
 done
 echo
 echo "change to the secondary (NSD) serving it, 5 changes: ${times[*]} ms"
+
+# Signed (DNSSEC): Simpul signs online when the Dinas switches it on; NSD serves the same
+# zone signed beforehand by ldns-signzone with ECDSA P-256 keys and NSEC, as a Dinas without
+# Simpul would. Queries ask for DNSSEC records (DO), so answers carry signatures and proofs.
+settings=$(curl -fsS -H "Authorization: Bearer $key" "http://$http/api/v1/dns/settings")
+body=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); print(json.dumps({"name_servers": "\n".join(s["name_servers"]), "hostmaster": "hostmaster@'"$apex"'", "refresh": str(s["refresh"]), "retry": str(s["retry"]), "expire": str(s["expire"]), "minimum": str(s["minimum"]), "dnssec": True}))' "$settings")
+start=$(date +%s.%N)
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body" "http://$http/api/v1/dns/settings"
+until dig @127.0.0.1 -p 15353 +dnssec "host09999.$apex" A | grep -q RRSIG; do sleep 0.05; done
+sign_ms=$(python3 -c "import time; print(round(($(date +%s.%N) - $start) * 1000))")
+"$bin" dns export >"$work/export2.zone"
+(cd "$work" && ksk=$(ldns-keygen -a ECDSAP256SHA256 -k "$apex") && zsk=$(ldns-keygen -a ECDSAP256SHA256 "$apex") \
+  && ldns-signzone -o "$apex" -f "$work/signed.zone" "$work/export2.zone" "$ksk" "$zsk")
+sed -e "s/@$nsd_port/@15356/" -e "s|$work/export.zone|$work/signed.zone|" -e "s|$work/nsd.pid|$work/nsd3.pid|" \
+  -e "s|$work/xfrd.state|$work/xfrd3.state|" -e "s|$work/zone.list|$work/zone3.list|" "$work/nsd.conf" >"$work/nsd3.conf"
+/usr/sbin/nsd -d -c "$work/nsd3.conf" 2>"$out/nsd-signed.log" &
+until dig @127.0.0.1 -p 15356 +dnssec "host00001.$apex" A 2>/dev/null | grep -q RRSIG; do sleep 0.2; done
+echo
+echo "signed: the zone's $(grep -c 'IN' "$work/export2.zone") records signed and served ${sign_ms} ms after DNSSEC was switched on"
+echo
+echo "| load (DO) | Simpul q/s | NSD q/s | ratio | Simpul p50 / p99 | NSD p50 / p99 | lost (Simpul, NSD) |"
+echo "|---|---:|---:|---:|---|---|---|"
+for load in hot spread; do
+  read -r s_qps s_lost s_lat < <(perf "simpul-signed-$load" 15353 "$work/$load.txt" -D)
+  read -r n_qps n_lost n_lat < <(perf "nsd-signed-$load" 15356 "$work/$load.txt" -D)
+  ratio=$(python3 -c "print(f'{$s_qps / $n_qps:.2f}×')")
+  echo "| $load | $s_qps | $n_qps | $ratio | $s_lat | $n_lat | $s_lost, $n_lost |"
+done
+times=()
+for i in 6 7 8 9 10; do
+  start=$(date +%s.%N)
+  curl -fsS -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    -d "{\"agency_id\":\"$agency\",\"name\":\"baru$i\",\"rtype\":\"A\",\"value\":\"203.0.113.$i\",\"basis\":\"bench\"}" \
+    "http://$http/api/v1/dns/records"
+  until dig @127.0.0.1 -p $secondary_port +dnssec "baru$i.$apex" A | grep -q RRSIG; do sleep 0.02; done
+  times+=("$(python3 -c "import time; print(round(($(date +%s.%N) - $start) * 1000))")")
+  sleep 1
+done
+echo
+echo "signed change to the secondary (NSD) serving it signed, 5 changes: ${times[*]} ms"

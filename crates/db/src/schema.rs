@@ -549,6 +549,32 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         notified_serial -> BigInt,
+        dnssec -> Bool,
+        signed_week -> BigInt,
+        probed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The last check of each delegation's name servers.
+    domains_delegation_checks (name) {
+        name -> Text,
+        checked_at -> Timestamp,
+        failing -> Text,
+    }
+}
+
+diesel::table! {
+    /// The zone's DNSSEC signing keys.
+    domains_dnssec_keys (id) {
+        id -> Text,
+        role -> Text,
+        state -> Text,
+        private_key -> Text,
+        key_tag -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 

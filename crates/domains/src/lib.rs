@@ -4,8 +4,10 @@
 //! signed in reads the records: DNS is public.
 
 pub mod api;
+pub mod delegations;
 pub mod demo;
 pub mod dns;
+pub mod dnssec;
 mod home;
 pub mod import_page;
 pub mod keys;
@@ -17,6 +19,7 @@ pub mod request_pages;
 pub mod rules;
 pub mod service;
 pub mod settings;
+pub mod signing;
 mod store;
 pub mod zone;
 pub mod zonefile;
@@ -35,7 +38,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
-    .listener(dns::start)
+    .listener(start)
     .rules(&[rules::SOURCE])
     .panels(&[kernel::module::Panel {
         slot: kernel::module::Slot::Home,
@@ -60,6 +63,8 @@ pub const MODULE: kernel::Module = kernel::Module::new("domains")
         "domains_requests",
         "domains_counters",
         "domains_tsig_keys",
+        "domains_dnssec_keys",
+        "domains_delegation_checks",
     ]);
 
 /// The zone's records: the Dinas keeps them; everyone signed in reads them.
@@ -115,6 +120,7 @@ fn router() -> Router<AppState> {
             get(settings::show).post(settings::save),
         )
         .route("/domains/settings/keys", post(keys::create))
+        .route("/domains/settings/rollover", post(signing::rollover_page))
         .route("/domains/settings/keys/{id}/delete", post(keys::delete))
         .route("/domains/{id}", get(pages::show))
         .route("/domains/{id}/edit", get(pages::edit).post(pages::update))
@@ -137,6 +143,7 @@ fn router() -> Router<AppState> {
             "/api/v1/dns/keys/{id}",
             axum::routing::delete(keys::api_delete),
         )
+        .route("/api/v1/dns/dnssec", get(signing::api_get))
         .route(
             "/api/v1/dns/requests",
             get(request_api::list).post(request_api::create),
@@ -146,6 +153,18 @@ fn router() -> Router<AppState> {
             "/api/v1/dns/requests/{id}/decision",
             post(request_api::decide),
         )
+}
+
+/// The context's own tasks: the DNS server (when `SIMPUL_DNS_ADDR` is set) and the checks of
+/// the delegations' name servers.
+fn start(
+    state: AppState,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> {
+    Box::pin(async move {
+        dns::start(state.clone()).await?;
+        delegations::start(state);
+        Ok(())
+    })
 }
 
 fn openapi() -> utoipa::openapi::OpenApi {
@@ -169,7 +188,8 @@ fn openapi() -> utoipa::openapi::OpenApi {
     settings::api_put,
     keys::api_list,
     keys::api_create,
-    keys::api_delete
+    keys::api_delete,
+    signing::api_get
 ))]
 pub struct DomainsApi;
 

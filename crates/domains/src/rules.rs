@@ -26,8 +26,21 @@ pub const SUBDOMAIN_DECISION: Rule = Rule {
     ],
 };
 
+/// A delegated subdomain whose name servers do not answer for it: the agency's subdomain,
+/// which the regulations make the only place for its services, cannot be reached.
+pub const DELEGATION_ANSWERS: Rule = Rule {
+    id: "DOM-DELEGATION-ANSWERS",
+    statement: "rule-dom-delegation-answers",
+    articles: &[
+        (Pack::KT, "Pasal 10 ayat (3)"),
+        (Pack::MU, "Pasal 10 ayat (3)"),
+        (Pack::EN, "Pasal 9 ayat (3)"),
+        (Pack::BT, "Pasal 29 ayat (2)"),
+    ],
+};
+
 /// This context's rules.
-pub const RULES: [Rule; 1] = [SUBDOMAIN_DECISION];
+pub const RULES: [Rule; 2] = [SUBDOMAIN_DECISION, DELEGATION_ANSWERS];
 
 /// Its contribution to the rule packs.
 pub const SOURCE: RuleSource = RuleSource {
@@ -65,7 +78,7 @@ pub fn uses<'a>(
 
 fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Evaluation> {
     let mut e = Evaluation::new(active);
-    if !active.has(&SUBDOMAIN_DECISION) {
+    if !active.has(&SUBDOMAIN_DECISION) && !active.has(&DELEGATION_ANSWERS) {
         return Ok(e);
     }
     let Some(apex) = org::directory::region(c)?
@@ -87,6 +100,32 @@ fn evaluate(c: &mut DbConn, within: &Within, active: &Active) -> QueryResult<Eva
         Within::Agency(only) => only == a,
         Within::Region => true,
     };
+    if active.has(&DELEGATION_ANSWERS) {
+        // One check per delegation, owned by the agency of its first NS record; a delegation
+        // not yet checked is not judged.
+        for check in store::delegation_checks(c)? {
+            let Some(ns) = records
+                .iter()
+                .find(|r| r.rtype == crate::model::RecordType::Ns && r.name == check.name)
+            else {
+                continue;
+            };
+            if !inside(&ns.agency_id) {
+                continue;
+            }
+            e.check(Some(ns.agency_id), !check.failing.is_empty(), || Finding {
+                rule: DELEGATION_ANSWERS.id,
+                agency_id: Some(ns.agency_id),
+                record_type: "dns_record",
+                record_id: ns.id.to_string(),
+                label: format!("{}.{apex} ({})", check.name, check.failing),
+                href: format!("/domains/{}", ns.id),
+            });
+        }
+    }
+    if !active.has(&SUBDOMAIN_DECISION) {
+        return Ok(e);
+    }
     let used = uses(
         records
             .iter()

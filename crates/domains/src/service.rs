@@ -29,7 +29,7 @@ pub fn zone(c: &mut DbConn, apex: &str) -> AppResult<ZoneRow> {
 }
 
 /// Raises the serial: every change to the zone is one secondaries will transfer.
-fn bump(c: &mut DbConn, apex: &str, by: &str) -> AppResult<()> {
+pub(crate) fn bump_serial(c: &mut DbConn, apex: &str, by: &str) -> AppResult<()> {
     let mut z = zone(c, apex)?;
     let today = db::now().date();
     z.serial = crate::zone::next_serial(z.serial, today);
@@ -73,7 +73,7 @@ fn change(action: &'static str, row: &RecordRow, summary: serde_json::Value) -> 
 pub fn create(c: &mut DbConn, actor: &Actor, d: &RecordDraft) -> AppResult<RecordRow> {
     let (rec, apex) = checked(c, d, None)?;
     let row = store::insert(c, &rec, &actor.label)?;
-    bump(c, &apex, &actor.label)?;
+    bump_serial(c, &apex, &actor.label)?;
     audit::record(
         c,
         actor,
@@ -96,7 +96,7 @@ pub fn update(
     let before = store::find(c, id)?.ok_or(AppError::NotFound)?;
     let (rec, apex) = checked(c, d, Some(id))?;
     let row = store::update(c, id, &rec, &actor.label)?;
-    bump(c, &apex, &actor.label)?;
+    bump_serial(c, &apex, &actor.label)?;
     audit::record(
         c,
         actor,
@@ -114,7 +114,7 @@ pub fn delete(c: &mut DbConn, actor: &Actor, id: RecordId) -> AppResult<RecordRo
     let before = store::find(c, id)?.ok_or(AppError::NotFound)?;
     let apex = apex(c)?;
     store::delete(c, id)?;
-    bump(c, &apex, &actor.label)?;
+    bump_serial(c, &apex, &actor.label)?;
     audit::record(
         c,
         actor,
@@ -343,6 +343,9 @@ pub fn save_settings(
             summary: json!({"before": before, "after": after}),
         },
     )?;
+    if after.dnssec {
+        crate::signing::ensure_keys(c, actor)?;
+    }
     Ok(after)
 }
 
@@ -426,6 +429,7 @@ pub fn import(
             retry,
             expire,
             minimum,
+            dnssec: before.dnssec,
         };
         store::zone_save(c, &after, &actor.label)?;
         audit::record(

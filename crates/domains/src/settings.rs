@@ -40,6 +40,23 @@ pub struct SettingsDraft {
     /// Seconds a resolver keeps a "no such name" answer.
     #[serde(default)]
     pub minimum: String,
+    /// Sign the zone with DNSSEC (a form's ticked box, or `true` in JSON).
+    #[serde(default, deserialize_with = "ticked")]
+    pub dnssec: bool,
+}
+
+/// A checkbox as a form posts it (`on` when ticked, absent otherwise) or a JSON boolean.
+fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Posted {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Posted::deserialize(d)? {
+        Posted::Bool(b) => b,
+        Posted::Text(t) => matches!(t.as_str(), "on" | "true" | "1"),
+    })
 }
 
 /// The settings' timers' bounds, in seconds.
@@ -94,6 +111,7 @@ pub fn draft_of(z: &ZoneRow) -> SettingsDraft {
         retry: z.retry.to_string(),
         expire: z.expire.to_string(),
         minimum: z.minimum.to_string(),
+        dnssec: z.dnssec,
     }
 }
 
@@ -164,6 +182,7 @@ pub fn validate(d: &SettingsDraft, apex: &str, serial: i64) -> Result<ZoneRow, V
                 retry,
                 expire,
                 minimum,
+                dnssec: d.dnssec,
             })
         }
         _ => Err(c.errors),
@@ -178,6 +197,7 @@ const FORM: FormSpec = FormSpec {
         text("retry", "domains-settings-retry"),
         text("expire", "domains-settings-expire"),
         text("minimum", "domains-settings-minimum"),
+        kernel::form::check("dnssec", "domains-settings-dnssec"),
     ],
 };
 
@@ -193,6 +213,7 @@ struct Page {
     keys: Vec<crate::keys::KeyView>,
     key_name: String,
     key_errors: FormErrors,
+    dnssec: crate::signing::DnssecView,
 }
 
 /// The DNS server of the instance that shows the page.
@@ -238,7 +259,8 @@ async fn page(
     (key_name, key_errors): (String, FormErrors),
 ) -> AppResult<Response> {
     let can_write = ctx.can(&crate::RECORDS, Access::Write, Scope::Region);
-    let (zone, apex, keys) = state
+    let tr = ctx.tr();
+    let (zone, apex, keys, dnssec) = state
         .read(move |c| {
             let apex = crate::service::apex(c)?;
             let zone = crate::service::zone(c, &apex)?;
@@ -248,7 +270,8 @@ async fn page(
             } else {
                 vec![]
             };
-            Ok((zone, apex, keys))
+            let dnssec = crate::signing::view(c, &apex, tr)?;
+            Ok((zone, apex, keys, dnssec))
         })
         .await?;
     let status = if errors.is_empty() && key_errors.is_empty() {
@@ -274,6 +297,7 @@ async fn page(
             .collect(),
         key_name,
         key_errors,
+        dnssec,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -352,6 +376,8 @@ pub struct SettingsOut {
     pub expire: i32,
     /// Seconds.
     pub minimum: i32,
+    /// Whether the zone is signed (DNSSEC).
+    pub dnssec: bool,
 }
 
 impl From<ZoneRow> for SettingsOut {
@@ -367,6 +393,7 @@ impl From<ZoneRow> for SettingsOut {
             retry: z.retry,
             expire: z.expire,
             minimum: z.minimum,
+            dnssec: z.dnssec,
         }
     }
 }
@@ -429,6 +456,7 @@ mod tests {
             retry: "900".into(),
             expire: "1209600".into(),
             minimum: "300".into(),
+            dnssec: false,
         };
         let z = validate(&good, APEX, 7).unwrap();
         assert_eq!(

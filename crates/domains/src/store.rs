@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use db::DbConn;
 use db::schema::{
-    domains_counters, domains_records, domains_requests, domains_tsig_keys, domains_zone,
+    domains_counters, domains_delegation_checks, domains_dnssec_keys, domains_records,
+    domains_requests, domains_tsig_keys, domains_zone,
 };
 use diesel::prelude::*;
 use kernel::listing::ListQuery;
@@ -40,6 +41,7 @@ pub struct ZoneRow {
     pub retry: i32,
     pub expire: i32,
     pub minimum: i32,
+    pub dnssec: bool,
 }
 
 /// The records the list asks for: one page, and how many there are in all.
@@ -198,6 +200,7 @@ pub fn zone_save(c: &mut DbConn, zone: &ZoneRow, by: &str) -> QueryResult<()> {
         domains_zone::retry.eq(zone.retry),
         domains_zone::expire.eq(zone.expire),
         domains_zone::minimum.eq(zone.minimum),
+        domains_zone::dnssec.eq(zone.dnssec),
         domains_zone::updated_at.eq(db::now()),
         domains_zone::updated_by.eq(by),
     );
@@ -476,4 +479,131 @@ pub fn granted_subdomains(
             domains_requests::name,
         ))
         .load(c)
+}
+
+/// A DNSSEC signing key (the private key PKCS#8, base64).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = domains_dnssec_keys)]
+pub struct DnssecKeyRow {
+    pub id: crate::dnssec::DnssecKeyId,
+    pub role: crate::dnssec::KeyRole,
+    pub state: crate::dnssec::KeyState,
+    pub private_key: String,
+    pub key_tag: i32,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub retired_at: Option<NaiveDateTime>,
+}
+
+/// Every DNSSEC key, retired ones included, oldest first.
+pub fn dnssec_keys(c: &mut DbConn) -> QueryResult<Vec<DnssecKeyRow>> {
+    domains_dnssec_keys::table
+        .order((domains_dnssec_keys::created_at, domains_dnssec_keys::id))
+        .select(DnssecKeyRow::as_select())
+        .load(c)
+}
+
+/// Stores a new DNSSEC key.
+pub fn dnssec_key_insert(c: &mut DbConn, key: &DnssecKeyRow) -> QueryResult<usize> {
+    diesel::insert_into(domains_dnssec_keys::table)
+        .values((
+            domains_dnssec_keys::id.eq(key.id),
+            domains_dnssec_keys::role.eq(key.role),
+            domains_dnssec_keys::state.eq(key.state),
+            domains_dnssec_keys::private_key.eq(&key.private_key),
+            domains_dnssec_keys::key_tag.eq(key.key_tag),
+            domains_dnssec_keys::created_at.eq(key.created_at),
+            domains_dnssec_keys::created_by.eq(&key.created_by),
+        ))
+        .execute(c)
+}
+
+/// Moves a key to `state` (retiring it stamps when).
+pub fn dnssec_key_state(
+    c: &mut DbConn,
+    id: crate::dnssec::DnssecKeyId,
+    state: crate::dnssec::KeyState,
+) -> QueryResult<usize> {
+    let retired = (state == crate::dnssec::KeyState::Retired).then(db::now);
+    diesel::update(domains_dnssec_keys::table.find(id))
+        .set((
+            domains_dnssec_keys::state.eq(state),
+            domains_dnssec_keys::retired_at.eq(retired),
+        ))
+        .execute(c)
+}
+
+/// The signing week the serial last announced.
+pub fn signed_week(c: &mut DbConn) -> QueryResult<i64> {
+    Ok(domains_zone::table
+        .find(1)
+        .select(domains_zone::signed_week)
+        .first(c)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Takes the turn to announce the signatures of `week` by raising the serial from `serial` to
+/// `next`: true for the one instance whose update did it.
+pub fn claim_resign(c: &mut DbConn, week: i64, serial: i64, next: i64) -> QueryResult<bool> {
+    let moved = diesel::update(
+        domains_zone::table
+            .find(1)
+            .filter(domains_zone::signed_week.lt(week))
+            .filter(domains_zone::serial.eq(serial)),
+    )
+    .set((
+        domains_zone::signed_week.eq(week),
+        domains_zone::serial.eq(next),
+    ))
+    .execute(c)?;
+    Ok(moved == 1)
+}
+
+/// Takes the turn to check the delegations: true for the one instance whose update moved the
+/// mark past `due` (the last check's time must be before it).
+pub fn claim_probe(c: &mut DbConn, due: NaiveDateTime, now: NaiveDateTime) -> QueryResult<bool> {
+    let moved = diesel::update(
+        domains_zone::table.find(1).filter(
+            domains_zone::probed_at
+                .is_null()
+                .or(domains_zone::probed_at.lt(due)),
+        ),
+    )
+    .set(domains_zone::probed_at.eq(now))
+    .execute(c)?;
+    Ok(moved == 1)
+}
+
+/// A delegation's last check: its name (relative), when, and the name servers that did not
+/// answer for it (none: all did).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = domains_delegation_checks)]
+pub struct CheckRow {
+    pub name: String,
+    pub checked_at: NaiveDateTime,
+    pub failing: String,
+}
+
+/// Every delegation's last check.
+pub fn delegation_checks(c: &mut DbConn) -> QueryResult<Vec<CheckRow>> {
+    domains_delegation_checks::table
+        .order(domains_delegation_checks::name)
+        .select(CheckRow::as_select())
+        .load(c)
+}
+
+/// Replaces the checks with `rows` (delegations that are gone lose theirs).
+pub fn delegation_checks_save(c: &mut DbConn, rows: &[CheckRow]) -> QueryResult<()> {
+    diesel::delete(domains_delegation_checks::table).execute(c)?;
+    for r in rows {
+        diesel::insert_into(domains_delegation_checks::table)
+            .values((
+                domains_delegation_checks::name.eq(&r.name),
+                domains_delegation_checks::checked_at.eq(r.checked_at),
+                domains_delegation_checks::failing.eq(&r.failing),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub fn defaults(apex: &str, today: NaiveDate) -> ZoneRow {
         retry: 900,
         expire: 1_209_600,
         minimum: 300,
+        dnssec: false,
     }
 }
 

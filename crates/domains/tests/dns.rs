@@ -633,3 +633,138 @@ async fn a_flood_from_one_network_is_cut_to_the_rate_and_tcp_still_answers() {
     let tcp = dig(port, &["+tcp", APEX, "SOA"]);
     assert!(tcp.contains("status: NOERROR"), "{tcp}");
 }
+
+/// BIND 9 serving the delegated zone `desa.` on `port`, as a village's own name server would.
+fn child_server(port: u16) -> Named {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    std::fs::write(
+        dir.path().join("desa.zone"),
+        format!(
+            "$ORIGIN desa.{APEX}.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 900 86400 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A 203.0.113.60\n"
+        ),
+    )
+    .unwrap();
+    let conf = format!(
+        r#"options {{
+    directory "{d}";
+    pid-file "{d}/named.pid";
+    listen-on port {port} {{ 127.0.0.1; }};
+    listen-on-v6 {{ none; }};
+    recursion no;
+    dnssec-validation no;
+}};
+zone "desa.{APEX}" {{ type primary; file "{d}/desa.zone"; }};
+"#
+    );
+    let path = dir.path().join("named.conf");
+    std::fs::write(&path, conf).unwrap();
+    let named = ["/usr/sbin/named", "/usr/bin/named"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("named (Debian's bind9) is needed; .ci/run installs it");
+    let child = Command::new(named)
+        .args(["-g", "-n", "1", "-c"])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("named.log")).unwrap())
+        .spawn()
+        .unwrap();
+    Named { child, dir }
+}
+
+async fn delegation_findings(app: &TestApp, token: &str) -> Vec<String> {
+    let (s, all) = api(
+        Method::GET,
+        app.url("/api/v1/compliance/findings?per_page=200"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{all}");
+    let mut labels: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DOM-DELEGATION-ANSWERS")
+        .map(|f| f["label"].as_str().unwrap().to_owned())
+        .collect();
+    labels.sort();
+    labels
+}
+
+async fn a_delegation_whose_name_servers_do_not_answer_is_a_finding(backend: db::Backend) {
+    let app = TestApp::with_settings(backend, &[]).await;
+    app.demo().await;
+    let admin = app.token("admin.deleg", Role::DinasAdmin, None).await;
+    // A village's subdomain on its own name server, and one whose server is gone.
+    add(&app, &admin, "desa", "NS", "ns1.desa.sukamajukab.go.id.").await;
+    add(&app, &admin, "ns1.desa", "A", "127.0.0.1").await;
+    add(&app, &admin, "lama", "NS", "ns1.lama.sukamajukab.go.id.").await;
+    add(&app, &admin, "ns1.lama", "A", "127.0.0.2").await;
+    let port = free_port();
+    let named = child_server(port);
+    let start = Instant::now();
+    while !dig(port, &[&format!("desa.{APEX}"), "SOA"]).contains("flags: qr aa") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "named: {}",
+            named.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Not judged before the first check.
+    assert!(delegation_findings(&app, &admin).await.is_empty());
+    assert_eq!(
+        domains::delegations::probe(&app.state, port).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        delegation_findings(&app, &admin).await,
+        [format!("lama.{APEX} (ns1.lama.{APEX}.)")]
+    );
+    // The village's server stops: at the next check its delegation is a finding too.
+    drop(named);
+    domains::delegations::probe(&app.state, port).await.unwrap();
+    assert_eq!(
+        delegation_findings(&app, &admin).await,
+        [
+            format!("desa.{APEX} (ns1.desa.{APEX}.)"),
+            format!("lama.{APEX} (ns1.lama.{APEX}.)")
+        ]
+    );
+    // The delegation removed, its check goes at the next round.
+    let (_, rows) = api(
+        Method::GET,
+        app.url("/api/v1/dns/records?q=lama"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    for r in rows["items"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let (s, _) = api(
+            Method::DELETE,
+            app.url(&format!("/api/v1/dns/records/{id}")),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(s, 204);
+    }
+    domains::delegations::probe(&app.state, port).await.unwrap();
+    assert_eq!(
+        delegation_findings(&app, &admin).await,
+        [format!("desa.{APEX} (ns1.desa.{APEX}.)")]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegation_whose_name_servers_do_not_answer_is_a_finding_sqlite() {
+    a_delegation_whose_name_servers_do_not_answer_is_a_finding(db::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegation_whose_name_servers_do_not_answer_is_a_finding_postgres() {
+    a_delegation_whose_name_servers_do_not_answer_is_a_finding(db::Backend::Postgres).await;
+}

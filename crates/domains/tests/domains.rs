@@ -108,11 +108,13 @@ both! {
             get("/domains/import"),
             post("/domains/import", Body::File(vec![], "file", b"$ORIGIN sukamajukab.go.id.\nimpor 3600 IN A 203.0.113.90\n".to_vec())),
             post("/domains/import/confirm", form(&[("sha", "0000")])),
+            // DNSSEC is off in the demo: the step is refused with a reason, after the rights.
+            post("/domains/settings/rollover", form(&[("role", "zsk"), ("confirm", "on")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/dns/records"), get(format!("/api/v1/dns/records/{id}")), get("/api/v1/dns/zone"),
             get("/domains"), get("/domains/new"), get(format!("/domains/{id}")), get(format!("/domains/{id}/edit")), get("/domains/zone"),
-            get("/domains/settings"), get("/api/v1/dns/settings"),
+            get("/domains/settings"), get("/api/v1/dns/settings"), get("/api/v1/dns/dnssec"),
             // The requests' own routes are checked by their matrix; listed for the API document.
             get("/api/v1/dns/requests"), post("/api/v1/dns/requests", Body::Json(json!({}))),
             get(format!("/api/v1/dns/requests/{id}")), post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(json!({}))),
@@ -272,7 +274,7 @@ both! {
             get("/domains/requests"), get("/domains/requests/new"), get(format!("/domains/requests/{id}")),
             // The zone's own routes are checked by the zone's matrix; listed for the API document.
             get("/api/v1/dns/records"), get("/api/v1/dns/zone"), get("/api/v1/dns/settings"),
-            put("/api/v1/dns/settings", Body::Json(json!({}))),
+            put("/api/v1/dns/settings", Body::Json(json!({}))), get("/api/v1/dns/dnssec"),
             get("/api/v1/dns/keys"), post("/api/v1/dns/keys", Body::Json(json!({}))),
             test_support::access::Call { method: Method::DELETE, path: format!("/api/v1/dns/keys/{id}"), body: Body::None },
             post("/api/v1/dns/records", Body::Json(json!({}))),
@@ -541,5 +543,56 @@ both! {
             assert!(page.contains(said), "{said}: {page}");
         }
         assert_eq!(count().await, before + 2);
+    }
+}
+
+both! {
+    async fn the_dinas_switches_dnssec_on_and_rolls_a_key_from_the_settings_page(app) {
+        app.demo().await;
+        app.account("dinas.dnssec", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "dinas.dnssec").await;
+        let page = || async { browser.get(app.url("/domains/settings")).send().await.unwrap().text().await.unwrap() };
+        assert!(page().await.contains("Zona belum ditandatangani"));
+        let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
+            let mut fields = fields;
+            fields.push(("_csrf", csrf.as_str()));
+            browser.post(app.url(path)).form(&fields).send()
+        };
+        let saved = post("/domains/settings", vec![("name_servers", "ns1.sukamajukab.go.id\nns2.sukamajukab.go.id"),
+            ("hostmaster", "hostmaster@sukamajukab.go.id"), ("refresh", "3600"), ("retry", "900"),
+            ("expire", "1209600"), ("minimum", "300"), ("dnssec", "on")]).await.unwrap();
+        assert_eq!(saved.status(), 303);
+        let on = page().await;
+        assert!(on.contains("Zona ditandatangani."), "{on}");
+        // The parent's DS, and both keys, in words.
+        assert!(on.contains("sukamajukab.go.id. IN DS "), "{on}");
+        assert!(on.contains("Kunci penanda tangan kunci (KSK)") && on.contains("Kunci penanda tangan zona (ZSK)"), "{on}");
+        // A rollover step needs confirming; then the new key signs beside the old one, and
+        // finishing before caches know it is refused with the time it becomes safe.
+        let unconfirmed = post("/domains/settings/rollover", vec![("role", "zsk")]).await.unwrap();
+        assert_eq!(unconfirmed.status(), 422);
+        let started = post("/domains/settings/rollover", vec![("role", "zsk"), ("confirm", "on")]).await.unwrap();
+        assert_eq!(started.status(), 303);
+        let rolling = page().await;
+        assert!(rolling.contains("Kunci baru, dipakai berdampingan"), "{rolling}");
+        assert!(rolling.contains("Selesaikan pergantian ZSK"), "{rolling}");
+        let early = post("/domains/settings/rollover", vec![("role", "zsk"), ("confirm", "on")]).await.unwrap();
+        assert_eq!(early.status(), 422);
+        let said = early.text().await.unwrap();
+        assert!(said.contains("Belum waktunya") && said.contains("WIB"), "{said}");
+        // Switched off again, the keys stay (a later switch-on reuses them, the parent's DS holds).
+        let admin = app.token("admin.dnssec", Role::DinasAdmin, None).await;
+        let (_, before) = api(Method::GET, app.url("/api/v1/dns/dnssec"), Some(&admin), None).await;
+        let mut off = settings();
+        off["dnssec"] = json!(false);
+        let (s, _) = api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&admin), Some(off.clone())).await;
+        assert_eq!(s, 200);
+        assert!(page().await.contains("Zona belum ditandatangani"));
+        off["dnssec"] = json!(true);
+        api(Method::PUT, app.url("/api/v1/dns/settings"), Some(&admin), Some(off)).await;
+        let (_, after) = api(Method::GET, app.url("/api/v1/dns/dnssec"), Some(&admin), None).await;
+        assert_eq!(before["keys"], after["keys"]);
+        assert_eq!(after["keys"].as_array().unwrap().len(), 3);
     }
 }

@@ -59,6 +59,17 @@ enum Dns {
         /// The zone file.
         file: std::path::PathBuf,
     },
+    /// The next step of a DNSSEC key rollover: run once to publish a new key that signs beside
+    /// the old one, again (after the zone's longest TTL and an hour) to retire the old key.
+    Rollover {
+        /// ksk (key-signing key: its new DS must reach the parent before the second step) or
+        /// zsk (zone-signing key).
+        role: String,
+        /// Retire the old key now, without waiting (after a compromise): resolvers that
+        /// cached the old key set may fail to validate until it expires.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -302,6 +313,47 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let zone = domains::service::export(&mut conn).map_err(explain)?;
             print!("{zone}");
             Ok(())
+        }
+        Command::Dns(Dns::Rollover { role, force }) => {
+            let role = domains::dnssec::KeyRole::parse_typed(&role)
+                .ok_or_else(|| usage(format!("the role is ksk or zsk (got {role:?})")))?;
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let done = write_tx(&mut conn, |c| {
+                domains::signing::rollover(c, &Actor::system("cli"), role, force)
+            })
+            .map_err(explain)?;
+            let zone = simpul::modules()
+                .map_err(runtime)?
+                .time_zone(&mut conn)
+                .map_err(runtime)?;
+            let when = |t| kernel::time::date_time(kernel::i18n::Lang::En, zone, t);
+            match done {
+                domains::signing::Rolled::Started { tag, from } => {
+                    println!(
+                        "new {role} (tag {tag}) published and signing beside the old one; run this again after {} to retire the old key",
+                        when(from)
+                    );
+                    if role == domains::dnssec::KeyRole::Ksk {
+                        println!(
+                            "send the new key's DS (settings page, or GET /api/v1/dns/dnssec) to the parent zone first"
+                        );
+                    }
+                    Ok(())
+                }
+                domains::signing::Rolled::Finished { retired, active } => {
+                    match retired {
+                        Some(old) => {
+                            println!("{role} {old} retired; {role} {active} is the active key")
+                        }
+                        None => println!("{role} {active} is the active key"),
+                    }
+                    Ok(())
+                }
+                domains::signing::Rolled::Waiting { from } => Err(usage(format!(
+                    "too early: resolvers may not know the new key yet; run this again after {} (or with --force)",
+                    when(from)
+                ))),
+            }
         }
         Command::Dns(Dns::Import { file }) => {
             let text = std::fs::read_to_string(&file)

@@ -22,10 +22,12 @@ pub fn response_to(query: &Message, code: ResponseCode) -> Message {
     r.metadata.checking_disabled = query.metadata.checking_disabled;
     r.metadata.response_code = code;
     r.add_queries(query.queries.iter().cloned());
-    if query.edns.is_some() {
+    if let Some(asked) = &query.edns {
         let mut edns = Edns::new();
         edns.set_max_payload(UDP_PAYLOAD);
         edns.set_version(0);
+        // The DO bit is copied back (RFC 3225 3).
+        edns.set_dnssec_ok(asked.flags().dnssec_ok);
         r.set_edns(edns);
     }
     r
@@ -76,6 +78,11 @@ pub fn answer(snap: Option<&Snapshot>, query: &Message) -> Message {
     let mut r = response_to(query, ResponseCode::NoError);
     r.metadata.authoritative = true;
     let qtype = q.query_type();
+    // Signatures and proofs only for a resolver that asks for them (RFC 3225).
+    let proof = Proof {
+        snap,
+        on: snap.signed() && query.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok),
+    };
 
     // Below a delegation the zone only knows where to send the resolver. A DS query at the
     // cut itself is the parent's to answer (RFC 4035 3.1.4.1).
@@ -84,60 +91,74 @@ pub fn answer(snap: Option<&Snapshot>, query: &Message) -> Message {
     {
         r.metadata.authoritative = false;
         let ns = rrset(snap, cut, RecordType::NS);
-        add_addresses(snap, &mut r, &ns, true);
+        add_addresses(snap, &mut r, &ns, true, &proof);
         r.authorities.extend(ns);
+        // No DS here: the NSEC at the cut says so, and the child is unsigned (RFC 4035 3.1.4).
+        proof.nsec_at(&mut r.authorities, cut);
         return r;
     }
 
     let mut name = qname;
     for _ in 0..CNAME_CHAIN {
         let found = match snap.at(&name) {
-            Some(sets) => Some(sets),
+            Some(sets) => Some((name.clone(), sets)),
             None if snap.exists(&name) => None,
             None => wildcard(snap, &name),
         };
-        let Some(sets) = found else {
-            if r.answers.is_empty() {
-                if !snap.exists(&name) {
-                    r.metadata.response_code = ResponseCode::NXDomain;
+        let Some((owner, sets)) = found else {
+            // Nothing at the name, or no name: said with the SOA (RFC 2308), and to a
+            // validating resolver proven by the NSEC records that span it (RFC 4035 3.1.3.2).
+            if !snap.exists(&name) {
+                r.metadata.response_code = ResponseCode::NXDomain;
+                proof.covering(&mut r.authorities, &name);
+                if let Some(star) = closest_encloser(snap, &name)
+                    .and_then(|ce| Name::from_ascii("*").ok()?.append_domain(&ce).ok())
+                {
+                    proof.covering(&mut r.authorities, &star);
                 }
-                r.authorities.push(snap.soa.clone());
+            } else {
+                proof.covering(&mut r.authorities, &name);
             }
+            add_soa(&mut r, &proof);
             return r;
         };
-        // Records found under a wildcard are answered as the name asked for (RFC 4592 3.3).
-        let owned = |set: &[Record]| -> Vec<Record> {
-            set.iter()
-                .map(|rec| {
-                    let mut rec = rec.clone();
-                    rec.name = name.clone();
-                    rec
-                })
-                .collect()
+        let wild = owner != name;
+        // Records found under a wildcard are answered as the name asked for (RFC 4592 3.3),
+        // with the wildcard's signatures and the proof that the name itself is not there.
+        let owned = |set: &[Record], out: &mut Vec<Record>| {
+            out.extend(set.iter().map(|rec| {
+                let mut rec = rec.clone();
+                rec.name = name.clone();
+                rec
+            }));
+            if let Some(first) = set.first() {
+                proof.sigs(out, &owner, first.record_type(), &name);
+            }
         };
+        if wild {
+            proof.covering(&mut r.authorities, &name);
+        }
         if qtype == RecordType::ANY {
             // RFC 8482 4.1: one RRset stands for all, so ANY cannot amplify.
             if let Some(set) = sets.values().next() {
-                r.answers.extend(owned(set));
+                owned(set, &mut r.answers);
             }
             return r;
         }
         if let Some(set) = sets.get(&u16::from(qtype)) {
-            let set = owned(set);
-            add_addresses(snap, &mut r, &set, false);
-            r.answers.extend(set);
+            add_addresses(snap, &mut r, set, false, &proof);
+            owned(set, &mut r.answers);
             return r;
         }
-        let Some(alias) = sets
-            .get(&u16::from(RecordType::CNAME))
-            .and_then(|s| owned(s).into_iter().next())
-        else {
-            // The name is there, without this type: no data (RFC 2308 2.2).
-            r.authorities.push(snap.soa.clone());
+        let Some(alias) = sets.get(&u16::from(RecordType::CNAME)) else {
+            // The name is there, without this type: no data (RFC 2308 2.2), proven by the
+            // NSEC at the name (or at the wildcard) listing the types it has.
+            proof.nsec_at(&mut r.authorities, &owner);
+            add_soa(&mut r, &proof);
             return r;
         };
-        r.answers.push(alias.clone());
-        let RData::CNAME(target) = &alias.data else {
+        owned(alias, &mut r.answers);
+        let Some(RData::CNAME(target)) = alias.first().map(|a| &a.data) else {
             return r;
         };
         let target = target.0.to_lowercase();
@@ -150,9 +171,56 @@ pub fn answer(snap: Option<&Snapshot>, query: &Message) -> Message {
     r
 }
 
-/// The wildcard that covers `name`, a name that does not exist: `*` under its closest
-/// encloser, the nearest name above it that does (RFC 4592 3.3.1).
-fn wildcard<'s>(snap: &'s Snapshot, name: &Name) -> Option<&'s super::snapshot::RrSets> {
+/// What a signed answer adds, when the asker wants it.
+struct Proof<'s> {
+    snap: &'s Snapshot,
+    on: bool,
+}
+
+impl Proof<'_> {
+    fn sigs(&self, out: &mut Vec<Record>, owner: &Name, rtype: RecordType, as_name: &Name) {
+        if self.on {
+            out.extend(self.snap.sigs(owner, rtype, as_name));
+        }
+    }
+
+    /// The NSEC record at `owner` with its signature, once per section.
+    fn nsec_at(&self, out: &mut Vec<Record>, owner: &Name) {
+        if !self.on
+            || out
+                .iter()
+                .any(|r| r.record_type() == RecordType::NSEC && &r.name == owner)
+        {
+            return;
+        }
+        let nsec = rrset(self.snap, owner, RecordType::NSEC);
+        if !nsec.is_empty() {
+            out.extend(nsec);
+            self.sigs(out, owner, RecordType::NSEC, owner);
+        }
+    }
+
+    /// The NSEC record whose span holds `name`.
+    fn covering(&self, out: &mut Vec<Record>, name: &Name) {
+        if let Some(owner) = self.on.then(|| self.snap.covering(name)).flatten() {
+            self.nsec_at(out, &owner.clone());
+        }
+    }
+}
+
+fn add_soa(r: &mut Message, proof: &Proof<'_>) {
+    let soa = proof.snap.soa.clone();
+    let apex = proof.snap.apex.clone();
+    r.authorities.insert(0, soa);
+    let mut sigs = vec![];
+    proof.sigs(&mut sigs, &apex, RecordType::SOA, &apex);
+    for (i, s) in sigs.into_iter().enumerate() {
+        r.authorities.insert(1 + i, s);
+    }
+}
+
+/// The nearest name above `name` that exists (RFC 4592 3.3.1).
+fn closest_encloser(snap: &Snapshot, name: &Name) -> Option<Name> {
     let mut encloser = name.base_name();
     while !snap.exists(&encloser) {
         if encloser.num_labels() <= snap.apex.num_labels() {
@@ -160,8 +228,18 @@ fn wildcard<'s>(snap: &'s Snapshot, name: &Name) -> Option<&'s super::snapshot::
         }
         encloser = encloser.base_name();
     }
-    let star = Name::from_ascii("*").ok()?.append_domain(&encloser).ok()?;
-    snap.at(&star)
+    Some(encloser)
+}
+
+/// The wildcard that covers `name`, a name that does not exist: `*` under its closest
+/// encloser (RFC 4592 3.3.1), with its owner name.
+fn wildcard<'s>(snap: &'s Snapshot, name: &Name) -> Option<(Name, &'s super::snapshot::RrSets)> {
+    let star = Name::from_ascii("*")
+        .ok()?
+        .append_domain(&closest_encloser(snap, name)?)
+        .ok()?;
+    let sets = snap.at(&star)?;
+    Some((star, sets))
 }
 
 fn rrset(snap: &Snapshot, name: &Name, rtype: RecordType) -> Vec<Record> {
@@ -173,7 +251,13 @@ fn rrset(snap: &Snapshot, name: &Name, rtype: RecordType) -> Vec<Record> {
 
 /// The zone's addresses of the hosts `records` point at (name servers, mail exchangers,
 /// services), in the additional section; `glue` takes them from below a delegation too.
-fn add_addresses(snap: &Snapshot, r: &mut Message, records: &[Record], glue: bool) {
+fn add_addresses(
+    snap: &Snapshot,
+    r: &mut Message,
+    records: &[Record],
+    glue: bool,
+    proof: &Proof<'_>,
+) {
     for rec in records {
         let target = match &rec.data {
             RData::NS(ns) => &ns.0,
@@ -186,11 +270,13 @@ fn add_addresses(snap: &Snapshot, r: &mut Message, records: &[Record], glue: boo
             continue;
         }
         for t in [RecordType::A, RecordType::AAAA] {
-            for a in rrset(snap, &target, t) {
-                if !r.additionals.contains(&a) {
-                    r.additionals.push(a);
-                }
+            let set = rrset(snap, &target, t);
+            if set.is_empty() || set.iter().any(|a| r.additionals.contains(a)) {
+                continue;
             }
+            r.additionals.extend(set);
+            // Glue is not signed; the zone's own addresses are.
+            proof.sigs(&mut r.additionals, &target, t, &target);
         }
     }
 }
@@ -375,5 +461,134 @@ mod tests {
         assert!(!r.answers.is_empty());
         let first = r.answers[0].record_type();
         assert!(r.answers.iter().all(|a| a.record_type() == first));
+    }
+
+    fn signed_zone() -> Snapshot {
+        let z = zone();
+        let mut z2 = z.clone();
+        let rows = crate::dns::sign::tests::rows();
+        z2.sign(&crate::dns::sign::keys(&rows).unwrap(), 2976)
+            .unwrap();
+        z2
+    }
+
+    fn ask_do(name: &str, t: RecordType) -> Message {
+        let mut m = ask(name, t);
+        let mut edns = Edns::new();
+        edns.set_dnssec_ok(true);
+        m.set_edns(edns);
+        m
+    }
+
+    fn owners(rs: &[Record], t: RecordType) -> Vec<String> {
+        rs.iter()
+            .filter(|r| r.record_type() == t)
+            .map(|r| r.name.to_ascii())
+            .collect()
+    }
+
+    #[test]
+    fn a_signed_zone_signs_and_proves_only_for_resolvers_that_ask() {
+        let z = signed_zone();
+        // Without DO: the same answer as unsigned.
+        let r = answer(Some(&z), &ask("portal.sukamajukab.go.id.", RecordType::A));
+        assert_eq!(types(&r.answers), [RecordType::A]);
+        let r = answer(
+            Some(&z),
+            &ask_do("portal.sukamajukab.go.id.", RecordType::A),
+        );
+        assert_eq!(types(&r.answers), [RecordType::A, RecordType::RRSIG]);
+        assert!(r.edns.as_ref().unwrap().flags().dnssec_ok);
+        // The key set, signed by the key-signing key.
+        let r = answer(Some(&z), &ask_do("sukamajukab.go.id.", RecordType::DNSKEY));
+        assert_eq!(
+            types(&r.answers),
+            [RecordType::DNSKEY, RecordType::DNSKEY, RecordType::RRSIG]
+        );
+    }
+
+    #[test]
+    fn a_missing_name_is_proven_by_the_nsec_spanning_it_and_the_wildcard_s() {
+        let z = signed_zone();
+        let r = answer(Some(&z), &ask_do("c.sukamajukab.go.id.", RecordType::A));
+        assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
+        assert_eq!(
+            types(&r.authorities)[..2],
+            [RecordType::SOA, RecordType::RRSIG]
+        );
+        // The proof spans the name and "*.sukamajukab.go.id" (one NSEC may do both), each
+        // NSEC with its signature.
+        let nsecs = owners(&r.authorities, RecordType::NSEC);
+        assert!(!nsecs.is_empty() && nsecs.len() <= 2, "{nsecs:?}");
+        let signed_nsecs = r
+            .authorities
+            .iter()
+            .filter(|x| match &x.data {
+                RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::RRSIG(s)) => {
+                    s.input().type_covered == RecordType::NSEC
+                }
+                _ => false,
+            })
+            .count();
+        assert_eq!(signed_nsecs, nsecs.len());
+        assert_eq!(
+            z.covering(&Name::from_ascii("c.sukamajukab.go.id.").unwrap())
+                .map(Name::to_ascii),
+            Some(nsecs[0].clone())
+        );
+    }
+
+    #[test]
+    fn no_data_is_proven_by_the_nsec_at_the_name() {
+        let z = signed_zone();
+        let r = answer(
+            Some(&z),
+            &ask_do("portal.sukamajukab.go.id.", RecordType::TXT),
+        );
+        assert_eq!(r.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(
+            owners(&r.authorities, RecordType::NSEC),
+            ["portal.sukamajukab.go.id."]
+        );
+        // An empty non-terminal: the NSEC that spans it.
+        let r = answer(
+            Some(&z),
+            &ask_do("y.dinkes.sukamajukab.go.id.", RecordType::A),
+        );
+        assert_eq!(r.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(owners(&r.authorities, RecordType::NSEC).len(), 1);
+    }
+
+    #[test]
+    fn a_wildcard_answer_carries_the_wildcard_s_signature_and_the_proof() {
+        let z = signed_zone();
+        let r = answer(
+            Some(&z),
+            &ask_do("siapa.apps.sukamajukab.go.id.", RecordType::A),
+        );
+        assert_eq!(types(&r.answers), [RecordType::A, RecordType::RRSIG]);
+        let RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::RRSIG(sig)) =
+            &r.answers[1].data
+        else {
+            panic!()
+        };
+        // The signature counts the wildcard's labels (4), not the name's (5): how a validator
+        // knows it was expanded (RFC 4035 5.3.4).
+        assert_eq!(sig.input().num_labels, 4);
+        assert_eq!(owners(&r.authorities, RecordType::NSEC).len(), 1);
+        // A referral proves there is no DS, so the child is unsigned.
+        let r = answer(
+            Some(&z),
+            &ask_do("www.desa.sukamajukab.go.id.", RecordType::A),
+        );
+        assert_eq!(
+            owners(&r.authorities, RecordType::NSEC),
+            ["desa.sukamajukab.go.id."]
+        );
+        assert!(
+            !r.additionals
+                .iter()
+                .any(|x| x.record_type() == RecordType::RRSIG)
+        );
     }
 }

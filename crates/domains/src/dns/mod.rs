@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod rrl;
+pub mod sign;
 pub mod snapshot;
 pub mod tsig;
 

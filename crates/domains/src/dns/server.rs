@@ -78,8 +78,8 @@ pub fn status(state: &AppState) -> Arc<Status> {
 struct Served {
     zone: Option<Arc<Snapshot>>,
     keys: Arc<Vec<TSigner>>,
-    /// What the snapshot was built from: the region's domain, the stored serial, the keys.
-    basis: (Option<String>, Option<i64>, Vec<(String, String)>),
+    /// What the snapshot was built from.
+    basis: Basis,
 }
 
 struct Server {
@@ -142,15 +142,62 @@ pub fn start(
     })
 }
 
-type Basis = (Option<String>, Option<i64>, Vec<(String, String)>);
+/// What a snapshot is built from: the region's domain, the stored serial, the TSIG keys, and
+/// the signing week when the zone is signed (its keys change only with the serial).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Basis {
+    apex: Option<String>,
+    serial: Option<i64>,
+    tsig: Vec<(String, String)>,
+    week: Option<i64>,
+}
 
 fn basis(c: &mut db::DbConn) -> AppResult<Basis> {
     let apex = crate::service::apex(c).ok();
-    let keys = store::keys(c)?
+    let tsig = store::keys(c)?
         .into_iter()
         .map(|k| (k.name, k.secret))
         .collect();
-    Ok((apex, store::serial(c)?, keys))
+    let signed = store::zone(c)?.is_some_and(|z| z.dnssec);
+    Ok(Basis {
+        apex,
+        serial: store::serial(c)?,
+        tsig,
+        week: signed.then(|| crate::dnssec::week(unix_now())),
+    })
+}
+
+fn unix_now() -> i64 {
+    i64::try_from(now()).unwrap_or(i64::MAX)
+}
+
+/// Raises the serial once a week across all instances when the zone is signed, so that the
+/// secondaries transfer the new signatures long before the old ones expire. True once the
+/// week is announced (here or by another instance); false when a change raced it (try again).
+fn announce_week(c: &mut db::DbConn, week: i64) -> AppResult<bool> {
+    let Some(zone) = store::zone(c)? else {
+        return Ok(true);
+    };
+    if store::signed_week(c)? >= week {
+        return Ok(true);
+    }
+    let next = crate::zone::next_serial(zone.serial, db::now().date());
+    let claimed = store::claim_resign(c, week, zone.serial, next)?;
+    if claimed {
+        let apex = crate::service::apex(c)?;
+        kernel::audit::record(
+            c,
+            &kernel::audit::Actor::system("dns"),
+            kernel::audit::Change {
+                action: "dns_zone.resign",
+                record_type: "dns_zone",
+                record_id: apex,
+                agency: None,
+                summary: serde_json::json!({"serial": next, "week": week}),
+            },
+        )?;
+    }
+    Ok(claimed)
 }
 
 /// Reads and builds everything the answers are made from (on a blocking thread).
@@ -158,14 +205,24 @@ async fn load(state: &AppState) -> AppResult<Served> {
     state
         .read(|c| {
             let b = basis(c)?;
-            let zone = match &b.0 {
+            let zone = match &b.apex {
                 Some(apex) => {
                     let zone = crate::service::zone(c, apex)?;
                     let records = store::all(c)?;
-                    match Snapshot::build(apex, &zone, &records) {
+                    let keys = match b.week {
+                        Some(_) => crate::signing::published(c)?,
+                        None => vec![],
+                    };
+                    let built = Snapshot::build(apex, &zone, &records).and_then(|mut s| {
+                        if let Some(week) = b.week {
+                            s.sign(&super::sign::keys(&keys)?, week)?;
+                        }
+                        Ok(s)
+                    });
+                    match built {
                         Ok(s) => Some(Arc::new(s)),
                         Err(e) => {
-                            tracing::error!(error = %e.0, "a record cannot be served; the zone is served as it was");
+                            tracing::error!(error = %e.0, "the zone cannot be served as stored; it is served as it was");
                             return Err(kernel::AppError::Internal(e.0));
                         }
                     }
@@ -187,6 +244,7 @@ async fn load(state: &AppState) -> AppResult<Served> {
 async fn refresh_loop(state: AppState, server: Arc<Server>) {
     let mut epoch = state.cache.epoch();
     let mut checked = Instant::now();
+    let mut announced = 0;
     loop {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let e = state.cache.epoch();
@@ -198,6 +256,16 @@ async fn refresh_loop(state: AppState, server: Arc<Server>) {
         let Ok(now) = state.read(basis).await else {
             continue;
         };
+        if let Some(week) = now.week
+            && week > announced
+        {
+            // The serial moves with it, and the snapshot is rebuilt with the week's signatures.
+            match state.write_unaudited(move |c| announce_week(c, week)).await {
+                Ok(true) => announced = week,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "the signing week was not announced"),
+            }
+        }
         if now == server.current().basis {
             continue;
         }
@@ -229,7 +297,7 @@ impl Server {
         self.status
             .serial
             .store(u64::from(zone.serial), Ordering::Relaxed);
-        let Some(stored) = served.basis.1 else {
+        let Some(stored) = served.basis.serial else {
             return;
         };
         if self.secondaries.is_empty() {

@@ -25,11 +25,14 @@ pub struct Snapshot {
     /// The apex's SOA record (its TTL is the SOA minimum, as negative answers need).
     pub soa: Record,
     // Hashed (case-insensitively, as `Name` hashes): the lookup every answer makes.
-    names: HashMap<Name, RrSets>,
+    pub(super) names: HashMap<Name, RrSets>,
     /// Every name that exists, the empty non-terminals between the apex and owners included.
     exists: HashSet<Name>,
     /// Names below the apex that hold NS records: where the zone hands over to another.
     cuts: BTreeSet<Name>,
+    /// When the zone is signed: the owners of its NSEC chain in canonical order (RFC 4034
+    /// 6.1, the order of `Name`), to find the one that covers a missing name.
+    pub(super) chain: Option<BTreeSet<Name>>,
 }
 
 /// Why a record of the database could not be served (only a bug or a hand-edited row).
@@ -128,6 +131,7 @@ impl Snapshot {
             names: HashMap::new(),
             exists: HashSet::new(),
             cuts: BTreeSet::new(),
+            chain: None,
         };
         snap.add(soa);
         for ns in crate::zone::name_servers(zone) {
@@ -145,7 +149,7 @@ impl Snapshot {
         Ok(snap)
     }
 
-    fn add(&mut self, record: Record) {
+    pub(super) fn add(&mut self, record: Record) {
         let owner = record.name.clone();
         if record.record_type() == WireType::NS && owner != self.apex {
             self.cuts.insert(owner.clone());
@@ -154,12 +158,33 @@ impl Snapshot {
         while n.num_labels() >= self.apex.num_labels() && self.exists.insert(n.clone()) {
             n = n.base_name();
         }
-        self.names
+        let set = self
+            .names
             .entry(owner)
             .or_default()
             .entry(u16::from(record.record_type()))
-            .or_default()
-            .push(record);
+            .or_default();
+        // One TTL per record set (RFC 2181 5.2), as a signature covers one: the lowest.
+        let ttl = set.iter().map(|r| r.ttl).chain([record.ttl]).min();
+        set.push(record);
+        if let Some(ttl) = ttl {
+            set.iter_mut().for_each(|r| r.ttl = ttl);
+        }
+    }
+
+    /// Whether the zone is signed (DNSSEC).
+    pub fn signed(&self) -> bool {
+        self.chain.is_some()
+    }
+
+    /// Whether `name` is under a delegation, so the zone holds only glue there.
+    pub fn below_cut(&self, name: &Name) -> bool {
+        self.cut_above(name).is_some_and(|cut| cut != name)
+    }
+
+    /// Whether `name` is a delegation point.
+    pub fn is_cut(&self, name: &Name) -> bool {
+        self.cuts.contains(name)
     }
 
     /// The records at `name`, by type; `None` when nothing is there (it may still exist as
