@@ -13,7 +13,7 @@ use kernel::layout::{Chrome, FormErrors, render};
 use kernel::{AppError, AppResult, AppState, Ctx, FieldError};
 
 /// A zone file's size limit: ten times a regency's largest zone seen, far below the body limit.
-const MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// Lines not taken shown on the page; the count says how many more.
 const SHOWN: usize = 200;
 

@@ -109,6 +109,10 @@ fn router() -> Router<AppState> {
         )
         .route("/domains/requests/{id}", get(request_pages::show))
         .route("/domains/requests/{id}/decide", post(request_pages::decide))
+        .route(
+            "/domains/requests/{id}/withdraw",
+            post(request_pages::withdraw),
+        )
         .route("/domains/zone", get(pages::zone_file))
         .route(
             "/domains/import",
@@ -153,6 +157,10 @@ fn router() -> Router<AppState> {
             "/api/v1/dns/requests/{id}/decision",
             post(request_api::decide),
         )
+        .route(
+            "/api/v1/dns/requests/{id}/withdrawal",
+            post(request_api::withdraw),
+        )
 }
 
 /// The context's own tasks: the DNS server (when `SIMPUL_DNS_ADDR` is set) and the checks of
@@ -184,6 +192,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
     request_api::create,
     request_api::get,
     request_api::decide,
+    request_api::withdraw,
     settings::api_get,
     settings::api_put,
     keys::api_list,

@@ -34,6 +34,8 @@ kernel::text_enum! {
         Granted = "granted",
         /// Refused, with the reason.
         Refused = "refused",
+        /// Withdrawn by the agency before the decision; the name is free again.
+        Withdrawn = "withdrawn",
     }
 }
 

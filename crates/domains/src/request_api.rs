@@ -146,3 +146,27 @@ pub async fn decide(
         .await?;
     Ok(Json(row.into()))
 }
+
+/// Withdraws a request still waiting for its decision (the agency, or the Dinas); the name is
+/// free to ask for again.
+#[utoipa::path(post, path = "/api/v1/dns/requests/{id}/withdrawal", tag = "domains", params(("id" = String, Path)),
+    responses((status = 200, body = RequestOut), (status = 401), (status = 403), (status = 404), (status = 409, description = "already decided or withdrawn")))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<RequestOut>> {
+    let row = readable(&state, &ctx, &id).await?;
+    let actor = ctx
+        .authorize(
+            &crate::REQUESTS,
+            Access::Write,
+            Scope::Agency(row.agency_id),
+        )?
+        .actor();
+    let id = row.id;
+    let row = state
+        .write(move |c| service::withdraw(c, &actor, id))
+        .await?;
+    Ok(Json(row.into()))
+}

@@ -24,6 +24,9 @@ pub type Listed = (RequestRow, String);
 
 /// The request's place against the service level, in words, and whether it is late.
 pub fn clock_words(r: &RequestRow, tr: Tr) -> (String, bool) {
+    if r.status == RequestStatus::Withdrawn {
+        return (tr.t("domains-clock-withdrawn"), false);
+    }
     match clock(r.submitted_at, r.decided_at, db::now()) {
         Clock::Left(d) => (tr.t1("domains-clock-left", "time", &spoken(d, tr)), false),
         Clock::Late(d) => (tr.t1("domains-clock-late", "time", &spoken(d, tr)), true),
@@ -77,7 +80,7 @@ pub const LIST: List<Listed> = List {
                 let tone = match r.status {
                     RequestStatus::Granted => Tone::Green,
                     RequestStatus::Refused => Tone::Red,
-                    RequestStatus::Submitted => Tone::Grey,
+                    RequestStatus::Submitted | RequestStatus::Withdrawn => Tone::Grey,
                 };
                 Cell::tag(tr.tp("domains-request-status-", r.status), tone)
             },
@@ -287,6 +290,7 @@ struct ShowPage {
     clock: (String, bool),
     body: String,
     can_decide: bool,
+    can_withdraw: bool,
     form: DecisionDraft,
     errors: FormErrors,
 }
@@ -325,6 +329,12 @@ async fn show_page(
             .unwrap_or_default(),
         can_decide: row.status == RequestStatus::Submitted
             && ctx.can(&crate::REQUESTS, Access::Write, Scope::Region),
+        can_withdraw: row.status == RequestStatus::Submitted
+            && ctx.can(
+                &crate::REQUESTS,
+                Access::Write,
+                Scope::Agency(row.agency_id),
+            ),
         row,
         form,
         errors,
@@ -375,6 +385,44 @@ pub async fn decide(
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let errors = DECISION_FORM.errors(&e, ctx.tr());
             show_page(&state, &ctx, row, form, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The agency withdraws its request while it waits, once it confirms.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    kernel::extract::PageForm(form): kernel::extract::PageForm<crate::pages::Confirm>,
+) -> AppResult<Response> {
+    let row = readable(&state, &ctx, &id).await?;
+    let actor = ctx
+        .authorize(
+            &crate::REQUESTS,
+            Access::Write,
+            Scope::Agency(row.agency_id),
+        )?
+        .actor();
+    if form.confirm.is_none() {
+        let errors = FormErrors::one("confirm", ctx.tr().t("error-confirm-action"));
+        return show_page(&state, &ctx, row, DecisionDraft::default(), errors).await;
+    }
+    let id = row.id;
+    match state.write(move |c| service::withdraw(c, &actor, id)).await {
+        Ok(row) => {
+            Ok(Redirect::to(&format!("/domains/requests/{}?saved=1", row.id)).into_response())
+        }
+        Err(e @ AppError::Conflict(_)) => {
+            let errors = FormErrors::one(
+                "confirm",
+                e.field_errors()
+                    .first()
+                    .map(|f| f.message(ctx.tr().lang))
+                    .unwrap_or_default(),
+            );
+            show_page(&state, &ctx, row, DecisionDraft::default(), errors).await
         }
         Err(e) => Err(e),
     }

@@ -223,6 +223,42 @@ pub fn ask(c: &mut DbConn, actor: &Actor, d: &RequestDraft) -> AppResult<Request
     Ok(row)
 }
 
+/// The agency withdraws a request still waiting for its decision (a name asked by mistake,
+/// or no longer needed); the Dinas is told, and the name is free to ask for again. The caller
+/// has the right to write the agency's requests.
+pub fn withdraw(c: &mut DbConn, actor: &Actor, id: RequestId) -> AppResult<RequestRow> {
+    let before = store::request(c, id)?.ok_or(AppError::NotFound)?;
+    if !store::request_withdraw(c, id, &actor.label)? {
+        return Err(AppError::Conflict(kernel::FieldError::new(
+            "confirm",
+            "error-dns-request-decided",
+        )));
+    }
+    let row = store::request(c, id)?.ok_or(AppError::NotFound)?;
+    audit::record(
+        c,
+        actor,
+        request_change(
+            "domain_request.withdraw",
+            &row,
+            json!({"before": before.status, "after": row.status}),
+        ),
+    )?;
+    let apex = apex(c)?;
+    notify::notify(
+        c,
+        Audience::Dinas,
+        "notif-dns-withdrawn",
+        &[
+            ("name", full_name(row.kind, &row.name, &apex).as_str()),
+            ("number", row.number.as_str()),
+        ],
+        &format!("/domains/requests/{}", row.id),
+        &actor.label,
+    )?;
+    Ok(row)
+}
+
 /// The Dinas records the decision of the body the region's regulation names. A granted
 /// subdomain with a target gets its record, resting on the decision; the agency is told.
 pub fn decide(

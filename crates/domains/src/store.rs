@@ -466,6 +466,23 @@ pub fn claim_notify(c: &mut DbConn, serial: i64) -> QueryResult<bool> {
     Ok(moved == 1)
 }
 
+/// Withdraws a request still waiting for its decision: true when it was.
+pub fn request_withdraw(c: &mut DbConn, id: RequestId, by: &str) -> QueryResult<bool> {
+    use domains_requests as t;
+    let n = diesel::update(
+        t::table
+            .find(id)
+            .filter(t::status.eq(RequestStatus::Submitted)),
+    )
+    .set((
+        t::status.eq(RequestStatus::Withdrawn),
+        t::decided_at.eq(db::now()),
+        t::decided_recorded_by.eq(by),
+    ))
+    .execute(c)?;
+    Ok(n == 1)
+}
+
 /// Every request's agency, kind, status and name (for the rule on decisions).
 pub fn granted_subdomains(
     c: &mut DbConn,

@@ -21,6 +21,9 @@ use reqwest::Method;
 use test_support::{TestApp, api, json};
 use tokio::net::UdpSocket;
 
+mod common;
+use common::dig;
+
 const APEX: &str = "sukamajukab.go.id";
 
 fn port_of(app: &TestApp) -> u16 {
@@ -30,23 +33,6 @@ fn port_of(app: &TestApp) -> u16 {
         .unwrap()
         .expect("the DNS server listens")
         .port()
-}
-
-/// `dig` from Debian's bind9-dnsutils against `port` on loopback.
-fn dig(port: u16, args: &[&str]) -> String {
-    let out = Command::new("dig")
-        .args([
-            "@127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "+norec",
-            "+time=2",
-            "+tries=1",
-        ])
-        .args(args)
-        .output()
-        .expect("dig (Debian's bind9-dnsutils) is needed; .ci/run installs it");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Asks until `check` holds on dig's output, for at most `secs` seconds.
@@ -336,6 +322,11 @@ zone "{APEX}" {{
 }};
 "#
         );
+        Self::run(dir, &conf)
+    }
+
+    /// Runs Debian's `named` in the foreground with `conf`, written into `dir`.
+    fn run(dir: tempfile::TempDir, conf: &str) -> Self {
         let path = dir.path().join("named.conf");
         std::fs::write(&path, conf).unwrap();
         let named = ["/usr/sbin/named", "/usr/bin/named"]
@@ -657,20 +648,7 @@ fn child_server(port: u16) -> Named {
 zone "desa.{APEX}" {{ type primary; file "{d}/desa.zone"; }};
 "#
     );
-    let path = dir.path().join("named.conf");
-    std::fs::write(&path, conf).unwrap();
-    let named = ["/usr/sbin/named", "/usr/bin/named"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("named (Debian's bind9) is needed; .ci/run installs it");
-    let child = Command::new(named)
-        .args(["-g", "-n", "1", "-c"])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(dir.path().join("named.log")).unwrap())
-        .spawn()
-        .unwrap();
-    Named { child, dir }
+    Named::run(dir, &conf)
 }
 
 async fn delegation_findings(app: &TestApp, token: &str) -> Vec<String> {

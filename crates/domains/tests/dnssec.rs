@@ -18,23 +18,10 @@ use kernel::permissions::Role;
 use reqwest::Method;
 use test_support::{TestApp, api, json};
 
-const APEX: &str = "sukamajukab.go.id";
+mod common;
+use common::dig;
 
-fn dig(port: u16, args: &[&str]) -> String {
-    let out = Command::new("dig")
-        .args([
-            "@127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "+norec",
-            "+time=2",
-            "+tries=1",
-        ])
-        .args(args)
-        .output()
-        .expect("dig (Debian's bind9-dnsutils) is needed; .ci/run installs it");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+const APEX: &str = "sukamajukab.go.id";
 
 /// `delv` asking the server on `port`, trusting only `ds` for the zone.
 fn delv(port: u16, anchors: &std::path::Path, name: &str, rtype: &str) -> String {

@@ -118,6 +118,7 @@ both! {
             // The requests' own routes are checked by their matrix; listed for the API document.
             get("/api/v1/dns/requests"), post("/api/v1/dns/requests", Body::Json(json!({}))),
             get(format!("/api/v1/dns/requests/{id}")), post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(json!({}))),
+            post(format!("/api/v1/dns/requests/{id}/withdrawal"), Body::None),
         ];
         signed_in.extend(writes.clone());
         let disdik = app.agency_id("DISDIKBUD").await;
@@ -268,6 +269,8 @@ both! {
             post(format!("/api/v1/dns/requests/{id}/decision"), Body::Json(decision)),
             post("/domains/requests/new", form(&[("agency_id", &dinkes.to_string()), ("kind", "subdomain"), ("name", "matriks3"), ("purpose", "x")])),
             post(format!("/domains/requests/{id}/decide"), form(&[("decision", "refuse"), ("decision_number", "1"), ("decision_date", "2026-01-01"), ("reason", "x")])),
+            post(format!("/domains/requests/{id}/withdraw"), form(&[("confirm", "on")])),
+            post(format!("/api/v1/dns/requests/{id}/withdrawal"), Body::None),
         ];
         let mut signed_in = vec![
             get("/api/v1/dns/requests"), get(format!("/api/v1/dns/requests/{id}")),
@@ -289,6 +292,8 @@ both! {
             signed_in,
             outsider: disdik,
             others: vec![get(format!("/api/v1/dns/requests/{id}")), get(format!("/domains/requests/{id}")),
+                post(format!("/api/v1/dns/requests/{id}/withdrawal"), Body::None),
+                post(format!("/domains/requests/{id}/withdraw"), form(&[("confirm", "on")])),
                 post(format!("/domains/requests/{id}/decide"), form(&[("decision", "grant")]))],
             writes,
         }).await;
@@ -594,5 +599,47 @@ both! {
         let (_, after) = api(Method::GET, app.url("/api/v1/dns/dnssec"), Some(&admin), None).await;
         assert_eq!(before["keys"], after["keys"]);
         assert_eq!(after["keys"].as_array().unwrap().len(), 3);
+    }
+}
+
+both! {
+    async fn an_agency_withdraws_its_pending_request_and_the_name_is_free_again(app) {
+        app.demo().await;
+        let dinkes = app.agency_id("DINKES").await;
+        let op = app.token("op.tarik", Role::AgencyOperator, Some(dinkes)).await;
+        let (s, req) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes.to_string(), "subdomain", "keliru", ""))).await;
+        assert_eq!(s, 201, "{req}");
+        let id = req["id"].as_str().unwrap().to_owned();
+        // Another agency's operator cannot see it, so cannot withdraw it either.
+        let other = app.token("op.tarik2", Role::AgencyOperator, Some(app.agency_id("DISDIKBUD").await)).await;
+        let (s, _) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/withdrawal")), Some(&other), None).await;
+        assert_eq!(s, 404);
+        // On the page: the form asks for confirmation first.
+        app.account("op.tarik3", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.tarik3").await;
+        let page = browser.get(app.url(&format!("/domains/requests/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Tarik permohonan"), "{page}");
+        let unconfirmed = browser.post(app.url(&format!("/domains/requests/{id}/withdraw"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(unconfirmed.status(), 422);
+        let done = browser.post(app.url(&format!("/domains/requests/{id}/withdraw"))).form(&[("_csrf", csrf.as_str()), ("confirm", "on")]).send().await.unwrap();
+        assert_eq!(done.status(), 303);
+        let (_, row) = api(Method::GET, app.url(&format!("/api/v1/dns/requests/{id}")), Some(&op), None).await;
+        assert_eq!(row["status"], "withdrawn", "{row}");
+        let page = browser.get(app.url(&format!("/domains/requests/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Ditarik sebelum diputuskan") && !page.contains("Tarik permohonan</button>"), "{page}");
+        // Twice is a conflict; the Dinas can no longer decide it; the name may be asked again.
+        let (s, _) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/withdrawal")), Some(&op), None).await;
+        assert_eq!(s, 409);
+        let admin = app.token("admin.tarik", Role::DinasAdmin, None).await;
+        let decision = json!({"decision": "grant", "decision_number": "1", "decision_date": "2026-01-01"});
+        let (s, _) = api(Method::POST, app.url(&format!("/api/v1/dns/requests/{id}/decision")), Some(&admin), Some(decision)).await;
+        assert_eq!(s, 409);
+        let (s, again) = api(Method::POST, app.url("/api/v1/dns/requests"), Some(&op), Some(ask(&dinkes.to_string(), "subdomain", "keliru", ""))).await;
+        assert_eq!(s, 201, "{again}");
+        // The Dinas hears of it, and the trail says who.
+        let (_, events) = api(Method::GET, app.url("/api/v1/audit-events?action=domain_request.withdraw"), Some(&admin), None).await;
+        assert_eq!(events["total"], 1, "{events}");
+        assert_eq!(events["items"][0]["actor"].as_str().map(|a| a.contains("op.tarik3")), Some(true), "{events}");
     }
 }

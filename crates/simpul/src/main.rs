@@ -356,8 +356,26 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
         }
         Command::Dns(Dns::Import { file }) => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+            // The page's bound: a zone file is text, and a region's zone is far smaller.
+            let cannot = |e: std::io::Error| usage(format!("cannot read {}: {e}", file.display()));
+            let mut bytes = vec![];
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(
+                    std::fs::File::open(&file).map_err(cannot)?,
+                    domains::import_page::MAX_BYTES as u64 + 1,
+                ),
+                &mut bytes,
+            )
+            .map_err(cannot)?;
+            if bytes.len() > domains::import_page::MAX_BYTES {
+                return Err(usage(format!(
+                    "{} is larger than {} MB; a zone file is far smaller",
+                    file.display(),
+                    domains::import_page::MAX_BYTES / (1024 * 1024)
+                )));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| usage(format!("{} is not UTF-8 text", file.display())))?;
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;
             let report = write_tx(&mut conn, |c| {
                 domains::service::import(c, &Actor::system("cli"), &text, kernel::i18n::Lang::En)
