@@ -137,31 +137,40 @@ pub async fn probe(state: &AppState, port: u16) -> AppResult<usize> {
     let (apex, records) = state
         .read(|c| Ok((crate::service::apex(c)?, store::all(c)?)))
         .await?;
-    let list = delegations(&records, &apex);
-    let mut rows = vec![];
-    for d in &list {
+    // Each delegation is checked on its own task: a dead server costs its wait once, not
+    // once per delegation in a row.
+    let mut tasks = tokio::task::JoinSet::new();
+    for d in delegations(&records, &apex) {
         let Ok(mut zone) = Name::from_ascii(format!("{}.{apex}.", d.name)) else {
             continue;
         };
         zone.set_fqdn(true);
-        let mut failing = vec![];
-        for host in &d.servers {
-            let mut answered = false;
-            for addr in addresses(host, d, port).await {
-                if ask(addr, &zone).await {
-                    answered = true;
-                    break;
+        tasks.spawn(async move {
+            let mut failing = vec![];
+            for host in &d.servers {
+                let mut answered = false;
+                for addr in addresses(host, &d, port).await {
+                    if ask(addr, &zone).await {
+                        answered = true;
+                        break;
+                    }
+                }
+                if !answered {
+                    failing.push(host.clone());
                 }
             }
-            if !answered {
-                failing.push(host.clone());
+            CheckRow {
+                name: d.name.clone(),
+                checked_at: db::now(),
+                failing: failing.join(" "),
             }
-        }
-        rows.push(CheckRow {
-            name: d.name.clone(),
-            checked_at: db::now(),
-            failing: failing.join(" "),
         });
+    }
+    let mut rows = vec![];
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(row) = done {
+            rows.push(row);
+        }
     }
     let n = rows.len();
     state
