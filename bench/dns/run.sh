@@ -21,7 +21,7 @@ command -v ldns-signzone >/dev/null || need+=(ldnsutils)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; fi
 if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else cargo build --release -q; bin=$PWD/target/release/simpul; fi
 out=bench/out/dns; rm -rf "$out"; mkdir -p "$out"
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work" || true' EXIT
 apex=sukamajukab.go.id
 simpul_dns=127.0.0.1:15353; nsd_port=15354; secondary_port=15355; http=127.0.0.1:18083
 export SIMPUL_DATABASE_URL=sqlite://$work/simpul.db SIMPUL_DATA_DIR=$work
@@ -191,7 +191,9 @@ for i in 6 7 8 9 10; do
   curl -fsS -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
     -d "{\"agency_id\":\"$agency\",\"name\":\"baru$i\",\"rtype\":\"A\",\"value\":\"203.0.113.$i\",\"basis\":\"bench\"}" \
     "http://$http/api/v1/dns/records"
-  until dig @127.0.0.1 -p $secondary_port +dnssec "baru$i.$apex" A | grep -q RRSIG; do sleep 0.02; done
+  # The address and its signature (a "no such name" before it carries signatures too).
+  until out=$(dig @127.0.0.1 -p $secondary_port +dnssec +short "baru$i.$apex" A) \
+    && grep -qx "203.0.113.$i" <<<"$out" && grep -q "^A 13 " <<<"$out"; do sleep 0.02; done
   times+=("$(python3 -c "import time; print(round(($(date +%s.%N) - $start) * 1000))")")
   sleep 1
 done
