@@ -467,7 +467,7 @@ mod tests {
         let z = zone();
         let mut z2 = z.clone();
         let rows = crate::dns::sign::tests::rows();
-        z2.sign(&crate::dns::sign::keys(&rows).unwrap(), 2976)
+        z2.sign(&crate::dns::sign::keys(&rows).unwrap(), 2976, None)
             .unwrap();
         z2
     }

@@ -117,7 +117,7 @@ pub fn start(
         let udp = UdpSocket::bind(addr).await.map_err(cannot)?;
         let bound = udp.local_addr().map_err(cannot)?;
         let tcp = TcpListener::bind(bound).await.map_err(cannot)?;
-        let served = load(&state)
+        let served = load(&state, None)
             .await
             .map_err(|e| format!("cannot read the zone for DNS: {e}"))?;
         let status = status(&state);
@@ -201,9 +201,9 @@ fn announce_week(c: &mut db::DbConn, week: i64) -> AppResult<bool> {
 }
 
 /// Reads and builds everything the answers are made from (on a blocking thread).
-async fn load(state: &AppState) -> AppResult<Served> {
+async fn load(state: &AppState, previous: Option<Arc<Snapshot>>) -> AppResult<Served> {
     state
-        .read(|c| {
+        .read(move |c| {
             let b = basis(c)?;
             let zone = match &b.apex {
                 Some(apex) => {
@@ -215,7 +215,7 @@ async fn load(state: &AppState) -> AppResult<Served> {
                     };
                     let built = Snapshot::build(apex, &zone, &records).and_then(|mut s| {
                         if let Some(week) = b.week {
-                            s.sign(&super::sign::keys(&keys)?, week)?;
+                            s.sign(&super::sign::keys(&keys)?, week, previous.as_deref())?;
                         }
                         Ok(s)
                     });
@@ -269,7 +269,7 @@ async fn refresh_loop(state: AppState, server: Arc<Server>) {
         if now == server.current().basis {
             continue;
         }
-        match load(&state).await {
+        match load(&state, server.current().zone.clone()).await {
             Ok(served) => {
                 *server.served.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(served);
                 server.installed(&state).await;

@@ -73,8 +73,15 @@ fn rrsig(
 }
 
 impl Snapshot {
-    /// Signs the zone with `keys` for the signing week `week`.
-    pub fn sign(&mut self, keys: &[ZoneKey], week: i64) -> Result<(), Unservable> {
+    /// Signs the zone with `keys` for the signing week `week`. Record sets unchanged since
+    /// `previous` (signed with the same keys in the same week) keep its signatures: a change
+    /// re-signs only what it touched (the set itself and the NSEC records around it).
+    pub fn sign(
+        &mut self,
+        keys: &[ZoneKey],
+        week: i64,
+        previous: Option<&Snapshot>,
+    ) -> Result<(), Unservable> {
         if !keys.iter().any(|k| k.role == KeyRole::Ksk)
             || !keys.iter().any(|k| k.role == KeyRole::Zsk)
         {
@@ -114,6 +121,8 @@ impl Snapshot {
             ));
         }
         let validity = dnssec::validity(week);
+        let signed_with = (keys.iter().map(|k| k.tag).collect::<Vec<_>>(), week);
+        let reusable = previous.filter(|p| p.signed_with.as_ref() == Some(&signed_with));
         let mut sigs = vec![];
         for owner in &owners {
             let cut = self.is_cut(owner);
@@ -126,6 +135,12 @@ impl Snapshot {
                 if t == RecordType::RRSIG
                     || (cut && !matches!(t, RecordType::NSEC | RecordType::DS))
                 {
+                    continue;
+                }
+                if let Some(p) = reusable
+                    && p.at(owner).and_then(|s| s.get(&u16::from(t))) == Some(set)
+                {
+                    sigs.extend(p.sigs(owner, t, owner));
                     continue;
                 }
                 let role = if t == RecordType::DNSKEY {
@@ -142,6 +157,7 @@ impl Snapshot {
             self.add(s);
         }
         self.chain = Some(chain);
+        self.signed_with = Some(signed_with);
         Ok(())
     }
 
@@ -203,7 +219,7 @@ pub(crate) mod tests {
     pub(crate) fn signed(records: &[crate::store::RecordRow]) -> Snapshot {
         let z = crate::zone::defaults("sukamajukab.go.id", chrono::NaiveDate::default());
         let mut snap = Snapshot::build("sukamajukab.go.id", &z, records).unwrap();
-        snap.sign(&keys(&rows()).unwrap(), dnssec::week(1_800_000_000))
+        snap.sign(&keys(&rows()).unwrap(), dnssec::week(1_800_000_000), None)
             .unwrap();
         snap
     }
@@ -297,6 +313,50 @@ pub(crate) mod tests {
                 .unwrap()
                 .to_ascii(),
             "a.sukamajukab.go.id."
+        );
+    }
+
+    #[test]
+    fn a_change_re_signs_only_what_it_touched() {
+        let row = super::super::snapshot::tests::row;
+        let z = crate::zone::defaults("sukamajukab.go.id", chrono::NaiveDate::default());
+        let keys = keys(&rows()).unwrap();
+        let week = dnssec::week(1_800_000_000);
+        let before = [
+            row("a", Stored::A, "203.0.113.1"),
+            row("m", Stored::A, "203.0.113.2"),
+        ];
+        let mut first = Snapshot::build("sukamajukab.go.id", &z, &before).unwrap();
+        first.sign(&keys, week, None).unwrap();
+        let mut after = before.to_vec();
+        after.push(row("z", Stored::A, "203.0.113.3"));
+        let mut second = Snapshot::build("sukamajukab.go.id", &z, &after).unwrap();
+        second.sign(&keys, week, Some(&first)).unwrap();
+        let sig = |s: &Snapshot, name: &str, t: RecordType| {
+            let n = n(name);
+            s.sigs(&n, t, &n)
+        };
+        // ECDSA signatures differ each time they are made: equal ones were kept.
+        assert_eq!(
+            sig(&first, "a.sukamajukab.go.id.", RecordType::A),
+            sig(&second, "a.sukamajukab.go.id.", RecordType::A)
+        );
+        assert_eq!(
+            sig(&first, "a.sukamajukab.go.id.", RecordType::NSEC),
+            sig(&second, "a.sukamajukab.go.id.", RecordType::NSEC)
+        );
+        // "m" now points to "z" in the chain: its NSEC is new and signed anew.
+        assert_ne!(
+            sig(&first, "m.sukamajukab.go.id.", RecordType::NSEC),
+            sig(&second, "m.sukamajukab.go.id.", RecordType::NSEC)
+        );
+        assert_eq!(sig(&second, "z.sukamajukab.go.id.", RecordType::A).len(), 1);
+        // Another week signs everything anew.
+        let mut third = Snapshot::build("sukamajukab.go.id", &z, &after).unwrap();
+        third.sign(&keys, week + 1, Some(&second)).unwrap();
+        assert_ne!(
+            sig(&second, "a.sukamajukab.go.id.", RecordType::A),
+            sig(&third, "a.sukamajukab.go.id.", RecordType::A)
         );
     }
 }

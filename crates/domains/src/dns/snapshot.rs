@@ -33,6 +33,9 @@ pub struct Snapshot {
     /// When the zone is signed: the owners of its NSEC chain in canonical order (RFC 4034
     /// 6.1, the order of `Name`), to find the one that covers a missing name.
     pub(super) chain: Option<BTreeSet<Name>>,
+    /// When signed: the keys' tags and the signing week, which decide whether another
+    /// snapshot's signatures can be reused.
+    pub(super) signed_with: Option<(Vec<u16>, i64)>,
 }
 
 /// Why a record of the database could not be served (only a bug or a hand-edited row).
@@ -132,6 +135,7 @@ impl Snapshot {
             exists: HashSet::new(),
             cuts: BTreeSet::new(),
             chain: None,
+            signed_with: None,
         };
         snap.add(soa);
         for ns in crate::zone::name_servers(zone) {
