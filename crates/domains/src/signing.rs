@@ -119,17 +119,17 @@ pub fn rollover(c: &mut DbConn, actor: &Actor, role: KeyRole, force: bool) -> Ap
             created_at: k.created_at,
         })
         .collect();
-    let step = match dnssec::rollover(&lives, role, db::now(), max_ttl(c, &apex)?) {
-        Rollover::TooEarly { from } if force => {
-            dnssec::rollover(&lives, role, from, max_ttl(c, &apex)?)
-        }
+    // Read once: every zone record is loaded to find it.
+    let longest = max_ttl(c, &apex)?;
+    let step = match dnssec::rollover(&lives, role, db::now(), longest) {
+        Rollover::TooEarly { from } if force => dnssec::rollover(&lives, role, from, longest),
         step => step,
     };
     let tag = |id: DnssecKeyId| keys.iter().find(|k| k.id == id).map(|k| k.key_tag);
     let done = match step {
         Rollover::Start => {
             let key = make(c, actor, role, KeyState::Incoming)?;
-            let from = key.created_at + dnssec::wait(max_ttl(c, &apex)?);
+            let from = key.created_at + dnssec::wait(longest);
             Rolled::Started {
                 tag: key.key_tag,
                 from,
