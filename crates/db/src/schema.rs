@@ -636,6 +636,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Satu Data: the region's datasets.
+    data_datasets (id) {
+        id -> Text,
+        agency_id -> Text,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        topic -> Text,
+        classification -> Text,
+        exclusion_reason -> Text,
+        frequency -> Text,
+        next_due -> Nullable<Date>,
+        period -> Text,
+        coverage -> Text,
+        unit -> Text,
+        licence -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        tags -> Text,
+        activity_name -> Text,
+        activity_method -> Text,
+        wali_person_id -> Nullable<Text>,
+        wali_decree_number -> Text,
+        wali_decree_date -> Nullable<Date>,
+        current_version -> Nullable<Text>,
+        updated_data_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Each dataset's variables (its schema).
+    data_columns (dataset_id, position) {
+        dataset_id -> Text,
+        position -> Integer,
+        name -> Text,
+        label -> Text,
+        kind -> Text,
+        required -> Bool,
+        is_unique -> Bool,
+        min_value -> Nullable<Double>,
+        max_value -> Nullable<Double>,
+        personal -> Bool,
+        concept -> Text,
+        definition -> Text,
+        alias -> Text,
+    }
+}
+
+diesel::table! {
+    /// Indicators computed from a dataset.
+    data_indicators (id) {
+        id -> Text,
+        dataset_id -> Text,
+        name -> Text,
+        concept -> Text,
+        definition -> Text,
+        formula -> Text,
+        unit -> Text,
+        interpretation -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Each upload of a dataset.
+    data_versions (id) {
+        id -> Text,
+        dataset_id -> Text,
+        number -> Integer,
+        status -> Text,
+        table_name -> Text,
+        schema_json -> Text,
+        file_name -> Text,
+        file_sha -> Text,
+        row_count -> BigInt,
+        added -> BigInt,
+        removed -> BigInt,
+        changed -> BigInt,
+        report -> Text,
+        job_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     compliance_history,
     region,

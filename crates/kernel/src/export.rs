@@ -61,7 +61,8 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn unneutralise(cell: String) -> String {
+/// A cell as [`neutralise`] found it: an import takes the leading `'` off again.
+pub fn unneutralise(cell: String) -> String {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(FORMULA_START) => rest.to_owned(),
         _ => cell,

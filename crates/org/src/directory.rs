@@ -209,6 +209,24 @@ pub fn person(conn: &mut DbConn, id: PersonId) -> QueryResult<Option<PersonRef>>
     Ok(store::person_find(conn, id)?.map(person_ref))
 }
 
+/// The staff of one agency by name, at most `limit` (a picker of who to appoint).
+pub fn people_of(conn: &mut DbConn, agency: AgencyId, limit: i64) -> QueryResult<Vec<PersonRef>> {
+    Ok(store::people_of(conn, agency, limit)?
+        .0
+        .into_iter()
+        .map(person_ref)
+        .collect())
+}
+
+/// Today in the region's time zone (WIB until a region profile says otherwise), for rules
+/// and jobs that run without a request.
+pub fn today(conn: &mut DbConn) -> QueryResult<chrono::NaiveDate> {
+    let zone = store::region_get(conn)?
+        .map(|r| r.time_zone)
+        .unwrap_or(kernel::time::Zone::Wib);
+    Ok(zone.today_at(db::now()))
+}
+
 /// Records a person in an agency (the demo's account holders, a future staff import); the
 /// person is validated and the change audited as any other.
 pub fn add_person(

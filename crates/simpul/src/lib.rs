@@ -24,6 +24,7 @@ pub const MODULES: &[Module] = &[
     accounts::MODULE,
     sso::MODULE,
     registry::MODULE,
+    data::MODULE,
     domains::MODULE,
 ];
 

@@ -47,6 +47,22 @@ enum Command {
     /// The region's DNS zone.
     #[command(subcommand)]
     Dns(Dns),
+    /// Satu Data: the datasets.
+    #[command(subcommand)]
+    Data(Data),
+}
+
+#[derive(Debug, Subcommand)]
+enum Data {
+    /// Load a CSV or XLSX file on this server as a dataset's new version, checked row by row
+    /// against its variables, all or nothing (files too large for the 19 MB upload).
+    Ingest {
+        /// The dataset's short name (slug) or id.
+        #[arg(long)]
+        dataset: String,
+        /// The file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -390,6 +406,64 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 report.skipped.len()
             );
             Ok(())
+        }
+        Command::Data(Data::Ingest { dataset, file }) => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+            let mut conn = simpul::connect_once(&config).map_err(runtime)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let started = std::time::Instant::now();
+            let (number, result) = write_tx(&mut conn, |c| {
+                data::version::load_file(c, &Actor::system("cli"), &dataset, &name, &bytes)
+            })
+            .map_err(explain)?;
+            let secs = started.elapsed().as_secs_f64();
+            match result {
+                Ok(l) => {
+                    #[expect(clippy::cast_precision_loss, reason = "a rate to print")]
+                    let rate = l.rows as f64 / secs.max(1e-9);
+                    println!(
+                        "version {number}: {} rows read ({} added, {} removed, {} changed) in {secs:.2} s, {rate:.0} rows/s",
+                        l.rows, l.added, l.removed, l.changed
+                    );
+                    Ok(())
+                }
+                Err(report) => {
+                    for e in &report.errors {
+                        println!(
+                            "line {}: {}: {}",
+                            e.line,
+                            e.column,
+                            kernel::i18n::message(kernel::i18n::Lang::En, &e.problem, &[])
+                        );
+                    }
+                    Err(Fail(
+                        1,
+                        format!(
+                            "version {number} refused: {} bad rows{}{}{}; nothing was kept",
+                            report.bad_rows,
+                            report
+                                .unreadable
+                                .as_ref()
+                                .map(|u| format!(", unreadable ({u})"))
+                                .unwrap_or_default(),
+                            if report.missing_columns.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", missing columns {}", report.missing_columns.join(", "))
+                            },
+                            if report.unknown_columns.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", unknown columns {}", report.unknown_columns.join(", "))
+                            },
+                        ),
+                    ))
+                }
+            }
         }
         Command::Audit(Audit::Verify) => {
             let mut conn = simpul::connect_once(&config).map_err(runtime)?;

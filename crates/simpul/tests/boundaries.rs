@@ -46,7 +46,7 @@ fn crates_dir() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The identifiers a source file takes from `db::schema` (`use db::schema::{a, b}`,
+/// The identifiers a source file takes from `db::schema` (`use db::schema::{a, b as t}`,
 /// `db::schema::a::table`, `use db::schema::a::dsl`).
 fn schema_names(source: &str) -> Vec<String> {
     let mut names = vec![];
@@ -57,6 +57,8 @@ fn schema_names(source: &str) -> Vec<String> {
             names.extend(
                 inner
                     .split(',')
+                    // `a as t` names `a`.
+                    .map(|n| n.split(" as ").next().unwrap_or(""))
                     .map(|n| n.trim().split("::").next().unwrap_or("").trim().to_owned())
                     .filter(|n| !n.is_empty()),
             );

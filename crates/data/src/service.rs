@@ -1,0 +1,164 @@
+//! The catalogue's operations, each inside the caller's write transaction: check, write, and
+//! record in the audit trail — all or nothing. (Reading an upload into a version is `version`.)
+
+use chrono::NaiveDate;
+use db::DbConn;
+use kernel::audit::{self, Actor, Change};
+use kernel::{AppError, AppResult, FieldError};
+use serde_json::json;
+
+use crate::model::{
+    DatasetDraft, DatasetId, IndicatorDraft, WaliDraft, validate, validate_indicator, validate_wali,
+};
+use crate::store::{self, DatasetRow};
+use crate::variables::{ColumnDraft, validate_columns};
+
+/// What the audit trail keeps of a dataset: what identifies it and what its duties are, not
+/// its (long) description.
+fn summary(r: &DatasetRow) -> serde_json::Value {
+    json!({
+        "slug": r.slug,
+        "title": r.title,
+        "topic": r.topic,
+        "classification": r.classification,
+        "frequency": r.frequency,
+        "next_due": r.next_due,
+    })
+}
+
+fn record(
+    c: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    r: &DatasetRow,
+    summary: serde_json::Value,
+) -> AppResult<()> {
+    audit::record(
+        c,
+        actor,
+        Change {
+            action,
+            record_type: "dataset",
+            record_id: r.id.to_string(),
+            agency: Some(r.agency_id),
+            summary,
+        },
+    )?;
+    Ok(())
+}
+
+fn found(c: &mut DbConn, id: DatasetId) -> AppResult<DatasetRow> {
+    store::find(c, id)?.ok_or(AppError::NotFound)
+}
+
+/// Records a new dataset for its agency (the caller has been authorised for that agency).
+pub fn create(c: &mut DbConn, actor: &Actor, d: &DatasetDraft) -> AppResult<DatasetRow> {
+    let ds = validate(d).map_err(AppError::Validation)?;
+    if org::directory::agency(c, ds.agency_id)?.is_none() {
+        return Err(AppError::field("agency_id", "error-agency-unknown"));
+    }
+    if store::slug_taken(c, &ds.slug, None)? {
+        return Err(AppError::Conflict(FieldError::new(
+            "slug",
+            "data-error-slug-taken",
+        )));
+    }
+    let id = store::create(c, &ds, &actor.label)?;
+    let row = found(c, id)?;
+    record(
+        c,
+        actor,
+        "dataset.create",
+        &row,
+        json!({"after": summary(&row)}),
+    )?;
+    Ok(row)
+}
+
+/// Rewrites a dataset's description. Its agency is not changed here: a dataset moves to
+/// another agency only by being recorded there anew.
+pub fn update(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: DatasetId,
+    d: &DatasetDraft,
+) -> AppResult<DatasetRow> {
+    let before = found(c, id)?;
+    let draft = DatasetDraft {
+        agency_id: before.agency_id.to_string(),
+        ..d.clone()
+    };
+    let ds = validate(&draft).map_err(AppError::Validation)?;
+    if store::slug_taken(c, &ds.slug, Some(id))? {
+        return Err(AppError::Conflict(FieldError::new(
+            "slug",
+            "data-error-slug-taken",
+        )));
+    }
+    store::update(c, id, &ds, &actor.label)?;
+    let after = found(c, id)?;
+    record(
+        c,
+        actor,
+        "dataset.update",
+        &after,
+        json!({"before": summary(&before), "after": summary(&after)}),
+    )?;
+    Ok(after)
+}
+
+/// Replaces the schema the next uploads are checked against (versions already read keep the
+/// schema they were read with).
+pub fn set_columns(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: DatasetId,
+    drafts: &[ColumnDraft],
+) -> AppResult<DatasetRow> {
+    let row = found(c, id)?;
+    let columns = validate_columns(drafts).map_err(AppError::Validation)?;
+    store::set_columns(c, id, &columns)?;
+    let names: Vec<&str> = columns.iter().map(|k| k.name.as_str()).collect();
+    record(c, actor, "dataset.columns", &row, json!({"columns": names}))?;
+    Ok(row)
+}
+
+/// Records the Wali Data appointed for the dataset: one of its agency's staff, by decision.
+pub fn appoint(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: DatasetId,
+    d: &WaliDraft,
+    today: NaiveDate,
+) -> AppResult<DatasetRow> {
+    let row = found(c, id)?;
+    let w = validate_wali(d, today).map_err(AppError::Validation)?;
+    let person = org::directory::person(c, w.person_id)?;
+    // A person of another agency is refused exactly like one that does not exist.
+    if person.as_ref().is_none_or(|p| p.agency != row.agency_id) {
+        return Err(AppError::field("person_id", "data-error-person"));
+    }
+    store::appoint(c, id, &w, &actor.label)?;
+    record(
+        c,
+        actor,
+        "dataset.wali",
+        &row,
+        json!({"person_id": w.person_id, "decree_number": w.decree_number, "decree_date": w.decree_date}),
+    )?;
+    found(c, id)
+}
+
+/// Adds an indicator computed from the dataset.
+pub fn add_indicator(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: DatasetId,
+    d: &IndicatorDraft,
+) -> AppResult<DatasetRow> {
+    let row = found(c, id)?;
+    let i = validate_indicator(d).map_err(AppError::Validation)?;
+    store::add_indicator(c, id, &i, &actor.label)?;
+    record(c, actor, "dataset.indicator", &row, json!({"name": i.name}))?;
+    Ok(row)
+}

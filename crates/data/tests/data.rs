@@ -1,0 +1,432 @@
+//! Satu Data end to end on SQLite and PostgreSQL: the access matrix, the dataset form with
+//! every bad field answered at once, uploads checked row by row into versions (what changed,
+//! a refused file keeping nothing), the query API (filters, keyset pages, groups, downloads),
+//! personal columns masked for all but the producing agency, the overdue rule, and the public
+//! catalogue as CKAN's client library, a harvester's queries and an RDF library read it.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on an unexpected shape"
+)]
+
+use kernel::ids::{AgencyId, PersonId};
+use kernel::permissions::Role;
+use reqwest::Method;
+use test_support::access::{Body, Matrix, form, get, post, put};
+use test_support::{TestApp, Value, api, both, json};
+
+fn dataset(agency: AgencyId, slug: &str, classification: &str) -> Value {
+    json!({"agency_id": agency.to_string(), "slug": slug, "title": format!("Data {slug}"),
+        "topic": "population", "classification": classification, "frequency": "monthly"})
+}
+
+fn staff_columns() -> Value {
+    json!({"columns": [
+        {"name": "nik", "label": "NIK", "kind": "nik", "required": true, "unique": true},
+        {"name": "nama", "label": "Nama", "kind": "text", "required": true, "personal": true},
+        {"name": "kecamatan", "label": "Kecamatan", "kind": "region_code", "required": true},
+        {"name": "umur", "label": "Umur", "kind": "integer", "min": "0", "max": "130"}
+    ]})
+}
+
+const STAFF_V1: &str = "nik,nama,kecamatan,umur\n\
+3204055205900001,Siti Aminah,32.04.05,36\n\
+3204051201850002,Budi Santoso,32.04.05,41\n\
+3204061503700003,Ahmad Yani,32.04.06,56\n";
+
+/// Uploads a file through the API and waits until it has been read.
+async fn upload(app: &TestApp, token: &str, slug: &str, body: &str) -> Value {
+    let resp = reqwest::Client::new()
+        .post(app.url(&format!(
+            "/api/v1/data/datasets/{slug}/versions?file_name=data.csv"
+        )))
+        .bearer_auth(token)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    let location = resp.headers()["location"].to_str().unwrap().to_owned();
+    for _ in 0..200 {
+        let (s, v) = api(Method::GET, app.url(&location), Some(token), None).await;
+        assert_eq!(s, 200, "{v}");
+        if v["status"] != "ingesting" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the upload was never read");
+}
+
+/// A person of `agency`, to be appointed Wali Data.
+async fn person(app: &TestApp, agency: AgencyId, name: &str) -> PersonId {
+    let name = name.to_owned();
+    app.db(move |c| {
+        kernel::state::write_tx(c, |tx| {
+            org::directory::add_person(
+                tx,
+                &kernel::audit::Actor::system("test"),
+                agency,
+                &org::model::PersonDraft {
+                    name,
+                    kind: "non-asn".into(),
+                    nip: None,
+                    nik: None,
+                    position: None,
+                    email: None,
+                    phone: None,
+                },
+            )
+        })
+        .unwrap()
+    })
+    .await
+}
+
+both! {
+    async fn access_matrix(app) {
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "pasien", "limited"))).await;
+        assert_eq!(s, 201, "{v}");
+        let id = v["id"].as_str().unwrap().to_owned();
+        let (s, v) = api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{id}/columns")), Some(&op), Some(staff_columns())).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(upload(&app, &op, "pasien", STAFF_V1).await["status"], "ready");
+        let someone = person(&app, dinkes, "Rina Wati").await;
+        let wali = json!({"person_id": someone.to_string(), "decree_number": "100/Kep.1/2026", "decree_date": "2026-01-05"});
+        let writes = vec![
+            post("/api/v1/data/datasets", Body::Json(dataset(dinkes, "baru", "public"))),
+            put(format!("/api/v1/data/datasets/{id}"), Body::Json(dataset(dinkes, "pasien", "limited"))),
+            put(format!("/api/v1/data/datasets/{id}/columns"), Body::Json(staff_columns())),
+            put(format!("/api/v1/data/datasets/{id}/wali"), Body::Json(wali)),
+            post(format!("/api/v1/data/datasets/{id}/indicators"), Body::Json(json!({"name": "Rata-rata umur", "definition": "Umur rata-rata pasien."}))),
+            post(format!("/api/v1/data/datasets/{id}/versions"), Body::Raw(STAFF_V1.as_bytes().to_vec())),
+            post("/data/new", form(&[("agency_id", &dinkes.to_string()), ("title", "Data baru"), ("topic", "health"), ("classification", "public"), ("frequency", "annual")])),
+            post(format!("/data/{id}/edit"), form(&[("title", "Data pasien"), ("topic", "health"), ("classification", "limited"), ("frequency", "annual")])),
+            post(format!("/data/{id}/columns"), form(&[("name_0", "nik"), ("kind_0", "nik")])),
+            post(format!("/data/{id}/wali"), form(&[("person_id", &someone.to_string()), ("decree_number", "1"), ("decree_date", "2026-01-05")])),
+            post(format!("/data/{id}/versions"), Body::File(vec![], "file", STAFF_V1.as_bytes().to_vec())),
+        ];
+        let mut signed_in = vec![
+            get("/api/v1/data/datasets"), get(format!("/api/v1/data/datasets/{id}")),
+            get(format!("/api/v1/data/datasets/{id}/columns")), get(format!("/api/v1/data/datasets/{id}/versions")),
+            get(format!("/api/v1/data/datasets/{id}/versions/1")), get(format!("/api/v1/data/datasets/{id}/rows")),
+            get("/data"), get("/data/new"), get(format!("/data/{id}")), get(format!("/data/{id}/edit")),
+            get(format!("/data/{id}/columns")), get(format!("/data/{id}/versions/1")),
+        ];
+        signed_in.extend(writes.clone());
+        app.check_access(Matrix {
+            module: data::MODULE,
+            public: &[],
+            signed_in,
+            outsider: disdik,
+            others: vec![
+                get(format!("/api/v1/data/datasets/{id}")), get("/api/v1/data/datasets/pasien"),
+                get(format!("/api/v1/data/datasets/{id}/rows")), get(format!("/api/v1/data/datasets/{id}/versions/1")),
+                get(format!("/data/{id}")), get(format!("/data/{id}/versions/1")),
+            ],
+            writes,
+        }).await;
+    }
+}
+
+both! {
+    async fn the_form_names_every_bad_field_and_writes_nothing(app) {
+        let dinkes = app.agency("DINKES").await;
+        app.account("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "op.dinkes").await;
+        app.form_refused(&browser, &csrf, "/data/new", &[
+            ("agency_id", &dinkes.to_string()), ("title", " "), ("slug", "Bad Slug"), ("topic", ""),
+            ("classification", "excluded"), ("frequency", "annual"), ("coverage", "99.01"),
+        ], &[
+            ("title", "Masukkan judul."),
+            ("slug", "Nama singkat: Gunakan 2–100 huruf kecil, angka, tanda hubung atau garis bawah."),
+            ("topic", "Pilih kelompok data."),
+            ("exclusion_reason", "Alasan dikecualikan: Tuliskan alasan data dikecualikan."),
+            ("coverage", "Cakupan wilayah: 99.01 bukan kode wilayah Kemendagri."),
+        ]).await;
+        let reader = app.token("reader", Role::Leader, None).await;
+        let (_, list) = api(Method::GET, app.url("/api/v1/data/datasets"), Some(&reader), None).await;
+        assert_eq!(list["total"], 0, "nothing written: {list}");
+    }
+}
+
+both! {
+    async fn uploads_become_versions_that_say_what_changed_and_a_bad_file_keeps_nothing(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let (s, _) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "warga", "public"))).await;
+        assert_eq!(s, 201);
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets/warga/versions"), Some(&op), None).await;
+        assert_eq!((s, v["error"]["field"].as_str()), (422, Some("file")), "an empty body: {v}");
+        let (s, v) = api(Method::PUT, app.url("/api/v1/data/datasets/warga/columns"), Some(&op), Some(staff_columns())).await;
+        assert_eq!(s, 200, "{v}");
+        let first = upload(&app, &op, "warga", STAFF_V1).await;
+        assert_eq!((first["status"].as_str(), first["rows"].as_i64(), first["added"].as_i64()), (Some("ready"), Some(3), Some(3)), "{first}");
+        // One row changed (Budi's age), one removed (Ahmad), one added (Dewi).
+        let v2 = "NIK;Nama;Kecamatan;Umur\n3204055205900001;Siti Aminah;32.04.05;36\n3204051201850002;Budi Santoso;32.04.05;42\n3204074107950004;Dewi Lestari;32.04.07;\n";
+        let second = upload(&app, &op, "warga", v2).await;
+        assert_eq!(second["number"], 2);
+        assert_eq!((second["rows"].as_i64(), second["added"].as_i64(), second["removed"].as_i64(), second["changed"].as_i64()),
+            (Some(3), Some(1), Some(1), Some(1)), "{second}");
+        // A file with bad rows: every one reported with its line, nothing kept, version 2 stays.
+        let bad = "nik,nama,kecamatan,umur\n3204055205900001,Siti,32.04.05,36\n123,Budi,99.01,200\n3204055205900001,,32.04.05,x\n";
+        let third = upload(&app, &op, "warga", bad).await;
+        assert_eq!(third["status"], "failed", "{third}");
+        let report = &third["report"];
+        assert_eq!(report["bad_rows"], 2, "{report}");
+        let problems: Vec<(i64, &str, &str)> = report["errors"].as_array().unwrap().iter()
+            .map(|e| (e["line"].as_i64().unwrap(), e["column"].as_str().unwrap(), e["problem"].as_str().unwrap())).collect();
+        assert_eq!(problems, [
+            (3, "nik", "data-cell-nik"), (3, "kecamatan", "data-cell-region"), (3, "umur", "data-cell-above"),
+            (4, "nik", "data-cell-duplicate"), (4, "nama", "data-cell-required"), (4, "umur", "data-cell-integer"),
+        ]);
+        let (_, rows) = api(Method::GET, app.url("/api/v1/data/datasets/warga/rows"), Some(&op), None).await;
+        assert_eq!((rows["version"].as_i64(), rows["total"].as_i64()), (Some(2), Some(3)), "{rows}");
+        let (s, _) = api(Method::GET, app.url("/api/v1/data/datasets/warga/rows?_version=3"), Some(&op), None).await;
+        assert_eq!(s, 404, "a refused version has no rows");
+        // The refused version left no table behind.
+        let tables = app.db(|c| {
+            let like = match c.backend() {
+                db::Backend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'data\\_v\\_%' ESCAPE '\\'",
+                db::Backend::Postgres => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'data\\_v\\_%' ESCAPE '\\'",
+            };
+            diesel::RunQueryDsl::get_result::<data::table::Count>(diesel::sql_query(like), c).unwrap().n
+        }).await;
+        assert_eq!(tables, 2, "two versions read, one refused");
+        // The first version is still there to read, as it was.
+        let (_, old) = api(Method::GET, app.url("/api/v1/data/datasets/warga/rows?_version=1&nik=3204061503700003"), Some(&op), None).await;
+        assert_eq!(old["rows"][0]["nama"], "Ahmad Yani", "{old}");
+        // The page shows the refused version's report in words.
+        let browser = app.browser();
+        app.account("op2.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        app.sign_in(&browser, "op2.dinkes").await;
+        let html = browser.get(app.url("/data/warga/versions/3")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Bukan NIK yang sah"), "{html}");
+        assert!(html.contains("Tidak ada data yang disimpan"), "{html}");
+    }
+}
+
+both! {
+    async fn the_query_api_filters_pages_groups_and_downloads(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "faskes", "public"))).await;
+        let cols = json!({"columns": [
+            {"name": "kode", "kind": "text", "required": true, "unique": true},
+            {"name": "jenis", "kind": "text", "required": true},
+            {"name": "kecamatan", "kind": "region_code"},
+            {"name": "tempat_tidur", "kind": "integer"},
+            {"name": "buka", "kind": "boolean"}
+        ]});
+        let (s, v) = api(Method::PUT, app.url("/api/v1/data/datasets/faskes/columns"), Some(&op), Some(cols)).await;
+        assert_eq!(s, 200, "{v}");
+        let mut csv = "kode,jenis,kecamatan,tempat_tidur,buka\n".to_owned();
+        for i in 0..250 {
+            let kind = ["Puskesmas", "Klinik", "=Apotek"][i % 3];
+            let beds = if i % 10 == 0 { String::new() } else { (i % 40).to_string() };
+            csv.push_str(&format!("K{i:03},{kind},32.04.{:02},{beds},{}\n", 1 + i % 5, if i % 2 == 0 { "ya" } else { "tidak" }));
+        }
+        assert_eq!(upload(&app, &op, "faskes", &csv).await["status"], "ready");
+        let get = |q: &str| api(Method::GET, app.url(&format!("/api/v1/data/datasets/faskes/rows?{q}")), Some(&op), None);
+        let (_, v) = get("jenis=Klinik&tempat_tidur__gte=20&_size=5").await;
+        assert_eq!(v["total"], 36, "{v}");
+        assert_eq!(v["rows"].as_array().unwrap().len(), 5);
+        assert!(v["rows"].as_array().unwrap().iter().all(|r| r["jenis"] == "Klinik" && r["tempat_tidur"].as_i64().unwrap() >= 20));
+        assert_eq!((v["rows"][0]["kode"].as_str(), v["rows"][0]["buka"].as_bool()), (Some("K022"), Some(true)), "booleans come back as booleans: {v}");
+        // Keyset pages over a sort with empty values cover every row exactly once.
+        let mut seen = std::collections::HashSet::new();
+        let mut after = String::new();
+        let mut last: Option<i64> = None;
+        loop {
+            let (s, v) = get(&format!("_sort=-tempat_tidur&_size=37{after}")).await;
+            assert_eq!(s, 200, "{v}");
+            for r in v["rows"].as_array().unwrap() {
+                assert!(seen.insert(r["kode"].as_str().unwrap().to_owned()), "{r} twice");
+                if let Some(b) = r["tempat_tidur"].as_i64() {
+                    assert!(last.is_none_or(|l| b <= l), "descending: {b} after {last:?}");
+                    last = Some(b);
+                }
+            }
+            match v["next_cursor"].as_str() {
+                Some(c) => after = format!("&_after={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 250);
+        let (_, g) = get("_group=jenis&_sum=tempat_tidur").await;
+        let groups = &g["groups"];
+        assert_eq!(groups["columns"], json!(["jenis", "count", "sum_tempat_tidur"]));
+        assert_eq!(groups["rows"][1][0], "Klinik");
+        assert_eq!(groups["rows"][1][1], 83);
+        let (_, q) = get("_q=klin&kecamatan__in=32.04.01,32.04.02").await;
+        assert!(q["total"].as_i64().unwrap() > 0 && q["rows"].as_array().unwrap().iter().all(|r| r["jenis"] == "Klinik"), "{q}");
+        let (s, e) = get("tempat_tidur__gt=banyak").await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("tempat_tidur__gt")), "{e}");
+        let (s, e) = get("warna=merah").await;
+        assert_eq!((s, e["error"]["field"].as_str()), (400, Some("warna")), "{e}");
+        // Downloads: formula-looking cells are neutralised.
+        let csv = reqwest::Client::new().get(app.url("/api/v1/data/datasets/faskes/rows?_format=csv&jenis=%3DApotek&_size=2"))
+            .bearer_auth(&op).send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv.lines().next(), Some("kode,jenis,kecamatan,tempat_tidur,buka"));
+        assert!(csv.lines().nth(1).unwrap().contains(",'=Apotek,"), "{csv}");
+        let xlsx = reqwest::Client::new().get(app.url("/api/v1/data/datasets/faskes/rows?_format=xlsx&_size=3"))
+            .bearer_auth(&op).send().await.unwrap().bytes().await.unwrap();
+        let sheet = test_support::xlsx_sheet(&xlsx, "Sheet1");
+        assert_eq!(sheet.len(), 4, "{sheet:?}");
+    }
+}
+
+both! {
+    async fn personal_columns_are_masked_for_all_but_the_producing_agency(app) {
+        let (dinkes, disdik) = (app.agency("DINKES").await, app.agency("DISDIK").await);
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let wali = app.token("wali.dinkes", Role::WaliData, Some(dinkes)).await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let other = app.token("op.disdik", Role::AgencyOperator, Some(disdik)).await;
+        for (slug, classification) in [("terbuka", "public"), ("terbatas", "limited")] {
+            api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, slug, classification))).await;
+            api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{slug}/columns")), Some(&op), Some(staff_columns())).await;
+            assert_eq!(upload(&app, &wali, slug, STAFF_V1).await["status"], "ready", "the Wali Data uploads");
+        }
+        let first = |t: &str, slug: &str| {
+            let (t, slug) = (t.to_owned(), slug.to_owned());
+            let url = app.url(&format!("/api/v1/data/datasets/{slug}/rows?_size=1"));
+            async move { api(Method::GET, url, Some(&t), None).await }
+        };
+        for t in [&op, &wali] {
+            let (_, v) = first(t, "terbatas").await;
+            assert_eq!(v["rows"][0]["nik"], "3204055205900001", "the producing agency sees it: {v}");
+        }
+        let (_, v) = first(&admin, "terbatas").await;
+        assert_eq!(v["rows"][0]["nik"], "3204************", "{v}");
+        assert_eq!(v["rows"][0]["nama"], "Si*********", "{v}");
+        assert_eq!(v["columns"][0]["masked"], true);
+        let (s, _) = first(&other, "terbatas").await;
+        assert_eq!(s, 404, "another agency does not learn a limited dataset exists");
+        let (s, v) = first(&other, "terbuka").await;
+        assert_eq!((s, v["rows"][0]["nik"].as_str()), (200, Some("3204************")), "{v}");
+        // A filter, a sort, a group or a search on a masked column would reveal it: refused.
+        for q in ["nik=3204055205900001", "_sort=nama", "_group=nik", "nama__contains=Siti"] {
+            let (s, e) = api(Method::GET, app.url(&format!("/api/v1/data/datasets/terbuka/rows?{q}")), Some(&admin), None).await;
+            assert_eq!((s, e["error"]["code"].as_str()), (400, Some("bad_request")), "{q}: {e}");
+        }
+        let (_, v) = api(Method::GET, app.url("/api/v1/data/datasets/terbuka/rows?_q=Siti"), Some(&admin), None).await;
+        assert_eq!(v["total"], 0, "search skips personal columns for the masked: {v}");
+        let (_, v) = api(Method::GET, app.url("/api/v1/data/datasets/terbuka/rows?_q=Siti"), Some(&op), None).await;
+        assert_eq!(v["total"], 1, "{v}");
+        // Downloads are masked alike.
+        let csv = reqwest::Client::new().get(app.url("/api/v1/data/datasets/terbuka/rows?_format=csv"))
+            .bearer_auth(&admin).send().await.unwrap().text().await.unwrap();
+        assert!(!csv.contains("3204055205900001") && csv.contains("3204************"), "{csv}");
+        // The page's preview, too.
+        app.account("admin.page", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "admin.page").await;
+        let html = browser.get(app.url("/data/terbuka")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("3204************") && !html.contains("3204055205900001"), "{html}");
+    }
+}
+
+both! {
+    async fn an_overdue_dataset_and_one_without_wali_data_are_findings(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let mut late = dataset(dinkes, "terlambat", "public");
+        late["next_due"] = json!("2026-01-31");
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(late)).await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["overdue"], true);
+        let (_, list) = api(Method::GET, app.url("/api/v1/data/datasets?due=overdue"), Some(&op), None).await;
+        assert_eq!(list["total"], 1, "{list}");
+        let (_, found) = api(Method::GET, app.url("/api/v1/compliance/findings?rule=DATA-UPDATE-CURRENT"), Some(&op), None).await;
+        let items = found["items"].as_array().unwrap_or_else(|| panic!("{found}"));
+        assert!(items.iter().any(|f| f["rule"] == "DATA-UPDATE-CURRENT" && f["label"] == "Data terlambat"), "{found}");
+        let (_, found) = api(Method::GET, app.url("/api/v1/compliance/findings?rule=DATA-WALI-APPOINTED"), Some(&op), None).await;
+        assert!(found["items"].as_array().unwrap().iter().any(|f| f["rule"] == "DATA-WALI-APPOINTED"), "{found}");
+        // Appointing a Wali Data of another agency is refused as if the person did not exist.
+        let other = app.agency("DISDIK").await;
+        let outsider = person(&app, other, "Orang Lain").await;
+        let (s, e) = api(Method::PUT, app.url("/api/v1/data/datasets/terlambat/wali"), Some(&op),
+            Some(json!({"person_id": outsider.to_string(), "decree_number": "1", "decree_date": "2026-01-05"}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("person_id")), "{e}");
+    }
+}
+
+/// Runs a Python script of `tests/ckan/` against the app; its JSON output.
+fn python(script: &str, args: &[&str]) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/ckan")
+        .join(script);
+    let out = std::process::Command::new("python3")
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("python3 (with ckanapi and rdflib from PyPI; .ci/run installs them)");
+    assert!(
+        out.status.success(),
+        "{script}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+both! {
+    async fn ckan_clients_harvesters_and_rdf_tools_read_the_public_catalogue(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        for (slug, classification) in [("warga", "public"), ("rahasia", "limited")] {
+            let mut d = dataset(dinkes, slug, classification);
+            d["tags"] = json!("penduduk, umur");
+            d["contact_email"] = json!("data@dinkes.example.go.id");
+            api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(d)).await;
+            api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{slug}/columns")), Some(&op), Some(staff_columns())).await;
+            assert_eq!(upload(&app, &op, slug, STAFF_V1).await["status"], "ready");
+        }
+        let base = app.url("");
+        let found = tokio::task::spawn_blocking(move || python("client.py", &[base.trim_end_matches('/')])).await.unwrap();
+        assert_eq!(found["status"]["ckan_version"], "2.10.4");
+        assert_eq!(found["list"], json!(["warga"]), "a limited dataset is not listed: {found}");
+        assert_eq!(found["search"]["count"], 1, "{found}");
+        assert_eq!(found["search"]["facets"]["groups"], json!({"population": 1}));
+        assert_eq!(found["harvest"], json!([1, ["warga"]]), "{found}");
+        assert_eq!(found["package"]["organization"], "dinkes");
+        let resources = found["package"]["resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 1);
+        assert_eq!((resources[0][0].as_str(), resources[0][1].as_bool()), (Some("CSV"), Some(true)));
+        assert!(resources[0][2].as_str().unwrap().ends_with("/portal/warga/v1.csv"));
+        assert_eq!(found["package"]["extras"]["update_frequency"], "monthly");
+        assert_eq!(found["resource"], true);
+        assert_eq!(found["datastore"]["total"], 2, "{found}");
+        assert_eq!(found["datastore"]["fields"], json!(["_id", "kecamatan", "umur"]), "personal columns are absent: {found}");
+        assert_eq!(found["datastore"]["records"][0]["umur"], 41);
+        assert_eq!(found["organizations"], json!(["dinkes"]));
+        assert_eq!(found["organization"], 1);
+        assert_eq!(found["groups"], json!(["population"]));
+        assert_eq!(found["tags"], json!(["penduduk", "umur"]));
+        assert_eq!((found["hidden"].as_str(), found["sql"].as_str(), found["bad_filter"].as_str()),
+            (Some("NotFound"), Some("NotAuthorized"), Some("ValidationError")), "{found}");
+        // The portal's pages and downloads, to anyone.
+        let anyone = reqwest::Client::new();
+        let home = anyone.get(app.url("/portal?q=warga")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        let html = home.text().await.unwrap();
+        assert!(html.contains("Data warga") && !html.contains("Data rahasia"), "{html}");
+        let page = anyone.get(app.url("/portal/warga")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<svg") && page.contains("32.04.05") && !page.contains("Siti"), "{page}");
+        assert_eq!(anyone.get(app.url("/portal/rahasia")).send().await.unwrap().status(), 404);
+        let csv = anyone.get(app.url("/portal/warga/v1.csv")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv, "kecamatan,umur\n32.04.05,36\n32.04.05,41\n32.04.06,56\n");
+        assert_eq!(anyone.get(app.url("/portal/rahasia/v1.csv")).send().await.unwrap().status(), 404);
+        let xlsx = anyone.get(app.url("/portal/warga/v1.xlsx")).send().await.unwrap().bytes().await.unwrap();
+        assert_eq!(test_support::xlsx_sheet(&xlsx, "Sheet1").len(), 4);
+        // DCAT, as an RDF library parses it.
+        let base = app.url("");
+        let rdf = tokio::task::spawn_blocking(move || python("rdf.py", &[base.trim_end_matches('/')])).await.unwrap();
+        assert_eq!(rdf, json!({"turtle": {"datasets": 1, "distributions": 1, "title": "Data warga"}, "jsonld": {"datasets": 1, "distributions": 1, "title": "Data warga"}}));
+    }
+}
