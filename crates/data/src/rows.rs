@@ -7,6 +7,9 @@ use diesel::RunQueryDsl;
 use kernel::{AppError, AppResult};
 use serde::Serialize;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use crate::query::{self, Cursor, Plan, Sql, Viewer};
 use crate::store::VersionRow;
 use crate::table::{self, Count, JsonRow};
@@ -142,4 +145,95 @@ pub fn groups(
         })
         .collect();
     Ok(Grouped { columns, rows })
+}
+
+/// Most bytes (roughly) the answers kept by [`Answers`] may take; past it they are dropped.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Answers already computed, per version and query. A version's rows never change once read,
+/// so an answer never goes stale and needs no coordination between instances: each keeps its
+/// own, bounded by [`CACHE_BYTES`].
+#[derive(Default)]
+pub struct Answers {
+    kept: Mutex<(HashMap<String, Arc<Answer>>, usize)>,
+}
+
+/// One kept answer.
+#[derive(Debug)]
+pub enum Answer {
+    /// A page.
+    Page(Page),
+    /// Groups.
+    Groups(Grouped),
+}
+
+impl Answers {
+    fn key(version: &VersionRow, plan: &Plan, viewer: Viewer) -> String {
+        format!("{}|{viewer:?}|{plan:?}", version.table_name)
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Answer>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .get(key)
+            .cloned()
+    }
+
+    fn keep(&self, key: String, answer: Answer, bytes: usize) -> Arc<Answer> {
+        let answer = Arc::new(answer);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.1 + bytes > CACHE_BYTES {
+            kept.0.clear();
+            kept.1 = 0;
+        }
+        kept.1 += bytes;
+        kept.0.insert(key, answer.clone());
+        answer
+    }
+}
+
+fn size_of(values: usize) -> usize {
+    values * 48 + 256
+}
+
+/// [`page`], from `answers` when it was asked before.
+pub fn page_kept(
+    answers: &Answers,
+    c: &mut DbConn,
+    version: &VersionRow,
+    plan: &Plan,
+    viewer: Viewer,
+) -> AppResult<Page> {
+    let key = Answers::key(version, plan, viewer);
+    if let Some(a) = answers.get(&key)
+        && let Answer::Page(p) = a.as_ref()
+    {
+        return Ok(p.clone());
+    }
+    let p = page(c, version, plan, viewer)?;
+    let bytes = size_of(p.rows.len() * (p.columns.len() + 1));
+    answers.keep(key, Answer::Page(p.clone()), bytes);
+    Ok(p)
+}
+
+/// [`groups`], from `answers` when it was asked before.
+pub fn groups_kept(
+    answers: &Answers,
+    c: &mut DbConn,
+    version: &VersionRow,
+    plan: &Plan,
+    viewer: Viewer,
+) -> AppResult<Grouped> {
+    let key = Answers::key(version, plan, viewer);
+    if let Some(a) = answers.get(&key)
+        && let Answer::Groups(g) = a.as_ref()
+    {
+        return Ok(g.clone());
+    }
+    let g = groups(c, version, plan, viewer)?;
+    let bytes = size_of(g.rows.len() * g.columns.len());
+    answers.keep(key, Answer::Groups(g.clone()), bytes);
+    Ok(g)
 }

@@ -64,6 +64,18 @@ pub fn create(c: &mut DbConn, name: &str, columns: &[Column]) -> AppResult<()> {
     Ok(())
 }
 
+/// Indexes the key column (the first unique one) once the rows are in: a lookup of one row by
+/// its key is then a seek, not a scan.
+pub fn index_key(c: &mut DbConn, name: &str, key: Option<usize>) -> AppResult<()> {
+    let name = checked(name)?;
+    if let Some(k) = key {
+        let column = col(k);
+        diesel::sql_query(format!("CREATE INDEX {name}_{column} ON {name} ({column})"))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Removes a version's table (nothing there is no error).
 pub fn drop(c: &mut DbConn, name: &str) -> AppResult<()> {
     let name = checked(name)?;

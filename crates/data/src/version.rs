@@ -203,6 +203,9 @@ pub async fn read(
                     table::insert(c, &name, &columns, rows)
                 })?;
                 let failed = out.is_err();
+                if !failed {
+                    table::index_key(c, &name, ingest::key_column(&columns))?;
+                }
                 outcome = Some(out);
                 if failed {
                     // Undo the table and every row written before the first bad one.
@@ -356,8 +359,9 @@ pub fn load_now(
     let result = ingest::load(bytes, &columns, previous, &Progress::default(), |rows| {
         table::insert(c, &v.table_name, &columns, rows)
     })?;
-    if result.is_err() {
-        table::drop(c, &v.table_name)?;
+    match &result {
+        Ok(_) => table::index_key(c, &v.table_name, ingest::key_column(&columns))?,
+        Err(_) => table::drop(c, &v.table_name)?,
     }
     conclude(c, actor, v.id, &ds, &result, today)?;
     Ok((v.number, result))

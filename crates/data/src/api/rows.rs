@@ -89,12 +89,13 @@ pub async fn answer(
     raw: &[(String, String)],
 ) -> AppResult<Response> {
     let (v, p) = (version.clone(), plan.clone());
+    let answers = state.cache.slot::<rows::Answers>();
     let (page, groups) = state
         .read(move |c| {
             if p.group.is_empty() {
-                Ok((Some(rows::page(c, &v, &p, viewer)?), None))
+                Ok((Some(rows::page_kept(&answers, c, &v, &p, viewer)?), None))
             } else {
-                Ok((None, Some(rows::groups(c, &v, &p, viewer)?)))
+                Ok((None, Some(rows::groups_kept(&answers, c, &v, &p, viewer)?)))
             }
         })
         .await?;

@@ -129,8 +129,9 @@ pub async fn search(
     let mut plan = query::parse(&pairs, &schema, Viewer::Public).map_err(Failure::from)?;
     plan.size = limit.max(1);
     let v = version.clone();
+    let answers = state.cache.slot::<rows::Answers>();
     let page = state
-        .read(move |c| rows::page(c, &v, &plan, Viewer::Public))
+        .read(move |c| rows::page_kept(&answers, c, &v, &plan, Viewer::Public))
         .await?;
     let mut fields = vec![json!({"id": "_id", "type": "int"})];
     fields.extend(page.columns.iter().map(|c| {
