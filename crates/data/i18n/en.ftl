@@ -231,3 +231,4 @@ portal-download = Download
 portal-version = Version { $number }, { $rows } rows
 portal-chart = Chart
 portal-xlsx-too-large = This data has more than { $max } rows; download it as CSV.
+data-notify-overdue = Dataset { $title } is overdue for its update (due { $date }).

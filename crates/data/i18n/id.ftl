@@ -231,3 +231,4 @@ portal-download = Unduh
 portal-version = Versi { $number }, { $rows } baris
 portal-chart = Grafik
 portal-xlsx-too-large = Data ini lebih dari { $max } baris; unduh sebagai CSV.
+data-notify-overdue = Dataset { $title } terlambat dimutakhirkan (batas { $date }).

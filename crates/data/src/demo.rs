@@ -408,6 +408,7 @@ mod tests {
                 &columns,
                 None,
                 &Default::default(),
+                1000,
                 |_| Ok(()),
             )
             .unwrap();

@@ -13,7 +13,7 @@ use kernel::jobs::Progress;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::table::{Row, batch_rows};
+use crate::table::Row;
 use crate::variables::{Column, HeaderError, Value, check_cell, match_header};
 
 /// Bad rows described one by one in a report; the rest are counted.
@@ -115,11 +115,27 @@ pub fn key_column(columns: &[Column]) -> Option<usize> {
     columns.iter().position(|c| c.unique)
 }
 
-/// A stable hash of a row's values.
+/// A stable hash of a row's values (each value's kind and bytes, separated), without building
+/// any text.
 pub fn row_hash(values: &[Value]) -> i64 {
     let mut h = Sha256::new();
     for v in values {
-        h.update(v.canonical().as_bytes());
+        match v {
+            Value::Null => h.update([0]),
+            Value::Text(s) => {
+                h.update([1]);
+                h.update(s.as_bytes());
+            }
+            Value::Int(i) => {
+                h.update([2]);
+                h.update(i.to_le_bytes());
+            }
+            Value::Real(f) => {
+                h.update([3]);
+                h.update(f.to_bits().to_le_bytes());
+            }
+            Value::Bool(b) => h.update([4, u8::from(*b)]),
+        }
         h.update([0x1f]);
     }
     let d = h.finalize();
@@ -128,7 +144,29 @@ pub fn row_hash(values: &[Value]) -> i64 {
     i64::from_le_bytes(first)
 }
 
-/// Reads `bytes` (CSV or XLSX) against `columns`, handing clean rows to `write` in batches.
+/// A value as a unique column remembers it (numbers without turning them into text).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seen {
+    Text(String),
+    Int(i64),
+    Real(u64),
+    Bool(bool),
+}
+
+impl Seen {
+    fn of(v: &Value) -> Option<Self> {
+        match v {
+            Value::Null => None,
+            Value::Text(s) => Some(Seen::Text(s.clone())),
+            Value::Int(i) => Some(Seen::Int(*i)),
+            Value::Real(f) => Some(Seen::Real(f.to_bits())),
+            Value::Bool(b) => Some(Seen::Bool(*b)),
+        }
+    }
+}
+
+/// Reads `bytes` (CSV or XLSX) against `columns`, handing clean rows to `write` in batches of
+/// `rows_per_write`.
 /// Returns what was loaded, or the report of everything wrong (then `write` may have seen some
 /// rows, which the caller throws away).
 pub fn load(
@@ -136,9 +174,15 @@ pub fn load(
     columns: &[Column],
     previous: Option<Previous>,
     progress: &Progress,
+    rows_per_write: usize,
     mut write: impl FnMut(&[Row]) -> AppResult<()>,
 ) -> AppResult<Result<Loaded, Report>> {
-    let mut check = Checking::new(columns, previous);
+    let mut check = Checking::new(columns, previous, rows_per_write);
+    // Unique columns remember every value: room for a row per line from the start.
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    for seen in check.seen.iter_mut().flatten() {
+        seen.reserve(lines);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         let table = match kernel::export::read_table(bytes, MAX_XLSX_ROWS) {
             Ok(t) => t,
@@ -211,7 +255,7 @@ fn csv_problem(e: &csv::Error) -> String {
 /// The state of a check running over the rows.
 struct Checking<'a> {
     columns: &'a [Column],
-    seen: Vec<Option<HashSet<String>>>,
+    seen: Vec<Option<HashSet<Seen>>>,
     key: Option<usize>,
     previous: Option<Previous>,
     matched: i64,
@@ -222,7 +266,7 @@ struct Checking<'a> {
 }
 
 impl<'a> Checking<'a> {
-    fn new(columns: &'a [Column], previous: Option<Previous>) -> Self {
+    fn new(columns: &'a [Column], previous: Option<Previous>, batch_size: usize) -> Self {
         Self {
             columns,
             seen: columns
@@ -235,7 +279,7 @@ impl<'a> Checking<'a> {
             loaded: Loaded::default(),
             report: Report::default(),
             batch: vec![],
-            batch_size: batch_rows(columns.len()),
+            batch_size: batch_size.max(1),
         }
     }
 
@@ -250,13 +294,16 @@ impl<'a> Checking<'a> {
         let mut values = Vec::with_capacity(self.columns.len());
         let mut bad = false;
         for ((column, position), seen) in self.columns.iter().zip(positions).zip(&mut self.seen) {
-            let checked = check_cell(
-                column,
-                &kernel::export::unneutralise(cell(*position).to_owned()),
-            );
+            let raw = cell(*position);
+            // Only a cell an export neutralised starts with `'`: the rest are read as they are.
+            let checked = if raw.starts_with('\'') {
+                check_cell(column, &kernel::export::unneutralise(raw.to_owned()))
+            } else {
+                check_cell(column, raw)
+            };
             let checked = match (checked, seen) {
                 (Ok(v), Some(seen)) if v != Value::Null => {
-                    if seen.insert(v.canonical()) {
+                    if Seen::of(&v).is_none_or(|k| seen.insert(k)) {
                         Ok(v)
                     } else {
                         Err(crate::variables::CellError("data-cell-duplicate"))
@@ -378,6 +425,7 @@ mod tests {
             &schema(),
             previous,
             &Progress::default(),
+            1000,
             |rows| {
                 written.extend_from_slice(rows);
                 Ok(())
@@ -477,6 +525,7 @@ mod tests {
             &cols,
             Some(prev),
             &Progress::default(),
+            1000,
             |_| Ok(()),
         )
         .unwrap()

@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod ckan;
 pub mod demo;
+pub mod duty;
 mod home;
 pub mod ingest;
 pub mod model;
@@ -38,6 +39,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("data")
     .messages(MESSAGES)
     .openapi(openapi)
     .demo(demo::load)
+    .listener(start)
     .rules(&[rules::SOURCE])
     .panels(&[kernel::module::Panel {
         slot: kernel::module::Slot::Home,
@@ -128,6 +130,16 @@ fn router() -> Router<AppState> {
         .route("/portal/catalog.ttl", get(portal::dcat::ttl))
         .route("/portal/{slug}", get(portal::dataset))
         .route("/portal/{slug}/{file}", get(portal::download::file))
+}
+
+/// The context's own task: reminders of overdue datasets.
+fn start(
+    state: AppState,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> {
+    Box::pin(async move {
+        duty::start(state);
+        Ok(())
+    })
 }
 
 fn openapi() -> utoipa::openapi::OpenApi {

@@ -55,6 +55,7 @@ pub struct DatasetRow {
     pub wali_decree_number: String,
     pub wali_decree_date: Option<NaiveDate>,
     pub current_version: Option<VersionId>,
+    pub overdue_told: Option<NaiveDate>,
     pub updated_data_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub created_by: String,
@@ -262,6 +263,19 @@ pub fn appoint(c: &mut DbConn, id: DatasetId, w: &Wali, by: &str) -> QueryResult
             t::updated_by.eq(by),
         ))
         .execute(c)
+}
+
+/// Marks that the agency and the Dinas were told the dataset is overdue since `due`; false when
+/// another instance did it first.
+pub fn mark_told(c: &mut DbConn, id: DatasetId, due: NaiveDate) -> QueryResult<bool> {
+    let n = diesel::update(
+        t::table
+            .find(id)
+            .filter(t::overdue_told.is_null().or(t::overdue_told.ne(due))),
+    )
+    .set(t::overdue_told.eq(Some(due)))
+    .execute(c)?;
+    Ok(n == 1)
 }
 
 /// Sets when the next update is due (the demo's overdue datasets).

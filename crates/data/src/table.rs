@@ -124,6 +124,15 @@ pub fn placeholder(backend: Backend, n: usize) -> String {
 /// Most parameters one statement binds (SQLite allows 32,766; PostgreSQL 65,535).
 const MAX_PARAMS: usize = 30_000;
 
+/// How many rows are written at once: one multi-row statement's worth on SQLite, one COPY's
+/// (larger, as COPY costs little per row) on PostgreSQL.
+pub fn rows_per_write(backend: Backend, width: usize) -> usize {
+    match backend {
+        Backend::Sqlite => batch_rows(width),
+        Backend::Postgres => 20_000,
+    }
+}
+
 /// How many rows of `width` values go in one statement.
 pub fn batch_rows(width: usize) -> usize {
     (MAX_PARAMS / (width + 2)).clamp(1, 1000)
@@ -161,14 +170,24 @@ pub fn insert(c: &mut DbConn, name: &str, columns: &[Column], rows: &[Row]) -> A
         }
         sql.push(')');
     }
-    let mut q = diesel::sql_query(sql).into_boxed::<db::MultiBackend>();
+    let DbConn::Sqlite(lite) = c else {
+        return Ok(());
+    };
+    // Bound as SQLite's own types: the connection over both backends would box each value.
+    let mut q = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
     for row in rows {
         q = q.bind::<BigInt, _>(row.row).bind::<BigInt, _>(row.hash);
         for (column, v) in columns.iter().zip(&row.values) {
-            q = bind(q, column.kind, v);
+            q = match (column.kind, v) {
+                (_, Value::Int(i)) => q.bind::<BigInt, _>(*i),
+                (_, Value::Real(f)) => q.bind::<Double, _>(*f),
+                (_, Value::Bool(b)) => q.bind::<Bool, _>(*b),
+                (_, Value::Text(s)) => q.bind::<Text, _>(s.as_str()),
+                (_, Value::Null) => q.bind::<Nullable<Text>, _>(None::<&str>),
+            };
         }
     }
-    q.execute(c)?;
+    q.execute(lite)?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! check of one cell: its type, whether it is required, its range, and the structure of NIK,
 //! NIP and region codes. Plain functions, tested without a database.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kernel::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -306,6 +306,11 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
 
 /// A whole number, with or without thousands separators (`1.234.567`, `1 234 567`).
 pub fn parse_integer(text: &str) -> Option<i64> {
+    // Most cells are plain digits: read them without building a copy.
+    let plain = text.strip_prefix('-').unwrap_or(text);
+    if !plain.is_empty() && plain.len() <= 18 && plain.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let (sign, digits) = match t.strip_prefix('-') {
         Some(rest) => (-1, rest),
@@ -329,6 +334,16 @@ pub fn parse_integer(text: &str) -> Option<i64> {
 /// A date as `YYYY-MM-DD`, or as Indonesians write it, `DD/MM/YYYY` or `DD-MM-YYYY`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
+    // `YYYY-MM-DD`, the common case, read by hand (chrono's parser reads its format each time).
+    let b = t.as_bytes();
+    if b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-') {
+        let num = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<u32>().ok());
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return i32::try_from(y)
+                .ok()
+                .and_then(|y| NaiveDate::from_ymd_opt(y, m, d));
+        }
+    }
     ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
@@ -387,12 +402,10 @@ pub fn check_cell(col: &Column, raw: &str) -> Result<Value, CellError> {
         }
         ColumnKind::Integer => Value::Int(parse_integer(t).ok_or(CellError("data-cell-integer"))?),
         ColumnKind::Decimal => Value::Real(parse_decimal(t).ok_or(CellError("data-cell-decimal"))?),
-        ColumnKind::Date => Value::Text(
-            parse_date(t)
-                .ok_or(CellError("data-cell-date"))?
-                .format("%Y-%m-%d")
-                .to_string(),
-        ),
+        ColumnKind::Date => {
+            let d = parse_date(t).ok_or(CellError("data-cell-date"))?;
+            Value::Text(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        }
         ColumnKind::Boolean => {
             Value::Bool(kernel::export::yes_no(t).ok_or(CellError("data-cell-boolean"))?)
         }

@@ -199,7 +199,8 @@ pub async fn read(
             let tx = c.transaction::<_, AppError, _>(|c| {
                 table::create(c, &name, &columns)?;
                 table::prepare(c)?;
-                let out = ingest::load(&bytes, &columns, previous, &progress, |rows| {
+                let per_write = table::rows_per_write(c.backend(), columns.len());
+                let out = ingest::load(&bytes, &columns, previous, &progress, per_write, |rows| {
                     table::insert(c, &name, &columns, rows)
                 })?;
                 let failed = out.is_err();
@@ -356,9 +357,15 @@ pub fn load_now(
         None => None,
     };
     let previous = previous_of(c, current.as_ref(), &columns)?;
-    let result = ingest::load(bytes, &columns, previous, &Progress::default(), |rows| {
-        table::insert(c, &v.table_name, &columns, rows)
-    })?;
+    let per_write = table::rows_per_write(c.backend(), columns.len());
+    let result = ingest::load(
+        bytes,
+        &columns,
+        previous,
+        &Progress::default(),
+        per_write,
+        |rows| table::insert(c, &v.table_name, &columns, rows),
+    )?;
     match &result {
         Ok(_) => table::index_key(c, &v.table_name, ingest::key_column(&columns))?,
         Err(_) => table::drop(c, &v.table_name)?,

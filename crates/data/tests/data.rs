@@ -347,6 +347,18 @@ both! {
         assert!(items.iter().any(|f| f["rule"] == "DATA-UPDATE-CURRENT" && f["label"] == "Data terlambat"), "{found}");
         let (_, found) = api(Method::GET, app.url("/api/v1/compliance/findings?rule=DATA-WALI-APPOINTED"), Some(&op), None).await;
         assert!(found["items"].as_array().unwrap().iter().any(|f| f["rule"] == "DATA-WALI-APPOINTED"), "{found}");
+        // The agency (its Wali Data among its staff) and the Dinas are told once, whichever
+        // instance looks first.
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let told = app.db(move |c| data::duty::remind(c, today).unwrap()).await;
+        let again = app.db(move |c| data::duty::remind(c, today).unwrap()).await;
+        assert_eq!((told, again), (1, 0));
+        let sent = app.db(move |c| {
+            let agency = kernel::notify::sent_to(c, kernel::notify::Audience::Agency(dinkes)).unwrap();
+            let dinas = kernel::notify::sent_to(c, kernel::notify::Audience::Dinas).unwrap();
+            (agency.len(), dinas.len(), agency[0].text(kernel::i18n::Tr::new(kernel::i18n::Lang::Id)))
+        }).await;
+        assert_eq!(sent, (1, 1, "Dataset Data terlambat terlambat dimutakhirkan (batas 2026-01-31).".to_owned()));
         // Appointing a Wali Data of another agency is refused as if the person did not exist.
         let other = app.agency("DISDIK").await;
         let outsider = person(&app, other, "Orang Lain").await;

@@ -662,6 +662,7 @@ diesel::table! {
         wali_decree_number -> Text,
         wali_decree_date -> Nullable<Date>,
         current_version -> Nullable<Text>,
+        overdue_told -> Nullable<Date>,
         updated_data_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         created_by -> Text,

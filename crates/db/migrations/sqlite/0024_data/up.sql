@@ -25,6 +25,7 @@ CREATE TABLE data_datasets (
     wali_decree_number TEXT NOT NULL,
     wali_decree_date DATE,
     current_version TEXT,
+    overdue_told DATE,
     updated_data_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     created_by TEXT NOT NULL,
