@@ -241,15 +241,32 @@ fn copy_line(out: &mut String, row: &Row) {
     out.push_str("}\n");
 }
 
-/// Readies the connection for [`insert`] (PostgreSQL's staging table), inside the transaction
-/// that loads the rows.
+/// SQLite's page cache while a version loads (building the key's index sorts in it); the
+/// connection's own is put back by [`finish`].
+const LOAD_CACHE_KIB: i64 = 128 * 1024;
+/// SQLite's default page cache, in KiB.
+const DEFAULT_CACHE_KIB: i64 = 2000;
+
+/// Readies the connection for [`insert`] (PostgreSQL's staging table; a larger page cache on
+/// SQLite), inside the transaction that loads the rows.
 pub fn prepare(c: &mut DbConn) -> AppResult<()> {
+    if let DbConn::Sqlite(lite) = c {
+        diesel::sql_query(format!("PRAGMA cache_size = -{LOAD_CACHE_KIB}")).execute(lite)?;
+    }
     if let DbConn::Postgresql(pg) = c {
         diesel::sql_query(
             "DO $$ BEGIN IF to_regclass('pg_temp.data_copy') IS NULL THEN \
              CREATE TEMP TABLE data_copy (cells TEXT[]); END IF; END $$",
         )
         .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Puts back what [`prepare`] changed on the pooled connection.
+pub fn finish(c: &mut DbConn) -> AppResult<()> {
+    if let DbConn::Sqlite(lite) = c {
+        diesel::sql_query(format!("PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")).execute(lite)?;
     }
     Ok(())
 }

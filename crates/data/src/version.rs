@@ -214,6 +214,7 @@ pub async fn read(
                 }
                 Ok(())
             });
+            table::finish(c)?;
             match (tx, outcome) {
                 (_, Some(out)) => Ok(out),
                 (Err(e), None) => Err(e),
@@ -370,6 +371,7 @@ pub fn load_now(
         Ok(_) => table::index_key(c, &v.table_name, ingest::key_column(&columns))?,
         Err(_) => table::drop(c, &v.table_name)?,
     }
+    table::finish(c)?;
     conclude(c, actor, v.id, &ds, &result, today)?;
     Ok((v.number, result))
 }

@@ -442,3 +442,40 @@ both! {
         assert_eq!(rdf, json!({"turtle": {"datasets": 1, "distributions": 1, "title": "Data warga"}, "jsonld": {"datasets": 1, "distributions": 1, "title": "Data warga"}}));
     }
 }
+
+both! {
+    async fn a_workbook_is_read_like_a_csv_and_a_file_over_the_limit_is_refused_in_json(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "buku", "public"))).await;
+        api(Method::PUT, app.url("/api/v1/data/datasets/buku/columns"), Some(&op), Some(staff_columns())).await;
+        let book = kernel::export::xlsx_bytes(
+            &["NIK", "Nama", "Kecamatan", "Umur"],
+            vec![vec!["3204055205900001", "Siti Aminah", "32.04.05", "36"], vec!["3204051201850002", "Budi", "32.04.05", ""]],
+        ).unwrap();
+        let resp = reqwest::Client::new()
+            .post(app.url("/api/v1/data/datasets/buku/versions?file_name=buku.xlsx"))
+            .bearer_auth(&op).body(book).send().await.unwrap();
+        assert_eq!(resp.status(), 202);
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        let mut v = Value::Null;
+        for _ in 0..200 {
+            v = api(Method::GET, app.url(&location), Some(&op), None).await.1;
+            if v["status"] != "ingesting" { break; }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!((v["status"].as_str(), v["rows"].as_i64()), (Some("ready"), Some(2)), "{v}");
+        let (_, rows) = api(Method::GET, app.url("/api/v1/data/datasets/buku/rows?_sort=nik"), Some(&op), None).await;
+        assert_eq!(rows["rows"][1]["umur"], 36, "{rows}");
+        // A body over the upload limit: a JSON error, nothing recorded.
+        let big = vec![b'a'; 21 * 1024 * 1024];
+        let resp = reqwest::Client::new()
+            .post(app.url("/api/v1/data/datasets/buku/versions"))
+            .bearer_auth(&op).body(big).send().await.unwrap();
+        assert_eq!(resp.status(), 413);
+        let e: Value = resp.json().await.unwrap();
+        assert!(e["error"]["message"].is_string(), "{e}");
+        let (_, versions) = api(Method::GET, app.url("/api/v1/data/datasets/buku/versions"), Some(&op), None).await;
+        assert_eq!(versions.as_array().unwrap().len(), 1);
+    }
+}
