@@ -53,6 +53,7 @@ pub const MODULE: kernel::Module = kernel::Module::new("data")
         "/data/{id}/edit",
         "/data/{id}/columns",
         "/data/{id}/wali",
+        "/data/{id}/indicators",
     ])
     .tables(&[
         "data_datasets",
@@ -83,6 +84,10 @@ fn router() -> Router<AppState> {
             get(pages::columns::edit).post(pages::columns::save),
         )
         .route("/data/{id}/wali", post(pages::wali::appoint))
+        .route(
+            "/data/{id}/indicators",
+            get(pages::indicators::new).post(pages::indicators::create),
+        )
         .route(
             "/data/{id}/versions",
             post(pages::upload::upload).layer(upload_limit),

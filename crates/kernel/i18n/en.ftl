@@ -237,3 +237,4 @@ import-confirm = { $count ->
 import-template-required = Required
 import-template-must = Required.
 form-saved = Your changes are saved and recorded in the audit trail.
+layout-portal = Data Portal

@@ -228,3 +228,4 @@ import-confirm = Impor { $count } baris
 import-template-required = Wajib
 import-template-must = Wajib diisi.
 form-saved = Perubahan sudah disimpan dan dicatat dalam jejak audit.
+layout-portal = Portal Data

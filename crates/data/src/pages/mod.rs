@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod form;
+pub mod indicators;
 pub mod show;
 pub mod upload;
 pub mod wali;

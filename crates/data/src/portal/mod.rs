@@ -227,7 +227,7 @@ pub struct Bar {
     pub label: String,
     /// Its value, as people read it.
     pub value: String,
-    /// Its length, in the chart's units (0–220).
+    /// Its length, in the chart's units (0–160).
     pub width: i64,
 }
 
@@ -281,7 +281,23 @@ fn chart_of(columns: &[Column]) -> Option<(usize, Option<usize>)> {
                 !c.masked() && matches!(c.kind, ColumnKind::Text | ColumnKind::RegionCode)
             })
         })?;
-    let number = columns.iter().position(|c| c.kind.numeric() && !c.masked());
+    // A total, when there is one (`jumlah`, `total`), says more than the first figure.
+    let numbers: Vec<usize> = (0..columns.len())
+        .filter(|i| {
+            columns
+                .get(*i)
+                .is_some_and(|c| c.kind.numeric() && !c.masked() && !c.unique)
+        })
+        .collect();
+    let number = numbers
+        .iter()
+        .copied()
+        .find(|i| {
+            columns
+                .get(*i)
+                .is_some_and(|c| matches!(c.name.as_str(), "jumlah" | "total"))
+        })
+        .or_else(|| numbers.first().copied());
     Some((category, number))
 }
 
@@ -365,7 +381,7 @@ pub async fn dataset(
             let bars = bars
                 .into_iter()
                 .map(|(label, v)| Bar {
-                    label: label.chars().take(18).collect(),
+                    label: label.chars().take(16).collect(),
                     value: if v.fract() == 0.0 && v.abs() < 9e15 {
                         #[expect(
                             clippy::cast_possible_truncation,
@@ -379,7 +395,7 @@ pub async fn dataset(
                         clippy::cast_possible_truncation,
                         reason = "bounded by the chart width"
                     )]
-                    width: ((v / max) * 220.0).round() as i64,
+                    width: ((v / max) * 160.0).round() as i64,
                 })
                 .collect();
             (title, bars)
