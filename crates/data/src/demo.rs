@@ -355,7 +355,12 @@ pub fn load(c: &mut DbConn, actor: &Actor) -> AppResult<bool> {
         let Some(agency) = org::directory::agency_by_code(c, demo.agency)? else {
             return Ok(false);
         };
-        let row = crate::service::create(c, actor, &(demo.draft)(agency.id.to_string()))?;
+        let row = crate::service::create(
+            c,
+            actor,
+            &(demo.draft)(agency.id.to_string()),
+            &kernel::permissions::Visible::All,
+        )?;
         let columns = (demo.columns)();
         if !columns.is_empty() {
             crate::service::set_columns(c, actor, row.id, &columns)?;

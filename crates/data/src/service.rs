@@ -7,8 +7,11 @@ use kernel::audit::{self, Actor, Change};
 use kernel::{AppError, AppResult, FieldError};
 use serde_json::json;
 
+use kernel::permissions::Visible;
+
 use crate::model::{
-    DatasetDraft, DatasetId, IndicatorDraft, WaliDraft, validate, validate_indicator, validate_wali,
+    Classification, Dataset, DatasetDraft, DatasetId, IndicatorDraft, WaliDraft, validate,
+    validate_indicator, validate_wali,
 };
 use crate::store::{self, DatasetRow};
 use crate::variables::{ColumnDraft, validate_columns};
@@ -47,22 +50,54 @@ fn record(
     Ok(())
 }
 
-fn found(c: &mut DbConn, id: DatasetId) -> AppResult<DatasetRow> {
-    store::find(c, id)?.ok_or(AppError::NotFound)
-}
-
-/// Records a new dataset for its agency (the caller has been authorised for that agency).
-pub fn create(c: &mut DbConn, actor: &Actor, d: &DatasetDraft) -> AppResult<DatasetRow> {
-    let ds = validate(d).map_err(AppError::Validation)?;
-    if org::directory::agency(c, ds.agency_id)?.is_none() {
-        return Err(AppError::field("agency_id", "error-agency-unknown"));
-    }
-    if store::slug_taken(c, &ds.slug, None)? {
+/// The slug a dataset gets: the one asked for, unless another dataset has it. When the caller
+/// can see that dataset, that is an error they can act on; when they cannot, saying so would
+/// reveal it exists, so the first free `slug-2`, `slug-3`… is taken instead.
+fn free_slug(
+    c: &mut DbConn,
+    ds: &mut Dataset,
+    except: Option<DatasetId>,
+    visible: &Visible,
+) -> AppResult<()> {
+    let Some((agency, classification)) = store::slug_owner(c, &ds.slug, except)? else {
+        return Ok(());
+    };
+    if visible.includes(agency) || classification == Classification::Public {
         return Err(AppError::Conflict(FieldError::new(
             "slug",
             "data-error-slug-taken",
         )));
     }
+    for n in 2..1000 {
+        let candidate = format!("{}-{n}", ds.slug.chars().take(95).collect::<String>());
+        if store::slug_owner(c, &candidate, except)?.is_none() {
+            ds.slug = candidate;
+            return Ok(());
+        }
+    }
+    Err(AppError::Conflict(FieldError::new(
+        "slug",
+        "data-error-slug-taken",
+    )))
+}
+
+fn found(c: &mut DbConn, id: DatasetId) -> AppResult<DatasetRow> {
+    store::find(c, id)?.ok_or(AppError::NotFound)
+}
+
+/// Records a new dataset for its agency (the caller has been authorised for that agency and
+/// sees the datasets of `visible`).
+pub fn create(
+    c: &mut DbConn,
+    actor: &Actor,
+    d: &DatasetDraft,
+    visible: &Visible,
+) -> AppResult<DatasetRow> {
+    let mut ds = validate(d).map_err(AppError::Validation)?;
+    if org::directory::agency(c, ds.agency_id)?.is_none() {
+        return Err(AppError::field("agency_id", "error-agency-unknown"));
+    }
+    free_slug(c, &mut ds, None, visible)?;
     let id = store::create(c, &ds, &actor.label)?;
     let row = found(c, id)?;
     record(
@@ -82,19 +117,15 @@ pub fn update(
     actor: &Actor,
     id: DatasetId,
     d: &DatasetDraft,
+    visible: &Visible,
 ) -> AppResult<DatasetRow> {
     let before = found(c, id)?;
     let draft = DatasetDraft {
         agency_id: before.agency_id.to_string(),
         ..d.clone()
     };
-    let ds = validate(&draft).map_err(AppError::Validation)?;
-    if store::slug_taken(c, &ds.slug, Some(id))? {
-        return Err(AppError::Conflict(FieldError::new(
-            "slug",
-            "data-error-slug-taken",
-        )));
-    }
+    let mut ds = validate(&draft).map_err(AppError::Validation)?;
+    free_slug(c, &mut ds, Some(id), visible)?;
     store::update(c, id, &ds, &actor.label)?;
     let after = found(c, id)?;
     record(

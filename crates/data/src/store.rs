@@ -185,13 +185,19 @@ pub fn find_by_slug(c: &mut DbConn, slug: &str) -> QueryResult<Option<DatasetRow
         .optional()
 }
 
-/// Whether another dataset has this slug.
-pub fn slug_taken(c: &mut DbConn, slug: &str, except: Option<DatasetId>) -> QueryResult<bool> {
+/// The agency and classification of another dataset with this slug, if there is one.
+pub fn slug_owner(
+    c: &mut DbConn,
+    slug: &str,
+    except: Option<DatasetId>,
+) -> QueryResult<Option<(AgencyId, Classification)>> {
     let mut q = t::table.filter(t::slug.eq(slug)).into_boxed();
     if let Some(id) = except {
         q = q.filter(t::id.ne(id));
     }
-    Ok(q.count().get_result::<i64>(c)? > 0)
+    q.select((t::agency_id, t::classification))
+        .first(c)
+        .optional()
 }
 
 /// The description's columns, as written on insert and update.

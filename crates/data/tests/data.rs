@@ -361,8 +361,17 @@ both! {
             (agency.len(), dinas.len(), agency[0].text(kernel::i18n::Tr::new(kernel::i18n::Lang::Id)))
         }).await;
         assert_eq!(sent, (1, 1, "Dataset Data terlambat terlambat dimutakhirkan (batas 2026-01-31).".to_owned()));
+        // A short name taken by a dataset the caller cannot see is not an error that would
+        // reveal it: the next free name is given; one taken by a dataset they see is named.
+        let disdik = app.agency("DISDIK").await;
+        let other_op = app.token("op.disdik", Role::AgencyOperator, Some(disdik)).await;
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "rahasia", "limited"))).await;
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "rahasia", "public"))).await;
+        assert_eq!((s, v["slug"].as_str()), (201, Some("rahasia-2")), "{v}");
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "terlambat", "public"))).await;
+        assert_eq!((s, v["error"]["field"].as_str()), (409, Some("slug")), "a public dataset's name is no secret: {v}");
         // Appointing a Wali Data of another agency is refused as if the person did not exist.
-        let other = app.agency("DISDIK").await;
+        let other = disdik;
         let outsider = person(&app, other, "Orang Lain").await;
         let (s, e) = api(Method::PUT, app.url("/api/v1/data/datasets/terlambat/wali"), Some(&op),
             Some(json!({"person_id": outsider.to_string(), "decree_number": "1", "decree_date": "2026-01-05"}))).await;

@@ -51,8 +51,9 @@ pub async fn create(
     let actor = ctx
         .authorize_new(&crate::DATASETS, &body.agency_id)?
         .actor();
+    let visible = ctx.visible(&crate::DATASETS)?;
     let row = state
-        .write(move |c| service::create(c, &actor, &body))
+        .write(move |c| service::create(c, &actor, &body, &visible))
         .await?;
     let today = crate::today(&state).await;
     Ok((StatusCode::CREATED, Json(DatasetRecord::of(row, today))))
@@ -81,8 +82,9 @@ pub async fn put(
 ) -> AppResult<Json<DatasetRecord>> {
     let row = crate::access::writable(&state, &ctx, &id).await?;
     let actor = ctx.require()?.actor();
+    let visible = ctx.visible(&crate::DATASETS)?;
     let row = state
-        .write(move |c| service::update(c, &actor, row.id, &body))
+        .write(move |c| service::update(c, &actor, row.id, &body, &visible))
         .await?;
     Ok(Json(DatasetRecord::of(row, crate::today(&state).await)))
 }

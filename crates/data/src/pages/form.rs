@@ -149,9 +149,10 @@ pub async fn create(
         return form_page(&state, &ctx, None, form, FORM.expired(ctx.tr())).await;
     }
     let actor = ctx.require()?.actor();
+    let visible = ctx.visible(&crate::DATASETS)?;
     let draft = form.clone();
     match state
-        .write(move |c| service::create(c, &actor, &draft))
+        .write(move |c| service::create(c, &actor, &draft, &visible))
         .await
     {
         Ok(row) => Ok(Redirect::to(&format!("/data/{}?saved=1", row.id)).into_response()),
@@ -195,9 +196,10 @@ pub async fn update(
         return form_page(&state, &ctx, Some(&row), form, FORM.expired(ctx.tr())).await;
     }
     let actor = ctx.require()?.actor();
+    let visible = ctx.visible(&crate::DATASETS)?;
     let (draft, dataset) = (form.clone(), row.id);
     match state
-        .write(move |c| service::update(c, &actor, dataset, &draft))
+        .write(move |c| service::update(c, &actor, dataset, &draft, &visible))
         .await
     {
         Ok(row) => Ok(Redirect::to(&format!("/data/{}?saved=1", row.id)).into_response()),
