@@ -103,6 +103,23 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
+/// UDP and TCP on one port. With port 0 the system picks UDP's, which TCP may have in use
+/// already: then another is picked, a few times, before giving up.
+async fn bind(
+    addr: std::net::SocketAddr,
+) -> std::io::Result<(UdpSocket, std::net::SocketAddr, TcpListener)> {
+    let mut tries = if addr.port() == 0 { 20 } else { 1 };
+    loop {
+        let udp = UdpSocket::bind(addr).await?;
+        let bound = udp.local_addr()?;
+        match TcpListener::bind(bound).await {
+            Ok(tcp) => return Ok((udp, bound, tcp)),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries > 1 => tries -= 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Starts the server when `SIMPUL_DNS_ADDR` is set: binds UDP and TCP (the same port; with
 /// port 0, the one UDP was given), loads the zone, and spawns the tasks.
 pub fn start(
@@ -114,9 +131,7 @@ pub fn start(
         };
         let secondaries = secondaries(&state.config.dns_secondaries)?;
         let cannot = |e: std::io::Error| format!("cannot listen for DNS on {addr}: {e}");
-        let udp = UdpSocket::bind(addr).await.map_err(cannot)?;
-        let bound = udp.local_addr().map_err(cannot)?;
-        let tcp = TcpListener::bind(bound).await.map_err(cannot)?;
+        let (udp, bound, tcp) = bind(addr).await.map_err(cannot)?;
         let served = load(&state, None)
             .await
             .map_err(|e| format!("cannot read the zone for DNS: {e}"))?;
