@@ -2,7 +2,7 @@
 //! classification for dissemination (BT 24), the update duty (KT 18.2, MU 12.1, EN 11.1,
 //! BT 23.2) and its next due date. Plain functions, tested without a database.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use kernel::FieldError;
 use kernel::ids::{AgencyId, PersonId};
 use kernel::validate::Checker;
@@ -522,11 +522,6 @@ pub fn validate_indicator(d: &IndicatorDraft) -> Result<Indicator, Vec<FieldErro
     } else {
         Err(c.errors)
     }
-}
-
-/// The year of a date, for the portal's facets.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
 }
 
 #[cfg(test)]

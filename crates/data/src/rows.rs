@@ -36,6 +36,16 @@ fn count(c: &mut DbConn, sql: Sql) -> AppResult<i64> {
     Ok(q.get_result::<Count>(c)?.n)
 }
 
+/// A value as a downloaded file's cell: yes/no as the imports read it back, empty for none.
+pub fn cell_text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Bool(b)) => if *b { "ya" } else { "tidak" }.to_owned(),
+        Some(v) => v.to_string(),
+    }
+}
+
 /// One page of rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {

@@ -147,14 +147,19 @@ pub async fn answer(
                     p.columns.iter().map(|c| c.name.clone()).collect(),
                     p.rows
                         .iter()
-                        .map(|r| p.columns.iter().map(|c| text(r.get(&c.name))).collect())
+                        .map(|r| {
+                            p.columns
+                                .iter()
+                                .map(|c| rows::cell_text(r.get(&c.name)))
+                                .collect()
+                        })
                         .collect(),
                 ),
                 (None, Some(g)) => (
                     g.columns.clone(),
                     g.rows
                         .iter()
-                        .map(|r| r.iter().map(|v| text(Some(v))).collect())
+                        .map(|r| r.iter().map(|v| rows::cell_text(Some(v))).collect())
                         .collect(),
                 ),
                 (None, None) => (vec![], vec![]),
@@ -162,16 +167,6 @@ pub async fn answer(
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             kernel::export::download(format, &stem, &header, cells)
         }
-    }
-}
-
-/// A JSON value as a spreadsheet cell.
-fn text(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(b)) => if *b { "ya" } else { "tidak" }.to_owned(),
-        Some(v) => v.to_string(),
     }
 }
 

@@ -19,15 +19,6 @@ const STEP: i64 = 5_000;
 /// Most rows an XLSX download holds (larger versions download as CSV).
 pub const MAX_XLSX_ROWS: i64 = 100_000;
 
-fn cell(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(b)) => if *b { "ya" } else { "tidak" }.to_owned(),
-        Some(v) => v.to_string(),
-    }
-}
-
 /// Reads the version a page at a time, handing each page's rows (as cells) to `each`.
 pub fn pages(
     c: &mut db::DbConn,
@@ -43,7 +34,12 @@ pub fn pages(
         let cells = page
             .rows
             .iter()
-            .map(|r| page.columns.iter().map(|c| cell(r.get(&c.name))).collect())
+            .map(|r| {
+                page.columns
+                    .iter()
+                    .map(|c| rows::cell_text(r.get(&c.name)))
+                    .collect()
+            })
             .collect();
         if !each(&header, cells) {
             return Ok(());
