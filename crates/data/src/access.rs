@@ -61,3 +61,11 @@ pub async fn writable(state: &AppState, ctx: &Ctx, key: &str) -> AppResult<Datas
     )?;
     Ok(r.row)
 }
+
+/// The dataset, if the caller may check and publish it as the Walidata (404 if they may not
+/// read it, 403 if they may read but are not the Walidata).
+pub async fn reviewable(state: &AppState, ctx: &Ctx, key: &str) -> AppResult<DatasetRow> {
+    let r = dataset(state, ctx, key).await?;
+    ctx.authorize(&crate::WALIDATA, Access::Write, Scope::Region)?;
+    Ok(r.row)
+}

@@ -12,7 +12,9 @@ use kernel::{AppError, AppResult};
 use crate::model::{DatasetDraft, WaliDraft};
 use crate::variables::ColumnDraft;
 
-/// The demo region's districts (kecamatan), with Kemendagri-shaped codes.
+/// The demo region's districts (kecamatan). Kabupaten Sukamaju is fictional, so its code
+/// (32.99) and theirs are not in the Kemendagri list: the demo adds them as the region's own
+/// codes, as a region adds districts formed after the decree.
 const DISTRICTS: [(&str, &str); 10] = [
     ("32.99.01", "Sukamaju Kota"),
     ("32.99.02", "Cibening"),
@@ -169,6 +171,17 @@ fn staff() -> String {
     csv
 }
 
+/// The demo regency and its districts, as the region's own codes.
+fn regions() -> Vec<(String, String)> {
+    let mut all = vec![("32.99".to_owned(), "Kabupaten Sukamaju".to_owned())];
+    all.extend(
+        DISTRICTS
+            .iter()
+            .map(|(c, n)| ((*c).to_owned(), (*n).to_owned())),
+    );
+    all
+}
+
 struct Demo {
     agency: &'static str,
     draft: fn(String) -> DatasetDraft,
@@ -177,6 +190,9 @@ struct Demo {
     wali: bool,
     /// Days past due (none: current).
     late: Option<u64>,
+    /// Whether the Walidata published its version (a public one left unpublished waits in the
+    /// Dinas's queue).
+    published: bool,
 }
 
 fn described(
@@ -228,6 +244,7 @@ const DEMOS: [Demo; 5] = [
         file: Some(population),
         wali: true,
         late: None,
+        published: true,
     },
     Demo {
         agency: "DISDIKBUD",
@@ -261,6 +278,7 @@ const DEMOS: [Demo; 5] = [
         file: Some(schools),
         wali: true,
         late: Some(12),
+        published: true,
     },
     Demo {
         agency: "DINKES",
@@ -291,6 +309,7 @@ const DEMOS: [Demo; 5] = [
         file: Some(facilities),
         wali: true,
         late: None,
+        published: false,
     },
     Demo {
         agency: "BKPSDM",
@@ -320,6 +339,7 @@ const DEMOS: [Demo; 5] = [
         file: Some(staff),
         wali: false,
         late: Some(5),
+        published: false,
     },
     Demo {
         agency: "BAPPEDA",
@@ -341,6 +361,7 @@ const DEMOS: [Demo; 5] = [
         file: None,
         wali: false,
         late: None,
+        published: false,
     },
 ];
 
@@ -351,6 +372,17 @@ pub fn load(c: &mut DbConn, actor: &Actor) -> AppResult<bool> {
         return Ok(false);
     }
     let today = org::directory::today(c)?;
+    let added = crate::store::added_regions(c)?;
+    for (code, name) in regions() {
+        if !added.contains_key(&code) {
+            let draft = crate::model::RegionCodeDraft {
+                code,
+                name,
+                basis: "Contoh: wilayah fiktif demo Simpul".into(),
+            };
+            crate::service::add_region_code(c, actor, &draft)?;
+        }
+    }
     for demo in &DEMOS {
         let Some(agency) = org::directory::agency_by_code(c, demo.agency)? else {
             return Ok(false);
@@ -372,6 +404,13 @@ pub fn load(c: &mut DbConn, actor: &Actor) -> AppResult<bool> {
                 .map_err(|r| {
                     AppError::Internal(format!("demo dataset {} refused: {r:?}", row.slug))
                 })?;
+        }
+        if demo.published {
+            let publish = crate::model::ReviewDraft {
+                decision: "published".into(),
+                ..Default::default()
+            };
+            crate::service::review(c, actor, row.id, 1, &publish)?;
         }
         if let Some(days) = demo.late {
             let due = today.checked_sub_days(Days::new(days)).unwrap_or(today);
@@ -408,9 +447,11 @@ mod tests {
                 continue;
             };
             let columns = validate_columns(&columns).unwrap();
+            let added: crate::regions::Added = regions().into_iter().collect();
             let out = load(
                 file().as_bytes(),
                 &columns,
+                crate::regions::Check::Listed(&added),
                 None,
                 &Default::default(),
                 1000,

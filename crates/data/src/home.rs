@@ -1,6 +1,7 @@
 //! The home page's block: the datasets the caller's agencies keep (the region's, for the Dinas
 //! and the oversight roles), how many are overdue and how many lack a Wali Data — counted on
-//! the dashboards as the update duty asks (KT 18.2, MU 12.1, EN 11.1).
+//! the dashboards as the update duty asks (KT 18.2, MU 12.1, EN 11.1) — and how many versions
+//! wait for the Walidata's check before the portal shows them.
 
 use askama::Template;
 use kernel::i18n::Tr;
@@ -14,6 +15,8 @@ struct Panel {
     total: usize,
     overdue: usize,
     without_wali: usize,
+    /// Versions of public datasets waiting for the Walidata's check.
+    awaiting: i64,
 }
 
 /// Nothing for those who keep or oversee no datasets, or when there are none.
@@ -26,12 +29,14 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
         return Ok(None);
     }
     let today = crate::today(state).await;
-    let rows = state
+    let (rows, awaiting) = state
         .read(move |c| {
-            Ok(crate::store::all(c)?
+            let awaiting = crate::store::awaiting_review(c, &visible)?;
+            let rows = crate::store::all(c)?
                 .into_iter()
                 .filter(|d| visible.includes(d.agency_id))
-                .collect::<Vec<_>>())
+                .collect::<Vec<_>>();
+            Ok((rows, awaiting))
         })
         .await?;
     if rows.is_empty() {
@@ -46,6 +51,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx) -> AppResult<Option<String>> {
                 .filter(|d| crate::model::overdue(d.next_due, today))
                 .count(),
             without_wali: rows.iter().filter(|d| d.wali_person_id.is_none()).count(),
+            awaiting,
         }
         .render()?,
     ))

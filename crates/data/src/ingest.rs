@@ -13,6 +13,7 @@ use kernel::jobs::Progress;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::regions::Check;
 use crate::table::Row;
 use crate::variables::{Column, HeaderError, Value, check_cell, match_header};
 
@@ -172,12 +173,13 @@ impl Seen {
 pub fn load(
     bytes: &[u8],
     columns: &[Column],
+    regions: Check<'_>,
     previous: Option<Previous>,
     progress: &Progress,
     rows_per_write: usize,
     mut write: impl FnMut(&[Row]) -> AppResult<()>,
 ) -> AppResult<Result<Loaded, Report>> {
-    let mut check = Checking::new(columns, previous, rows_per_write);
+    let mut check = Checking::new(columns, regions, previous, rows_per_write);
     // Unique columns remember every value: room for a row per line from the start.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();
     for seen in check.seen.iter_mut().flatten() {
@@ -255,6 +257,7 @@ fn csv_problem(e: &csv::Error) -> String {
 /// The state of a check running over the rows.
 struct Checking<'a> {
     columns: &'a [Column],
+    regions: Check<'a>,
     seen: Vec<Option<HashSet<Seen>>>,
     key: Option<usize>,
     previous: Option<Previous>,
@@ -266,9 +269,15 @@ struct Checking<'a> {
 }
 
 impl<'a> Checking<'a> {
-    fn new(columns: &'a [Column], previous: Option<Previous>, batch_size: usize) -> Self {
+    fn new(
+        columns: &'a [Column],
+        regions: Check<'a>,
+        previous: Option<Previous>,
+        batch_size: usize,
+    ) -> Self {
         Self {
             columns,
+            regions,
             seen: columns
                 .iter()
                 .map(|c| c.unique.then(HashSet::new))
@@ -297,9 +306,13 @@ impl<'a> Checking<'a> {
             let raw = cell(*position);
             // Only a cell an export neutralised starts with `'`: the rest are read as they are.
             let checked = if raw.starts_with('\'') {
-                check_cell(column, &kernel::export::unneutralise(raw.to_owned()))
+                check_cell(
+                    column,
+                    &kernel::export::unneutralise(raw.to_owned()),
+                    self.regions,
+                )
             } else {
-                check_cell(column, raw)
+                check_cell(column, raw, self.regions)
             };
             let checked = match (checked, seen) {
                 (Ok(v), Some(seen)) if v != Value::Null => {
@@ -391,6 +404,7 @@ impl<'a> Checking<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::regions::Added;
     use crate::variables::{ColumnDraft, validate_columns};
 
     fn schema() -> Vec<Column> {
@@ -423,6 +437,7 @@ mod tests {
         let out = load(
             csv.as_bytes(),
             &schema(),
+            Check::Listed(&Added::new()),
             previous,
             &Progress::default(),
             1000,
@@ -523,6 +538,7 @@ mod tests {
         let out = load(
             b"n\n1\n3\n",
             &cols,
+            Check::Shape,
             Some(prev),
             &Progress::default(),
             1000,

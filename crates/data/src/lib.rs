@@ -45,8 +45,11 @@ pub const MODULE: kernel::Module = kernel::Module::new("data")
         slot: kernel::module::Slot::Home,
         render: home_panel,
     }])
-    .records(&[("dataset", "/data/{id}")])
-    .capabilities(&[DATASETS, PERSONAL])
+    .records(&[
+        ("dataset", "/data/{id}"),
+        ("region_code", "/data/regions?code={id}"),
+    ])
+    .capabilities(&[DATASETS, PERSONAL, WALIDATA])
     .jobs(&[version::INGEST_JOB])
     .forms(&[
         "/data/new",
@@ -54,12 +57,15 @@ pub const MODULE: kernel::Module = kernel::Module::new("data")
         "/data/{id}/columns",
         "/data/{id}/wali",
         "/data/{id}/indicators",
+        "/data/{id}/versions/{number}/review",
+        "/data/regions",
     ])
     .tables(&[
         "data_datasets",
         "data_columns",
         "data_indicators",
         "data_versions",
+        "data_region_codes",
     ]);
 
 const NAV: [NavEntry; 1] = [NavEntry {
@@ -94,6 +100,18 @@ fn router() -> Router<AppState> {
         )
         .route("/data/{id}/versions/{number}", get(pages::upload::show))
         .route(
+            "/data/{id}/versions/{number}/review",
+            post(pages::review::review),
+        )
+        .route(
+            "/data/regions",
+            get(pages::regions::page_of).post(pages::regions::add),
+        )
+        .route(
+            "/api/v1/data/regions",
+            get(api::regions::list).post(api::regions::add),
+        )
+        .route(
             "/api/v1/data/datasets",
             get(api::datasets::list).post(api::datasets::create),
         )
@@ -122,6 +140,10 @@ fn router() -> Router<AppState> {
         .route(
             "/api/v1/data/datasets/{id}/versions/{number}",
             get(api::versions::get),
+        )
+        .route(
+            "/api/v1/data/datasets/{id}/versions/{number}/review",
+            post(api::versions::review),
         )
         .route("/api/v1/data/datasets/{id}/rows", get(api::rows::rows))
         .route(
@@ -165,6 +187,9 @@ fn openapi() -> utoipa::openapi::OpenApi {
     api::versions::upload,
     api::versions::list,
     api::versions::get,
+    api::versions::review,
+    api::regions::list,
+    api::regions::add,
     api::rows::rows
 ))]
 pub struct DataApi;
@@ -188,6 +213,15 @@ pub const DATASETS: Capability = Capability {
         (Role::AgencyOperator, Reach::OwnAgency),
         (Role::WaliData, Reach::OwnAgency),
     ],
+};
+
+/// The Walidata's work (Perpres 39/2019), done by the Dinas: checking and publishing public
+/// datasets' versions on the portal, and keeping the region codes the shipped list lacks.
+/// Everyone who reads datasets sees where a check stands.
+pub const WALIDATA: Capability = Capability {
+    id: "data.walidata",
+    read: kernel::permissions::AGENCY_STAFF_READ,
+    write: &[(Role::DinasAdmin, Reach::Region)],
 };
 
 /// Personal data in datasets (NIK, NIP, names, addresses): unmasked only for the producing

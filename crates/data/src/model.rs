@@ -272,8 +272,12 @@ pub fn parse_date(field: &str, value: &str) -> Result<Option<NaiveDate>, FieldEr
         .map_err(|_| FieldError::new(field, "error-date"))
 }
 
-/// Checks every field and returns every problem at once, in the form's order.
-pub fn validate(d: &DatasetDraft) -> Result<Dataset, Vec<FieldError>> {
+/// Checks every field and returns every problem at once, in the form's order; region codes as
+/// `regions` says.
+pub fn validate(
+    d: &DatasetDraft,
+    regions: crate::regions::Check<'_>,
+) -> Result<Dataset, Vec<FieldError>> {
     let mut c = Checker::default();
     let agency_id = if d.agency_id.trim().is_empty() {
         c.push(FieldError::new("agency_id", "error-choose"));
@@ -309,7 +313,11 @@ pub fn validate(d: &DatasetDraft) -> Result<Dataset, Vec<FieldError>> {
     let frequency = c.choice::<Frequency>("frequency", &d.frequency);
     let next_due = c.check(parse_date("next_due", &d.next_due)).flatten();
     let period = c.optional("period", Some(&d.period), 100);
-    let coverage = c.check(crate::regions::parse_coverage("coverage", &d.coverage));
+    let coverage = c.check(crate::regions::parse_coverage(
+        "coverage",
+        &d.coverage,
+        regions,
+    ));
     let unit = c.optional("unit", Some(&d.unit), 100);
     let licence = c
         .optional("licence", Some(&d.licence), 100)
@@ -528,22 +536,28 @@ pub fn validate_indicator(d: &IndicatorDraft) -> Result<Indicator, Vec<FieldErro
 mod tests {
     use super::*;
 
+    static NONE_ADDED: crate::regions::Added = crate::regions::Added::new();
+    const LISTED: crate::regions::Check<'static> = crate::regions::Check::Listed(&NONE_ADDED);
+
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
     #[test]
     fn every_bad_field_is_named_in_the_forms_order() {
-        let e = validate(&DatasetDraft {
-            agency_id: "not-an-id".into(),
-            slug: "Bad Slug".into(),
-            topic: "weather".into(),
-            classification: "excluded".into(),
-            frequency: "hourly".into(),
-            next_due: "31-12-2026".into(),
-            contact_email: "nobody".into(),
-            ..DatasetDraft::default()
-        })
+        let e = validate(
+            &DatasetDraft {
+                agency_id: "not-an-id".into(),
+                slug: "Bad Slug".into(),
+                topic: "weather".into(),
+                classification: "excluded".into(),
+                frequency: "hourly".into(),
+                next_due: "31-12-2026".into(),
+                contact_email: "nobody".into(),
+                ..DatasetDraft::default()
+            },
+            LISTED,
+        )
         .unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
@@ -564,18 +578,21 @@ mod tests {
     #[test]
     fn a_good_dataset_gets_a_slug_licence_and_tidy_tags() {
         let agency = AgencyId::new();
-        let ok = validate(&DatasetDraft {
-            agency_id: agency.to_string(),
-            title: "  Jumlah Penduduk menurut Kecamatan (2025) ".into(),
-            topic: "population".into(),
-            classification: "public".into(),
-            exclusion_reason: "ignored unless excluded".into(),
-            frequency: "annual".into(),
-            next_due: "2026-12-31".into(),
-            tags: "Penduduk, , kecamatan,penduduk".into(),
-            coverage: "32.01, 32.01.01".into(),
-            ..DatasetDraft::default()
-        })
+        let ok = validate(
+            &DatasetDraft {
+                agency_id: agency.to_string(),
+                title: "  Jumlah Penduduk menurut Kecamatan (2025) ".into(),
+                topic: "population".into(),
+                classification: "public".into(),
+                exclusion_reason: "ignored unless excluded".into(),
+                frequency: "annual".into(),
+                next_due: "2026-12-31".into(),
+                tags: "Penduduk, , kecamatan,penduduk".into(),
+                coverage: "32.01, 32.01.01".into(),
+                ..DatasetDraft::default()
+            },
+            LISTED,
+        )
         .unwrap();
         assert_eq!(ok.slug, "jumlah-penduduk-menurut-kecamatan-2025");
         assert_eq!(ok.licence, DEFAULT_LICENCE);
@@ -587,15 +604,18 @@ mod tests {
 
     #[test]
     fn an_irregular_dataset_is_never_due() {
-        let ok = validate(&DatasetDraft {
-            agency_id: AgencyId::new().to_string(),
-            title: "Daftar".into(),
-            topic: "other".into(),
-            classification: "limited".into(),
-            frequency: "irregular".into(),
-            next_due: "2026-01-01".into(),
-            ..DatasetDraft::default()
-        })
+        let ok = validate(
+            &DatasetDraft {
+                agency_id: AgencyId::new().to_string(),
+                title: "Daftar".into(),
+                topic: "other".into(),
+                classification: "limited".into(),
+                frequency: "irregular".into(),
+                next_due: "2026-01-01".into(),
+                ..DatasetDraft::default()
+            },
+            LISTED,
+        )
         .unwrap();
         assert_eq!(ok.next_due, None);
     }
@@ -649,5 +669,154 @@ mod tests {
         assert!(!valid_slug("a"));
         assert!(!valid_slug("a b"));
         assert_eq!(slug_of("Sekolah — SD & SMP"), "sekolah-sd-smp");
+    }
+}
+
+kernel::text_enum! {
+    /// Where the Walidata's check of a public dataset's version stands (Perpres 39/2019: the
+    /// Walidata checks and publishes what the Produsen Data produce).
+    pub enum Review {
+        /// Waiting for the Dinas.
+        Pending = "pending",
+        /// Checked: the portal shows it.
+        Published = "published",
+        /// Sent back to the agency with a note (a published one is withdrawn from the portal).
+        Returned = "returned",
+    }
+}
+
+/// The Walidata's decision on a version as typed.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDraft {
+    /// `published` or `returned`.
+    #[serde(default)]
+    pub decision: String,
+    /// What the agency must correct (required when returning).
+    #[serde(default)]
+    pub note: String,
+    /// The page's confirmation box (the API needs none).
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub confirm: Option<String>,
+}
+
+/// Checks a decision: published or returned, a note when returning.
+pub fn validate_review(d: &ReviewDraft) -> Result<(Review, String), Vec<FieldError>> {
+    let mut c = Checker::default();
+    let decision = match c.choice::<Review>("decision", &d.decision) {
+        Some(Review::Pending) => {
+            c.push(FieldError::new("decision", "error-choose"));
+            None
+        }
+        other => other,
+    };
+    let note = c.optional("note", Some(&d.note), 1000).unwrap_or_default();
+    if decision == Some(Review::Returned) && note.is_empty() {
+        c.push(FieldError::new("note", "data-error-review-note"));
+    }
+    match decision {
+        Some(r) if c.errors.is_empty() => Ok((r, note)),
+        _ => Err(c.errors),
+    }
+}
+
+/// A region code the region adds, as typed.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionCodeDraft {
+    /// The code (`32.04.47`).
+    #[serde(default)]
+    pub code: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: String,
+    /// What it rests on: the regional regulation forming it, or a Kemendagri letter.
+    #[serde(default)]
+    pub basis: String,
+}
+
+/// Checks an added code against the shipped list and the additions so far: well formed, not
+/// listed already, under a known parent.
+pub fn validate_region_code(
+    d: &RegionCodeDraft,
+    added: &crate::regions::Added,
+) -> Result<(String, String, String), Vec<FieldError>> {
+    use crate::regions;
+    let mut c = Checker::default();
+    let code = c.text("code", &d.code, 20);
+    if !code.is_empty() {
+        if !regions::valid_shape(&code) {
+            c.push(FieldError::new("code", "data-error-region").arg("code", code.clone()));
+        } else if let Some(name) = regions::name(&code, added) {
+            c.push(
+                FieldError::new("code", "data-error-region-listed").arg("name", name.to_owned()),
+            );
+        } else if regions::parent(&code).is_some_and(|p| regions::name(p, added).is_none()) {
+            c.push(FieldError::new("code", "data-error-region-parent"));
+        }
+    }
+    let name = c.text("name", &d.name, 200);
+    let basis = c.text("basis", &d.basis, 300);
+    if c.errors.is_empty() {
+        Ok((code, name, basis))
+    } else {
+        Err(c.errors)
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    #[test]
+    fn returning_needs_a_note_and_pending_is_no_decision() {
+        let d = |decision: &str, note: &str| ReviewDraft {
+            decision: decision.into(),
+            note: note.into(),
+            confirm: None,
+        };
+        assert_eq!(
+            validate_review(&d("published", "")).unwrap().0,
+            Review::Published
+        );
+        let e = validate_review(&d("returned", " ")).unwrap_err();
+        assert_eq!(e[0].field, "note");
+        assert_eq!(e[0].key, "data-error-review-note");
+        assert_eq!(
+            validate_review(&d("pending", "")).unwrap_err()[0].field,
+            "decision"
+        );
+        assert_eq!(
+            validate_review(&d("terbit", "")).unwrap_err()[0].field,
+            "decision"
+        );
+        assert_eq!(
+            validate_review(&d("returned", "Baris 12: jumlah tidak sama")).unwrap(),
+            (Review::Returned, "Baris 12: jumlah tidak sama".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_added_code_is_new_well_formed_and_under_a_known_parent() {
+        let mut added = crate::regions::Added::new();
+        let d = |code: &str| RegionCodeDraft {
+            code: code.into(),
+            name: "Kecamatan Baru".into(),
+            basis: "Perda Nomor 3 Tahun 2026".into(),
+        };
+        assert!(validate_region_code(&d("32.04.99"), &added).is_ok());
+        let key = |code: &str, added: &crate::regions::Added| {
+            validate_region_code(&d(code), added).unwrap_err()[0].key
+        };
+        assert_eq!(key("32.04.05", &added), "data-error-region-listed");
+        assert_eq!(key("32.4.99", &added), "data-error-region");
+        assert_eq!(key("32.98.01", &added), "data-error-region-parent");
+        added.insert("32.98".into(), "Kabupaten Baru".into());
+        assert!(validate_region_code(&d("32.98.01"), &added).is_ok());
+        assert_eq!(key("32.98", &added), "data-error-region-listed");
+        let e = validate_region_code(&RegionCodeDraft::default(), &added).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["code", "name", "basis"]);
     }
 }

@@ -330,7 +330,7 @@ fn typed(param: &str, kind: ColumnKind, raw: &str) -> Result<Value, AppError> {
         definition: String::new(),
         alias: String::new(),
     };
-    crate::variables::check_cell(&column, raw).map_err(|e| {
+    crate::variables::check_cell(&column, raw, crate::regions::Check::Shape).map_err(|e| {
         AppError::BadRequest(
             FieldError::new(param.to_owned(), "data-query-value").arg("problem", e.0),
         )

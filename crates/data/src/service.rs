@@ -10,10 +10,12 @@ use serde_json::json;
 use kernel::permissions::Visible;
 
 use crate::model::{
-    Classification, Dataset, DatasetDraft, DatasetId, IndicatorDraft, WaliDraft, validate,
-    validate_indicator, validate_wali,
+    Classification, Dataset, DatasetDraft, DatasetId, IndicatorDraft, RegionCodeDraft, Review,
+    ReviewDraft, WaliDraft, validate, validate_indicator, validate_region_code, validate_review,
+    validate_wali,
 };
-use crate::store::{self, DatasetRow};
+use crate::regions::Check;
+use crate::store::{self, DatasetRow, VersionRow, VersionStatus};
 use crate::variables::{ColumnDraft, validate_columns};
 
 /// What the audit trail keeps of a dataset: what identifies it and what its duties are, not
@@ -93,7 +95,8 @@ pub fn create(
     d: &DatasetDraft,
     visible: &Visible,
 ) -> AppResult<DatasetRow> {
-    let mut ds = validate(d).map_err(AppError::Validation)?;
+    let added = store::added_regions(c)?;
+    let mut ds = validate(d, Check::Listed(&added)).map_err(AppError::Validation)?;
     if org::directory::agency(c, ds.agency_id)?.is_none() {
         return Err(AppError::field("agency_id", "error-agency-unknown"));
     }
@@ -124,7 +127,8 @@ pub fn update(
         agency_id: before.agency_id.to_string(),
         ..d.clone()
     };
-    let mut ds = validate(&draft).map_err(AppError::Validation)?;
+    let added = store::added_regions(c)?;
+    let mut ds = validate(&draft, Check::Listed(&added)).map_err(AppError::Validation)?;
     free_slug(c, &mut ds, Some(id), visible)?;
     store::update(c, id, &ds, &actor.label)?;
     let after = found(c, id)?;
@@ -192,4 +196,74 @@ pub fn add_indicator(
     store::add_indicator(c, id, &i, &actor.label)?;
     record(c, actor, "dataset.indicator", &row, json!({"name": i.name}))?;
     Ok(row)
+}
+
+/// The Walidata's decision on a public dataset's readable version: published (the portal
+/// shows it from then on, in place of any older one) or returned with a note (taken off the
+/// portal if it was on it). The agency is told either way.
+pub fn review(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: DatasetId,
+    number: i32,
+    d: &ReviewDraft,
+) -> AppResult<VersionRow> {
+    let row = found(c, id)?;
+    let (decision, note) = validate_review(d).map_err(AppError::Validation)?;
+    if row.classification != Classification::Public {
+        return Err(AppError::field("decision", "data-error-review-not-public"));
+    }
+    let v = store::version_number(c, id, number)?.ok_or(AppError::NotFound)?;
+    if v.status != VersionStatus::Ready {
+        return Err(AppError::field("decision", "data-error-review-not-ready"));
+    }
+    if store::review(c, id, v.id, decision, &note, &actor.label)? {
+        let (action, message) = match decision {
+            Review::Returned => ("dataset.return", "data-notify-returned"),
+            _ => ("dataset.publish", "data-notify-published"),
+        };
+        record(
+            c,
+            actor,
+            action,
+            &row,
+            json!({"version": v.number, "note": note}),
+        )?;
+        let number = v.number.to_string();
+        kernel::notify::notify(
+            c,
+            kernel::notify::Audience::Agency(row.agency_id),
+            message,
+            &[("title", &row.title), ("version", &number), ("note", &note)],
+            &format!("/data/{}/versions/{}", row.id, v.number),
+            &actor.label,
+        )?;
+    }
+    store::find_version(c, v.id)?.ok_or(AppError::NotFound)
+}
+
+/// Adds a region code the shipped Kemendagri list lacks.
+pub fn add_region_code(
+    c: &mut DbConn,
+    actor: &Actor,
+    d: &RegionCodeDraft,
+) -> AppResult<store::AddedCode> {
+    let added = store::added_regions(c)?;
+    let (code, name, basis) = validate_region_code(d, &added).map_err(AppError::Validation)?;
+    store::add_code(c, &code, &name, &basis, &actor.label)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "region_code.add",
+            record_type: "region_code",
+            record_id: code.clone(),
+            agency: None,
+            summary: json!({"code": code, "name": name, "basis": basis}),
+        },
+    )?;
+    store::added_codes(c)?
+        .into_iter()
+        .find(|a| a.code == code)
+        .ok_or(AppError::NotFound)
 }

@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use db::DbConn;
 use db::schema::{
-    data_columns as col, data_datasets as t, data_indicators as ind, data_versions as v,
+    data_columns as col, data_datasets as t, data_indicators as ind, data_region_codes as rc,
+    data_versions as v,
 };
 use diesel::prelude::*;
 use kernel::ids::{AgencyId, PersonId};
@@ -12,7 +13,7 @@ use kernel::listing::ListQuery;
 use kernel::permissions::Visible;
 
 use crate::model::{
-    Classification, Dataset, DatasetId, Frequency, IndicatorId, Topic, VersionId, Wali,
+    Classification, Dataset, DatasetId, Frequency, IndicatorId, Review, Topic, VersionId, Wali,
 };
 use crate::variables::{Column, ColumnKind};
 
@@ -55,6 +56,7 @@ pub struct DatasetRow {
     pub wali_decree_number: String,
     pub wali_decree_date: Option<NaiveDate>,
     pub current_version: Option<VersionId>,
+    pub published_version: Option<VersionId>,
     pub overdue_told: Option<NaiveDate>,
     pub updated_data_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -108,6 +110,18 @@ pub fn list(
         if let Some(s) = q.choice::<Classification>("classification") {
             query = query.filter(t::classification.eq(s));
         }
+        if let Some(r) = q.choice::<Review>("review") {
+            query = query.filter(
+                t::classification.eq(Classification::Public).and(
+                    t::id.eq_any(
+                        v::table
+                            .filter(v::status.eq(VersionStatus::Ready))
+                            .filter(v::review.eq(r))
+                            .select(v::dataset_id),
+                    ),
+                ),
+            );
+        }
         match q.choice::<crate::model::Due>("due") {
             Some(crate::model::Due::Overdue) => query = query.filter(t::next_due.lt(today)),
             Some(crate::model::Due::Current) => {
@@ -148,20 +162,23 @@ pub fn all(c: &mut DbConn) -> QueryResult<Vec<DatasetRow>> {
         .load(c)
 }
 
-/// The public datasets, in title order (the portal and the CKAN API).
+/// The public datasets the Dinas has published a version of, in title order (the portal and
+/// the CKAN API).
 pub fn public(c: &mut DbConn) -> QueryResult<Vec<DatasetRow>> {
     t::table
         .filter(t::classification.eq(Classification::Public))
+        .filter(t::published_version.is_not_null())
         .order((t::title, t::id))
         .select(DatasetRow::as_select())
         .load(c)
 }
 
-/// The readable versions of these datasets, newest first.
-pub fn ready_versions(c: &mut DbConn, datasets: &[DatasetId]) -> QueryResult<Vec<VersionRow>> {
+/// The published versions of these datasets, newest first.
+pub fn published_versions(c: &mut DbConn, datasets: &[DatasetId]) -> QueryResult<Vec<VersionRow>> {
     v::table
         .filter(v::dataset_id.eq_any(datasets))
         .filter(v::status.eq(VersionStatus::Ready))
+        .filter(v::review.eq(Review::Published))
         .order((v::dataset_id, v::number.desc()))
         .select(VersionRow::as_select())
         .load(c)
@@ -378,6 +395,10 @@ pub struct VersionRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub finished_at: Option<NaiveDateTime>,
+    pub review: Review,
+    pub review_note: String,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub reviewed_by: Option<String>,
 }
 
 impl VersionRow {
@@ -511,7 +532,7 @@ pub fn finish_version(c: &mut DbConn, id: VersionId, f: &Finished) -> QueryResul
 }
 
 /// Makes a version the dataset's current one, and moves the due date on.
-pub fn publish_version(
+pub fn make_current(
     c: &mut DbConn,
     dataset: DatasetId,
     version: VersionId,
@@ -524,6 +545,104 @@ pub fn publish_version(
             t::next_due.eq(next_due),
         ))
         .execute(c)
+}
+
+/// Records the Walidata's decision on a readable version unless it already stands, and points
+/// the dataset at its newest published version (none when the last is withdrawn). Returns
+/// whether the decision changed anything.
+pub fn review(
+    c: &mut DbConn,
+    dataset: DatasetId,
+    version: VersionId,
+    decision: Review,
+    note: &str,
+    by: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        v::table
+            .find(version)
+            .filter(v::dataset_id.eq(dataset))
+            .filter(v::status.eq(VersionStatus::Ready))
+            .filter(v::review.ne(decision)),
+    )
+    .set((
+        v::review.eq(decision),
+        v::review_note.eq(note),
+        v::reviewed_at.eq(Some(db::now())),
+        v::reviewed_by.eq(Some(by)),
+    ))
+    .execute(c)?;
+    let newest: Option<VersionId> = v::table
+        .filter(v::dataset_id.eq(dataset))
+        .filter(v::review.eq(Review::Published))
+        .order(v::number.desc())
+        .select(v::id)
+        .first(c)
+        .optional()?;
+    diesel::update(t::table.find(dataset))
+        .set(t::published_version.eq(newest))
+        .execute(c)?;
+    Ok(n == 1)
+}
+
+/// How many readable versions of public datasets wait for the Walidata, among `visible`'s.
+pub fn awaiting_review(c: &mut DbConn, visible: &Visible) -> QueryResult<i64> {
+    let mut q = v::table
+        .inner_join(t::table.on(t::id.eq(v::dataset_id)))
+        .filter(t::classification.eq(Classification::Public))
+        .filter(v::status.eq(VersionStatus::Ready))
+        .filter(v::review.eq(Review::Pending))
+        .into_boxed();
+    if let Visible::Only(ids) = visible {
+        q = q.filter(t::agency_id.eq_any(ids.clone()));
+    }
+    q.count().get_result(c)
+}
+
+/// A region code the region added.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = rc)]
+pub struct AddedCode {
+    /// The code (`32.04.32`).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// What it rests on (a regional regulation, a Kemendagri letter).
+    pub basis: String,
+    #[schema(value_type = String)]
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+/// The codes the region added, in code order.
+pub fn added_codes(c: &mut DbConn) -> QueryResult<Vec<AddedCode>> {
+    rc::table
+        .order(rc::code)
+        .select(AddedCode::as_select())
+        .load(c)
+}
+
+/// The codes the region added, as the checks take them.
+pub fn added_regions(c: &mut DbConn) -> QueryResult<crate::regions::Added> {
+    Ok(rc::table
+        .select((rc::code, rc::name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect())
+}
+
+/// Adds a region code.
+pub fn add_code(c: &mut DbConn, code: &str, name: &str, basis: &str, by: &str) -> QueryResult<()> {
+    diesel::insert_into(rc::table)
+        .values((
+            rc::code.eq(code),
+            rc::name.eq(name),
+            rc::basis.eq(basis),
+            rc::created_at.eq(db::now()),
+            rc::created_by.eq(by),
+        ))
+        .execute(c)
+        .map(|_| ())
 }
 
 /// A stored indicator.

@@ -4,6 +4,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use kernel::FieldError;
+
+use crate::regions::Check;
 use serde::{Deserialize, Serialize};
 
 kernel::text_enum! {
@@ -380,8 +382,9 @@ pub fn valid_nip(nip: &str) -> bool {
     born.is_some() && month.is_some_and(|m| (1..=12).contains(&m)) && matches!(sex, Some("1" | "2"))
 }
 
-/// Checks one cell against its column and gives its typed value.
-pub fn check_cell(col: &Column, raw: &str) -> Result<Value, CellError> {
+/// Checks one cell against its column (region codes as `regions` says) and gives its typed
+/// value.
+pub fn check_cell(col: &Column, raw: &str, regions: Check<'_>) -> Result<Value, CellError> {
     let t = raw.trim();
     if t.is_empty() {
         return if col.required {
@@ -424,7 +427,7 @@ pub fn check_cell(col: &Column, raw: &str) -> Result<Value, CellError> {
             Value::Text(n)
         }
         ColumnKind::RegionCode => {
-            if !crate::regions::valid_code(t) {
+            if !regions.accepts(t) {
                 return Err(CellError("data-cell-region"));
             }
             Value::Text(t.to_owned())
@@ -498,6 +501,9 @@ pub struct HeaderError {
 mod tests {
     use super::*;
 
+    static NONE_ADDED: crate::regions::Added = crate::regions::Added::new();
+    const LISTED: Check<'static> = Check::Listed(&NONE_ADDED);
+
     fn col(kind: ColumnKind) -> Column {
         Column {
             name: "x".into(),
@@ -543,11 +549,11 @@ mod tests {
         assert!(!valid_nip("198501012010013001"), "sex 3");
         let nip = col(ColumnKind::Nip);
         assert_eq!(
-            check_cell(&nip, "19850101 201001 2 001"),
+            check_cell(&nip, "19850101 201001 2 001", LISTED),
             Ok(Value::Text("198501012010012001".into()))
         );
         assert_eq!(
-            check_cell(&col(ColumnKind::Nik), "123"),
+            check_cell(&col(ColumnKind::Nik), "123", LISTED),
             Err(CellError("data-cell-nik"))
         );
     }
@@ -558,27 +564,51 @@ mod tests {
         c.required = true;
         c.min = Some(0.0);
         c.max = Some(100.0);
-        assert_eq!(check_cell(&c, " 42 "), Ok(Value::Int(42)));
-        assert_eq!(check_cell(&c, ""), Err(CellError("data-cell-required")));
-        assert_eq!(check_cell(&c, "101"), Err(CellError("data-cell-above")));
-        assert_eq!(check_cell(&c, "-1"), Err(CellError("data-cell-below")));
-        assert_eq!(check_cell(&c, "4x"), Err(CellError("data-cell-integer")));
-        assert_eq!(check_cell(&col(ColumnKind::Text), ""), Ok(Value::Null));
+        assert_eq!(check_cell(&c, " 42 ", LISTED), Ok(Value::Int(42)));
         assert_eq!(
-            check_cell(&col(ColumnKind::Date), "02/12/2026"),
+            check_cell(&c, "", LISTED),
+            Err(CellError("data-cell-required"))
+        );
+        assert_eq!(
+            check_cell(&c, "101", LISTED),
+            Err(CellError("data-cell-above"))
+        );
+        assert_eq!(
+            check_cell(&c, "-1", LISTED),
+            Err(CellError("data-cell-below"))
+        );
+        assert_eq!(
+            check_cell(&c, "4x", LISTED),
+            Err(CellError("data-cell-integer"))
+        );
+        assert_eq!(
+            check_cell(&col(ColumnKind::Text), "", LISTED),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            check_cell(&col(ColumnKind::Date), "02/12/2026", LISTED),
             Ok(Value::Text("2026-12-02".into()))
         );
         assert_eq!(
-            check_cell(&col(ColumnKind::Boolean), "ya"),
+            check_cell(&col(ColumnKind::Boolean), "ya", LISTED),
             Ok(Value::Bool(true))
         );
         assert_eq!(
-            check_cell(&col(ColumnKind::Text), "a\u{0}b"),
+            check_cell(&col(ColumnKind::Text), "a\u{0}b", LISTED),
             Err(CellError("data-cell-control"))
         );
         assert_eq!(
-            check_cell(&col(ColumnKind::RegionCode), "32.01.99"),
-            Ok(Value::Text("32.01.99".into()))
+            check_cell(&col(ColumnKind::RegionCode), "32.04.05", LISTED),
+            Ok(Value::Text("32.04.05".into()))
+        );
+        assert_eq!(
+            check_cell(&col(ColumnKind::RegionCode), "32.04.99", LISTED),
+            Err(CellError("data-cell-region")),
+            "a district the decree does not list"
+        );
+        assert_eq!(
+            check_cell(&col(ColumnKind::RegionCode), "32.04.99", Check::Shape),
+            Ok(Value::Text("32.04.99".into()))
         );
     }
 

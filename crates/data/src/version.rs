@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::ingest::{self, Loaded, Previous, Report};
 use crate::model::{DatasetId, VersionId};
+use crate::regions::Check;
 use crate::store::{self, DatasetRow, Finished, NewVersion, VersionRow, VersionStatus};
 use crate::table;
 
@@ -195,14 +196,22 @@ pub async fn read(
             // A crash may have left the table of an earlier attempt committed.
             table::drop(c, &name)?;
             let previous = previous_of(c, previous.as_ref(), &columns)?;
+            let added = store::added_regions(c)?;
             let mut outcome = None;
             let tx = c.transaction::<_, AppError, _>(|c| {
                 table::create(c, &name, &columns)?;
                 table::prepare(c)?;
                 let per_write = table::rows_per_write(c.backend(), columns.len());
-                let out = ingest::load(&bytes, &columns, previous, &progress, per_write, |rows| {
-                    table::insert(c, &name, &columns, rows)
-                })?;
+                let regions = Check::Listed(&added);
+                let out = ingest::load(
+                    &bytes,
+                    &columns,
+                    regions,
+                    previous,
+                    &progress,
+                    per_write,
+                    |rows| table::insert(c, &name, &columns, rows),
+                )?;
                 let failed = out.is_err();
                 if !failed {
                     table::index_key(c, &name, ingest::key_column(&columns))?;
@@ -290,7 +299,19 @@ fn conclude(
     }
     let v = store::find_version(c, version_id)?.ok_or(AppError::NotFound)?;
     if finished.status == VersionStatus::Ready {
-        store::publish_version(c, ds.id, version_id, ds.frequency.next_due(today))?;
+        store::make_current(c, ds.id, version_id, ds.frequency.next_due(today))?;
+        if ds.classification == crate::model::Classification::Public {
+            // The Walidata checks it before the portal shows it.
+            let number = v.number.to_string();
+            kernel::notify::notify(
+                c,
+                kernel::notify::Audience::Dinas,
+                "data-notify-review",
+                &[("title", &ds.title), ("version", &number)],
+                &format!("/data/{}/versions/{}", ds.id, v.number),
+                &actor.label,
+            )?;
+        }
     }
     audit::record(
         c,
@@ -359,9 +380,11 @@ pub fn load_now(
     };
     let previous = previous_of(c, current.as_ref(), &columns)?;
     let per_write = table::rows_per_write(c.backend(), columns.len());
+    let added = store::added_regions(c)?;
     let result = ingest::load(
         bytes,
         &columns,
+        Check::Listed(&added),
         previous,
         &Progress::default(),
         per_write,

@@ -109,6 +109,10 @@ both! {
             post(format!("/data/{id}/wali"), form(&[("person_id", &someone.to_string()), ("decree_number", "1"), ("decree_date", "2026-01-05")])),
             post(format!("/data/{id}/versions"), Body::File(vec![], "file", STAFF_V1.as_bytes().to_vec())),
             post(format!("/data/{id}/indicators"), form(&[("name", "Rata-rata umur"), ("definition", "Umur rata-rata.")])),
+            post(format!("/api/v1/data/datasets/{id}/versions/1/review"), Body::Json(json!({"decision": "returned", "note": "Periksa umur."}))),
+            post(format!("/data/{id}/versions/1/review"), form(&[("decision", "returned"), ("note", "Periksa umur.")])),
+            post("/api/v1/data/regions", Body::Json(json!({"code": "32.04.99", "name": "Baru", "basis": "Perda 1/2026"}))),
+            post("/data/regions", form(&[("code", "32.04.99"), ("name", "Baru"), ("basis", "Perda 1/2026")])),
         ];
         let mut signed_in = vec![
             get("/api/v1/data/datasets"), get(format!("/api/v1/data/datasets/{id}")),
@@ -117,6 +121,7 @@ both! {
             get("/data"), get("/data/new"), get(format!("/data/{id}")), get(format!("/data/{id}/edit")),
             get(format!("/data/{id}/columns")), get(format!("/data/{id}/versions/1")),
             get(format!("/data/{id}/indicators")),
+            get("/api/v1/data/regions?code=32.04"), get("/data/regions?code=32.04"),
         ];
         signed_in.extend(writes.clone());
         app.check_access(Matrix {
@@ -148,7 +153,7 @@ both! {
             ("slug", "Nama singkat: Gunakan 2–100 huruf kecil, angka, tanda hubung atau garis bawah."),
             ("topic", "Pilih kelompok data."),
             ("exclusion_reason", "Alasan dikecualikan: Tuliskan alasan data dikecualikan."),
-            ("coverage", "Cakupan wilayah: 99.01 bukan kode wilayah Kemendagri."),
+            ("coverage", "Cakupan wilayah: 99.01 tidak ada dalam daftar kode wilayah Kemendagri maupun tambahan daerah."),
         ]).await;
         let reader = app.token("reader", Role::Leader, None).await;
         let (_, list) = api(Method::GET, app.url("/api/v1/data/datasets"), Some(&reader), None).await;
@@ -230,7 +235,7 @@ both! {
         for i in 0..250 {
             let kind = ["Puskesmas", "Klinik", "=Apotek"][i % 3];
             let beds = if i % 10 == 0 { String::new() } else { (i % 40).to_string() };
-            csv.push_str(&format!("K{i:03},{kind},32.04.{:02},{beds},{}\n", 1 + i % 5, if i % 2 == 0 { "ya" } else { "tidak" }));
+            csv.push_str(&format!("K{i:03},{kind},32.04.{:02},{beds},{}\n", 5 + i % 5, if i % 2 == 0 { "ya" } else { "tidak" }));
         }
         assert_eq!(upload(&app, &op, "faskes", &csv).await["status"], "ready");
         let get = |q: &str| api(Method::GET, app.url(&format!("/api/v1/data/datasets/faskes/rows?{q}")), Some(&op), None);
@@ -264,7 +269,7 @@ both! {
         assert_eq!(groups["columns"], json!(["jenis", "count", "sum_tempat_tidur"]));
         assert_eq!(groups["rows"][1][0], "Klinik");
         assert_eq!(groups["rows"][1][1], 83);
-        let (_, q) = get("_q=klin&kecamatan__in=32.04.01,32.04.02").await;
+        let (_, q) = get("_q=klin&kecamatan__in=32.04.05,32.04.06").await;
         assert!(q["total"].as_i64().unwrap() > 0 && q["rows"].as_array().unwrap().iter().all(|r| r["jenis"] == "Klinik"), "{q}");
         let (s, e) = get("tempat_tidur__gt=banyak").await;
         assert_eq!((s, e["error"]["field"].as_str()), (400, Some("tempat_tidur__gt")), "{e}");
@@ -410,6 +415,9 @@ both! {
             api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{slug}/columns")), Some(&op), Some(staff_columns())).await;
             assert_eq!(upload(&app, &op, slug, STAFF_V1).await["status"], "ready");
         }
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets/warga/versions/1/review"), Some(&admin), Some(json!({"decision": "published"}))).await;
+        assert_eq!((s, v["review"].as_str()), (200, Some("published")), "{v}");
         let base = app.url("");
         let found = tokio::task::spawn_blocking(move || python("client.py", &[base.trim_end_matches('/')])).await.unwrap();
         assert_eq!(found["status"]["ckan_version"], "2.10.4");
@@ -490,5 +498,156 @@ both! {
         assert!(answer.contains("\"error\"") && answer.contains("\"message\""), "{answer}");
         let (_, versions) = api(Method::GET, app.url("/api/v1/data/datasets/buku/versions"), Some(&op), None).await;
         assert_eq!(versions.as_array().unwrap().len(), 1);
+    }
+}
+
+/// What anyone sees of the open-data catalogue: the names CKAN lists and the portal's page.
+async fn portal_view(app: &TestApp, slug: &str) -> (Value, u16, usize) {
+    let anyone = reqwest::Client::new();
+    let list: Value = anyone
+        .get(app.url("/api/3/action/package_list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page = anyone
+        .get(app.url(&format!("/portal/{slug}")))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    let show: Value = anyone
+        .get(app.url(&format!("/api/3/action/package_show?id={slug}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resources = show
+        .pointer("/result/resources")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (list["result"].clone(), page, resources)
+}
+
+both! {
+    async fn the_walidata_publishes_a_version_before_the_portal_shows_it_and_can_take_it_back(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "warga", "public"))).await;
+        api(Method::PUT, app.url("/api/v1/data/datasets/warga/columns"), Some(&op), Some(staff_columns())).await;
+        let v1 = upload(&app, &op, "warga", STAFF_V1).await;
+        assert_eq!((v1["status"].as_str(), v1["review"].as_str()), (Some("ready"), Some("pending")), "{v1}");
+        assert_eq!(portal_view(&app, "warga").await, (json!([]), 404, 0), "nothing public before the check");
+        // The Dinas is told; the agency cannot publish its own data.
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
+        assert!(told["items"].to_string().contains("menunggu pemeriksaan walidata"), "{told}");
+        let review = |n: u32| app.url(&format!("/api/v1/data/datasets/warga/versions/{n}/review"));
+        let (s, _) = api(Method::POST, review(1), Some(&op), Some(json!({"decision": "published"}))).await;
+        assert_eq!(s, 403);
+        let (s, e) = api(Method::POST, review(1), Some(&admin), Some(json!({"decision": "returned"}))).await;
+        assert_eq!((s, e["error"]["details"][0]["field"].as_str()), (422, Some("note")), "{e}");
+        // On the page, publishing waits for the confirmation box.
+        app.account("kadis", Role::DinasAdmin, None).await;
+        let browser = app.browser();
+        let csrf = app.sign_in(&browser, "kadis").await;
+        let page = browser.get(app.url("/data/warga/versions/1")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Terbitkan di portal") && page.contains("Menunggu pemeriksaan"), "{page}");
+        app.form_refused(&browser, &csrf, "/data/warga/versions/1/review", &[("decision", "published")],
+            &[("confirm", "Konfirmasi: Centang kotak konfirmasi bila Anda yakin; belum ada yang diubah.")]).await;
+        assert_eq!(portal_view(&app, "warga").await.1, 404);
+        let (s, _) = app.post_form(&browser, &csrf, "/data/warga/versions/1/review", &[("decision", "published"), ("confirm", "on")]).await;
+        assert_eq!(s, 303, "sent on to the version's page");
+        assert_eq!(portal_view(&app, "warga").await, (json!(["warga"]), 200, 1));
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&op), None).await;
+        assert!(told["items"].to_string().contains("diterbitkan di portal"), "{told}");
+        // A new version waits; the portal keeps showing the published one.
+        let v2 = upload(&app, &op, "warga", "nik,nama,kecamatan,umur\n3204055205900001,Siti Aminah,32.04.05,37\n").await;
+        assert_eq!(v2["review"], "pending");
+        assert_eq!(portal_view(&app, "warga").await, (json!(["warga"]), 200, 1));
+        let anyone = reqwest::Client::new();
+        assert_eq!(anyone.get(app.url("/portal/warga/v2.csv")).send().await.unwrap().status(), 404);
+        let (s, v) = api(Method::POST, review(2), Some(&admin), Some(json!({"decision": "published"}))).await;
+        assert_eq!((s, v["review"].as_str()), (200, Some("published")), "{v}");
+        assert_eq!(portal_view(&app, "warga").await.2, 2);
+        // Taken back with a note: the portal falls back to version 1, the agency reads why.
+        let (s, v) = api(Method::POST, review(2), Some(&admin), Some(json!({"decision": "returned", "note": "Umur Siti tidak sesuai KTP."}))).await;
+        assert_eq!((s, v["review"].as_str(), v["review_note"].as_str()), (200, Some("returned"), Some("Umur Siti tidak sesuai KTP.")), "{v}");
+        assert_eq!(portal_view(&app, "warga").await, (json!(["warga"]), 200, 1));
+        let (_, d) = api(Method::GET, app.url("/api/v1/data/datasets/warga"), Some(&op), None).await;
+        assert!(d["published_version"].is_string() && d["published_version"] != d["current_version"], "version 1 again, version 2 still current inside: {d}");
+        let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&op), None).await;
+        assert!(told["items"].to_string().contains("Umur Siti tidak sesuai KTP."), "{told}");
+        // The same decision twice records nothing twice; the trail has each decision once.
+        api(Method::POST, review(2), Some(&admin), Some(json!({"decision": "returned", "note": "lagi"}))).await;
+        let id = d["id"].as_str().unwrap();
+        let (_, trail) = api(Method::GET, app.url(&format!("/api/v1/audit-events?record_id={id}")), Some(&admin), None).await;
+        let decisions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap())
+            .filter(|a| a.starts_with("dataset.publish") || a.starts_with("dataset.return")).collect();
+        assert_eq!(decisions, ["dataset.return", "dataset.publish", "dataset.publish"]);
+        // Only a public dataset is published; the queue counts what waits.
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "rahasia", "limited"))).await;
+        api(Method::PUT, app.url("/api/v1/data/datasets/rahasia/columns"), Some(&op), Some(staff_columns())).await;
+        upload(&app, &op, "rahasia", STAFF_V1).await;
+        let (s, e) = api(Method::POST, app.url("/api/v1/data/datasets/rahasia/versions/1/review"), Some(&admin), Some(json!({"decision": "published"}))).await;
+        assert_eq!((s, e["error"]["details"][0]["field"].as_str()), (422, Some("decision")), "{e}");
+        upload(&app, &op, "warga", STAFF_V1).await;
+        let (_, queue) = api(Method::GET, app.url("/api/v1/data/datasets?review=pending"), Some(&admin), None).await;
+        assert_eq!(queue["total"], 1, "{queue}");
+        let home = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("1 versi menunggu pemeriksaan walidata"), "{home}");
+    }
+}
+
+both! {
+    async fn region_codes_come_from_the_decree_and_the_regions_own_additions(app) {
+        let dinkes = app.agency("DINKES").await;
+        let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
+        let admin = app.token("admin", Role::DinasAdmin, None).await;
+        let (s, r) = api(Method::GET, app.url("/api/v1/data/regions?code=32.04"), Some(&op), None).await;
+        assert_eq!((s, r["region"]["name"].as_str()), (200, Some("Kabupaten Bandung")), "{r}");
+        let children = r["children"].as_array().unwrap();
+        assert_eq!(children.len(), 31, "Kabupaten Bandung's districts");
+        assert_eq!((children[0]["code"].as_str(), children[0]["name"].as_str()), (Some("32.04.05"), Some("Cileunyi")));
+        let (s, e) = api(Method::GET, app.url("/api/v1/data/regions?code=32.04.99"), Some(&op), None).await;
+        assert_eq!((s, e["error"]["code"].as_str()), (404, Some("not_found")), "{e}");
+        let (_, provinces) = api(Method::GET, app.url("/api/v1/data/regions"), Some(&op), None).await;
+        assert_eq!(provinces["children"].as_array().unwrap().len(), 38);
+        // A district formed after the decree is refused row by row until the Dinas adds it.
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "warga", "limited"))).await;
+        api(Method::PUT, app.url("/api/v1/data/datasets/warga/columns"), Some(&op), Some(staff_columns())).await;
+        let file = "nik,nama,kecamatan,umur\n3204055205900001,Siti Aminah,32.04.99,36\n3204051201850002,Budi,32.04.05,41\n";
+        let refused = upload(&app, &op, "warga", file).await;
+        assert_eq!(refused["status"], "failed");
+        assert_eq!(refused["report"]["errors"], json!([{"line": 2, "column": "kecamatan", "problem": "data-cell-region"}]), "{refused}");
+        let new = json!({"code": "32.04.99", "name": "Kecamatan Baru", "basis": "Perda Kabupaten Bandung Nomor 3 Tahun 2026"});
+        assert_eq!(api(Method::POST, app.url("/api/v1/data/regions"), Some(&op), Some(new.clone())).await.0, 403);
+        let (s, added) = api(Method::POST, app.url("/api/v1/data/regions"), Some(&admin), Some(new.clone())).await;
+        assert_eq!((s, added["code"].as_str()), (201, Some("32.04.99")), "{added}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/data/regions"), Some(&admin), Some(new)).await;
+        assert_eq!(s, 422);
+        assert!(e["error"]["details"][0]["message"].as_str().unwrap().contains("Kecamatan Baru"), "{e}");
+        let (s, e) = api(Method::POST, app.url("/api/v1/data/regions"), Some(&admin), Some(json!({"code": "32.98.01", "name": "X", "basis": "Y"}))).await;
+        assert_eq!((s, e["error"]["details"][0]["field"].as_str()), (422, Some("code")), "no parent: {e}");
+        assert_eq!(upload(&app, &op, "warga", file).await["status"], "ready");
+        let (_, r) = api(Method::GET, app.url("/api/v1/data/regions?code=32.04.99"), Some(&op), None).await;
+        assert_eq!((r["region"]["name"].as_str(), r["region"]["added"].as_bool()), (Some("Kecamatan Baru"), Some(true)), "{r}");
+        // Coverage is checked against the same lists and shown with names.
+        let mut d = dataset(dinkes, "cakupan", "limited");
+        d["coverage"] = json!("32.04, 32.04.99");
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(d)).await;
+        assert_eq!((s, v["coverage"].as_str()), (201, Some("32.04 32.04.99")), "{v}");
+        app.account("op2", Role::AgencyOperator, Some(dinkes)).await;
+        let browser = app.browser();
+        app.sign_in(&browser, "op2").await;
+        let page = browser.get(app.url("/data/cakupan")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("32.04 Kabupaten Bandung, 32.04.99 Kecamatan Baru"), "{page}");
+        let page = browser.get(app.url("/data/regions?code=32.04.99")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Kecamatan Baru") && page.contains("tambahan daerah") && !page.contains("Tambah kode wilayah"), "{page}");
     }
 }

@@ -662,6 +662,7 @@ diesel::table! {
         wali_decree_number -> Text,
         wali_decree_date -> Nullable<Date>,
         current_version -> Nullable<Text>,
+        published_version -> Nullable<Text>,
         overdue_told -> Nullable<Date>,
         updated_data_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
@@ -726,6 +727,21 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Text,
         finished_at -> Nullable<Timestamp>,
+        review -> Text,
+        review_note -> Text,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Region codes added to the shipped Kemendagri list.
+    data_region_codes (code) {
+        code -> Text,
+        name -> Text,
+        basis -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
     }
 }
 
@@ -765,3 +781,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     hosting_requests,
     jobs,
 );
+
+diesel::allow_tables_to_appear_in_same_query!(data_datasets, data_versions);

@@ -3,6 +3,7 @@
 //! own types, separate from the stored rows.
 
 pub mod datasets;
+pub mod regions;
 pub mod rows;
 pub mod versions;
 
@@ -64,6 +65,8 @@ pub struct DatasetRecord {
     pub wali_decree_date: Option<NaiveDate>,
     /// The current version.
     pub current_version: Option<VersionId>,
+    /// The version the open-data portal shows (the newest the Walidata published).
+    pub published_version: Option<VersionId>,
     /// When the data was last brought up to date (UTC).
     #[serde(serialize_with = "kernel::api::utc_opt")]
     pub updated_data_at: Option<NaiveDateTime>,
@@ -100,6 +103,7 @@ impl DatasetRecord {
             wali_decree_number: r.wali_decree_number,
             wali_decree_date: r.wali_decree_date,
             current_version: r.current_version,
+            published_version: r.published_version,
             updated_data_at: r.updated_data_at,
             updated_at: r.updated_at,
         }
@@ -135,6 +139,14 @@ pub struct VersionRecord {
     pub created_at: NaiveDateTime,
     /// By whom.
     pub created_by: String,
+    /// The Walidata's check of a public dataset's version: `pending`, `published` (the
+    /// portal shows it) or `returned`.
+    pub review: crate::model::Review,
+    /// Why it was returned.
+    pub review_note: String,
+    /// When it was checked (UTC).
+    #[serde(serialize_with = "kernel::api::utc_opt")]
+    pub reviewed_at: Option<NaiveDateTime>,
 }
 
 impl From<VersionRow> for VersionRecord {
@@ -152,6 +164,9 @@ impl From<VersionRow> for VersionRecord {
             changed: v.changed,
             created_at: v.created_at,
             created_by: v.created_by,
+            review: v.review,
+            review_note: v.review_note,
+            reviewed_at: v.reviewed_at,
         }
     }
 }

@@ -6,9 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kernel::extract::ApiJson;
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use super::VersionRecord;
+use crate::model::ReviewDraft;
 use crate::store;
 
 /// `?file_name=` names the uploaded file.
@@ -90,4 +92,25 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(shown(v.into(), viewer)))
+}
+
+/// The Walidata's (the Dinas's) decision on a public dataset's readable version: `published`
+/// puts it on the open-data portal and the CKAN API in place of any older one; `returned`
+/// sends it back to the agency with a `note` and takes it off the portal. The agency is told.
+#[utoipa::path(post, path = "/api/v1/data/datasets/{id}/versions/{number}/review", tag = "data", params(("id" = String, Path), ("number" = i32, Path)),
+    request_body = ReviewDraft,
+    responses((status = 200, body = VersionRecord), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, number)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ReviewDraft>,
+) -> AppResult<Json<VersionRecord>> {
+    let row = crate::access::reviewable(&state, &ctx, &id).await?;
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let actor = ctx.require()?.actor();
+    let v = state
+        .write(move |c| crate::service::review(c, &actor, row.id, number, &body))
+        .await?;
+    Ok(Json(v.into()))
 }

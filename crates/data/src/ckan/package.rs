@@ -14,12 +14,12 @@ use super::Failure;
 use crate::model::{Topic, tags_of};
 use crate::store::{self, DatasetRow, VersionRow};
 
-/// A public dataset and its readable versions (newest first).
+/// A public dataset and its published versions (newest first).
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The dataset.
     pub row: DatasetRow,
-    /// Its versions that were read cleanly.
+    /// Its versions the Walidata published.
     pub versions: Vec<VersionRow>,
 }
 
@@ -55,7 +55,7 @@ impl Catalogue {
                 let rows = store::public(c)?;
                 let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
                 let mut versions: HashMap<_, Vec<VersionRow>> = HashMap::new();
-                for v in store::ready_versions(c, &ids)? {
+                for v in store::published_versions(c, &ids)? {
                     versions.entry(v.dataset_id).or_default().push(v);
                 }
                 let agency_ids: Vec<AgencyId> = rows.iter().map(|r| r.agency_id).collect();

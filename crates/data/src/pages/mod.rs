@@ -4,6 +4,8 @@
 pub mod columns;
 pub mod form;
 pub mod indicators;
+pub mod regions;
+pub mod review;
 pub mod show;
 pub mod upload;
 pub mod wali;
@@ -14,7 +16,7 @@ use kernel::layout::Chrome;
 use kernel::listing::{self, Cell, Column, Export, List, Tone, respond};
 use kernel::{AppResult, AppState, Ctx};
 
-use crate::model::{Classification, Due, Topic};
+use crate::model::{Classification, Due, Review, Topic};
 use crate::store::{self, DatasetRow, Scope};
 
 /// A dataset with its agency's code and whether it is overdue, as lists show it.
@@ -42,6 +44,7 @@ pub const LIST: List<Listed> = List {
             "data-classification-",
         ),
         listing::choice::<Due>("due", "data-due", "data-due-"),
+        listing::choice::<Review>("review", "data-review", "data-review-filter-"),
     ],
     sorts: &["title", "due", "updated"],
     default_sort: "title",
@@ -170,6 +173,7 @@ pub async fn list(
                 "/data/new",
                 tr.t("data-new-title"),
                 true,
-            ))
+            )
+            .action(true, "/data/regions", tr.t("data-regions-title"), false))
     })
 }

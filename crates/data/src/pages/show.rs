@@ -28,6 +28,8 @@ pub(crate) struct ShowPage {
     pub columns: Vec<Column>,
     pub versions: Vec<VersionRow>,
     pub indicators: Vec<IndicatorRow>,
+    /// The area covered, each code with its name.
+    pub coverage: String,
     pub preview: Option<rows::Page>,
     pub masked: bool,
     pub can_write: bool,
@@ -68,7 +70,7 @@ pub(crate) async fn page(
     );
     let today = crate::today(state).await;
     let r = row.clone();
-    let (agency, wali, columns, versions, indicators, preview, people) = state
+    let (agency, wali, columns, versions, indicators, preview, people, coverage) = state
         .read(move |c| {
             let agency = org::directory::agency(c, r.agency_id)?
                 .map(|a| a.label())
@@ -96,7 +98,10 @@ pub(crate) async fn page(
             } else {
                 vec![]
             };
-            Ok((agency, wali, columns, versions, indicators, preview, people))
+            let coverage = crate::regions::describe(&r.coverage, &store::added_regions(c)?);
+            Ok((
+                agency, wali, columns, versions, indicators, preview, people, coverage,
+            ))
         })
         .await?;
     let wali_form = wali_form.unwrap_or_else(|| crate::model::WaliDraft {
@@ -119,6 +124,7 @@ pub(crate) async fn page(
         columns,
         versions,
         indicators,
+        coverage,
         preview,
         masked: viewer != Viewer::Full,
         can_write,

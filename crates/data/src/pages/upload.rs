@@ -7,9 +7,11 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::jobs::{self, JobId};
 use kernel::layout::{Chrome, FormErrors, render};
+use kernel::permissions::{Access, Scope};
 use kernel::{AppError, AppResult, AppState, Ctx};
 
 use crate::ingest::Report;
+use crate::model::{Classification, ReviewDraft};
 use crate::store::{self, DatasetRow, VersionRow, VersionStatus};
 
 /// The largest file the page and the API take (the server takes no body over 20 MB; larger
@@ -77,28 +79,41 @@ pub async fn upload(
 
 #[derive(Template)]
 #[template(path = "data_version.html")]
-struct VersionPage {
+pub(crate) struct VersionPage {
     chrome: Chrome,
     row: DatasetRow,
     version: VersionRow,
     report: Option<Report>,
     /// Rows read so far and the estimate of all, while it is read by the caller's job.
     progress: Option<(i64, i64, u64)>,
+    /// Whether the caller is the Walidata (the Dinas), who checks and publishes.
+    can_review: bool,
+    form: ReviewDraft,
+    errors: FormErrors,
 }
 
 impl VersionPage {
     fn running(&self) -> bool {
         self.version.status == VersionStatus::Ingesting
     }
+
+    /// Whether the Walidata's check applies: a public dataset's readable version.
+    fn reviewed(&self) -> bool {
+        self.version.status == VersionStatus::Ready
+            && self.row.classification == Classification::Public
+    }
 }
 
-/// One version.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let r = crate::access::dataset(&state, &ctx, &id).await?;
+/// Everything the version's page shows.
+pub(crate) async fn version_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    number: &str,
+    form: ReviewDraft,
+    errors: FormErrors,
+) -> AppResult<VersionPage> {
+    let r = crate::access::dataset(state, ctx, id).await?;
     let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
     let dataset = r.row.id;
     let version = state
@@ -108,7 +123,7 @@ pub async fn show(
     let progress = match version.job_id.as_deref().and_then(JobId::parse) {
         Some(job) if version.status == VersionStatus::Ingesting => {
             let owner = ctx.require()?.user_id;
-            jobs::view(&state, job, owner)
+            jobs::view(state, job, owner)
                 .await?
                 .map(|j| (j.done, j.total, j.percent()))
         }
@@ -117,14 +132,34 @@ pub async fn show(
     let report = (!version.report.is_empty())
         .then(|| serde_json::from_str::<Report>(&version.report).ok())
         .flatten();
-    let mut chrome = Chrome::new(&state, &ctx, "data-version");
+    let mut chrome = Chrome::new(state, ctx, "data-version");
     chrome.title = ctx.tr().t1("data-version-title", "number", &version.number);
-    let page = VersionPage {
+    Ok(VersionPage {
         chrome,
         row: r.row,
         version,
         report,
         progress,
-    };
+        can_review: ctx.can(&crate::WALIDATA, Access::Write, Scope::Region),
+        form,
+        errors,
+    })
+}
+
+/// One version.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, number)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let page = version_page(
+        &state,
+        &ctx,
+        &id,
+        &number,
+        ReviewDraft::default(),
+        FormErrors::default(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }

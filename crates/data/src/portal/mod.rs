@@ -242,6 +242,8 @@ struct DatasetPage {
     preview: Option<rows::Page>,
     chart: Option<(String, Vec<Bar>)>,
     resource: Option<String>,
+    /// The area covered, each code with its name.
+    coverage: String,
 }
 
 impl DatasetPage {
@@ -406,8 +408,10 @@ pub async fn dataset(
         .get(&e.row.agency_id)
         .map(|a| a.name.clone())
         .unwrap_or_default();
+    let added = state.read(|c| Ok(crate::store::added_regions(c)?)).await?;
     let page = DatasetPage {
         chrome: Chrome::new(&state, &ctx, "portal-title"),
+        coverage: crate::regions::describe(&e.row.coverage, &added),
         topic: tr.tp("data-topic-", e.row.topic),
         tags: crate::model::tags_of(&e.row.tags)
             .into_iter()

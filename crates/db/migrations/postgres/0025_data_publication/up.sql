@@ -1,0 +1,20 @@
+-- Region codes the region adds to the Kemendagri list that ships with the binary (a decree
+-- lags behind new districts and villages), with the basis for each.
+CREATE TABLE data_region_codes (
+    code TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    created_by TEXT NOT NULL
+);
+-- The Walidata (the Dinas) checks a public dataset's version before the portal shows it
+-- (Perpres 39/2019): pending, published or returned with a note.
+ALTER TABLE data_versions ADD COLUMN review TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE data_versions ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE data_versions ADD COLUMN reviewed_at TIMESTAMP;
+ALTER TABLE data_versions ADD COLUMN reviewed_by TEXT;
+-- The version the portal shows.
+ALTER TABLE data_datasets ADD COLUMN published_version TEXT REFERENCES data_versions (id);
+-- What the portal showed before this step stays shown.
+UPDATE data_versions SET review = 'published' WHERE status = 'ready';
+UPDATE data_datasets SET published_version = current_version;
