@@ -57,6 +57,7 @@ pub struct DatasetRow {
     pub wali_decree_date: Option<NaiveDate>,
     pub current_version: Option<VersionId>,
     pub published_version: Option<VersionId>,
+    pub published_at: Option<NaiveDateTime>,
     pub overdue_told: Option<NaiveDate>,
     pub updated_data_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -579,9 +580,19 @@ pub fn review(
         .select(v::id)
         .first(c)
         .optional()?;
-    diesel::update(t::table.find(dataset))
-        .set(t::published_version.eq(newest))
-        .execute(c)?;
+    // What the public sees changes only when the newest published version does.
+    let shown: Option<VersionId> = t::table
+        .find(dataset)
+        .select(t::published_version)
+        .first(c)?;
+    if shown != newest {
+        diesel::update(t::table.find(dataset))
+            .set((
+                t::published_version.eq(newest),
+                t::published_at.eq(Some(db::now())),
+            ))
+            .execute(c)?;
+    }
     Ok(n == 1)
 }
 

@@ -663,6 +663,7 @@ diesel::table! {
         wali_decree_date -> Nullable<Date>,
         current_version -> Nullable<Text>,
         published_version -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
         overdue_told -> Nullable<Date>,
         updated_data_at -> Nullable<Timestamp>,
         created_at -> Timestamp,

@@ -312,8 +312,9 @@ impl Catalogue {
     }
 }
 
-/// When a package last changed: its description or its newest version.
+/// When a package last changed: its description, or which version the public sees.
 pub fn modified(e: &Entry) -> chrono::NaiveDateTime {
-    let data = e.versions.first().and_then(|v| v.finished_at);
-    data.map_or(e.row.updated_at, |d| d.max(e.row.updated_at))
+    e.row
+        .published_at
+        .map_or(e.row.updated_at, |d| d.max(e.row.updated_at))
 }

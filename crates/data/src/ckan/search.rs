@@ -246,7 +246,13 @@ pub fn package_search(cat: &Catalogue, p: &Params) -> Result<Value, Failure> {
     for (field, _) in &keys {
         if !matches!(
             field.as_str(),
-            "score" | "metadata_modified" | "metadata_created" | "name" | "title_string" | "title"
+            "score"
+                | "id"
+                | "metadata_modified"
+                | "metadata_created"
+                | "name"
+                | "title_string"
+                | "title"
         ) {
             return Err(Failure::Validation(invalid(
                 "sort",
@@ -258,6 +264,8 @@ pub fn package_search(cat: &Catalogue, p: &Params) -> Result<Value, Failure> {
         for (field, desc) in &keys {
             let o = match field.as_str() {
                 "score" => sa.cmp(sb),
+                // ckanext-harvest pages by id: what the package dict shows.
+                "id" => a.row.id.to_string().cmp(&b.row.id.to_string()),
                 "metadata_modified" => modified(a).cmp(&modified(b)),
                 "metadata_created" => a.row.created_at.cmp(&b.row.created_at),
                 "name" => a.row.slug.cmp(&b.row.slug),

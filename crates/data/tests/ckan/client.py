@@ -20,7 +20,8 @@ out["search"] = {
     "names": [r["name"] for r in search["results"]],
     "facets": search["facets"],
 }
-# What a harvester asks: everything changed since a date, a page at a time.
+# Paging through everything changed since a date, a page at a time (ckanext-harvest itself
+# runs in harvest.py).
 page1 = ck.action.package_search(fq="metadata_modified:[2020-01-01T00:00:00Z TO *]", rows=1, start=0, sort="metadata_modified asc")
 page2 = ck.action.package_search(fq="metadata_modified:[2020-01-01T00:00:00Z TO *]", rows=1, start=1, sort="metadata_modified asc")
 out["harvest"] = [page1["count"], [r["name"] for r in page1["results"] + page2["results"]]]

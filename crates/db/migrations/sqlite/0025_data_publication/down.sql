@@ -1,3 +1,4 @@
+ALTER TABLE data_datasets DROP COLUMN published_at;
 ALTER TABLE data_datasets DROP COLUMN published_version;
 ALTER TABLE data_versions DROP COLUMN reviewed_by;
 ALTER TABLE data_versions DROP COLUMN reviewed_at;

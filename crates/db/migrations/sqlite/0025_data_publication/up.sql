@@ -13,8 +13,9 @@ ALTER TABLE data_versions ADD COLUMN review TEXT NOT NULL DEFAULT 'pending';
 ALTER TABLE data_versions ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE data_versions ADD COLUMN reviewed_at TIMESTAMP;
 ALTER TABLE data_versions ADD COLUMN reviewed_by TEXT;
--- The version the portal shows.
+-- The version the portal shows, and when that last changed (harvesters ask what changed).
 ALTER TABLE data_datasets ADD COLUMN published_version TEXT REFERENCES data_versions (id);
+ALTER TABLE data_datasets ADD COLUMN published_at TIMESTAMP;
 -- What the portal showed before this step stays shown.
 UPDATE data_versions SET review = 'published' WHERE status = 'ready';
-UPDATE data_datasets SET published_version = current_version;
+UPDATE data_datasets SET published_version = current_version, published_at = updated_data_at;
