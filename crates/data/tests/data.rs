@@ -597,6 +597,9 @@ both! {
         let v1 = upload(&app, &op, "warga", STAFF_V1).await;
         assert_eq!((v1["status"].as_str(), v1["review"].as_str()), (Some("ready"), Some("pending")), "{v1}");
         assert_eq!(portal_view(&app, "warga").await, (json!([]), 404, 0), "nothing public before the check");
+        // A second instance behind the same load balancer has read (and kept) the catalogue.
+        let other = app.another().await;
+        assert_eq!(portal_view(&other, "warga").await.0, json!([]));
         // The Dinas is told; the agency cannot publish its own data.
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&admin), None).await;
         assert!(told["items"].to_string().contains("menunggu pemeriksaan walidata"), "{told}");
@@ -617,6 +620,13 @@ both! {
         let (s, _) = app.post_form(&browser, &csrf, "/data/warga/versions/1/review", &[("decision", "published"), ("confirm", "on")]).await;
         assert_eq!(s, 303, "sent on to the version's page");
         assert_eq!(portal_view(&app, "warga").await, (json!(["warga"]), 200, 1));
+        // The other instance drops what it kept once it hears of the change (PostgreSQL), or
+        // when it is 10 s old (SQLite shared by processes on one machine).
+        let started = std::time::Instant::now();
+        while portal_view(&other, "warga").await.0 != json!(["warga"]) {
+            assert!(started.elapsed() < std::time::Duration::from_secs(12), "the other instance never saw the publication");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
         let (_, told) = api(Method::GET, app.url("/api/v1/notifications"), Some(&op), None).await;
         assert!(told["items"].to_string().contains("diterbitkan di portal"), "{told}");
         // A new version waits; the portal keeps showing the published one.

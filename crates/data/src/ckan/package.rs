@@ -4,8 +4,11 @@
 //! CSV from the portal).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
 
 use kernel::AppState;
+use kernel::cache::Memo;
 use kernel::ids::AgencyId;
 use org::directory::AgencyRef;
 use serde_json::{Value, json};
@@ -23,14 +26,30 @@ pub struct Entry {
     pub versions: Vec<VersionRow>,
 }
 
-/// Every public dataset, read once per request (a region has hundreds).
+/// Every public dataset with its published versions and agencies.
 pub struct Catalogue {
     /// The site's address, for resource URLs.
     pub base: String,
     /// The datasets, in title order.
-    pub entries: Vec<Entry>,
+    pub entries: Arc<Vec<Entry>>,
     /// Their agencies.
-    pub agencies: HashMap<AgencyId, AgencyRef>,
+    pub agencies: Arc<HashMap<AgencyId, AgencyRef>>,
+}
+
+type Read = (Arc<Vec<Entry>>, Arc<HashMap<AgencyId, AgencyRef>>);
+
+/// The catalogue as last read, shared by the requests of one cache epoch: every audited
+/// change (an edit, an upload read, a publication) starts a new epoch, and other instances'
+/// changes reach this one through the kernel's cache within seconds (at most [`KEPT_FOR`]).
+pub struct Kept(Memo<(), Read>);
+
+/// The longest a read catalogue is kept.
+const KEPT_FOR: Duration = Duration::from_secs(10);
+
+impl Default for Kept {
+    fn default() -> Self {
+        Self(Memo::new(1, KEPT_FOR))
+    }
 }
 
 /// CKAN's time format: ISO 8601 without a zone (UTC).
@@ -48,8 +67,17 @@ fn topic_title(t: Topic) -> String {
 }
 
 impl Catalogue {
-    /// Reads the public datasets with their readable versions and agencies.
+    /// The public datasets with their published versions and agencies, as last read unless
+    /// something changed since.
     pub async fn load(state: &AppState, base: String) -> Result<Self, Failure> {
+        let (kept, epoch) = (state.cache.slot::<Kept>(), state.cache.epoch());
+        if let Some((entries, agencies)) = kept.0.get(epoch, &()) {
+            return Ok(Self {
+                base,
+                entries,
+                agencies,
+            });
+        }
         let (entries, agencies) = state
             .read(|c| {
                 let rows = store::public(c)?;
@@ -67,9 +95,10 @@ impl Catalogue {
                         row,
                     })
                     .collect::<Vec<_>>();
-                Ok((entries, agencies))
+                Ok((Arc::new(entries), Arc::new(agencies)))
             })
             .await?;
+        kept.0.put(epoch, (), (entries.clone(), agencies.clone()));
         Ok(Self {
             base,
             entries,
@@ -243,7 +272,7 @@ impl Catalogue {
 
     fn topic_counts(&self) -> BTreeMap<&'static str, (Topic, usize)> {
         let mut out = BTreeMap::new();
-        for e in &self.entries {
+        for e in self.entries.iter() {
             out.entry(e.row.topic.as_str())
                 .or_insert((e.row.topic, 0))
                 .1 += 1;
