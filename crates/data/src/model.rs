@@ -246,6 +246,35 @@ pub fn valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
+/// The agency code a short name begins with, if it has one (`bkpsdm_pegawai-asn` → `BKPSDM`):
+/// agency codes have no `_`, so the part before the first one is the candidate.
+pub fn slug_agency(slug: &str) -> Option<String> {
+    slug.split_once('_').map(|(code, _)| code.to_uppercase())
+}
+
+/// The short name a dataset gets. Short names are global, as CKAN's are, so a dataset the
+/// public cannot see carries its agency's code (`pasien` → `dinkes_pasien`): only that
+/// agency's own datasets can then hold the name, and whoever may write for the agency sees all
+/// of them — a taken name is an error they can act on, never a hint that a hidden dataset
+/// exists. A name may not begin with another agency's code (`other_agency`: whether
+/// [`slug_agency`] names an agency other than `own`).
+pub fn namespaced(
+    slug: &str,
+    classification: Classification,
+    own: &str,
+    other_agency: bool,
+) -> Result<String, FieldError> {
+    if other_agency {
+        return Err(FieldError::new("slug", "data-error-slug-agency"));
+    }
+    let prefix = format!("{}_", own.to_lowercase());
+    if classification == Classification::Public || slug.starts_with(&prefix) {
+        return Ok(slug.to_owned());
+    }
+    let named = format!("{prefix}{slug}");
+    Ok(named.chars().take(100).collect())
+}
+
 /// A slug made from a title: "Jumlah Penduduk 2025" → `jumlah-penduduk-2025`.
 pub fn slug_of(title: &str) -> String {
     let mut out = String::new();
@@ -660,6 +689,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.person_id, p);
+    }
+
+    #[test]
+    fn a_hidden_dataset_is_named_in_its_agencys_namespace() {
+        let public = Classification::Public;
+        let limited = Classification::Limited;
+        assert_eq!(
+            namespaced("pasien", limited, "DINKES", false).unwrap(),
+            "dinkes_pasien"
+        );
+        assert_eq!(
+            namespaced("dinkes_pasien", limited, "DINKES", false).unwrap(),
+            "dinkes_pasien"
+        );
+        assert_eq!(
+            namespaced("pasien", public, "DINKES", false).unwrap(),
+            "pasien"
+        );
+        assert_eq!(
+            namespaced("pasien", Classification::Excluded, "KEC-SUKAMAJU", false).unwrap(),
+            "kec-sukamaju_pasien"
+        );
+        assert_eq!(
+            namespaced("disdik_sekolah", public, "DINKES", true)
+                .unwrap_err()
+                .key,
+            "data-error-slug-agency"
+        );
+        assert_eq!(
+            slug_agency("kec-sukamaju_pasien").as_deref(),
+            Some("KEC-SUKAMAJU")
+        );
+        assert_eq!(slug_agency("pasien-2026"), None);
+        assert_eq!(
+            namespaced(&"a".repeat(100), limited, "DINKES", false)
+                .unwrap()
+                .len(),
+            100
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ use kernel::permissions::Visible;
 
 use crate::model::{
     Classification, Dataset, DatasetDraft, DatasetId, IndicatorDraft, RegionCodeDraft, Review,
-    ReviewDraft, WaliDraft, validate, validate_indicator, validate_region_code, validate_review,
-    validate_wali,
+    ReviewDraft, WaliDraft, namespaced, slug_agency, validate, validate_indicator,
+    validate_region_code, validate_review, validate_wali,
 };
 use crate::regions::Check;
 use crate::store::{self, DatasetRow, VersionRow, VersionStatus};
@@ -52,15 +52,25 @@ fn record(
     Ok(())
 }
 
-/// The slug a dataset gets: the one asked for, unless another dataset has it. When the caller
-/// can see that dataset, that is an error they can act on; when they cannot, saying so would
-/// reveal it exists, so the first free `slug-2`, `slug-3`… is taken instead.
+/// Gives the dataset its short name in its agency's namespace ([`namespaced`]) and checks that
+/// no other dataset has it. By that namespace a name can only be taken by a dataset the caller
+/// sees (their agency's, or a public one): that is an error naming the field. Should one they
+/// cannot see hold it anyway (names recorded before the namespace), the next free `name-2`… is
+/// given rather than an error that would reveal it.
 fn free_slug(
     c: &mut DbConn,
     ds: &mut Dataset,
     except: Option<DatasetId>,
     visible: &Visible,
 ) -> AppResult<()> {
+    let own = org::directory::agency(c, ds.agency_id)?
+        .ok_or_else(|| AppError::field("agency_id", "error-agency-unknown"))?;
+    let other_agency = match slug_agency(&ds.slug) {
+        Some(code) if code != own.code => org::directory::agency_by_code(c, &code)?.is_some(),
+        _ => false,
+    };
+    ds.slug = namespaced(&ds.slug, ds.classification, &own.code, other_agency)
+        .map_err(|e| AppError::Validation(vec![e]))?;
     let Some((agency, classification)) = store::slug_owner(c, &ds.slug, except)? else {
         return Ok(());
     };
@@ -97,9 +107,6 @@ pub fn create(
 ) -> AppResult<DatasetRow> {
     let added = store::added_regions(c)?;
     let mut ds = validate(d, Check::Listed(&added)).map_err(AppError::Validation)?;
-    if org::directory::agency(c, ds.agency_id)?.is_none() {
-        return Err(AppError::field("agency_id", "error-agency-unknown"));
-    }
     free_slug(c, &mut ds, None, visible)?;
     let id = store::create(c, &ds, &actor.label)?;
     let row = found(c, id)?;

@@ -93,7 +93,7 @@ both! {
         let id = v["id"].as_str().unwrap().to_owned();
         let (s, v) = api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{id}/columns")), Some(&op), Some(staff_columns())).await;
         assert_eq!(s, 200, "{v}");
-        assert_eq!(upload(&app, &op, "pasien", STAFF_V1).await["status"], "ready");
+        assert_eq!(upload(&app, &op, "dinkes_pasien", STAFF_V1).await["status"], "ready");
         let someone = person(&app, dinkes, "Rina Wati").await;
         let wali = json!({"person_id": someone.to_string(), "decree_number": "100/Kep.1/2026", "decree_date": "2026-01-05"});
         let writes = vec![
@@ -130,7 +130,7 @@ both! {
             signed_in,
             outsider: disdik,
             others: vec![
-                get(format!("/api/v1/data/datasets/{id}")), get("/api/v1/data/datasets/pasien"),
+                get(format!("/api/v1/data/datasets/{id}")), get("/api/v1/data/datasets/dinkes_pasien"),
                 get(format!("/api/v1/data/datasets/{id}/rows")), get(format!("/api/v1/data/datasets/{id}/versions/1")),
                 get(format!("/data/{id}")), get(format!("/data/{id}/versions/1")),
             ],
@@ -294,8 +294,9 @@ both! {
         let wali = app.token("wali.dinkes", Role::WaliData, Some(dinkes)).await;
         let admin = app.token("admin", Role::DinasAdmin, None).await;
         let other = app.token("op.disdik", Role::AgencyOperator, Some(disdik)).await;
-        for (slug, classification) in [("terbuka", "public"), ("terbatas", "limited")] {
-            api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, slug, classification))).await;
+        for (name, classification) in [("terbuka", "public"), ("terbatas", "limited")] {
+            let (_, made) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, name, classification))).await;
+            let slug = made["slug"].as_str().unwrap();
             api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{slug}/columns")), Some(&op), Some(staff_columns())).await;
             assert_eq!(upload(&app, &wali, slug, STAFF_V1).await["status"], "ready", "the Wali Data uploads");
         }
@@ -305,14 +306,14 @@ both! {
             async move { api(Method::GET, url, Some(&t), None).await }
         };
         for t in [&op, &wali] {
-            let (_, v) = first(t, "terbatas").await;
+            let (_, v) = first(t, "dinkes_terbatas").await;
             assert_eq!(v["rows"][0]["nik"], "3204055205900001", "the producing agency sees it: {v}");
         }
-        let (_, v) = first(&admin, "terbatas").await;
+        let (_, v) = first(&admin, "dinkes_terbatas").await;
         assert_eq!(v["rows"][0]["nik"], "3204************", "{v}");
         assert_eq!(v["rows"][0]["nama"], "Si*********", "{v}");
         assert_eq!(v["columns"][0]["masked"], true);
-        let (s, _) = first(&other, "terbatas").await;
+        let (s, _) = first(&other, "dinkes_terbatas").await;
         assert_eq!(s, 404, "another agency does not learn a limited dataset exists");
         let (s, v) = first(&other, "terbuka").await;
         assert_eq!((s, v["rows"][0]["nik"].as_str()), (200, Some("3204************")), "{v}");
@@ -366,13 +367,22 @@ both! {
             (agency.len(), dinas.len(), agency[0].text(kernel::i18n::Tr::new(kernel::i18n::Lang::Id)))
         }).await;
         assert_eq!(sent, (1, 1, "Dataset Data terlambat terlambat dimutakhirkan (batas 2026-01-31).".to_owned()));
-        // A short name taken by a dataset the caller cannot see is not an error that would
-        // reveal it: the next free name is given; one taken by a dataset they see is named.
+        // A dataset the public cannot see is named in its agency's namespace, so another agency
+        // asking for the same name gets exactly it: nothing hints that the hidden one exists.
         let disdik = app.agency("DISDIK").await;
         let other_op = app.token("op.disdik", Role::AgencyOperator, Some(disdik)).await;
-        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "rahasia", "limited"))).await;
-        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "rahasia", "public"))).await;
-        assert_eq!((s, v["slug"].as_str()), (201, Some("rahasia-2")), "{v}");
+        let (_, hidden) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "rahasia", "limited"))).await;
+        assert_eq!(hidden["slug"], "dinkes_rahasia", "{hidden}");
+        for classification in ["public", "limited"] {
+            let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "rahasia", classification))).await;
+            assert_eq!((s, v["slug"].as_str()), (201, Some(if classification == "public" { "rahasia" } else { "disdik_rahasia" })), "{v}");
+        }
+        // Nor can another agency take a name in the hidden one's namespace.
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "dinkes_rahasia", "public"))).await;
+        assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (422, Some("slug")), "{v}");
+        // A name taken among one's own is named.
+        let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "dinkes_rahasia", "public"))).await;
+        assert_eq!((s, v["error"]["field"].as_str()), (409, Some("slug")), "{v}");
         let (s, v) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&other_op), Some(dataset(disdik, "terlambat", "public"))).await;
         assert_eq!((s, v["error"]["field"].as_str()), (409, Some("slug")), "a public dataset's name is no secret: {v}");
         // Appointing a Wali Data of another agency is refused as if the person did not exist.
@@ -427,11 +437,12 @@ both! {
     async fn ckan_clients_harvesters_and_rdf_tools_read_the_public_catalogue(app) {
         let dinkes = app.agency("DINKES").await;
         let op = app.token("op.dinkes", Role::AgencyOperator, Some(dinkes)).await;
-        for (slug, classification) in [("warga", "public"), ("rahasia", "limited")] {
-            let mut d = dataset(dinkes, slug, classification);
+        for (name, classification) in [("warga", "public"), ("rahasia", "limited")] {
+            let mut d = dataset(dinkes, name, classification);
             d["tags"] = json!("penduduk, umur");
             d["contact_email"] = json!("data@dinkes.example.go.id");
-            api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(d)).await;
+            let (_, made) = api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(d)).await;
+            let slug = made["slug"].as_str().unwrap();
             api(Method::PUT, app.url(&format!("/api/v1/data/datasets/{slug}/columns")), Some(&op), Some(staff_columns())).await;
             assert_eq!(upload(&app, &op, slug, STAFF_V1).await["status"], "ready");
         }
@@ -502,10 +513,10 @@ both! {
         assert!(html.contains("Data warga") && !html.contains("Data rahasia"), "{html}");
         let page = anyone.get(app.url("/portal/warga")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("<svg") && page.contains("32.04.05") && !page.contains("Siti"), "{page}");
-        assert_eq!(anyone.get(app.url("/portal/rahasia")).send().await.unwrap().status(), 404);
+        assert_eq!(anyone.get(app.url("/portal/dinkes_rahasia")).send().await.unwrap().status(), 404);
         let csv = anyone.get(app.url("/portal/warga/v1.csv")).send().await.unwrap().text().await.unwrap();
         assert_eq!(csv, "kecamatan,umur\n32.04.05,36\n32.04.05,41\n32.04.06,56\n");
-        assert_eq!(anyone.get(app.url("/portal/rahasia/v1.csv")).send().await.unwrap().status(), 404);
+        assert_eq!(anyone.get(app.url("/portal/dinkes_rahasia/v1.csv")).send().await.unwrap().status(), 404);
         let xlsx = anyone.get(app.url("/portal/warga/v1.xlsx")).send().await.unwrap().bytes().await.unwrap();
         assert_eq!(test_support::xlsx_sheet(&xlsx, "Sheet1").len(), 4);
         // DCAT, as an RDF library parses it.
@@ -655,9 +666,9 @@ both! {
         assert_eq!(decisions, ["dataset.return", "dataset.publish", "dataset.publish"]);
         // Only a public dataset is published; the queue counts what waits.
         api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "rahasia", "limited"))).await;
-        api(Method::PUT, app.url("/api/v1/data/datasets/rahasia/columns"), Some(&op), Some(staff_columns())).await;
-        upload(&app, &op, "rahasia", STAFF_V1).await;
-        let (s, e) = api(Method::POST, app.url("/api/v1/data/datasets/rahasia/versions/1/review"), Some(&admin), Some(json!({"decision": "published"}))).await;
+        api(Method::PUT, app.url("/api/v1/data/datasets/dinkes_rahasia/columns"), Some(&op), Some(staff_columns())).await;
+        upload(&app, &op, "dinkes_rahasia", STAFF_V1).await;
+        let (s, e) = api(Method::POST, app.url("/api/v1/data/datasets/dinkes_rahasia/versions/1/review"), Some(&admin), Some(json!({"decision": "published"}))).await;
         assert_eq!((s, e["error"]["details"][0]["field"].as_str()), (422, Some("decision")), "{e}");
         upload(&app, &op, "warga", STAFF_V1).await;
         let (_, queue) = api(Method::GET, app.url("/api/v1/data/datasets?review=pending"), Some(&admin), None).await;
@@ -682,7 +693,7 @@ both! {
         let (_, provinces) = api(Method::GET, app.url("/api/v1/data/regions"), Some(&op), None).await;
         assert_eq!(provinces["children"].as_array().unwrap().len(), 38);
         // A district formed after the decree is refused row by row until the Dinas adds it.
-        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "warga", "limited"))).await;
+        api(Method::POST, app.url("/api/v1/data/datasets"), Some(&op), Some(dataset(dinkes, "warga", "public"))).await;
         api(Method::PUT, app.url("/api/v1/data/datasets/warga/columns"), Some(&op), Some(staff_columns())).await;
         let file = "nik,nama,kecamatan,umur\n3204055205900001,Siti Aminah,32.04.99,36\n3204051201850002,Budi,32.04.05,41\n";
         let refused = upload(&app, &op, "warga", file).await;
@@ -708,7 +719,7 @@ both! {
         app.account("op2", Role::AgencyOperator, Some(dinkes)).await;
         let browser = app.browser();
         app.sign_in(&browser, "op2").await;
-        let page = browser.get(app.url("/data/cakupan")).send().await.unwrap().text().await.unwrap();
+        let page = browser.get(app.url("/data/dinkes_cakupan")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("32.04 Kabupaten Bandung, 32.04.99 Kecamatan Baru"), "{page}");
         let page = browser.get(app.url("/data/regions?code=32.04.99")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Kecamatan Baru") && page.contains("tambahan daerah") && !page.contains("Tambah kode wilayah"), "{page}");

@@ -48,7 +48,7 @@ out["organization"] = ck.action.organization_show(id="dinkes", include_datasets=
 out["groups"] = ck.action.group_list()
 out["tags"] = ck.action.tag_list()
 for name, call in [
-    ("hidden", lambda: ck.action.package_show(id="rahasia")),
+    ("hidden", lambda: ck.action.package_show(id="dinkes_rahasia")),
     ("sql", lambda: ck.action.datastore_search_sql(sql="SELECT * FROM x")),
     ("bad_filter", lambda: ck.action.datastore_search(resource_id=resource, filters={"nik": "1"})),
 ]:

@@ -19,3 +19,10 @@ ALTER TABLE data_datasets ADD COLUMN published_at TIMESTAMP;
 -- What the portal showed before this step stays shown.
 UPDATE data_versions SET review = 'published' WHERE status = 'ready';
 UPDATE data_datasets SET published_version = current_version, published_at = updated_data_at;
+-- A dataset the public cannot see is named in its agency's namespace (`dinkes_pasien`), so
+-- that a name it holds is never a hint to another agency that it exists.
+UPDATE data_datasets
+SET slug = (SELECT lower(a.code) FROM agencies a WHERE a.id = data_datasets.agency_id) || '_' || slug
+WHERE classification <> 'public'
+  AND substr(slug, 1, length((SELECT a.code FROM agencies a WHERE a.id = data_datasets.agency_id)) + 1)
+      <> (SELECT lower(a.code) FROM agencies a WHERE a.id = data_datasets.agency_id) || '_';
