@@ -9,9 +9,14 @@ import sys
 
 rows = int(sys.argv[1])
 rnd = random.Random(2026)
-districts = [(f"32.99.{i:02d}", n) for i, n in enumerate(
-    ["Sukamaju Kota", "Cibening", "Karanganyar", "Sindangsari", "Mekarjaya",
-     "Tanjungsari", "Pasirwangi", "Cikadu", "Sukaraja", "Margamulya"], start=1)]
+# Ten districts of Kabupaten Bandung, codes from the Kemendagri list Simpul ships (so every
+# cell is checked against that list, as a real region's would be).
+districts = [
+    ("32.04.05", "Cileunyi"), ("32.04.06", "Cimenyan"), ("32.04.07", "Cilengkrang"),
+    ("32.04.08", "Bojongsoang"), ("32.04.09", "Margahayu"), ("32.04.10", "Margaasih"),
+    ("32.04.11", "Katapang"), ("32.04.12", "Dayeuhkolot"), ("32.04.13", "Banjaran"),
+    ("32.04.14", "Pameungpeuk"),
+]
 schooling = ["Tidak sekolah", "SD", "SMP", "SMA", "D3", "S1", "S2", "S3"]
 work = ["Petani", "Nelayan", "Pedagang", "PNS", "Karyawan swasta", "Wiraswasta", "Buruh",
         "Guru", "Pelajar", "Mengurus rumah tangga", "Pensiunan", "Belum bekerja"]

@@ -24,11 +24,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-[ -s "$out/bench-$rows.csv" ] || python3 bench/data/generate.py "$rows" >"$out/bench-$rows.csv"
-csv=$PWD/$out/bench-$rows.csv
+# Kept between runs, named by the generator's contents so a changed generator makes it anew.
+csv=$PWD/$out/bench-$rows-$(sha256sum bench/data/generate.py | cut -c1-8).csv
+[ -s "$csv" ] || python3 bench/data/generate.py "$rows" >"$csv"
 echo "file: $(du -h "$csv" | cut -f1), $rows rows, 12 columns"
 
-districts="Sukamaju%20Kota Cibening Karanganyar Sindangsari Mekarjaya Tanjungsari Pasirwangi Cikadu Sukaraja Margamulya"
+districts="Cileunyi Cimenyan Cilengkrang Bojongsoang Margahayu Margaasih Katapang Dayeuhkolot Banjaran Pameungpeuk"
 # wrk cycles through the URLs of a file, one per line.
 cat >"$out/urls.lua" <<'LUA'
 local urls = {}

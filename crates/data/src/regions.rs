@@ -69,7 +69,7 @@ impl Check<'_> {
     pub fn accepts(&self, code: &str) -> bool {
         match self {
             Self::Shape => valid_shape(code),
-            Self::Listed(added) => shipped(code).is_some() || added.contains_key(code),
+            Self::Listed(added) => added.contains_key(code) || shipped(code).is_some(),
         }
     }
 }
