@@ -71,6 +71,12 @@ fn required(mut c: ColumnDraft) -> ColumnDraft {
     c
 }
 
+/// Often filtered on: each version indexes it.
+fn indexed(mut c: ColumnDraft) -> ColumnDraft {
+    c.indexed = true;
+    c
+}
+
 fn counted(mut c: ColumnDraft) -> ColumnDraft {
     c.required = true;
     c.min = "0".into();
@@ -268,9 +274,13 @@ const DEMOS: [Demo; 5] = [
             vec![
                 key(column("npsn", "NPSN", "text")),
                 required(column("nama_sekolah", "Nama sekolah", "text")),
-                required(column("jenjang", "Jenjang", "text")),
+                indexed(required(column("jenjang", "Jenjang", "text"))),
                 required(column("status", "Status", "text")),
-                required(column("kode_kecamatan", "Kode kecamatan", "region_code")),
+                indexed(required(column(
+                    "kode_kecamatan",
+                    "Kode kecamatan",
+                    "region_code",
+                ))),
                 counted(column("jumlah_siswa", "Jumlah siswa", "integer")),
                 counted(column("jumlah_guru", "Jumlah guru", "integer")),
             ]
@@ -301,8 +311,12 @@ const DEMOS: [Demo; 5] = [
             vec![
                 key(column("kode", "Kode", "text")),
                 required(column("nama", "Nama", "text")),
-                required(column("jenis", "Jenis", "text")),
-                required(column("kode_kecamatan", "Kode kecamatan", "region_code")),
+                indexed(required(column("jenis", "Jenis", "text"))),
+                indexed(required(column(
+                    "kode_kecamatan",
+                    "Kode kecamatan",
+                    "region_code",
+                ))),
                 counted(column("tempat_tidur", "Tempat tidur", "integer")),
             ]
         },

@@ -329,6 +329,7 @@ fn typed(param: &str, kind: ColumnKind, raw: &str) -> Result<Value, AppError> {
         concept: String::new(),
         definition: String::new(),
         alias: String::new(),
+        indexed: false,
     };
     crate::variables::check_cell(&column, raw, crate::regions::Check::Shape).map_err(|e| {
         AppError::BadRequest(

@@ -324,6 +324,7 @@ struct ColumnRow {
     concept: String,
     definition: String,
     alias: String,
+    is_indexed: bool,
 }
 
 /// A dataset's schema, in column order.
@@ -346,6 +347,7 @@ pub fn columns(c: &mut DbConn, id: DatasetId) -> QueryResult<Vec<Column>> {
             concept: r.concept,
             definition: r.definition,
             alias: r.alias,
+            indexed: r.is_indexed,
         })
         .collect())
 }
@@ -369,6 +371,7 @@ pub fn set_columns(c: &mut DbConn, id: DatasetId, columns: &[Column]) -> QueryRe
                 col::concept.eq(&k.concept),
                 col::definition.eq(&k.definition),
                 col::alias.eq(&k.alias),
+                col::is_indexed.eq(k.indexed),
             ))
             .execute(c)?;
     }

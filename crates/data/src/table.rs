@@ -64,12 +64,16 @@ pub fn create(c: &mut DbConn, name: &str, columns: &[Column]) -> AppResult<()> {
     Ok(())
 }
 
-/// Indexes the key column (the first unique one) once the rows are in: a lookup of one row by
-/// its key is then a seek, not a scan.
-pub fn index_key(c: &mut DbConn, name: &str, key: Option<usize>) -> AppResult<()> {
+/// Indexes, once the rows are in, the key column (the first unique one: a lookup of one row by
+/// its key is then a seek, not a scan) and every column marked as often filtered on.
+pub fn index(c: &mut DbConn, name: &str, columns: &[Column], key: Option<usize>) -> AppResult<()> {
     let name = checked(name)?;
-    if let Some(k) = key {
-        let column = col(k);
+    let chosen = columns
+        .iter()
+        .enumerate()
+        .filter(|(i, k)| k.indexed || Some(*i) == key);
+    for (i, _) in chosen {
+        let column = col(i);
         diesel::sql_query(format!("CREATE INDEX {name}_{column} ON {name} ({column})"))
             .execute(c)?;
     }

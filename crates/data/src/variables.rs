@@ -45,6 +45,9 @@ impl ColumnKind {
 /// Most columns a dataset may have.
 pub const MAX_COLUMNS: usize = 60;
 
+/// Most columns a schema may mark as often filtered on (each index slows every ingest).
+pub const MAX_INDEXED: usize = 5;
+
 /// One variable of a dataset, checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[schema(as = DataColumn)]
@@ -75,6 +78,10 @@ pub struct Column {
     /// Another name the column goes by in files (matched like the name).
     #[serde(default)]
     pub alias: String,
+    /// Often filtered on: each version gets an index on it, so a first filter is a seek
+    /// instead of a scan of every row (at some cost to ingest time, hence a choice).
+    #[serde(default)]
+    pub indexed: bool,
 }
 
 impl Column {
@@ -121,6 +128,9 @@ pub struct ColumnDraft {
     /// Alias.
     #[serde(default)]
     pub alias: String,
+    /// Often filtered on (indexed in each version).
+    #[serde(default)]
+    pub indexed: bool,
 }
 
 impl From<&Column> for ColumnDraft {
@@ -138,6 +148,7 @@ impl From<&Column> for ColumnDraft {
             concept: c.concept.clone(),
             definition: c.definition.clone(),
             alias: c.alias.clone(),
+            indexed: c.indexed,
         }
     }
 }
@@ -159,6 +170,11 @@ pub fn validate_columns(drafts: &[ColumnDraft]) -> Result<Vec<Column>, Vec<Field
     if drafts.len() > MAX_COLUMNS {
         errors.push(
             FieldError::new("columns", "data-error-too-many-columns").arg("max", MAX_COLUMNS),
+        );
+    }
+    if drafts.iter().filter(|d| d.indexed).count() > MAX_INDEXED {
+        errors.push(
+            FieldError::new("columns", "data-error-too-many-indexed").arg("max", MAX_INDEXED),
         );
     }
     let mut out = vec![];
@@ -234,6 +250,7 @@ pub fn validate_columns(drafts: &[ColumnDraft]) -> Result<Vec<Column>, Vec<Field
                 concept,
                 definition,
                 alias,
+                indexed: d.indexed,
             });
         }
     }
@@ -517,7 +534,29 @@ mod tests {
             concept: String::new(),
             definition: String::new(),
             alias: String::new(),
+            indexed: false,
         }
+    }
+
+    #[test]
+    fn only_a_few_columns_may_be_indexed() {
+        let draft = |i: usize| ColumnDraft {
+            name: format!("v{i}"),
+            kind: "text".into(),
+            indexed: true,
+            ..ColumnDraft::default()
+        };
+        let ok: Vec<ColumnDraft> = (0..MAX_INDEXED).map(draft).collect();
+        let columns = validate_columns(&ok).expect("at the limit");
+        assert!(columns.iter().all(|c| c.indexed));
+        let over: Vec<ColumnDraft> = (0..=MAX_INDEXED).map(draft).collect();
+        let errors = validate_columns(&over).expect_err("over the limit");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.key == "data-error-too-many-indexed"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn staff_columns() -> Value {
     json!({"columns": [
         {"name": "nik", "label": "NIK", "kind": "nik", "required": true, "unique": true},
         {"name": "nama", "label": "Nama", "kind": "text", "required": true, "personal": true},
-        {"name": "kecamatan", "label": "Kecamatan", "kind": "region_code", "required": true},
+        {"name": "kecamatan", "label": "Kecamatan", "kind": "region_code", "required": true, "indexed": true},
         {"name": "umur", "label": "Umur", "kind": "integer", "min": "0", "max": "130"}
     ]})
 }
@@ -204,6 +204,21 @@ both! {
             diesel::RunQueryDsl::get_result::<data::table::Count>(diesel::sql_query(like), c).unwrap().n
         }).await;
         assert_eq!(tables, 2, "two versions read, one refused");
+        // Each has an index on its key (nik, c1) and on the column marked often filtered on
+        // (kecamatan, c3), and on no other.
+        let indexes = app.db(|c| {
+            let sql = match c.backend() {
+                db::Backend::Sqlite => "SELECT name AS j FROM sqlite_master WHERE type = 'index' AND name LIKE 'data\\_v\\_%\\_c%' ESCAPE '\\' ORDER BY name",
+                db::Backend::Postgres => "SELECT indexname AS j FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'data\\_v\\_%\\_c%' ESCAPE '\\' ORDER BY indexname",
+            };
+            diesel::RunQueryDsl::load::<data::table::JsonRow>(diesel::sql_query(sql), c).unwrap()
+                .into_iter().map(|t| t.j.rsplit('_').next().unwrap().to_owned()).collect::<Vec<_>>()
+        }).await;
+        let mut suffixes = indexes.clone();
+        suffixes.sort();
+        assert_eq!(suffixes, ["c1", "c1", "c3", "c3"], "{indexes:?}");
+        let (_, near) = api(Method::GET, app.url("/api/v1/data/datasets/warga/rows?kecamatan=32.04.05"), Some(&op), None).await;
+        assert_eq!(near["total"], 2, "the indexed filter finds both rows: {near}");
         // The first version is still there to read, as it was.
         let (_, old) = api(Method::GET, app.url("/api/v1/data/datasets/warga/rows?_version=1&nik=3204061503700003"), Some(&op), None).await;
         assert_eq!(old["rows"][0]["nama"], "Ahmad Yani", "{old}");

@@ -689,6 +689,7 @@ diesel::table! {
         concept -> Text,
         definition -> Text,
         alias -> Text,
+        is_indexed -> Bool,
     }
 }
 

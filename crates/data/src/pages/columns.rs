@@ -90,6 +90,7 @@ fn drafts_of(form: &BTreeMap<String, String>) -> Vec<ColumnDraft> {
             min: get("min", i),
             max: get("max", i),
             personal: ticked("personal", i),
+            indexed: ticked("indexed", i),
             concept: get("concept", i),
             definition: get("definition", i),
             alias: get("alias", i),

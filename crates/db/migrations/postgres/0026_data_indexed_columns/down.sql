@@ -1,0 +1,1 @@
+ALTER TABLE data_columns DROP COLUMN is_indexed;
