@@ -81,6 +81,11 @@ pub fn index(c: &mut DbConn, name: &str, columns: &[Column], key: Option<usize>)
         ))
         .execute(c)?;
     }
+    // A table just filled has no statistics until autovacuum comes by; without them
+    // PostgreSQL's planner guesses, and the first queries pay for it.
+    if c.backend() == Backend::Postgres {
+        diesel::sql_query(format!("ANALYZE {name}")).execute(c)?;
+    }
     Ok(())
 }
 
