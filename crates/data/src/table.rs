@@ -68,8 +68,9 @@ pub fn create(c: &mut DbConn, name: &str, columns: &[Column]) -> AppResult<()> {
 /// its key is then a seek, not a scan) and every column marked as often filtered on. Each
 /// index ends with `_row`, so a filtered page in the file's order (the default) reads its rows
 /// off the index in order and stops at the page's end, instead of sorting every match.
-pub fn index(c: &mut DbConn, name: &str, columns: &[Column], key: Option<usize>) -> AppResult<()> {
+pub fn index(c: &mut DbConn, name: &str, columns: &[Column]) -> AppResult<()> {
     let name = checked(name)?;
+    let key = crate::ingest::key_column(columns);
     let chosen = columns
         .iter()
         .enumerate()

@@ -214,7 +214,7 @@ pub async fn read(
                 )?;
                 let failed = out.is_err();
                 if !failed {
-                    table::index(c, &name, &columns, ingest::key_column(&columns))?;
+                    table::index(c, &name, &columns)?;
                 }
                 outcome = Some(out);
                 if failed {
@@ -391,7 +391,7 @@ pub fn load_now(
         |rows| table::insert(c, &v.table_name, &columns, rows),
     )?;
     match &result {
-        Ok(_) => table::index(c, &v.table_name, &columns, ingest::key_column(&columns))?,
+        Ok(_) => table::index(c, &v.table_name, &columns)?,
         Err(_) => table::drop(c, &v.table_name)?,
     }
     table::finish(c)?;
